@@ -1,0 +1,68 @@
+# Release Coordinator — the two commands of the quick start:
+#
+#   make run    install what is missing, build (release), migrate, serve on SQLite
+#   make test   every test suite: unit, HTTP on SQLite and PostgreSQL, browser
+#
+# Other targets: make build (release build, no serving), make check, make fmt,
+# make e2e (browser suite only), make clean-test-dbs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+
+# Everything a build depends on: make rebuilds only when one of these changes,
+# so a second `make run` starts serving within seconds.
+SOURCES := $(shell find src migrations/src style public -type f 2>/dev/null) \
+           Cargo.toml Cargo.lock migrations/Cargo.toml package.json package-lock.json
+
+RELEASE_BIN := target/release/release-coordinator
+DEBUG_BIN   := target/debug/release-coordinator
+# Release and debug front ends go to different folders, so neither build
+# ever serves the other's WASM.
+RELEASE_SITE := target/site-release
+DEBUG_SITE   := target/site
+
+.PHONY: help run build build-debug test e2e tools test-tools check fmt clean-test-dbs
+
+help:
+	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+
+tools:
+	@scripts/install-tools.sh
+
+test-tools:
+	@scripts/install-tools.sh --test
+
+$(RELEASE_SITE)/.built: $(SOURCES) | tools
+	LEPTOS_SITE_ROOT=$(RELEASE_SITE) cargo leptos build --release
+	@touch $@
+
+$(DEBUG_SITE)/.built: $(SOURCES) | tools
+	LEPTOS_SITE_ROOT=$(DEBUG_SITE) cargo leptos build
+	@touch $@
+
+## Release build of the server and the browser bundle.
+build: $(RELEASE_SITE)/.built
+
+build-debug: $(DEBUG_SITE)/.built
+
+## Serve on http://127.0.0.1:3000 (SQLite under ./data unless DATABASE_URL says otherwise).
+run: build
+	LEPTOS_SITE_ROOT=$(RELEASE_SITE) exec $(RELEASE_BIN)
+
+## Every test suite; see scripts/test.sh.
+test: test-tools build-debug
+	@scripts/test.sh
+
+## The browser suite alone (after make build-debug).
+e2e: test-tools build-debug
+	@scripts/e2e.sh
+
+check:
+	RUSTFLAGS="--cfg erase_components" cargo check --features ssr --all-targets
+	cargo check --lib --no-default-features --features hydrate --target wasm32-unknown-unknown
+
+fmt:
+	cargo fmt --all
+
+clean-test-dbs:
+	@scripts/test.sh --clean-only

@@ -1,0 +1,66 @@
+// Browser tests against the real server, in Debian's Chromium.
+//
+// Playwright starts the debug server build (make build-debug) on its own port
+// with a fresh SQLite database, waits until /api/health answers, runs the
+// specs, and always stops the server. The base URL comes from RC_E2E_BASE_URL
+// when set (then no server is started: point it at one you run yourself).
+import { defineConfig } from '@playwright/test';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..');
+const port = Number(process.env.RC_E2E_PORT ?? 3310);
+const external = process.env.RC_E2E_BASE_URL;
+const baseURL = external ?? `http://127.0.0.1:${port}`;
+const runDir = path.join(root, 'target', 'e2e', `run-${Date.now()}`);
+
+export default defineConfig({
+  testDir: './tests',
+  fullyParallel: true,
+  workers: process.env.CI ? 2 : undefined,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['html', { open: 'never', outputFolder: path.join(root, 'target', 'e2e', 'report') }]],
+  outputDir: path.join(root, 'target', 'e2e', 'results'),
+  use: {
+    baseURL,
+    browserName: 'chromium',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: external
+    ? undefined
+    : {
+        command: `${path.join(root, 'target', 'debug', 'release-coordinator')}`,
+        cwd: root,
+        url: `${baseURL}/api/health`,
+        reuseExistingServer: false,
+        timeout: 60_000,
+        stdout: 'ignore',
+        stderr: 'pipe',
+        gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+        env: {
+          ...process.env,
+          DATABASE_URL: `sqlite://${path.join(runDir, 'e2e.db')}?mode=rwc`,
+          RC_DATA_DIR: runDir,
+          LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+          LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
+          PUBLIC_URL: baseURL,
+          RC_ENCRYPTION_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+          RUST_LOG: process.env.RUST_LOG ?? 'warn',
+        },
+      },
+});

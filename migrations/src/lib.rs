@@ -1,0 +1,18 @@
+//! The one migration chain of Release Coordinator. It runs unchanged on
+//! SQLite and PostgreSQL. A shipped migration is never edited: later changes
+//! are new files appended to [`Migrator::migrations`] (one migration per file,
+//! since sea-orm names each migration after its file).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_initial_schema;
+
+/// Applies every migration in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261126_000001_initial_schema::Migration)]
+    }
+}

@@ -1,0 +1,138 @@
+//! Closed vocabularies of the data model. The database stores their wire
+//! names as text (adding a value needs no migration); these enums are the one
+//! place that lists them.
+
+use serde::{Deserialize, Serialize};
+
+/// Declares a wire enum: SCREAMING_SNAKE on the wire, `as_str`, `ALL`, `FromStr`.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident, $field:literal { $($(#[$vmeta:meta])* $variant:ident => $wire:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $wire)] $variant),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The wire name.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = super::DomainError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
+                    super::DomainError::invalid($field, format!("unknown value {s:?}"))
+                })
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// How one release depends on another.
+    DependencyType, "type" {
+        /// Hard: the blocker must be deployed first.
+        Blocks => "BLOCKS",
+        /// Informational only.
+        SoftDependency => "SOFT_DEPENDENCY",
+        /// Both must be deployed together.
+        RequiresSync => "REQUIRES_SYNC",
+    }
+);
+
+wire_enum!(
+    /// What kind of external work item is linked to a release.
+    ItemType, "type" {
+        /// A Jira work item (`PROJ-123`).
+        JiraTicket => "JIRA_TICKET",
+        /// A GitHub pull request (`owner/repo#42`).
+        GithubPr => "GITHUB_PR",
+    }
+);
+
+wire_enum!(
+    /// What an activity row records.
+    ActivityType, "type" {
+        /// A release was created.
+        ReleaseCreated => "RELEASE_CREATED",
+        /// A release's fields changed.
+        ReleaseUpdated => "RELEASE_UPDATED",
+        /// A release moved to another status.
+        StatusChanged => "STATUS_CHANGED",
+        /// A ticket or PR was linked.
+        ItemAdded => "ITEM_ADDED",
+        /// A ticket or PR was unlinked.
+        ItemRemoved => "ITEM_REMOVED",
+        /// A dependency was added.
+        DependencyAdded => "DEPENDENCY_ADDED",
+        /// A blocking dependency's blocker was deployed.
+        DependencyResolved => "DEPENDENCY_RESOLVED",
+        /// Someone commented.
+        CommentAdded => "COMMENT_ADDED",
+        /// A release joined or left a deployment group.
+        DeploymentGroupAssigned => "DEPLOYMENT_GROUP_ASSIGNED",
+        /// A release's owner changed.
+        UserAssigned => "USER_ASSIGNED",
+    }
+);
+
+wire_enum!(
+    /// A sprint's state.
+    SprintStatus, "status" {
+        /// Not started (the default).
+        Planning => "PLANNING",
+        /// Running.
+        Active => "ACTIVE",
+        /// Done.
+        Completed => "COMPLETED",
+        /// Abandoned.
+        Cancelled => "CANCELLED",
+    }
+);
+
+wire_enum!(
+    /// How a deployment group rolls out.
+    DeploymentOrder, "deploymentOrder" {
+        /// One after another, in the chosen order.
+        Sequential => "SEQUENTIAL",
+        /// In waves, all at once where the dependencies allow.
+        Simultaneous => "SIMULTANEOUS",
+    }
+);
+
+wire_enum!(
+    /// Which OAuth provider a connection belongs to.
+    Provider, "provider" {
+        /// Atlassian Jira Cloud.
+        Jira => "JIRA",
+        /// GitHub.
+        Github => "GITHUB",
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_round_trip() {
+        for v in ActivityType::ALL {
+            assert_eq!(v.as_str().parse::<ActivityType>().unwrap(), *v);
+            assert_eq!(serde_json::to_string(v).unwrap(), format!("\"{v}\""));
+        }
+        assert_eq!(ActivityType::ALL.len(), 10);
+        assert!("blocks".parse::<DependencyType>().is_err());
+    }
+}

@@ -1,0 +1,30 @@
+//! Release Coordinator — plan, track and ship releases of your services.
+//!
+//! A guided tour, inside out:
+//!
+//! - [`domain`]: the pure rules (status machine, roles, validation). Compiles
+//!   for the server and the browser alike.
+//! - `server` (feature `ssr`): configuration, start-up, the store (SeaORM),
+//!   services (use cases), integrations (Jira, GitHub, Slack), the REST API
+//!   and background jobs.
+//! - [`serverfns`]: the Leptos `#[server]` functions, under `/rpc`, thin over
+//!   the services.
+//! - [`ui`]: the Leptos components — pages, the app frame, the board.
+//!
+//! [`hydrate`] is the browser's entry point.
+
+#![recursion_limit = "256"]
+
+pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod serverfns;
+pub mod ui;
+
+/// Browser entry point: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(ui::app::App);
+}

@@ -1,0 +1,369 @@
+//! Configuration, read once at start-up into one typed [`Settings`].
+//!
+//! Precedence: built-in defaults < `Leptos.toml` (the app's runtime defaults;
+//! path in `RC_CONFIG_FILE`) < environment variables (and `.env`). Secrets
+//! are wrapped in [`Secret`], whose `Debug` never prints them.
+
+use anyhow::{bail, Context};
+use base64::Engine;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// A value that must never be printed: `Debug` and `Display` show `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    /// Wraps a secret value.
+    pub fn new(value: T) -> Self {
+        Self(value)
+    }
+    /// The secret itself, for the one place that uses it.
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Which database the URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file (the default).
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line.
+    Json,
+}
+
+/// An OAuth application's credentials.
+#[derive(Debug, Clone)]
+pub struct OAuthApp {
+    /// The public client id.
+    pub client_id: String,
+    /// The client secret.
+    pub client_secret: Secret<String>,
+}
+
+/// Every setting the server uses.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `DATABASE_URL`: `sqlite://…` or `postgres://…`.
+    pub database_url: Secret<String>,
+    /// The backend `database_url` names.
+    pub backend: Backend,
+    /// `LEPTOS_SITE_ADDR`: where to listen (port 0 picks a free port).
+    pub site_addr: SocketAddr,
+    /// `PUBLIC_URL` without a trailing slash; `None` means "whatever address we bound".
+    pub public_url: Option<String>,
+    /// `RC_DATA_DIR`.
+    pub data_dir: PathBuf,
+    /// `LEPTOS_SITE_ROOT`: the built front end.
+    pub site_root: String,
+    /// `LEPTOS_SITE_PKG_DIR`.
+    pub site_pkg_dir: String,
+    /// `RC_ENCRYPTION_KEY`: 32 bytes for AES-256-GCM.
+    pub encryption_key: Secret<[u8; 32]>,
+    /// `RC_LOG_FORMAT`.
+    pub log_format: LogFormat,
+    /// `RC_SESSION_DAYS`.
+    pub session_days: i64,
+    /// `RC_REQUEST_TIMEOUT_SECS`.
+    pub request_timeout_secs: u64,
+    /// `GITHUB_CLIENT_ID` / `GITHUB_CLIENT_SECRET`.
+    pub github: Option<OAuthApp>,
+    /// `JIRA_CLIENT_ID` / `JIRA_CLIENT_SECRET`.
+    pub jira: Option<OAuthApp>,
+    /// `GITHUB_WEBHOOK_SECRET`.
+    pub github_webhook_secret: Option<Secret<String>>,
+    /// `JIRA_WEBHOOK_SECRET`.
+    pub jira_webhook_secret: Option<Secret<String>>,
+    /// `GITHUB_OAUTH_BASE` (https://github.com).
+    pub github_oauth_base: String,
+    /// `GITHUB_API_BASE` (https://api.github.com).
+    pub github_api_base: String,
+    /// `ATLASSIAN_AUTH_BASE` (https://auth.atlassian.com).
+    pub atlassian_auth_base: String,
+    /// `ATLASSIAN_API_BASE` (https://api.atlassian.com).
+    pub atlassian_api_base: String,
+    /// `RC_OUTBOUND_ALLOW_HOSTS`: extra hosts outbound webhooks may reach.
+    pub outbound_allow_hosts: Vec<String>,
+}
+
+/// The optional keys of `Leptos.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    site_addr: Option<String>,
+    public_url: Option<String>,
+    data_dir: Option<String>,
+    site_root: Option<String>,
+    site_pkg_dir: Option<String>,
+    log_format: Option<LogFormat>,
+    session_days: Option<i64>,
+    request_timeout_secs: Option<u64>,
+}
+
+/// Where a setting's value comes from: the environment, in the real server;
+/// a map, in tests.
+pub trait Source {
+    /// The value of `key`, if set and not empty.
+    fn get(&self, key: &str) -> Option<String>;
+}
+
+/// The process environment.
+pub struct Env;
+
+impl Source for Env {
+    fn get(&self, key: &str) -> Option<String> {
+        std::env::var(key).ok().filter(|v| !v.trim().is_empty())
+    }
+}
+
+impl Source for std::collections::HashMap<String, String> {
+    fn get(&self, key: &str) -> Option<String> {
+        self.get(key).cloned().filter(|v| !v.trim().is_empty())
+    }
+}
+
+impl Settings {
+    /// Reads `.env`, `Leptos.toml` and the environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        // A missing .env is normal; a malformed one is worth failing over.
+        match dotenvy::dotenv() {
+            Ok(_) => {}
+            Err(e) if e.not_found() => {}
+            Err(e) => return Err(e).context("reading .env"),
+        }
+        Self::load(&Env)
+    }
+
+    /// Builds the settings from `Leptos.toml` and `source`.
+    pub fn load(source: &dyn Source) -> anyhow::Result<Self> {
+        let file = match source.get("RC_CONFIG_FILE") {
+            Some(path) => read_file_config(Path::new(&path))?,
+            None if Path::new("Leptos.toml").exists() => read_file_config(Path::new("Leptos.toml"))?,
+            None => FileConfig::default(),
+        };
+        let pick = |env: &str, file: Option<String>, default: &str| -> String {
+            source.get(env).or(file).unwrap_or_else(|| default.to_string())
+        };
+
+        let data_dir = PathBuf::from(pick("RC_DATA_DIR", file.data_dir, "./data"));
+        let site_addr_raw = pick("LEPTOS_SITE_ADDR", file.site_addr, "127.0.0.1:3000");
+        let site_addr: SocketAddr = site_addr_raw
+            .parse()
+            .with_context(|| format!("LEPTOS_SITE_ADDR {site_addr_raw:?} is not an address like 127.0.0.1:3000"))?;
+
+        let default_db = format!("sqlite://{}?mode=rwc", data_dir.join("release-coordinator.db").display());
+        let database_url = source.get("DATABASE_URL").unwrap_or(default_db);
+        let backend = backend_of(&database_url)?;
+
+        let public_url = match source.get("PUBLIC_URL").or(file.public_url) {
+            Some(u) => {
+                let u = u.trim().trim_end_matches('/').to_string();
+                if !(u.starts_with("http://") || u.starts_with("https://")) {
+                    bail!("PUBLIC_URL must start with http:// or https://");
+                }
+                Some(u)
+            }
+            None => None,
+        };
+
+        let log_format = match source.get("RC_LOG_FORMAT") {
+            Some(v) if v == "json" => LogFormat::Json,
+            Some(v) if v == "pretty" => LogFormat::Pretty,
+            Some(v) => bail!("RC_LOG_FORMAT must be \"pretty\" or \"json\", not {v:?}"),
+            None => file.log_format.unwrap_or(LogFormat::Pretty),
+        };
+
+        let session_days = parse_num(source, "RC_SESSION_DAYS", file.session_days, 30)?;
+        let request_timeout_secs = parse_num(source, "RC_REQUEST_TIMEOUT_SECS", file.request_timeout_secs, 30)?;
+
+        let encryption_key = match source.get("RC_ENCRYPTION_KEY") {
+            Some(k) => decode_key(&k).context("RC_ENCRYPTION_KEY")?,
+            None => dev_key(&data_dir)?,
+        };
+
+        let oauth = |id: &str, secret: &str| -> Option<OAuthApp> {
+            match (source.get(id), source.get(secret)) {
+                (Some(client_id), Some(s)) => Some(OAuthApp { client_id, client_secret: Secret::new(s) }),
+                _ => None,
+            }
+        };
+
+        let base = |key: &str, default: &str| pick(key, None, default).trim_end_matches('/').to_string();
+
+        Ok(Self {
+            database_url: Secret::new(database_url),
+            backend,
+            site_addr,
+            public_url,
+            data_dir,
+            site_root: pick("LEPTOS_SITE_ROOT", file.site_root, "target/site"),
+            site_pkg_dir: pick("LEPTOS_SITE_PKG_DIR", file.site_pkg_dir, "pkg"),
+            encryption_key,
+            log_format,
+            session_days,
+            request_timeout_secs,
+            github: oauth("GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET"),
+            jira: oauth("JIRA_CLIENT_ID", "JIRA_CLIENT_SECRET"),
+            github_webhook_secret: source.get("GITHUB_WEBHOOK_SECRET").map(Secret::new),
+            jira_webhook_secret: source.get("JIRA_WEBHOOK_SECRET").map(Secret::new),
+            github_oauth_base: base("GITHUB_OAUTH_BASE", "https://github.com"),
+            github_api_base: base("GITHUB_API_BASE", "https://api.github.com"),
+            atlassian_auth_base: base("ATLASSIAN_AUTH_BASE", "https://auth.atlassian.com"),
+            atlassian_api_base: base("ATLASSIAN_API_BASE", "https://api.atlassian.com"),
+            outbound_allow_hosts: source
+                .get("RC_OUTBOUND_ALLOW_HOSTS")
+                .map(|v| v.split(',').map(|h| h.trim().to_lowercase()).filter(|h| !h.is_empty()).collect())
+                .unwrap_or_default(),
+        })
+    }
+
+    /// Whether cookies must be `Secure` (the public URL is https).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+fn read_file_config(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
+fn parse_num<T: std::str::FromStr>(source: &dyn Source, key: &str, file: Option<T>, default: T) -> anyhow::Result<T> {
+    match source.get(key) {
+        Some(v) => v.trim().parse().map_err(|_| anyhow::anyhow!("{key} must be a whole number, not {v:?}")),
+        None => Ok(file.unwrap_or(default)),
+    }
+}
+
+/// Which backend a database URL names; a clear error for anything else.
+pub fn backend_of(url: &str) -> anyhow::Result<Backend> {
+    if url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Backend::Postgres)
+    } else {
+        let scheme = url.split(':').next().unwrap_or_default();
+        bail!("DATABASE_URL must start with sqlite:// or postgres:// (got a {scheme:?} URL)")
+    }
+}
+
+fn decode_key(b64: &str) -> anyhow::Result<Secret<[u8; 32]>> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .map_err(|_| anyhow::anyhow!("must be base64 (for example: openssl rand -base64 32)"))?;
+    let key: [u8; 32] = bytes
+        .try_into()
+        .map_err(|v: Vec<u8>| anyhow::anyhow!("must decode to 32 bytes, not {}", v.len()))?;
+    Ok(Secret::new(key))
+}
+
+/// In development, without `RC_ENCRYPTION_KEY`, a key is generated once into
+/// `<data_dir>/encryption.key` (mode 0600) and reused. Production sets the
+/// variable: losing this file makes stored OAuth tokens unreadable.
+fn dev_key(data_dir: &Path) -> anyhow::Result<Secret<[u8; 32]>> {
+    let path = data_dir.join("encryption.key");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        return decode_key(&existing).with_context(|| format!("{} is corrupt", path.display()));
+    }
+    std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+    let key: [u8; 32] = rand::random();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(key);
+    write_private(&path, &encoded).with_context(|| format!("writing {}", path.display()))?;
+    tracing::warn!(
+        path = %path.display(),
+        "RC_ENCRYPTION_KEY is not set: generated a development key file. Set RC_ENCRYPTION_KEY in production."
+    );
+    Ok(Secret::new(key))
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn source(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        let mut m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        m.insert("RC_CONFIG_FILE".into(), concat!(env!("CARGO_MANIFEST_DIR"), "/Leptos.toml").into());
+        m
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
+        let s = Settings::load(&source(&[
+            ("RC_ENCRYPTION_KEY", &key),
+            ("LEPTOS_SITE_ADDR", "127.0.0.1:4000"),
+            ("DATABASE_URL", "postgres://postgres@127.0.0.1/x"),
+            ("PUBLIC_URL", "https://rc.example.com/"),
+        ]))
+        .unwrap();
+        assert_eq!(s.site_addr.port(), 4000);
+        assert_eq!(s.backend, Backend::Postgres);
+        assert_eq!(s.public_url.as_deref(), Some("https://rc.example.com"));
+        assert!(s.secure_cookies());
+        assert_eq!(s.encryption_key.expose(), &[7u8; 32]);
+        assert_eq!(s.site_root, "target/site");
+    }
+
+    #[test]
+    fn bad_values_are_clear_errors() {
+        let key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
+        let err = Settings::load(&source(&[("RC_ENCRYPTION_KEY", &key), ("DATABASE_URL", "mysql://x")])).unwrap_err();
+        assert!(format!("{err:#}").contains("sqlite:// or postgres://"));
+        let err = Settings::load(&source(&[("RC_ENCRYPTION_KEY", "c2hvcnQ=")])).unwrap_err();
+        assert!(format!("{err:#}").contains("32 bytes"));
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        let key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
+        let s = Settings::load(&source(&[
+            ("RC_ENCRYPTION_KEY", &key),
+            ("DATABASE_URL", "postgres://u:hunter2@127.0.0.1/x"),
+            ("GITHUB_CLIENT_ID", "id"),
+            ("GITHUB_CLIENT_SECRET", "gh-secret-value"),
+        ]))
+        .unwrap();
+        let dbg = format!("{s:?}");
+        assert!(!dbg.contains("hunter2") && !dbg.contains("gh-secret-value"), "{dbg}");
+    }
+
+    #[test]
+    fn development_key_is_generated_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dev_key(dir.path()).unwrap();
+        let b = dev_key(dir.path()).unwrap();
+        assert_eq!(a.expose(), b.expose());
+    }
+}

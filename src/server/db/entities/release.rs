@@ -1,0 +1,53 @@
+//! A release of a service: the card on the board.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "releases")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub team_id: String,
+    pub service_id: String,
+    pub title: String,
+    pub version: String,
+    #[sea_orm(column_type = "Text")]
+    pub description: String,
+    pub status: String,
+    pub priority: String,
+    pub owner_id: Option<String>,
+    pub sprint_id: Option<String>,
+    pub deployment_group_id: Option<String>,
+    pub group_position: Option<i32>,
+    pub target_date: Option<Date>,
+    pub is_blocked: bool,
+    pub blocked_reason: Option<String>,
+    pub staging_deployed_at: Option<DateTimeUtc>,
+    pub production_deployed_at: Option<DateTimeUtc>,
+    /// Grows with every change; compare-and-set guard.
+    pub revision: i64,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::team::Entity", from = "Column::TeamId", to = "super::team::Column::Id")]
+    Team,
+    #[sea_orm(belongs_to = "super::service::Entity", from = "Column::ServiceId", to = "super::service::Column::Id")]
+    Service,
+}
+
+impl Related<super::team::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Team.def()
+    }
+}
+
+impl Related<super::service::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Service.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,25 @@
+//! `release_id` depends on `depends_on_id`.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "release_dependencies")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub team_id: String,
+    pub release_id: String,
+    pub depends_on_id: String,
+    /// BLOCKS, SOFT_DEPENDENCY or REQUIRES_SYNC (column `type`).
+    #[sea_orm(column_name = "type")]
+    pub dep_type: String,
+    pub resolved_at: Option<DateTimeUtc>,
+    pub created_by: Option<String>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+}
+
+impl ActiveModelBehavior for ActiveModel {}

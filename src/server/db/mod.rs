@@ -1,0 +1,135 @@
+//! The store: connecting, migrating, and the entities. Team-scoped queries
+//! live next to the services that use them and always take a team context.
+//!
+//! SQLite is configured for a server (ARCHITECTURE.md, "Concurrent writes"):
+//! WAL, `busy_timeout`, `foreign_keys = ON`, and every write transaction is
+//! begun `IMMEDIATE` through [`begin_write`], so a read-then-write cannot hit
+//! `SQLITE_BUSY` half-way and surface as a 500.
+
+pub mod entities;
+
+use crate::server::config::Backend;
+use migration::MigratorTrait;
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+use std::time::Duration;
+
+/// How long SQLite waits for the write lock before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Opens the connection pool for `url`, creating the SQLite file (and its
+/// folder) when missing.
+pub async fn connect(url: &str, backend: Backend) -> anyhow::Result<DatabaseConnection> {
+    let mut opts = ConnectOptions::new(url.to_string());
+    opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(15));
+    match backend {
+        Backend::Sqlite => {
+            if let Some(dir) = sqlite_parent_dir(url) {
+                std::fs::create_dir_all(&dir).map_err(|e| anyhow::anyhow!("creating {dir}: {e}"))?;
+            }
+            opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
+                use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                    .foreign_keys(true)
+            });
+        }
+        Backend::Postgres => {
+            opts.max_connections(16).min_connections(1);
+        }
+    }
+    Database::connect(opts)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot connect to the database: {}", redact_url_in(&e.to_string())))
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    migration::Migrator::up(db, None).await
+}
+
+/// Begins a transaction that will write: `BEGIN IMMEDIATE` on SQLite (takes
+/// the write lock up front, waiting up to `busy_timeout`), a plain
+/// transaction on PostgreSQL (row locks and compare-and-set do the rest).
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let opts = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    db.begin_with_options(opts).await
+}
+
+/// Whether the database answers a trivial query (readiness).
+pub async fn ping(db: &DatabaseConnection) -> bool {
+    db.execute_unprepared("SELECT 1").await.is_ok()
+}
+
+/// A new opaque id: a UUIDv7 (time-ordered, so ids sort by creation).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
+}
+
+/// The current time at the precision both databases keep (microseconds), so
+/// a value written and read back compares equal.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
+}
+
+/// Whether a database error is a unique-constraint violation (→ 409).
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}
+
+fn sqlite_parent_dir(url: &str) -> Option<String> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return None;
+    }
+    std::path::Path::new(path)
+        .parent()
+        .map(|p| p.display().to_string())
+        .filter(|p| !p.is_empty())
+}
+
+/// Removes a `user:password@` part from any URL inside `message`.
+fn redact_url_in(message: &str) -> String {
+    message
+        .split(' ')
+        .map(|word| match (word.find("://"), word.find('@')) {
+            (Some(s), Some(at)) if at > s => format!("{}://[redacted]@{}", &word[..s], &word[at + 1..]),
+            _ => word.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_folder_is_found() {
+        assert_eq!(sqlite_parent_dir("sqlite://./data/rc.db?mode=rwc").as_deref(), Some("./data"));
+        assert_eq!(sqlite_parent_dir("sqlite::memory:"), None);
+    }
+
+    #[test]
+    fn credentials_are_redacted() {
+        let m = redact_url_in("error connecting to postgres://u:hunter2@db:5432/x now");
+        assert!(!m.contains("hunter2") && m.contains("db:5432/x"), "{m}");
+    }
+
+    #[test]
+    fn ids_are_unique_and_ordered() {
+        let a = new_id();
+        let b = new_id();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 32);
+    }
+}

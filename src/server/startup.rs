@@ -1,0 +1,184 @@
+//! Builds the whole application — database, router, listener — from
+//! [`Settings`]. `main` and the integration tests both go through
+//! [`Application::build`], so tests exercise the real server on port 0.
+
+use crate::server::config::Settings;
+use crate::server::state::AppState;
+use crate::server::{api, db};
+use crate::ui::app::{shell, App};
+use anyhow::Context;
+use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Request};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted (413 beyond).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// A built application, bound to its port, not yet serving.
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects and migrates the database, builds the router and binds the
+    /// listener (port 0 picks a free port).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = db::connect(settings.database_url.expose(), settings.backend).await?;
+        db::migrate(&db).await.context("applying database migrations")?;
+
+        let listener = tokio::net::TcpListener::bind(settings.site_addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.site_addr))?;
+        let bound = listener.local_addr()?;
+        let public_url: Arc<str> = settings
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}"))
+            .into();
+
+        let leptos_options = LeptosOptions::builder()
+            .output_name(env!("CARGO_CRATE_NAME"))
+            .site_root(settings.site_root.as_str())
+            .site_pkg_dir(settings.site_pkg_dir.as_str())
+            .site_addr(bound)
+            .build();
+
+        let state = AppState { leptos_options, db, settings: Arc::new(settings), public_url };
+        let router = router(state.clone());
+        Ok(Self { listener, router, state })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+    }
+
+    /// The shared state (tests use its database handle).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        tracing::info!(addr = %self.listener.local_addr()?, public_url = %self.state.public_url, "serving");
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        self.state.db.clone().close().await.ok();
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// The whole HTTP surface: `/api` (REST), `/rpc` (server functions), pages,
+/// static files — wrapped in request ids, tracing, compression and limits.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let timeout = Duration::from_secs(state.settings.request_timeout_secs);
+
+    let api = api::router().layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout));
+
+    let app = Router::new()
+        .nest("/api", api)
+        // `nest` does not see the bare prefix with a trailing slash.
+        .route("/api/", axum::routing::any(api::unmatched))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state);
+
+    let request_id = HeaderName::from_static("x-request-id");
+    app.layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("x-content-type-options"),
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("x-frame-options"),
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("referrer-policy"),
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %loggable_path(req.uri().path()))
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// The path as it may be logged: query strings are dropped (they carry OAuth
+/// codes and states) and invitation tokens in paths are masked.
+pub fn loggable_path(path: &str) -> String {
+    let mut out = Vec::new();
+    let mut mask_next = false;
+    for seg in path.split('/') {
+        if mask_next && !seg.is_empty() {
+            out.push("[token]");
+            mask_next = false;
+            continue;
+        }
+        mask_next = matches!(seg, "invite" | "invitations");
+        out.push(seg);
+    }
+    out.join("/")
+}
+
+/// Resolves when the process is asked to stop (Ctrl-C or SIGTERM).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutdown requested");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn tokens_in_paths_are_masked() {
+        assert_eq!(loggable_path("/invite/abc123"), "/invite/[token]");
+        assert_eq!(loggable_path("/api/invitations/abc/accept"), "/api/invitations/[token]/accept");
+        assert_eq!(loggable_path("/api/releases/1"), "/api/releases/1");
+    }
+}

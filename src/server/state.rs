@@ -1,0 +1,20 @@
+//! The state every handler and server function can reach.
+
+use crate::server::config::Settings;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+/// Shared, cheap to clone.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    /// Leptos' own options (site root, output name, address).
+    pub leptos_options: LeptosOptions,
+    /// The connection pool.
+    pub db: DatabaseConnection,
+    /// Configuration, read once.
+    pub settings: Arc<Settings>,
+    /// The origin browsers use (`PUBLIC_URL`, or the bound address).
+    pub public_url: Arc<str>,
+}

@@ -1,0 +1,79 @@
+//! The HTML shell and the route table.
+
+use crate::ui::pages::{landing::LandingPage, not_found::NotFound};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// Applies the theme before first paint: an explicit choice (the `rc_theme`
+/// cookie, also read by the server) wins, otherwise the system preference.
+const THEME_SCRIPT: &str = "(function(){try{var m=document.cookie.match(/(?:^|; )rc_theme=(dark|light)/);\
+var d=m?m[1]==='dark':window.matchMedia('(prefers-color-scheme: dark)').matches;\
+document.documentElement.classList.toggle('dark',d);}catch(e){}})();";
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let theme_class = server_theme_class();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" class=theme_class>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <script inner_html=THEME_SCRIPT></script>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="min-h-screen bg-white text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// `"dark"` when the request carries `rc_theme=dark`, so a returning dark-mode
+/// user gets a dark page even before any script runs.
+fn server_theme_class() -> &'static str {
+    #[cfg(feature = "ssr")]
+    {
+        use leptos::prelude::use_context;
+        let cookie_header = use_context::<http::request::Parts>()
+            .and_then(|p| p.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()).map(str::to_owned))
+            .unwrap_or_default();
+        if cookie_header.split(';').any(|c| c.trim() == "rc_theme=dark") {
+            return "dark";
+        }
+    }
+    ""
+}
+
+/// The application: metadata and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    mark_hydrated();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/release_coordinator.css"/>
+        <Title formatter=|t: String| if t.is_empty() { "Release Coordinator".to_string() } else { format!("{t} · Release Coordinator") }/>
+        <Router>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("") view=LandingPage/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Sets `data-hydrated="true"` on `<body>` once the app is live in the
+/// browser: the browser tests wait for it instead of guessing with sleeps.
+fn mark_hydrated() {
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}
