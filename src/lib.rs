@@ -10,6 +10,7 @@
 //! - [`serverfns`]: the Leptos `#[server]` functions, under `/rpc`, thin over
 //!   the services.
 //! - [`ui`]: the Leptos components — pages, the app frame, the board.
+//! - [`views`]: the wire and view types shared by REST, server functions and UI.
 //!
 //! [`hydrate`] is the browser's entry point.
 
@@ -20,6 +21,7 @@ pub mod domain;
 pub mod server;
 pub mod serverfns;
 pub mod ui;
+pub mod views;
 
 /// Browser entry point: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -22,7 +22,11 @@ async fn run() -> anyhow::Result<()> {
     // file, migrations) is visible; RC_LOG_FORMAT picks the format.
     let _ = dotenvy::dotenv();
     let json = std::env::var("RC_LOG_FORMAT").is_ok_and(|v| v == "json");
-    telemetry::init(if json { LogFormat::Json } else { LogFormat::Pretty });
+    telemetry::init(if json {
+        LogFormat::Json
+    } else {
+        LogFormat::Pretty
+    });
     let settings = Settings::from_env()?;
     let app = Application::build(settings).await?;
     app.run_until(shutdown_signal()).await

@@ -64,10 +64,20 @@ impl T {
     }
 }
 
-async fn index(m: &SchemaManager<'_>, table: &'static str, cols: &[&'static str], unique: bool) -> Result<(), DbErr> {
+async fn index(
+    m: &SchemaManager<'_>,
+    table: &'static str,
+    cols: &[&'static str],
+    unique: bool,
+) -> Result<(), DbErr> {
     let mut idx = Index::create();
-    idx.name(format!("{}_{}_{}", if unique { "ux" } else { "ix" }, table, cols.join("_")))
-        .table(table);
+    idx.name(format!(
+        "{}_{}_{}",
+        if unique { "ux" } else { "ix" },
+        table,
+        cols.join("_")
+    ))
+    .table(table);
     for c in cols {
         idx.col(*c);
     }
@@ -269,9 +279,21 @@ impl MigrationTrait for Migration {
         index(m, "releases", &["sprint_id"], false).await?;
         index(m, "releases", &["deployment_group_id"], false).await?;
         index(m, "releases", &["owner_id"], false).await?;
-        index(m, "release_items", &["release_id", "type", "external_id"], true).await?;
+        index(
+            m,
+            "release_items",
+            &["release_id", "type", "external_id"],
+            true,
+        )
+        .await?;
         index(m, "release_items", &["type", "external_id"], false).await?;
-        index(m, "release_dependencies", &["release_id", "depends_on_id"], true).await?;
+        index(
+            m,
+            "release_dependencies",
+            &["release_id", "depends_on_id"],
+            true,
+        )
+        .await?;
         index(m, "release_dependencies", &["depends_on_id"], false).await?;
         index(m, "comments", &["release_id", "created_at"], false).await?;
         index(m, "activities", &["team_id", "created_at"], false).await?;
@@ -284,10 +306,23 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for t in [
-            "outbox", "oauth_states", "oauth_connections", "activities", "comments",
-            "release_dependencies", "release_items", "releases", "deployment_groups",
-            "sprints", "services", "api_tokens", "sessions", "invitations", "team_members",
-            "users", "teams",
+            "outbox",
+            "oauth_states",
+            "oauth_connections",
+            "activities",
+            "comments",
+            "release_dependencies",
+            "release_items",
+            "releases",
+            "deployment_groups",
+            "sprints",
+            "services",
+            "api_tokens",
+            "sessions",
+            "invitations",
+            "team_members",
+            "users",
+            "teams",
         ] {
             m.drop_table(Table::drop().table(t).to_owned()).await?;
         }

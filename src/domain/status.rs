@@ -188,7 +188,9 @@ impl FromStr for ReleaseStatus {
 }
 
 /// How urgent a release is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Priority {
     /// Whenever it fits.
@@ -234,7 +236,9 @@ impl FromStr for Priority {
         Self::ALL
             .into_iter()
             .find(|v| v.as_str() == s)
-            .ok_or_else(|| super::DomainError::invalid("priority", format!("unknown priority {s:?}")))
+            .ok_or_else(|| {
+                super::DomainError::invalid("priority", format!("unknown priority {s:?}"))
+            })
     }
 }
 
@@ -274,7 +278,10 @@ mod tests {
     #[test]
     fn illegal_move_error_names_both_states() {
         let err = Planning.check_move(Deployed).unwrap_err().to_string();
-        assert!(err.contains("PLANNING") && err.contains("DEPLOYED"), "{err}");
+        assert!(
+            err.contains("PLANNING") && err.contains("DEPLOYED"),
+            "{err}"
+        );
     }
 
     #[test]

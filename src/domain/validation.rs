@@ -24,10 +24,16 @@ pub fn required_line(field: &'static str, value: &str, max: usize) -> Result<Str
         return Err(DomainError::invalid(field, format!("{field} is required")));
     }
     if v.chars().count() > max {
-        return Err(DomainError::invalid(field, format!("{field} must be at most {max} characters")));
+        return Err(DomainError::invalid(
+            field,
+            format!("{field} must be at most {max} characters"),
+        ));
     }
     if v.chars().any(char::is_control) {
-        return Err(DomainError::invalid(field, format!("{field} must not contain control characters")));
+        return Err(DomainError::invalid(
+            field,
+            format!("{field} must not contain control characters"),
+        ));
     }
     Ok(v.to_string())
 }
@@ -36,10 +42,19 @@ pub fn required_line(field: &'static str, value: &str, max: usize) -> Result<Str
 /// characters other than newline, carriage return and tab are refused.
 pub fn long_text(field: &'static str, value: &str, max: usize) -> Result<String, DomainError> {
     if value.chars().count() > max {
-        return Err(DomainError::invalid(field, format!("{field} must be at most {max} characters")));
+        return Err(DomainError::invalid(
+            field,
+            format!("{field} must be at most {max} characters"),
+        ));
     }
-    if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err(DomainError::invalid(field, format!("{field} must not contain control characters")));
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(DomainError::invalid(
+            field,
+            format!("{field} must not contain control characters"),
+        ));
     }
     Ok(value.to_string())
 }
@@ -47,7 +62,9 @@ pub fn long_text(field: &'static str, value: &str, max: usize) -> Result<String,
 /// A slug: 1–64 characters of `[a-z0-9-]`, not starting or ending with `-`.
 pub fn slug(field: &'static str, value: &str) -> Result<String, DomainError> {
     let v = value.trim();
-    let ok_chars = v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let ok_chars = v
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if v.is_empty() || v.len() > MAX_SLUG || !ok_chars || v.starts_with('-') || v.ends_with('-') {
         return Err(DomainError::invalid(
             field,
@@ -88,7 +105,11 @@ pub fn email(value: &str) -> Result<String, DomainError> {
         && !v.chars().any(|c| c.is_whitespace() || c.is_control())
         && match v.split_once('@') {
             Some((local, domain)) => {
-                !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@')
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains('@')
             }
             None => false,
         };
@@ -105,7 +126,10 @@ mod tests {
 
     #[test]
     fn lines_are_trimmed_and_bounded() {
-        assert_eq!(required_line("name", "  Payments ", MAX_NAME).unwrap(), "Payments");
+        assert_eq!(
+            required_line("name", "  Payments ", MAX_NAME).unwrap(),
+            "Payments"
+        );
         assert!(required_line("name", "   ", MAX_NAME).is_err());
         assert!(required_line("name", &"x".repeat(201), MAX_NAME).is_err());
         assert!(required_line("name", &"é".repeat(200), MAX_NAME).is_ok());
@@ -132,7 +156,15 @@ mod tests {
     #[test]
     fn emails_are_normalised() {
         assert_eq!(email(" Ada@Example.COM ").unwrap(), "ada@example.com");
-        for bad in ["", "ada", "ada@", "@x.io", "ada@example", "a b@x.io", "a@b@c.io"] {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@x.io",
+            "ada@example",
+            "a b@x.io",
+            "a@b@c.io",
+        ] {
             assert!(email(bad).is_err(), "{bad}");
         }
     }

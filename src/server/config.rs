@@ -156,20 +156,28 @@ impl Settings {
     pub fn load(source: &dyn Source) -> anyhow::Result<Self> {
         let file = match source.get("RC_CONFIG_FILE") {
             Some(path) => read_file_config(Path::new(&path))?,
-            None if Path::new("Leptos.toml").exists() => read_file_config(Path::new("Leptos.toml"))?,
+            None if Path::new("Leptos.toml").exists() => {
+                read_file_config(Path::new("Leptos.toml"))?
+            }
             None => FileConfig::default(),
         };
         let pick = |env: &str, file: Option<String>, default: &str| -> String {
-            source.get(env).or(file).unwrap_or_else(|| default.to_string())
+            source
+                .get(env)
+                .or(file)
+                .unwrap_or_else(|| default.to_string())
         };
 
         let data_dir = PathBuf::from(pick("RC_DATA_DIR", file.data_dir, "./data"));
         let site_addr_raw = pick("LEPTOS_SITE_ADDR", file.site_addr, "127.0.0.1:3000");
-        let site_addr: SocketAddr = site_addr_raw
-            .parse()
-            .with_context(|| format!("LEPTOS_SITE_ADDR {site_addr_raw:?} is not an address like 127.0.0.1:3000"))?;
+        let site_addr: SocketAddr = site_addr_raw.parse().with_context(|| {
+            format!("LEPTOS_SITE_ADDR {site_addr_raw:?} is not an address like 127.0.0.1:3000")
+        })?;
 
-        let default_db = format!("sqlite://{}?mode=rwc", data_dir.join("release-coordinator.db").display());
+        let default_db = format!(
+            "sqlite://{}?mode=rwc",
+            data_dir.join("release-coordinator.db").display()
+        );
         let database_url = source.get("DATABASE_URL").unwrap_or(default_db);
         let backend = backend_of(&database_url)?;
 
@@ -192,7 +200,12 @@ impl Settings {
         };
 
         let session_days = parse_num(source, "RC_SESSION_DAYS", file.session_days, 30)?;
-        let request_timeout_secs = parse_num(source, "RC_REQUEST_TIMEOUT_SECS", file.request_timeout_secs, 30)?;
+        let request_timeout_secs = parse_num(
+            source,
+            "RC_REQUEST_TIMEOUT_SECS",
+            file.request_timeout_secs,
+            30,
+        )?;
 
         let encryption_key = match source.get("RC_ENCRYPTION_KEY") {
             Some(k) => decode_key(&k).context("RC_ENCRYPTION_KEY")?,
@@ -201,12 +214,16 @@ impl Settings {
 
         let oauth = |id: &str, secret: &str| -> Option<OAuthApp> {
             match (source.get(id), source.get(secret)) {
-                (Some(client_id), Some(s)) => Some(OAuthApp { client_id, client_secret: Secret::new(s) }),
+                (Some(client_id), Some(s)) => Some(OAuthApp {
+                    client_id,
+                    client_secret: Secret::new(s),
+                }),
                 _ => None,
             }
         };
 
-        let base = |key: &str, default: &str| pick(key, None, default).trim_end_matches('/').to_string();
+        let base =
+            |key: &str, default: &str| pick(key, None, default).trim_end_matches('/').to_string();
 
         Ok(Self {
             database_url: Secret::new(database_url),
@@ -230,25 +247,41 @@ impl Settings {
             atlassian_api_base: base("ATLASSIAN_API_BASE", "https://api.atlassian.com"),
             outbound_allow_hosts: source
                 .get("RC_OUTBOUND_ALLOW_HOSTS")
-                .map(|v| v.split(',').map(|h| h.trim().to_lowercase()).filter(|h| !h.is_empty()).collect())
+                .map(|v| {
+                    v.split(',')
+                        .map(|h| h.trim().to_lowercase())
+                        .filter(|h| !h.is_empty())
+                        .collect()
+                })
                 .unwrap_or_default(),
         })
     }
 
     /// Whether cookies must be `Secure` (the public URL is https).
     pub fn secure_cookies(&self) -> bool {
-        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
     }
 }
 
 fn read_file_config(path: &Path) -> anyhow::Result<FileConfig> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }
 
-fn parse_num<T: std::str::FromStr>(source: &dyn Source, key: &str, file: Option<T>, default: T) -> anyhow::Result<T> {
+fn parse_num<T: std::str::FromStr>(
+    source: &dyn Source,
+    key: &str,
+    file: Option<T>,
+    default: T,
+) -> anyhow::Result<T> {
     match source.get(key) {
-        Some(v) => v.trim().parse().map_err(|_| anyhow::anyhow!("{key} must be a whole number, not {v:?}")),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("{key} must be a whole number, not {v:?}")),
         None => Ok(file.unwrap_or(default)),
     }
 }
@@ -283,7 +316,8 @@ fn dev_key(data_dir: &Path) -> anyhow::Result<Secret<[u8; 32]>> {
     if let Ok(existing) = std::fs::read_to_string(&path) {
         return decode_key(&existing).with_context(|| format!("{} is corrupt", path.display()));
     }
-    std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
     let key: [u8; 32] = rand::random();
     let encoded = base64::engine::general_purpose::STANDARD.encode(key);
     write_private(&path, &encoded).with_context(|| format!("writing {}", path.display()))?;
@@ -298,7 +332,11 @@ fn dev_key(data_dir: &Path) -> anyhow::Result<Secret<[u8; 32]>> {
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     f.write_all(contents.as_bytes())
 }
 
@@ -313,8 +351,14 @@ mod tests {
     use std::collections::HashMap;
 
     fn source(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        let mut m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        m.insert("RC_CONFIG_FILE".into(), concat!(env!("CARGO_MANIFEST_DIR"), "/Leptos.toml").into());
+        let mut m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        m.insert(
+            "RC_CONFIG_FILE".into(),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/Leptos.toml").into(),
+        );
         m
     }
 
@@ -339,7 +383,11 @@ mod tests {
     #[test]
     fn bad_values_are_clear_errors() {
         let key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
-        let err = Settings::load(&source(&[("RC_ENCRYPTION_KEY", &key), ("DATABASE_URL", "mysql://x")])).unwrap_err();
+        let err = Settings::load(&source(&[
+            ("RC_ENCRYPTION_KEY", &key),
+            ("DATABASE_URL", "mysql://x"),
+        ]))
+        .unwrap_err();
         assert!(format!("{err:#}").contains("sqlite:// or postgres://"));
         let err = Settings::load(&source(&[("RC_ENCRYPTION_KEY", "c2hvcnQ=")])).unwrap_err();
         assert!(format!("{err:#}").contains("32 bytes"));
@@ -356,7 +404,10 @@ mod tests {
         ]))
         .unwrap();
         let dbg = format!("{s:?}");
-        assert!(!dbg.contains("hunter2") && !dbg.contains("gh-secret-value"), "{dbg}");
+        assert!(
+            !dbg.contains("hunter2") && !dbg.contains("gh-secret-value"),
+            "{dbg}"
+        );
     }
 
     #[test]

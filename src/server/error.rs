@@ -68,13 +68,19 @@ pub struct ErrorBody {
 impl AppError {
     /// A 400 without field details.
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::BadRequest { message: message.into(), fields: BTreeMap::new() }
+        Self::BadRequest {
+            message: message.into(),
+            fields: BTreeMap::new(),
+        }
     }
 
     /// A 400 on one field.
     pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
-        Self::BadRequest { fields: BTreeMap::from([(field.to_string(), message.clone())]), message }
+        Self::BadRequest {
+            fields: BTreeMap::from([(field.to_string(), message.clone())]),
+            message,
+        }
     }
 
     /// A 404 for a named kind of thing.
@@ -105,7 +111,10 @@ impl AppError {
             Self::BadRequest { fields, .. } => fields.clone(),
             _ => BTreeMap::new(),
         };
-        ErrorBody { error: self.to_string(), fields }
+        ErrorBody {
+            error: self.to_string(),
+            fields,
+        }
     }
 }
 
@@ -121,8 +130,14 @@ impl IntoResponse for AppError {
 impl From<DomainError> for AppError {
     fn from(e: DomainError) -> Self {
         match e {
-            DomainError::Invalid { field: Some(f), message } => Self::invalid_field(f, message),
-            DomainError::Invalid { field: None, message } => Self::bad_request(message),
+            DomainError::Invalid {
+                field: Some(f),
+                message,
+            } => Self::invalid_field(f, message),
+            DomainError::Invalid {
+                field: None,
+                message,
+            } => Self::bad_request(message),
             e @ DomainError::IllegalTransition { .. } => Self::bad_request(e.to_string()),
             e @ DomainError::Forbidden { .. } => Self::Forbidden(e.to_string()),
         }
@@ -150,7 +165,10 @@ impl AppError {
     /// "internal error"). `ServerFnError: From<E: Error>` covers the rest.
     pub fn into_server_fn_error(self) -> leptos::prelude::ServerFnError {
         if let AppError::Internal(cause) = &self {
-            tracing::error!(error = format!("{cause:#}"), "internal error in a server function");
+            tracing::error!(
+                error = format!("{cause:#}"),
+                "internal error in a server function"
+            );
         }
         leptos::prelude::ServerFnError::ServerError(self.to_string())
     }
@@ -172,11 +190,15 @@ impl<T: Serialize> IntoResponse for ApiJson<T> {
 impl From<JsonRejection> for AppError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
-            JsonRejection::JsonDataError(e) => Self::bad_request(format!("invalid request body: {}", e.body_text())),
-            JsonRejection::JsonSyntaxError(_) => Self::bad_request("request body is not valid JSON"),
-            JsonRejection::MissingJsonContentType(_) => {
-                Self::bad_request("send the request body as JSON with Content-Type: application/json")
+            JsonRejection::JsonDataError(e) => {
+                Self::bad_request(format!("invalid request body: {}", e.body_text()))
             }
+            JsonRejection::JsonSyntaxError(_) => {
+                Self::bad_request("request body is not valid JSON")
+            }
+            JsonRejection::MissingJsonContentType(_) => Self::bad_request(
+                "send the request body as JSON with Content-Type: application/json",
+            ),
             other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 Self::PayloadTooLarge("request body is too large (the limit is 1 MB)".into())
             }

@@ -5,6 +5,8 @@
 //! - [`startup`]: builds the router and binds the listener ([`startup::Application`]).
 //! - [`state`]: the shared state handed to handlers and server functions.
 //! - [`error`]: the one error type of the web edge.
+//! - [`auth`]: sessions, the team context, CSRF, the sign-in limit, page guard.
+//! - [`crypto`]: tokens, password hashes, encryption at rest.
 //! - [`db`]: connection, migrations, entities.
 //! - [`services`]: the use cases; the only callers of the store.
 //! - [`integrations`]: Jira, GitHub and Slack clients.
@@ -12,7 +14,9 @@
 //! - [`jobs`]: background workers (outbox, sync).
 
 pub mod api;
+pub mod auth;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod integrations;

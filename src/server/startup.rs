@@ -2,7 +2,9 @@
 //! [`Settings`]. `main` and the integration tests both go through
 //! [`Application::build`], so tests exercise the real server on port 0.
 
+use crate::server::auth::{self, SignInLimiter};
 use crate::server::config::Settings;
+use crate::server::crypto::Cipher;
 use crate::server::state::AppState;
 use crate::server::{api, db};
 use crate::ui::app::{shell, App};
@@ -38,7 +40,9 @@ impl Application {
     /// listener (port 0 picks a free port).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = db::connect(settings.database_url.expose(), settings.backend).await?;
-        db::migrate(&db).await.context("applying database migrations")?;
+        db::migrate(&db)
+            .await
+            .context("applying database migrations")?;
 
         let listener = tokio::net::TcpListener::bind(settings.site_addr)
             .await
@@ -57,14 +61,29 @@ impl Application {
             .site_addr(bound)
             .build();
 
-        let state = AppState { leptos_options, db, settings: Arc::new(settings), public_url };
+        let cipher = Cipher::new(&settings.encryption_key);
+        let state = AppState {
+            leptos_options,
+            db,
+            settings: Arc::new(settings),
+            public_url,
+            limiter: Arc::new(SignInLimiter::default()),
+            cipher,
+        };
         let router = router(state.clone());
-        Ok(Self { listener, router, state })
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
     }
 
     /// The port actually bound.
     pub fn port(&self) -> u16 {
-        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+        self.listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_default()
     }
 
     /// The shared state (tests use its database handle).
@@ -73,11 +92,18 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, public_url = %self.state.public_url, "serving");
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await?;
         self.state.db.clone().close().await.ok();
         tracing::info!("stopped");
         Ok(())
@@ -90,7 +116,10 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let timeout = Duration::from_secs(state.settings.request_timeout_secs);
 
-    let api = api::router().layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout));
+    let api = api::router().layer(TimeoutLayer::with_status_code(
+        axum::http::StatusCode::REQUEST_TIMEOUT,
+        timeout,
+    ));
 
     let app = Router::new()
         .nest("/api", api)
@@ -110,6 +139,17 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Outermost last: the session is resolved first, then CSRF is
+        // checked, then pages are guarded.
+        .layer(axum::middleware::from_fn(auth::page_guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf_guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::resolve_session,
+        ))
         .with_state(state);
 
     let request_id = HeaderName::from_static("x-request-id");
@@ -178,7 +218,10 @@ mod tests {
     #[test]
     fn tokens_in_paths_are_masked() {
         assert_eq!(loggable_path("/invite/abc123"), "/invite/[token]");
-        assert_eq!(loggable_path("/api/invitations/abc/accept"), "/api/invitations/[token]/accept");
+        assert_eq!(
+            loggable_path("/api/invitations/abc/accept"),
+            "/api/invitations/[token]/accept"
+        );
         assert_eq!(loggable_path("/api/releases/1"), "/api/releases/1");
     }
 }

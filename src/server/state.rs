@@ -1,6 +1,8 @@
 //! The state every handler and server function can reach.
 
+use crate::server::auth::SignInLimiter;
 use crate::server::config::Settings;
+use crate::server::crypto::Cipher;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
@@ -17,4 +19,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The origin browsers use (`PUBLIC_URL`, or the bound address).
     pub public_url: Arc<str>,
+    /// Failed sign-in counts (429 past the limit).
+    pub limiter: Arc<SignInLimiter>,
+    /// Encryption at rest (`RC_ENCRYPTION_KEY`).
+    pub cipher: Cipher,
 }

@@ -12,7 +12,9 @@ pub fn init(format: LogFormat) {
         .unwrap_or_else(|_| EnvFilter::new("warn,release_coordinator=info,tower_http=info"));
     let registry = tracing_subscriber::registry().with(filter);
     let _ = match format {
-        LogFormat::Json => registry.with(fmt::layer().json().with_current_span(true)).try_init(),
+        LogFormat::Json => registry
+            .with(fmt::layer().json().with_current_span(true))
+            .try_init(),
         LogFormat::Pretty => registry.with(fmt::layer().compact()).try_init(),
     };
 }

@@ -8,7 +8,8 @@ use leptos_router::path;
 
 /// Applies the theme before first paint: an explicit choice (the `rc_theme`
 /// cookie, also read by the server) wins, otherwise the system preference.
-const THEME_SCRIPT: &str = "(function(){try{var m=document.cookie.match(/(?:^|; )rc_theme=(dark|light)/);\
+const THEME_SCRIPT: &str =
+    "(function(){try{var m=document.cookie.match(/(?:^|; )rc_theme=(dark|light)/);\
 var d=m?m[1]==='dark':window.matchMedia('(prefers-color-scheme: dark)').matches;\
 document.documentElement.classList.toggle('dark',d);}catch(e){}})();";
 
@@ -42,9 +43,17 @@ fn server_theme_class() -> &'static str {
     {
         use leptos::prelude::use_context;
         let cookie_header = use_context::<http::request::Parts>()
-            .and_then(|p| p.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()).map(str::to_owned))
+            .and_then(|p| {
+                p.headers
+                    .get(http::header::COOKIE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            })
             .unwrap_or_default();
-        if cookie_header.split(';').any(|c| c.trim() == "rc_theme=dark") {
+        if cookie_header
+            .split(';')
+            .any(|c| c.trim() == "rc_theme=dark")
+        {
             return "dark";
         }
     }
@@ -72,7 +81,10 @@ pub fn App() -> impl IntoView {
 fn mark_hydrated() {
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });

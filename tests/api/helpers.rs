@@ -35,12 +35,16 @@ pub fn backend() -> Backend {
 }
 
 fn pg_admin_url() -> String {
-    std::env::var("RC_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("RC_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 fn pg_url_for(db: &str) -> String {
     let admin = pg_admin_url();
-    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin);
+    let base = admin
+        .rsplit_once('/')
+        .map(|(b, _)| b.to_string())
+        .unwrap_or(admin);
     format!("{base}/{db}")
 }
 
@@ -53,12 +57,24 @@ async fn pg_template() -> &'static str {
     TEMPLATE
         .get_or_init(|| async {
             let name = format!("rc_test_tpl_{}", std::process::id());
-            let admin = Database::connect(pg_admin_url()).await.expect("PostgreSQL is not reachable (RC_TEST_PG_URL)");
-            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}")).await.expect("drop template");
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create template");
+            let admin = Database::connect(pg_admin_url())
+                .await
+                .expect("PostgreSQL is not reachable (RC_TEST_PG_URL)");
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+                .await
+                .expect("drop template");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create template");
             admin.close().await.ok();
-            let db = Database::connect(pg_url_for(&name)).await.expect("connect template");
-            release_coordinator::server::db::migrate(&db).await.expect("migrate template");
+            let db = Database::connect(pg_url_for(&name))
+                .await
+                .expect("connect template");
+            release_coordinator::server::db::migrate(&db)
+                .await
+                .expect("migrate template");
             db.close().await.ok();
             name
         })
@@ -71,8 +87,14 @@ async fn fresh_database(tmp: &tempfile::TempDir) -> String {
         Backend::Sqlite => format!("sqlite://{}?mode=rwc", tmp.path().join("test.db").display()),
         Backend::Postgres => {
             let template = pg_template().await;
-            let name = format!("rc_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
-            let admin = Database::connect(pg_admin_url()).await.expect("PostgreSQL is not reachable");
+            let name = format!(
+                "rc_test_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst)
+            );
+            let admin = Database::connect(pg_admin_url())
+                .await
+                .expect("PostgreSQL is not reachable");
             admin
                 .execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
                 .await
@@ -104,7 +126,9 @@ impl TestApp {
     /// Starts the application with extra environment-style settings.
     pub async fn spawn_with(extra: HashMap<&str, String>) -> Self {
         if std::env::var("TEST_LOG").is_ok() {
-            release_coordinator::server::telemetry::init(release_coordinator::server::config::LogFormat::Pretty);
+            release_coordinator::server::telemetry::init(
+                release_coordinator::server::config::LogFormat::Pretty,
+            );
         }
         let data_dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database(&data_dir).await;
@@ -115,13 +139,18 @@ impl TestApp {
             ("RC_DATA_DIR".into(), data_dir.path().display().to_string()),
             ("RC_CONFIG_FILE".into(), format!("{manifest}/Leptos.toml")),
             ("LEPTOS_SITE_ROOT".into(), format!("{manifest}/target/site")),
-            ("RC_ENCRYPTION_KEY".into(), base64::engine::general_purpose::STANDARD.encode([42u8; 32])),
+            (
+                "RC_ENCRYPTION_KEY".into(),
+                base64::engine::general_purpose::STANDARD.encode([42u8; 32]),
+            ),
         ]);
         for (k, v) in extra {
             vars.insert(k.to_string(), v);
         }
         let settings = Settings::load(&vars).expect("test settings");
-        let app = Application::build(settings).await.expect("application builds");
+        let app = Application::build(settings)
+            .await
+            .expect("application builds");
         let port = app.port();
         let db = app.state().db.clone();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -149,7 +178,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.client.get(self.url(path)).send().await.expect("request")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
     }
 
     /// POST with a JSON body and the app's own `Origin`, as a browser would.
@@ -164,7 +197,12 @@ impl TestApp {
     }
 
     /// POST a raw body with a content type.
-    pub async fn post_raw(&self, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> Response {
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> Response {
         self.client
             .post(self.url(path))
             .header("origin", &self.address)
@@ -209,5 +247,147 @@ pub async fn json_of(resp: Response, expected: StatusCode) -> Value {
 /// Asserts an error response: the status, and a `{"error": "…"}` body.
 pub async fn error_of(resp: Response, expected: StatusCode) -> String {
     let body = json_of(resp, expected).await;
-    body["error"].as_str().unwrap_or_else(|| panic!("no error message in {body}")).to_string()
+    body["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error message in {body}"))
+        .to_string()
+}
+
+/// A user that does not exist yet.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+}
+
+impl TestUser {
+    pub fn generate() -> Self {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        Self {
+            email: format!("user-{}@example.com", &id[..12]),
+            name: format!("User {}", &id[..6]),
+            password: format!("pw-{id}"),
+        }
+    }
+}
+
+/// A signed-in browser: its own cookie jar, speaking to one app.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub address: String,
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .header("origin", &self.address)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+    pub async fn post_empty(&self, path: &str) -> Response {
+        self.client
+            .post(self.url(path))
+            .header("origin", &self.address)
+            .send()
+            .await
+            .expect("request")
+    }
+    pub async fn patch(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .patch(self.url(path))
+            .header("origin", &self.address)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+    pub async fn delete(&self, path: &str) -> Response {
+        self.client
+            .delete(self.url(path))
+            .header("origin", &self.address)
+            .send()
+            .await
+            .expect("request")
+    }
+    /// Creates a team (becoming its OWNER; it becomes current) and returns its id.
+    pub async fn create_team(&self, name: &str) -> String {
+        let body = json_of(
+            self.post("/api/teams", &serde_json::json!({ "name": name }))
+                .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        body["id"].as_str().expect("team id").to_string()
+    }
+    /// `GET /api/me`.
+    pub async fn me(&self) -> Value {
+        json_of(self.get("/api/me").await, StatusCode::OK).await
+    }
+}
+
+impl TestApp {
+    /// A new browser with no session.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            client: client(),
+            address: self.address.clone(),
+        }
+    }
+
+    /// Signs a new user up in a new browser.
+    pub async fn signed_up(&self, user: &TestUser) -> Browser {
+        let b = self.browser();
+        let resp = b
+            .post("/api/auth/sign-up", &serde_json::json!({"email": user.email, "name": user.name, "password": user.password}))
+            .await;
+        json_of(resp, StatusCode::CREATED).await;
+        b
+    }
+
+    /// A new user with their own team (OWNER), signed in.
+    pub async fn owner_with_team(&self, team: &str) -> (Browser, TestUser, String) {
+        let user = TestUser::generate();
+        let b = self.signed_up(&user).await;
+        let team_id = b.create_team(team).await;
+        (b, user, team_id)
+    }
+
+    /// Invites a new user into the browser's current team with `role`; returns
+    /// their signed-in browser.
+    pub async fn member_with_role(&self, inviter: &Browser, role: &str) -> (Browser, TestUser) {
+        let user = TestUser::generate();
+        let inv = json_of(
+            inviter
+                .post(
+                    "/api/team/invitations",
+                    &serde_json::json!({"email": user.email, "role": role}),
+                )
+                .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        let b = self.signed_up(&user).await;
+        let token = inv["token"].as_str().expect("token");
+        json_of(
+            b.post_empty(&format!("/api/invitations/{token}/accept"))
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        (b, user)
+    }
 }

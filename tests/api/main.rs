@@ -5,5 +5,7 @@
 
 mod helpers;
 
+mod accounts;
 mod health;
 mod schema;
+mod teams;

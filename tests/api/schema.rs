@@ -6,7 +6,9 @@ use crate::helpers::TestApp;
 use chrono::NaiveDate;
 use release_coordinator::server::db::entities::*;
 use release_coordinator::server::db::{migrate, new_id, now};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, ModelTrait, PaginatorTrait};
+use sea_orm::{
+    ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, ModelTrait, PaginatorTrait,
+};
 
 /// Inserts `model` and checks that reading it back gives the same row.
 async fn round_trip<M, A, E>(db: &DatabaseConnection, model: M) -> M
@@ -16,7 +18,13 @@ where
     E: EntityTrait<Model = M>,
     <E as EntityTrait>::Model: IntoActiveModel<A>,
 {
-    let inserted = model.clone().into_active_model().reset_all().insert(db).await.expect("insert");
+    let inserted = model
+        .clone()
+        .into_active_model()
+        .reset_all()
+        .insert(db)
+        .await
+        .expect("insert");
     assert_eq!(inserted, model, "insert returns what was written");
     let all = E::find().all(db).await.expect("select");
     assert!(all.contains(&model), "row reads back equal: {model:?}");
@@ -30,7 +38,9 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 #[tokio::test]
 async fn migrations_are_idempotent() {
     let app = TestApp::spawn().await;
-    migrate(&app.db).await.expect("second run applies nothing and succeeds");
+    migrate(&app.db)
+        .await
+        .expect("second run applies nothing and succeeds");
 }
 
 #[tokio::test]
@@ -39,116 +49,375 @@ async fn every_entity_round_trips_and_cascades() {
     let db = &app.db;
     let t = now();
 
-    let team = round_trip(db, team::Model {
-        id: new_id(), name: "Payments".into(), slug: "payments".into(), slack_webhook_url: Some("v1:abc".into()),
-        slack_channel: Some("#releases".into()), notify_on_status_change: true, notify_on_blocked: false,
-        notify_on_ready_to_deploy: true, slack_last_error: None, slack_last_error_at: None, created_at: t, updated_at: t,
-    }).await;
-    let ada = round_trip(db, user::Model {
-        id: new_id(), email: "ada@example.com".into(), name: "Ada Lovelace".into(), password_hash: "$argon2id$x".into(),
-        created_at: t, updated_at: t,
-    }).await;
-    let bob = round_trip(db, user::Model {
-        id: new_id(), email: "bob@example.com".into(), name: "Bob".into(), password_hash: "$argon2id$y".into(),
-        created_at: t, updated_at: t,
-    }).await;
-    round_trip(db, team_member::Model { id: new_id(), team_id: team.id.clone(), user_id: ada.id.clone(), role: "OWNER".into(), created_at: t }).await;
-    round_trip(db, team_member::Model { id: new_id(), team_id: team.id.clone(), user_id: bob.id.clone(), role: "MEMBER".into(), created_at: t }).await;
-    round_trip(db, invitation::Model {
-        id: new_id(), team_id: team.id.clone(), email: "cy@example.com".into(), role: "VIEWER".into(), token_hash: "h1".into(),
-        invited_by: Some(bob.id.clone()), expires_at: t, accepted_at: None, accepted_by: None, created_at: t,
-    }).await;
-    let ada_session = round_trip(db, session::Model {
-        id: new_id(), user_id: ada.id.clone(), token_hash: "s1".into(), current_team_id: Some(team.id.clone()), created_at: t,
-        last_seen_at: t, expires_at: t, user_agent: Some("test".into()), ip: Some("127.0.0.1".into()),
-    }).await;
-    round_trip(db, api_token::Model {
-        id: new_id(), team_id: team.id.clone(), name: "CI".into(), role: "MEMBER".into(), token_hash: "a1".into(), prefix: "rc_ab".into(),
-        created_by: Some(ada.id.clone()), last_used_at: None, expires_at: None, revoked_at: None, created_at: t,
-    }).await;
-    let svc = round_trip(db, service::Model {
-        id: new_id(), team_id: team.id.clone(), name: "Payments API".into(), slug: "payments-api".into(), description: "Takes money".into(),
-        github_repo: Some("acme/payments".into()), jira_project_key: Some("PAY".into()), created_at: t, updated_at: t,
-    }).await;
-    let sprint = round_trip(db, sprint::Model {
-        id: new_id(), team_id: team.id.clone(), name: "Sprint 1".into(), start_date: date(2026, 11, 2), end_date: date(2026, 11, 13),
-        status: "ACTIVE".into(), created_at: t, updated_at: t,
-    }).await;
-    let group = round_trip(db, deployment_group::Model {
-        id: new_id(), team_id: team.id.clone(), name: "Black Friday".into(), sprint_id: Some(sprint.id.clone()), owner_id: Some(bob.id.clone()),
-        target_date: Some(date(2026, 11, 27)), deployment_order: "SEQUENTIAL".into(), created_at: t, updated_at: t,
-    }).await;
+    let team = round_trip(
+        db,
+        team::Model {
+            id: new_id(),
+            name: "Payments".into(),
+            slug: "payments".into(),
+            slack_webhook_url: Some("v1:abc".into()),
+            slack_channel: Some("#releases".into()),
+            notify_on_status_change: true,
+            notify_on_blocked: false,
+            notify_on_ready_to_deploy: true,
+            slack_last_error: None,
+            slack_last_error_at: None,
+            created_at: t,
+            updated_at: t,
+        },
+    )
+    .await;
+    let ada = round_trip(
+        db,
+        user::Model {
+            id: new_id(),
+            email: "ada@example.com".into(),
+            name: "Ada Lovelace".into(),
+            password_hash: "$argon2id$x".into(),
+            created_at: t,
+            updated_at: t,
+        },
+    )
+    .await;
+    let bob = round_trip(
+        db,
+        user::Model {
+            id: new_id(),
+            email: "bob@example.com".into(),
+            name: "Bob".into(),
+            password_hash: "$argon2id$y".into(),
+            created_at: t,
+            updated_at: t,
+        },
+    )
+    .await;
+    round_trip(
+        db,
+        team_member::Model {
+            id: new_id(),
+            team_id: team.id.clone(),
+            user_id: ada.id.clone(),
+            role: "OWNER".into(),
+            created_at: t,
+        },
+    )
+    .await;
+    round_trip(
+        db,
+        team_member::Model {
+            id: new_id(),
+            team_id: team.id.clone(),
+            user_id: bob.id.clone(),
+            role: "MEMBER".into(),
+            created_at: t,
+        },
+    )
+    .await;
+    round_trip(
+        db,
+        invitation::Model {
+            id: new_id(),
+            team_id: team.id.clone(),
+            email: "cy@example.com".into(),
+            role: "VIEWER".into(),
+            token_hash: "h1".into(),
+            invited_by: Some(bob.id.clone()),
+            expires_at: t,
+            accepted_at: None,
+            accepted_by: None,
+            created_at: t,
+        },
+    )
+    .await;
+    let ada_session = round_trip(
+        db,
+        session::Model {
+            id: new_id(),
+            user_id: ada.id.clone(),
+            token_hash: "s1".into(),
+            current_team_id: Some(team.id.clone()),
+            created_at: t,
+            last_seen_at: t,
+            expires_at: t,
+            user_agent: Some("test".into()),
+            ip: Some("127.0.0.1".into()),
+        },
+    )
+    .await;
+    round_trip(
+        db,
+        api_token::Model {
+            id: new_id(),
+            team_id: team.id.clone(),
+            name: "CI".into(),
+            role: "MEMBER".into(),
+            token_hash: "a1".into(),
+            prefix: "rc_ab".into(),
+            created_by: Some(ada.id.clone()),
+            last_used_at: None,
+            expires_at: None,
+            revoked_at: None,
+            created_at: t,
+        },
+    )
+    .await;
+    let svc = round_trip(
+        db,
+        service::Model {
+            id: new_id(),
+            team_id: team.id.clone(),
+            name: "Payments API".into(),
+            slug: "payments-api".into(),
+            description: "Takes money".into(),
+            github_repo: Some("acme/payments".into()),
+            jira_project_key: Some("PAY".into()),
+            created_at: t,
+            updated_at: t,
+        },
+    )
+    .await;
+    let sprint = round_trip(
+        db,
+        sprint::Model {
+            id: new_id(),
+            team_id: team.id.clone(),
+            name: "Sprint 1".into(),
+            start_date: date(2026, 11, 2),
+            end_date: date(2026, 11, 13),
+            status: "ACTIVE".into(),
+            created_at: t,
+            updated_at: t,
+        },
+    )
+    .await;
+    let group = round_trip(
+        db,
+        deployment_group::Model {
+            id: new_id(),
+            team_id: team.id.clone(),
+            name: "Black Friday".into(),
+            sprint_id: Some(sprint.id.clone()),
+            owner_id: Some(bob.id.clone()),
+            target_date: Some(date(2026, 11, 27)),
+            deployment_order: "SEQUENTIAL".into(),
+            created_at: t,
+            updated_at: t,
+        },
+    )
+    .await;
     let release = |title: &str| release::Model {
-        id: new_id(), team_id: team.id.clone(), service_id: svc.id.clone(), title: title.into(), version: "2.4.0".into(),
-        description: "**bold**".into(), status: "IN_REVIEW".into(), priority: "HIGH".into(), owner_id: Some(bob.id.clone()),
-        sprint_id: Some(sprint.id.clone()), deployment_group_id: Some(group.id.clone()), group_position: Some(1),
-        target_date: Some(date(2026, 12, 4)), is_blocked: true, blocked_reason: Some("waiting for legal".into()),
-        staging_deployed_at: Some(t), production_deployed_at: None, revision: 7, created_at: t, updated_at: t,
+        id: new_id(),
+        team_id: team.id.clone(),
+        service_id: svc.id.clone(),
+        title: title.into(),
+        version: "2.4.0".into(),
+        description: "**bold**".into(),
+        status: "IN_REVIEW".into(),
+        priority: "HIGH".into(),
+        owner_id: Some(bob.id.clone()),
+        sprint_id: Some(sprint.id.clone()),
+        deployment_group_id: Some(group.id.clone()),
+        group_position: Some(1),
+        target_date: Some(date(2026, 12, 4)),
+        is_blocked: true,
+        blocked_reason: Some("waiting for legal".into()),
+        staging_deployed_at: Some(t),
+        production_deployed_at: None,
+        revision: 7,
+        created_at: t,
+        updated_at: t,
     };
     let r1 = round_trip(db, release("Checkout v2")).await;
     let r2 = round_trip(db, release("Ledger v3")).await;
-    round_trip(db, release_item::Model {
-        id: new_id(), team_id: team.id.clone(), release_id: r1.id.clone(), item_type: "JIRA_TICKET".into(), external_id: "PAY-1".into(),
-        title: Some("Do it".into()), status: Some("Done".into()), status_category: Some("done".into()), assignee: Some("Ada".into()),
-        url: Some("https://x.atlassian.net/browse/PAY-1".into()), added_by: Some(bob.id.clone()), last_synced_at: Some(t), sync_error: None, created_at: t,
-    }).await;
-    round_trip(db, release_dependency::Model {
-        id: new_id(), team_id: team.id.clone(), release_id: r1.id.clone(), depends_on_id: r2.id.clone(), dep_type: "BLOCKS".into(),
-        resolved_at: None, created_by: Some(bob.id.clone()), created_at: t,
-    }).await;
-    round_trip(db, comment::Model {
-        id: new_id(), team_id: team.id.clone(), release_id: r1.id.clone(), author_id: Some(bob.id.clone()), body: "LGTM".into(), created_at: t, updated_at: t,
-    }).await;
-    let act = round_trip(db, activity::Model {
-        id: new_id(), team_id: team.id.clone(), release_id: Some(r1.id.clone()), user_id: Some(bob.id.clone()), activity_type: "STATUS_CHANGED".into(),
-        action: "moved".into(), description: "Bob moved Checkout v2".into(), metadata: Some(r#"{"from":"IN_DEVELOPMENT"}"#.into()), created_at: t,
-    }).await;
-    round_trip(db, oauth_connection::Model {
-        id: new_id(), user_id: bob.id.clone(), provider: "GITHUB".into(), access_token: "v1:enc".into(), refresh_token: None, expires_at: None,
-        scopes: Some("repo".into()), account_id: Some("1".into()), account_name: Some("bob".into()), metadata: None, is_valid: true,
-        last_error: None, last_error_at: None, created_at: t, updated_at: t,
-    }).await;
-    round_trip(db, oauth_state::Model {
-        id: "statehash".into(), user_id: bob.id.clone(), provider: "JIRA".into(), pkce_verifier: None, redirect_after: Some("/settings".into()),
-        expires_at: t, created_at: t,
-    }).await;
-    round_trip(db, outbox::Model {
-        id: new_id(), team_id: team.id.clone(), kind: "SLACK_MESSAGE".into(), payload: "{}".into(), attempts: 0, next_attempt_at: t,
-        last_error: None, sent_at: None, created_at: t,
-    }).await;
+    round_trip(
+        db,
+        release_item::Model {
+            id: new_id(),
+            team_id: team.id.clone(),
+            release_id: r1.id.clone(),
+            item_type: "JIRA_TICKET".into(),
+            external_id: "PAY-1".into(),
+            title: Some("Do it".into()),
+            status: Some("Done".into()),
+            status_category: Some("done".into()),
+            assignee: Some("Ada".into()),
+            url: Some("https://x.atlassian.net/browse/PAY-1".into()),
+            added_by: Some(bob.id.clone()),
+            last_synced_at: Some(t),
+            sync_error: None,
+            created_at: t,
+        },
+    )
+    .await;
+    round_trip(
+        db,
+        release_dependency::Model {
+            id: new_id(),
+            team_id: team.id.clone(),
+            release_id: r1.id.clone(),
+            depends_on_id: r2.id.clone(),
+            dep_type: "BLOCKS".into(),
+            resolved_at: None,
+            created_by: Some(bob.id.clone()),
+            created_at: t,
+        },
+    )
+    .await;
+    round_trip(
+        db,
+        comment::Model {
+            id: new_id(),
+            team_id: team.id.clone(),
+            release_id: r1.id.clone(),
+            author_id: Some(bob.id.clone()),
+            body: "LGTM".into(),
+            created_at: t,
+            updated_at: t,
+        },
+    )
+    .await;
+    let act = round_trip(
+        db,
+        activity::Model {
+            id: new_id(),
+            team_id: team.id.clone(),
+            release_id: Some(r1.id.clone()),
+            user_id: Some(bob.id.clone()),
+            activity_type: "STATUS_CHANGED".into(),
+            action: "moved".into(),
+            description: "Bob moved Checkout v2".into(),
+            metadata: Some(r#"{"from":"IN_DEVELOPMENT"}"#.into()),
+            created_at: t,
+        },
+    )
+    .await;
+    round_trip(
+        db,
+        oauth_connection::Model {
+            id: new_id(),
+            user_id: bob.id.clone(),
+            provider: "GITHUB".into(),
+            access_token: "v1:enc".into(),
+            refresh_token: None,
+            expires_at: None,
+            scopes: Some("repo".into()),
+            account_id: Some("1".into()),
+            account_name: Some("bob".into()),
+            metadata: None,
+            is_valid: true,
+            last_error: None,
+            last_error_at: None,
+            created_at: t,
+            updated_at: t,
+        },
+    )
+    .await;
+    round_trip(
+        db,
+        oauth_state::Model {
+            id: "statehash".into(),
+            user_id: bob.id.clone(),
+            provider: "JIRA".into(),
+            pkce_verifier: None,
+            redirect_after: Some("/settings".into()),
+            expires_at: t,
+            created_at: t,
+        },
+    )
+    .await;
+    round_trip(
+        db,
+        outbox::Model {
+            id: new_id(),
+            team_id: team.id.clone(),
+            kind: "SLACK_MESSAGE".into(),
+            payload: "{}".into(),
+            attempts: 0,
+            next_attempt_at: t,
+            last_error: None,
+            sent_at: None,
+            created_at: t,
+        },
+    )
+    .await;
 
     // Unique keys hold.
-    let dup = team::Model { id: new_id(), ..team.clone() };
-    assert!(dup.into_active_model().reset_all().insert(db).await.is_err(), "team slug is unique");
+    let dup = team::Model {
+        id: new_id(),
+        ..team.clone()
+    };
+    assert!(
+        dup.into_active_model()
+            .reset_all()
+            .insert(db)
+            .await
+            .is_err(),
+        "team slug is unique"
+    );
 
     // Deleting a release: its items, dependencies and comments go; its
     // activity stays with release_id set to null (the audit trail outlives it).
-    release::Entity::delete_by_id(r1.id.clone()).exec(db).await.expect("delete release");
+    release::Entity::delete_by_id(r1.id.clone())
+        .exec(db)
+        .await
+        .expect("delete release");
     assert_eq!(release_item::Entity::find().count(db).await.unwrap(), 0);
-    assert_eq!(release_dependency::Entity::find().count(db).await.unwrap(), 0);
+    assert_eq!(
+        release_dependency::Entity::find().count(db).await.unwrap(),
+        0
+    );
     assert_eq!(comment::Entity::find().count(db).await.unwrap(), 0);
-    let kept = activity::Entity::find_by_id(act.id.clone()).one(db).await.unwrap().expect("activity kept");
+    let kept = activity::Entity::find_by_id(act.id.clone())
+        .one(db)
+        .await
+        .unwrap()
+        .expect("activity kept");
     assert_eq!(kept.release_id, None);
 
     // Deleting a user: memberships, sessions, connections and states go;
     // what they owned stays, unowned.
-    user::Entity::delete_by_id(bob.id.clone()).exec(db).await.expect("delete user");
-    assert_eq!(team_member::Entity::find().count(db).await.unwrap(), 1, "only Ada's membership left");
+    user::Entity::delete_by_id(bob.id.clone())
+        .exec(db)
+        .await
+        .expect("delete user");
+    assert_eq!(
+        team_member::Entity::find().count(db).await.unwrap(),
+        1,
+        "only Ada's membership left"
+    );
     assert_eq!(oauth_connection::Entity::find().count(db).await.unwrap(), 0);
     assert_eq!(oauth_state::Entity::find().count(db).await.unwrap(), 0);
-    let r2_now = release::Entity::find_by_id(r2.id.clone()).one(db).await.unwrap().expect("release kept");
+    let r2_now = release::Entity::find_by_id(r2.id.clone())
+        .one(db)
+        .await
+        .unwrap()
+        .expect("release kept");
     assert_eq!(r2_now.owner_id, None);
-    let g = deployment_group::Entity::find_by_id(group.id.clone()).one(db).await.unwrap().unwrap();
+    let g = deployment_group::Entity::find_by_id(group.id.clone())
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(g.owner_id, None);
 
     // Deleting a sprint unassigns its releases and groups.
-    sprint::Entity::delete_by_id(sprint.id.clone()).exec(db).await.expect("delete sprint");
-    let r2_now = release::Entity::find_by_id(r2.id.clone()).one(db).await.unwrap().unwrap();
+    sprint::Entity::delete_by_id(sprint.id.clone())
+        .exec(db)
+        .await
+        .expect("delete sprint");
+    let r2_now = release::Entity::find_by_id(r2.id.clone())
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(r2_now.sprint_id, None);
     assert_eq!(r2_now.deployment_group_id, Some(group.id.clone()));
 
     // Deleting the team takes everything in it; the session stays, with no current team.
-    team::Entity::delete_by_id(team.id.clone()).exec(db).await.expect("delete team");
+    team::Entity::delete_by_id(team.id.clone())
+        .exec(db)
+        .await
+        .expect("delete team");
     for count in [
         service::Entity::find().count(db).await.unwrap(),
         release::Entity::find().count(db).await.unwrap(),
@@ -161,6 +430,10 @@ async fn every_entity_round_trips_and_cascades() {
     ] {
         assert_eq!(count, 0);
     }
-    let s = session::Entity::find_by_id(ada_session.id.clone()).one(db).await.unwrap().expect("session kept");
+    let s = session::Entity::find_by_id(ada_session.id.clone())
+        .one(db)
+        .await
+        .unwrap()
+        .expect("session kept");
     assert_eq!(s.current_team_id, None);
 }

@@ -8,7 +8,9 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/health", get(live)).route("/health/ready", get(ready))
+    Router::new()
+        .route("/health", get(live))
+        .route("/health/ready", get(ready))
 }
 
 /// The process is up and serving.

@@ -11,8 +11,8 @@ pub mod entities;
 use crate::server::config::Backend;
 use migration::MigratorTrait;
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::time::Duration;
 
@@ -23,28 +23,36 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// folder) when missing.
 pub async fn connect(url: &str, backend: Backend) -> anyhow::Result<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url.to_string());
-    opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(15));
+    opts.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(15));
     match backend {
         Backend::Sqlite => {
             if let Some(dir) = sqlite_parent_dir(url) {
-                std::fs::create_dir_all(&dir).map_err(|e| anyhow::anyhow!("creating {dir}: {e}"))?;
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| anyhow::anyhow!("creating {dir}: {e}"))?;
             }
-            opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
-                use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-                o.create_if_missing(true)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
-                    .foreign_keys(true)
-            });
+            opts.max_connections(8)
+                .min_connections(1)
+                .map_sqlx_sqlite_opts(|o| {
+                    use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+                    o.create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal)
+                        .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                        .foreign_keys(true)
+                });
         }
         Backend::Postgres => {
             opts.max_connections(16).min_connections(1);
         }
     }
-    Database::connect(opts)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot connect to the database: {}", redact_url_in(&e.to_string())))
+    Database::connect(opts).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot connect to the database: {}",
+            redact_url_in(&e.to_string())
+        )
+    })
 }
 
 /// Applies every pending migration.
@@ -82,11 +90,16 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
 
 /// Whether a database error is a unique-constraint violation (→ 409).
 pub fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }
 
 fn sqlite_parent_dir(url: &str) -> Option<String> {
-    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or_default();
     if path.is_empty() || path == ":memory:" {
         return None;
@@ -102,7 +115,9 @@ fn redact_url_in(message: &str) -> String {
     message
         .split(' ')
         .map(|word| match (word.find("://"), word.find('@')) {
-            (Some(s), Some(at)) if at > s => format!("{}://[redacted]@{}", &word[..s], &word[at + 1..]),
+            (Some(s), Some(at)) if at > s => {
+                format!("{}://[redacted]@{}", &word[..s], &word[at + 1..])
+            }
             _ => word.to_string(),
         })
         .collect::<Vec<_>>()
@@ -115,7 +130,10 @@ mod tests {
 
     #[test]
     fn sqlite_folder_is_found() {
-        assert_eq!(sqlite_parent_dir("sqlite://./data/rc.db?mode=rwc").as_deref(), Some("./data"));
+        assert_eq!(
+            sqlite_parent_dir("sqlite://./data/rc.db?mode=rwc").as_deref(),
+            Some("./data")
+        );
         assert_eq!(sqlite_parent_dir("sqlite::memory:"), None);
     }
 

@@ -3,3 +3,58 @@
 //! these; they authorise through `domain::roles`, validate through
 //! `domain::validation`, write inside one transaction (activity rows
 //! included) and return view types. No HTTP and no HTML in here.
+
+pub mod accounts;
+pub mod teams;
+
+use crate::server::error::AppError;
+use chrono::{DateTime, Utc};
+
+/// `?limit=&cursor=` of every list (`API.md`): limit 1–500, default 100; the
+/// cursor is the opaque id of the last item seen. Ids are UUIDv7, so ordering
+/// by id is creation order, and paging by id is stable.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PageRequest {
+    /// Items per page.
+    pub limit: Option<u64>,
+    /// The `nextCursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl PageRequest {
+    /// The validated limit.
+    pub fn limit(&self) -> Result<u64, AppError> {
+        match self.limit {
+            None => Ok(100),
+            Some(n @ 1..=500) => Ok(n),
+            Some(_) => Err(AppError::invalid_field(
+                "limit",
+                "limit must be between 1 and 500",
+            )),
+        }
+    }
+
+    /// Cuts `rows` (fetched with `limit + 1`) to a page and its next cursor.
+    pub fn page<T>(
+        &self,
+        mut rows: Vec<T>,
+        id_of: impl Fn(&T) -> String,
+    ) -> Result<crate::views::Page<T>, AppError> {
+        let limit = self.limit()? as usize;
+        let next_cursor = if rows.len() > limit {
+            rows.truncate(limit);
+            rows.last().map(id_of)
+        } else {
+            None
+        };
+        Ok(crate::views::Page {
+            items: rows,
+            next_cursor,
+        })
+    }
+}
+
+/// RFC 3339 with a `Z`, the API's timestamp format.
+pub fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

@@ -29,12 +29,18 @@ pub fn ThemeToggle() -> impl IntoView {
 #[cfg(feature = "hydrate")]
 fn toggle() {
     use wasm_bindgen::JsCast;
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Some(root) = document.document_element() else { return };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(root) = document.document_element() else {
+        return;
+    };
     let dark = root.class_list().toggle("dark").unwrap_or(false);
     if let Ok(html) = document.dyn_into::<web_sys::HtmlDocument>() {
         let value = if dark { "dark" } else { "light" };
-        let _ = html.set_cookie(&format!("rc_theme={value}; Path=/; Max-Age=31536000; SameSite=Lax"));
+        let _ = html.set_cookie(&format!(
+            "rc_theme={value}; Path=/; Max-Age=31536000; SameSite=Lax"
+        ));
     }
 }
 

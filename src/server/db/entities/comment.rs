@@ -18,7 +18,11 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(belongs_to = "super::release::Entity", from = "Column::ReleaseId", to = "super::release::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::release::Entity",
+        from = "Column::ReleaseId",
+        to = "super::release::Column::Id"
+    )]
     Release,
 }
 

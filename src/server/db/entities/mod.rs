@@ -2,37 +2,37 @@
 //! rules live in `domain`, the use cases in `services`. Enum-like columns are
 //! text holding the wire names of `domain::kinds`/`status`/`roles`.
 
-/// A team: the multi-tenant root. Owns everything else.
-pub mod team;
-/// A person with a self-hosted account.
-pub mod user;
-/// A user's membership of a team, with a role.
-pub mod team_member;
-/// An invitation to join a team with a role; the token is stored hashed.
-pub mod invitation;
-/// A signed-in browser session; the cookie token is stored hashed.
-pub mod session;
-/// A team API token for scripts; the secret is stored hashed.
-pub mod api_token;
-/// A deployable service of a team.
-pub mod service;
-/// A time-boxed iteration.
-pub mod sprint;
-/// Releases that roll out together, in order or in waves.
-pub mod deployment_group;
-/// A release of a service: the card on the board.
-pub mod release;
-/// A Jira ticket or GitHub pull request linked to a release, with cached state.
-pub mod release_item;
-/// `release_id` depends on `depends_on_id`.
-pub mod release_dependency;
-/// A Markdown comment on a release.
-pub mod comment;
 /// One audit-log entry; outlives its release.
 pub mod activity;
+/// A team API token for scripts; the secret is stored hashed.
+pub mod api_token;
+/// A Markdown comment on a release.
+pub mod comment;
+/// Releases that roll out together, in order or in waves.
+pub mod deployment_group;
+/// An invitation to join a team with a role; the token is stored hashed.
+pub mod invitation;
 /// A user's OAuth connection to Jira or GitHub; tokens encrypted.
 pub mod oauth_connection;
 /// A pending OAuth authorisation; `id` is the SHA-256 of the `state` value.
 pub mod oauth_state;
 /// A durable side effect (a Slack message) waiting to be sent.
 pub mod outbox;
+/// A release of a service: the card on the board.
+pub mod release;
+/// `release_id` depends on `depends_on_id`.
+pub mod release_dependency;
+/// A Jira ticket or GitHub pull request linked to a release, with cached state.
+pub mod release_item;
+/// A deployable service of a team.
+pub mod service;
+/// A signed-in browser session; the cookie token is stored hashed.
+pub mod session;
+/// A time-boxed iteration.
+pub mod sprint;
+/// A team: the multi-tenant root. Owns everything else.
+pub mod team;
+/// A user's membership of a team, with a role.
+pub mod team_member;
+/// A person with a self-hosted account.
+pub mod user;

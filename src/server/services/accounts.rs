@@ -1,0 +1,280 @@
+//! Accounts and sessions: sign-up, sign-in, sign-out, password changes, and
+//! the operator's password reset.
+
+use crate::domain::validation;
+use crate::server::auth::AuthSession;
+use crate::server::crypto::{self, hash_token};
+use crate::server::db::entities::{session, user};
+use crate::server::db::{self, new_id};
+use crate::server::error::{AppError, AppResult};
+use crate::server::services::ts;
+use crate::server::state::AppState;
+use crate::views::UserView;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
+use std::time::Duration;
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD: usize = 10;
+/// Longest password accepted (hashing cost is bounded).
+pub const MAX_PASSWORD: usize = 1024;
+
+/// Where a request came from (for sessions and the rate limit).
+#[derive(Debug, Clone, Default)]
+pub struct ClientMeta {
+    /// The peer address.
+    pub ip: String,
+    /// The `User-Agent` header, truncated.
+    pub user_agent: Option<String>,
+}
+
+/// A freshly created session: the token goes into the cookie, once.
+pub struct NewSession {
+    /// The secret token.
+    pub token: String,
+    /// How long the cookie lives.
+    pub max_age: Duration,
+}
+
+impl From<user::Model> for UserView {
+    fn from(u: user::Model) -> Self {
+        Self {
+            id: u.id,
+            email: u.email,
+            name: u.name,
+            created_at: ts(u.created_at),
+        }
+    }
+}
+
+fn check_password(field: &'static str, password: &str) -> AppResult<()> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD {
+        return Err(AppError::invalid_field(
+            field,
+            format!("password must be at least {MIN_PASSWORD} characters"),
+        ));
+    }
+    if n > MAX_PASSWORD {
+        return Err(AppError::invalid_field(
+            field,
+            format!("password must be at most {MAX_PASSWORD} characters"),
+        ));
+    }
+    Ok(())
+}
+
+async fn hash_blocking(password: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || crypto::hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(AppError::Internal)
+}
+
+async fn verify_blocking(password: String, hash: String) -> AppResult<bool> {
+    tokio::task::spawn_blocking(move || crypto::verify_password(&password, &hash))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// Creates an account and signs it in.
+#[tracing::instrument(skip_all)]
+pub async fn sign_up(
+    state: &AppState,
+    email: &str,
+    name: &str,
+    password: &str,
+    meta: &ClientMeta,
+) -> AppResult<(UserView, NewSession)> {
+    let email = validation::email(email)?;
+    let name = validation::required_line("name", name, validation::MAX_NAME)?;
+    check_password("password", password)?;
+    let hash = hash_blocking(password.to_string()).await?;
+    let now = db::now();
+    let model = user::ActiveModel {
+        id: Set(new_id()),
+        email: Set(email),
+        name: Set(name),
+        password_hash: Set(hash),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let user = match model.insert(&state.db).await {
+        Ok(u) => u,
+        Err(e) if db::is_unique_violation(&e) => {
+            return Err(AppError::Conflict(
+                "an account with this email already exists".into(),
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let session = create_session(state, &user.id, None, meta).await?;
+    tracing::info!(user_id = %user.id, "account created");
+    Ok((user.into(), session))
+}
+
+/// Signs in. Unknown email and wrong password get the same answer in about
+/// the same time; repeated failures get 429.
+#[tracing::instrument(skip_all)]
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    meta: &ClientMeta,
+) -> AppResult<(UserView, NewSession)> {
+    let email = email.trim().to_lowercase();
+    if !state.limiter.allowed(&email, &meta.ip) {
+        return Err(AppError::TooManyRequests(
+            "too many failed sign-in attempts; try again in a few minutes".into(),
+        ));
+    }
+    let found = if validation::email(&email).is_ok() {
+        user::Entity::find()
+            .filter(user::Column::Email.eq(email.as_str()))
+            .one(&state.db)
+            .await?
+    } else {
+        None
+    };
+    let password = password.chars().take(MAX_PASSWORD).collect::<String>();
+    let (ok, user) = match found {
+        Some(u) => (
+            verify_blocking(password, u.password_hash.clone()).await?,
+            Some(u),
+        ),
+        None => {
+            verify_blocking(password, crypto::dummy_password_hash().to_string()).await?;
+            (false, None)
+        }
+    };
+    let Some(user) = user.filter(|_| ok) else {
+        state.limiter.record_failure(&email, &meta.ip);
+        return Err(AppError::Unauthorized("wrong email or password".into()));
+    };
+    state.limiter.record_success(&email);
+    let session = create_session(state, &user.id, None, meta).await?;
+    Ok((user.into(), session))
+}
+
+/// Creates a session row and returns its token.
+pub async fn create_session(
+    state: &AppState,
+    user_id: &str,
+    team_id: Option<String>,
+    meta: &ClientMeta,
+) -> AppResult<NewSession> {
+    let token = crypto::random_token();
+    let now = db::now();
+    let days = state.settings.session_days.max(1);
+    session::ActiveModel {
+        id: Set(new_id()),
+        user_id: Set(user_id.to_string()),
+        token_hash: Set(hash_token(&token)),
+        current_team_id: Set(team_id),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + chrono::Duration::days(days)),
+        user_agent: Set(meta.user_agent.clone()),
+        ip: Set(Some(meta.ip.clone())),
+    }
+    .insert(&state.db)
+    .await?;
+    Ok(NewSession {
+        token,
+        max_age: Duration::from_secs(days as u64 * 86_400),
+    })
+}
+
+/// Revokes a session server-side.
+pub async fn sign_out(db: &DatabaseConnection, session_id: &str) -> AppResult<()> {
+    session::Entity::delete_by_id(session_id.to_string())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Sliding expiry: a session in use is extended, at most every five minutes
+/// (so reads do not turn into writes on every request). Best effort.
+pub async fn touch_session(state: &AppState, sess: &session::Model) {
+    let now = db::now();
+    if now - sess.last_seen_at < chrono::Duration::minutes(5) {
+        return;
+    }
+    let days = state.settings.session_days.max(1);
+    let update = session::ActiveModel {
+        id: Set(sess.id.clone()),
+        last_seen_at: Set(now),
+        expires_at: Set(now + chrono::Duration::days(days)),
+        ..Default::default()
+    };
+    if let Err(e) = update.update(&state.db).await {
+        tracing::warn!(error = %e, "could not extend a session");
+    }
+}
+
+/// Changes the caller's password; every other session of theirs is revoked.
+pub async fn change_password(
+    state: &AppState,
+    auth: &AuthSession,
+    current: &str,
+    new: &str,
+) -> AppResult<()> {
+    check_password("newPassword", new)?;
+    let current = current.chars().take(MAX_PASSWORD).collect::<String>();
+    if !verify_blocking(current, auth.user.password_hash.clone()).await? {
+        return Err(AppError::invalid_field(
+            "currentPassword",
+            "the current password is wrong",
+        ));
+    }
+    let hash = hash_blocking(new.to_string()).await?;
+    let txn = db::begin_write(&state.db).await?;
+    user::ActiveModel {
+        id: Set(auth.user.id.clone()),
+        password_hash: Set(hash),
+        updated_at: Set(db::now()),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(auth.user.id.as_str()))
+        .filter(session::Column::Id.ne(auth.session_id.as_str()))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The operator's reset (`release-coordinator reset-password EMAIL`): sets a
+/// new password and revokes every session of that user.
+pub async fn reset_password(
+    db_conn: &DatabaseConnection,
+    email: &str,
+    new: &str,
+) -> AppResult<UserView> {
+    let email = validation::email(email)?;
+    check_password("password", new)?;
+    let user = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(db_conn)
+        .await?
+        .ok_or_else(|| AppError::not_found("user"))?;
+    let hash = hash_blocking(new.to_string()).await?;
+    let txn = db::begin_write(db_conn).await?;
+    let updated = user::ActiveModel {
+        id: Set(user.id.clone()),
+        password_hash: Set(hash),
+        updated_at: Set(db::now()),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user.id.as_str()))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(updated.into())
+}
