@@ -182,3 +182,19 @@ pub struct Page<T> {
     /// Pass as `?cursor=` for the next page; `null` on the last.
     pub next_cursor: Option<String>,
 }
+
+/// A release as a card on the board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BoardCard {
+    /// Release id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Version string.
+    pub version: String,
+    /// Status.
+    pub status: crate::domain::status::ReleaseStatus,
+    /// The service's name.
+    pub service_name: String,
+}

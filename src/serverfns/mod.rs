@@ -3,5 +3,70 @@
 //! They live under the `/rpc` prefix (`#[server(prefix = "/rpc")]`) — `/api`
 //! belongs to the REST contract alone.
 
+pub mod account;
+pub mod board;
+
 /// The URL prefix of every server function.
 pub const PREFIX: &str = "/rpc";
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ctx {
+    //! Reaching the app state and the caller from inside a server function.
+    use crate::server::auth::{AuthSession, ResolvedAuth, TeamContext};
+    use crate::server::error::AppError;
+    use crate::server::state::AppState;
+    use leptos::prelude::*;
+
+    /// The shared state (provided by the router for every request).
+    pub fn state() -> Result<AppState, ServerFnError> {
+        use_context::<AppState>().ok_or_else(|| ServerFnError::new("BUG: no AppState in context"))
+    }
+
+    async fn resolved() -> ResolvedAuth {
+        leptos_axum::extract::<axum::Extension<ResolvedAuth>>()
+            .await
+            .map(|e| e.0)
+            .unwrap_or_default()
+    }
+
+    /// The signed-in caller, or "sign in first".
+    pub async fn session() -> Result<AuthSession, ServerFnError> {
+        resolved()
+            .await
+            .session
+            .as_deref()
+            .cloned()
+            .ok_or_else(|| AppError::Unauthorized("sign in first".into()).into_server_fn_error())
+    }
+
+    /// The signed-in caller, if any.
+    pub async fn maybe_session() -> Option<AuthSession> {
+        resolved().await.session.as_deref().cloned()
+    }
+
+    /// The caller inside their current team, or "no team selected".
+    pub async fn team() -> Result<TeamContext, ServerFnError> {
+        session().await?;
+        resolved()
+            .await
+            .team
+            .as_deref()
+            .cloned()
+            .ok_or_else(|| AppError::Forbidden("no team selected".into()).into_server_fn_error())
+    }
+
+    /// Adds a `Set-Cookie` header to the response.
+    pub fn set_cookie(value: &str) {
+        if let (Some(resp), Ok(v)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::HeaderValue::from_str(value),
+        ) {
+            resp.append_header(http::header::SET_COOKIE, v);
+        }
+    }
+
+    /// Maps service errors to the message the REST API would give.
+    pub fn err(e: AppError) -> ServerFnError {
+        e.into_server_fn_error()
+    }
+}

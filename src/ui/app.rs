@@ -1,10 +1,16 @@
 //! The HTML shell and the route table.
 
+use crate::ui::pages::auth::{SignInPage, SignUpPage};
+use crate::ui::pages::board::BoardPage;
+use crate::ui::pages::invite::InvitePage;
+use crate::ui::pages::members::MembersPage;
+use crate::ui::pages::select_team::SelectTeamPage;
 use crate::ui::pages::{landing::LandingPage, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use leptos_router::SsrMode;
 
 /// Applies the theme before first paint: an explicit choice (the `rc_theme`
 /// cookie, also read by the server) wins, otherwise the system preference.
@@ -71,6 +77,12 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("") view=LandingPage/>
+                <Route path=path!("/sign-in") view=SignInPage/>
+                <Route path=path!("/sign-up") view=SignUpPage/>
+                <Route path=path!("/select-team") view=SelectTeamPage ssr=SsrMode::Async/>
+                <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async/>
+                <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/members") view=MembersPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

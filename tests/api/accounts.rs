@@ -365,3 +365,42 @@ async fn cross_origin_cookie_writes_are_refused() {
     let ok = owner.post("/api/teams", &json!({"name": "Second"})).await;
     assert_eq!(ok.status(), StatusCode::CREATED);
 }
+#[tokio::test]
+async fn pages_redirect_as_the_contract_says() {
+    let app = TestApp::spawn().await;
+    let anon = app.browser();
+    for public in ["/", "/sign-in", "/sign-up", "/invite/whatever"] {
+        assert_eq!(
+            anon.get(public).await.status(),
+            StatusCode::OK,
+            "{public} is public"
+        );
+    }
+    let r = anon.get("/board?status=DEPLOYED").await;
+    assert!(r.status().is_redirection());
+    assert_eq!(
+        r.headers()["location"],
+        "/sign-in?next=%2Fboard%3Fstatus%3DDEPLOYED"
+    );
+    let r = anon.get("/select-team").await;
+    assert_eq!(r.headers()["location"], "/sign-in?next=%2Fselect-team");
+
+    let user = TestUser::generate();
+    let b = app.signed_up(&user).await;
+    let r = b.get("/board").await;
+    assert!(r.status().is_redirection());
+    assert_eq!(r.headers()["location"], "/select-team", "no team yet");
+    assert_eq!(b.get("/select-team").await.status(), StatusCode::OK);
+    let r = b.get("/sign-in?next=%2Fsettings%2Fmembers").await;
+    assert_eq!(
+        r.headers()["location"],
+        "/settings/members",
+        "signed in: straight to next"
+    );
+    let r = b.get("/sign-in?next=https%3A%2F%2Fevil.example").await;
+    assert_eq!(r.headers()["location"], "/board", "never an open redirect");
+
+    b.create_team("Acme").await;
+    assert_eq!(b.get("/board").await.status(), StatusCode::OK);
+    assert_eq!(b.get("/settings/members").await.status(), StatusCode::OK);
+}

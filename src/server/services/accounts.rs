@@ -10,6 +10,7 @@ use crate::server::error::{AppError, AppResult};
 use crate::server::services::ts;
 use crate::server::state::AppState;
 use crate::views::UserView;
+use sea_orm::QueryOrder;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
@@ -153,7 +154,14 @@ pub async fn sign_in(
         return Err(AppError::Unauthorized("wrong email or password".into()));
     };
     state.limiter.record_success(&email);
-    let session = create_session(state, &user.id, None, meta).await?;
+    // A returning user lands in the team they joined most recently.
+    let team = crate::server::db::entities::team_member::Entity::find()
+        .filter(crate::server::db::entities::team_member::Column::UserId.eq(user.id.as_str()))
+        .order_by_desc(crate::server::db::entities::team_member::Column::Id)
+        .one(&state.db)
+        .await?
+        .map(|m| m.team_id);
+    let session = create_session(state, &user.id, team, meta).await?;
     Ok((user.into(), session))
 }
 

@@ -5,6 +5,7 @@
 //! included) and return view types. No HTTP and no HTML in here.
 
 pub mod accounts;
+pub mod releases;
 pub mod teams;
 
 use crate::server::error::AppError;

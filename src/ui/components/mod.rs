@@ -1,5 +1,7 @@
 //! Pieces shared by pages.
 
+pub mod form;
+pub mod frame;
 pub mod icons;
 pub mod status;
 pub mod theme_toggle;

@@ -1,4 +1,9 @@
 //! One module per page of `API.md`, "Pages".
 
+pub mod auth;
+pub mod board;
+pub mod invite;
 pub mod landing;
+pub mod members;
 pub mod not_found;
+pub mod select_team;

@@ -1,0 +1,112 @@
+import { test, expect, type Page } from '@playwright/test';
+import { waitForHydration, expectNoSeriousA11yViolations } from './helpers';
+
+function newUser(tag: string) {
+  const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  return { name: `${tag} ${id.slice(-4)}`, email: `${tag.toLowerCase()}-${id}@example.com`, password: `pw-${id}-secret` };
+}
+
+async function signUp(page: Page, user: { name: string; email: string; password: string }, next?: string) {
+  await page.goto(next ? `/sign-up?next=${encodeURIComponent(next)}` : '/sign-up');
+  await waitForHydration(page);
+  await page.getByLabel('Name').fill(user.name);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password (at least 10 characters)').fill(user.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+}
+
+test('sign up, create a team, land on the empty board (needs JavaScript)', async ({ page }) => {
+  const user = newUser('Ada');
+  await signUp(page, user);
+  await expect(page).toHaveURL(/\/select-team$/);
+  await page.getByLabel('Team name').fill('Payments');
+  await page.getByRole('button', { name: 'Create team' }).click();
+  await expect(page).toHaveURL(/\/board$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Board' })).toBeVisible();
+  await expect(page.getByTestId('board-empty')).toContainText('No releases yet');
+  await expect(page.getByRole('list', { name: /^In development, 0 releases/ })).toBeVisible();
+  await expect(page.getByTestId('current-team')).toHaveText('Payments');
+  await expectNoSeriousA11yViolations(page, 'board');
+});
+
+test('signing out, then the redirect to sign-in with next (needs JavaScript)', async ({ page }) => {
+  const user = newUser('Bob');
+  await signUp(page, user);
+  await page.getByLabel('Team name').fill('Ledger');
+  await page.getByRole('button', { name: 'Create team' }).click();
+  await expect(page).toHaveURL(/\/board$/);
+  await waitForHydration(page);
+
+  await page.getByLabel('Account menu').click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+
+  await page.goto('/settings/members');
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fsettings%2Fmembers$/);
+  await waitForHydration(page);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill('definitely wrong');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toContainText('wrong email or password');
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/settings\/members$/);
+  await expect(page.getByRole('heading', { name: /Members of Ledger/ })).toBeVisible();
+});
+
+test('an invitation accepted in a second browser: both see each other (needs JavaScript)', async ({ page, browser }) => {
+  const owner = newUser('Owner');
+  await signUp(page, owner);
+  await page.getByLabel('Team name').fill('Checkout');
+  await page.getByRole('button', { name: 'Create team' }).click();
+  await page.goto('/settings/members');
+  await waitForHydration(page);
+
+  const invitee = newUser('Invitee');
+  await page.getByLabel('Email').fill(invitee.email);
+  await page.getByLabel('Role', { exact: true }).selectOption('ADMIN');
+  await page.getByRole('button', { name: 'Create invitation' }).click();
+  const link = await page.getByTestId('invite-link').inputValue();
+  expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{40,}$/);
+
+  const other = await browser.newContext();
+  const page2 = await other.newPage();
+  await page2.goto(link);
+  await expect(page2.getByRole('heading', { name: 'Join Checkout' })).toBeVisible();
+  await page2.getByRole('link', { name: 'Create an account' }).click();
+  await expect(page2.getByLabel('Email')).toHaveValue(invitee.email);
+  await waitForHydration(page2);
+  await page2.getByLabel('Name').fill(invitee.name);
+  await page2.getByLabel('Password (at least 10 characters)').fill(invitee.password);
+  await page2.getByRole('button', { name: 'Create account' }).click();
+  await expect(page2).toHaveURL(/\/invite\//);
+  await waitForHydration(page2);
+  await page2.getByRole('button', { name: 'Accept invitation' }).click();
+  await expect(page2).toHaveURL(/\/board$/);
+  await page2.goto('/settings/members');
+  const members2 = page2.getByRole('list', { name: 'Members' });
+  await expect(members2).toContainText(owner.email);
+  await expect(members2).toContainText(invitee.email);
+
+  await page.reload();
+  const members1 = page.getByRole('list', { name: 'Members' });
+  await expect(members1).toContainText(invitee.email);
+  await expect(page.getByRole('listitem', { name: `${invitee.name} (Admin)` })).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'members');
+
+  // The used link now says so.
+  await page2.goto(link);
+  await expect(page2.getByRole('heading', { name: 'This invitation has already been used' })).toBeVisible();
+  await other.close();
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+  test('sign-in page renders and protects pages', async ({ page }) => {
+    await page.goto('/board');
+    await expect(page).toHaveURL(/\/sign-in\?next=%2Fboard$/);
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    await page.goto('/invite/not-a-real-token');
+    await expect(page.getByRole('heading', { name: 'This invitation does not exist' })).toBeVisible();
+  });
+});

@@ -1,0 +1,273 @@
+//! Accounts, teams, members and invitations, for the pages.
+
+use crate::domain::roles::Role;
+use crate::views::*;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use super::ctx;
+
+/// The signed-in user with their teams, or `None` when signed out.
+#[server(prefix = "/rpc")]
+pub async fn get_me() -> Result<Option<MeView>, ServerFnError> {
+    let state = ctx::state()?;
+    match ctx::maybe_session().await {
+        Some(auth) => Ok(Some(
+            crate::server::services::teams::me(&state, &auth)
+                .await
+                .map_err(ctx::err)?,
+        )),
+        None => Ok(None),
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn client_meta() -> crate::server::services::accounts::ClientMeta {
+    let addr = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .ok()
+        .map(|c| c.0);
+    let headers = leptos_axum::extract::<http::HeaderMap>()
+        .await
+        .unwrap_or_default();
+    crate::server::api::client_meta(addr, &headers)
+}
+
+#[cfg(feature = "ssr")]
+fn start_session(
+    state: &crate::server::state::AppState,
+    s: &crate::server::services::accounts::NewSession,
+) {
+    ctx::set_cookie(&crate::server::auth::session_cookie(
+        &s.token,
+        s.max_age,
+        state.settings.secure_cookies(),
+    ));
+}
+
+/// Signs in and goes to `next` (a local path) or the board.
+#[server(prefix = "/rpc")]
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let meta = client_meta().await;
+    let (_, session) = crate::server::services::accounts::sign_in(&state, &email, &password, &meta)
+        .await
+        .map_err(ctx::err)?;
+    start_session(&state, &session);
+    leptos_axum::redirect(&crate::server::auth::safe_next(
+        next.as_deref().unwrap_or("/board"),
+    ));
+    Ok(())
+}
+
+/// Creates an account, signs it in and goes to `next` or team selection.
+#[server(prefix = "/rpc")]
+pub async fn sign_up(
+    name: String,
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let meta = client_meta().await;
+    let (_, session) =
+        crate::server::services::accounts::sign_up(&state, &email, &name, &password, &meta)
+            .await
+            .map_err(ctx::err)?;
+    start_session(&state, &session);
+    let dest = next
+        .filter(|n| !n.is_empty())
+        .map(|n| crate::server::auth::safe_next(&n))
+        .unwrap_or_else(|| "/select-team".into());
+    leptos_axum::redirect(&dest);
+    Ok(())
+}
+
+/// Signs out (the session is revoked server-side) and goes to the start page.
+#[server(prefix = "/rpc")]
+pub async fn sign_out() -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    if let Some(auth) = ctx::maybe_session().await {
+        crate::server::services::accounts::sign_out(&state.db, &auth.session_id)
+            .await
+            .map_err(ctx::err)?;
+    }
+    ctx::set_cookie(&crate::server::auth::clear_session_cookie(
+        state.settings.secure_cookies(),
+    ));
+    leptos_axum::redirect("/sign-in");
+    Ok(())
+}
+
+/// Creates a team (the caller becomes OWNER) and opens its board.
+#[server(prefix = "/rpc")]
+pub async fn create_team(name: String) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let auth = ctx::session().await?;
+    crate::server::services::teams::create_team(&state, &auth, &name)
+        .await
+        .map_err(ctx::err)?;
+    leptos_axum::redirect("/board");
+    Ok(())
+}
+
+/// Switches the current team and opens its board.
+#[server(prefix = "/rpc")]
+pub async fn select_team(team_id: String) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let auth = ctx::session().await?;
+    crate::server::services::teams::select_team(&state, &auth, &team_id)
+        .await
+        .map_err(ctx::err)?;
+    leptos_axum::redirect("/board");
+    Ok(())
+}
+
+/// Everything the members page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MembersPageData {
+    /// The caller's role.
+    pub my_role: Role,
+    /// The caller's user id.
+    pub my_user_id: String,
+    /// Members, oldest first.
+    pub members: Vec<MemberView>,
+    /// Pending invitations (empty for roles that cannot invite).
+    pub invitations: Vec<InvitationView>,
+    /// The team's id and name.
+    pub team_id: String,
+    /// Team name.
+    pub team_name: String,
+}
+
+/// The members page's data.
+#[server(prefix = "/rpc")]
+pub async fn members_page() -> Result<MembersPageData, ServerFnError> {
+    use crate::server::services::{teams, PageRequest};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let all = PageRequest {
+        limit: Some(500),
+        cursor: None,
+    };
+    let members = teams::members(&state, &team, &all)
+        .await
+        .map_err(ctx::err)?
+        .items;
+    let invitations = if team.role.can_invite() {
+        teams::invitations(&state, &team, &all)
+            .await
+            .map_err(ctx::err)?
+            .items
+    } else {
+        vec![]
+    };
+    let settings = teams::settings(&state, &team).await.map_err(ctx::err)?;
+    Ok(MembersPageData {
+        my_role: team.role,
+        my_user_id: team.user_id.clone(),
+        members,
+        invitations,
+        team_id: team.team_id.clone(),
+        team_name: settings.name,
+    })
+}
+
+/// Invites an email with a role; returns the link (shown once).
+#[server(prefix = "/rpc")]
+pub async fn invite_member(
+    email: String,
+    role: String,
+) -> Result<InvitationCreated, ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::teams::invite(&state, &team, &email, &role)
+        .await
+        .map_err(ctx::err)
+}
+
+/// Changes a member's role.
+#[server(prefix = "/rpc")]
+pub async fn change_member_role(user_id: String, role: String) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::teams::change_role(&state, &team, &user_id, &role)
+        .await
+        .map_err(ctx::err)?;
+    Ok(())
+}
+
+/// Removes a member from the team.
+#[server(prefix = "/rpc")]
+pub async fn remove_member(user_id: String) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::teams::remove(&state, &team, &user_id)
+        .await
+        .map_err(ctx::err)?;
+    Ok(())
+}
+
+/// Leaves the current team.
+#[server(prefix = "/rpc")]
+pub async fn leave_team() -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::teams::leave(&state, &team)
+        .await
+        .map_err(ctx::err)?;
+    leptos_axum::redirect("/select-team");
+    Ok(())
+}
+
+/// Deletes the current team and everything in it (OWNER).
+#[server(prefix = "/rpc")]
+pub async fn delete_team(team_id: String) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let auth = ctx::session().await?;
+    crate::server::services::teams::delete_team(&state, &auth, &team_id)
+        .await
+        .map_err(ctx::err)?;
+    leptos_axum::redirect("/select-team");
+    Ok(())
+}
+
+/// What the invitation page shows, plus who is signed in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitePageData {
+    /// The invitation, or `None` when the token is unknown.
+    pub invitation: Option<InvitationPreview>,
+    /// The signed-in user's email.
+    pub signed_in_as: Option<String>,
+}
+
+/// The invitation page's data (public).
+#[server(prefix = "/rpc")]
+pub async fn invite_page(token: String) -> Result<InvitePageData, ServerFnError> {
+    let state = ctx::state()?;
+    let invitation = crate::server::services::teams::preview_invitation(&state, &token)
+        .await
+        .ok();
+    let signed_in_as = ctx::maybe_session().await.map(|s| s.user.email);
+    Ok(InvitePageData {
+        invitation,
+        signed_in_as,
+    })
+}
+
+/// Accepts an invitation and opens the team's board.
+#[server(prefix = "/rpc")]
+pub async fn accept_invitation(token: String) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let auth = ctx::session().await?;
+    crate::server::services::teams::accept_invitation(&state, &auth, &token)
+        .await
+        .map_err(ctx::err)?;
+    leptos_axum::redirect("/board");
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! The app frame of `UI.md`: a sidebar with the team switcher and the
+//! navigation, a top bar with the page title, its primary action, the
+//! theme toggle and the user menu. Rendered on the server, hydrated.
+
+use super::icons::LogoMark;
+use super::theme_toggle::ThemeToggle;
+use crate::serverfns::account::{get_me, SelectTeam, SignOut};
+use crate::views::MeView;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// Navigation entries: only pages that exist.
+const NAV: [(&str, &str); 2] = [("/board", "Board"), ("/settings/members", "Members")];
+
+/// Wraps a team page.
+#[component]
+pub fn AppFrame(title: &'static str, children: Children) -> impl IntoView {
+    let me = Resource::new(|| (), |_| get_me());
+    let path = use_location().pathname;
+    view! {
+        <div class="flex min-h-screen">
+            <aside class="w-16 shrink-0 border-r border-zinc-200 bg-zinc-50 md:w-60 dark:border-zinc-800 dark:bg-zinc-900">
+                <div class="flex h-14 items-center gap-2 border-b border-zinc-200 px-4 dark:border-zinc-800">
+                    <LogoMark class="h-7 w-7 shrink-0"/>
+                    <span class="hidden font-semibold md:inline">"Release Coordinator"</span>
+                </div>
+                <Suspense fallback=|| view! { <div class="m-3 h-12 animate-pulse rounded-md bg-zinc-200 dark:bg-zinc-800"></div> }>
+                    {move || me.get().and_then(|r| r.ok()).flatten().map(|me| view! { <TeamSwitcher me=me/> })}
+                </Suspense>
+                <nav aria-label="Main" class="mt-2 space-y-1 px-2">
+                    {NAV.into_iter().map(|(href, label)| {
+                        let active = move || path.get() == href;
+                        view! {
+                            <a
+                                href=href
+                                aria-current=move || if active() { "page" } else { "false" }
+                                class="flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium text-zinc-700 hover:bg-zinc-200/60 aria-[current=page]:bg-zinc-200 aria-[current=page]:text-zinc-900 dark:text-zinc-300 dark:hover:bg-zinc-800 dark:aria-[current=page]:bg-zinc-800 dark:aria-[current=page]:text-white"
+                            >
+                                <span class="md:hidden" aria-hidden="true">{label.chars().next().unwrap_or(' ').to_string()}</span>
+                                <span class="hidden md:inline">{label}</span>
+                                <span class="sr-only md:hidden">{label}</span>
+                            </a>
+                        }
+                    }).collect_view()}
+                </nav>
+            </aside>
+            <div class="flex min-w-0 flex-1 flex-col">
+                <header class="flex h-14 items-center justify-between gap-4 border-b border-zinc-200 px-4 dark:border-zinc-800">
+                    <h1 class="truncate text-lg font-semibold">{title}</h1>
+                    <div class="flex items-center gap-2">
+                        <ThemeToggle/>
+                        <Suspense fallback=|| ()>
+                            {move || me.get().and_then(|r| r.ok()).flatten().map(|me| view! { <UserMenu me=me/> })}
+                        </Suspense>
+                    </div>
+                </header>
+                <main class="min-w-0 flex-1 p-4 md:p-6">{children()}</main>
+            </div>
+        </div>
+    }
+}
+
+/// Current team, role, and a way to switch or create teams.
+#[component]
+fn TeamSwitcher(me: MeView) -> impl IntoView {
+    let select = ServerAction::<SelectTeam>::new();
+    let current = me.current_team().cloned();
+    let others: Vec<_> = me
+        .teams
+        .iter()
+        .filter(|t| Some(&t.id) != me.current_team_id.as_ref())
+        .cloned()
+        .collect();
+    view! {
+        <details class="group relative m-2">
+            <summary class="flex cursor-pointer list-none items-center justify-between gap-2 rounded-md px-2 py-2 hover:bg-zinc-200/60 dark:hover:bg-zinc-800" aria-label="Switch team">
+                <span class="min-w-0">
+                    <span class="block truncate text-sm font-semibold" data-testid="current-team">{current.as_ref().map(|t| t.name.clone()).unwrap_or_else(|| "No team".into())}</span>
+                    <span class="hidden text-xs text-zinc-500 md:block dark:text-zinc-400">{current.as_ref().map(|t| t.role.label()).unwrap_or("")}</span>
+                </span>
+                <span aria-hidden="true" class="text-zinc-400">"▾"</span>
+            </summary>
+            <div class="absolute left-0 z-20 mt-1 w-56 rounded-md border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
+                <p class="px-2 py-1 text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">"Switch team"</p>
+                {others.into_iter().map(|t| view! {
+                    <ActionForm action=select>
+                        <input type="hidden" name="team_id" value=t.id.clone()/>
+                        <button type="submit" class="w-full rounded px-2 py-1.5 text-left text-sm hover:bg-zinc-100 dark:hover:bg-zinc-800">
+                            {t.name.clone()} <span class="text-xs text-zinc-500 dark:text-zinc-400">" · " {t.role.label()}</span>
+                        </button>
+                    </ActionForm>
+                }).collect_view()}
+                <a href="/select-team" class="block rounded px-2 py-1.5 text-sm font-medium text-indigo-700 hover:bg-zinc-100 dark:text-indigo-300 dark:hover:bg-zinc-800">"Create team"</a>
+            </div>
+        </details>
+    }
+}
+
+/// The signed-in user and sign-out.
+#[component]
+fn UserMenu(me: MeView) -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    view! {
+        <details class="relative">
+            <summary class="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1.5 text-sm hover:bg-zinc-100 dark:hover:bg-zinc-800" aria-label="Account menu">
+                <span class="flex h-7 w-7 items-center justify-center rounded-full bg-indigo-600 text-xs font-semibold text-white" aria-hidden="true">
+                    {me.user.name.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default()}
+                </span>
+                <span class="hidden sm:inline">{me.user.name.clone()}</span>
+            </summary>
+            <div class="absolute right-0 z-20 mt-1 w-56 rounded-md border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
+                <p class="truncate px-2 py-1.5 text-xs text-zinc-500 dark:text-zinc-400">{me.user.email.clone()}</p>
+                <ActionForm action=sign_out>
+                    <button type="submit" class="w-full rounded px-2 py-1.5 text-left text-sm hover:bg-zinc-100 dark:hover:bg-zinc-800">"Sign out"</button>
+                </ActionForm>
+            </div>
+        </details>
+    }
+}

@@ -1,0 +1,78 @@
+//! `/invite/{token}`: see the invitation, then sign up or in with the
+//! invited email and join. Expired, used and unknown links say so.
+
+use crate::serverfns::account::{invite_page, AcceptInvitation};
+use crate::ui::components::form::{ActionError, Submit};
+use crate::ui::components::icons::LogoMark;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// The invitation page.
+#[component]
+pub fn InvitePage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.with(|p| p.get("token").unwrap_or_default());
+    let data = Resource::new(token, invite_page);
+    let accept = ServerAction::<AcceptInvitation>::new();
+    view! {
+        <Title text="Invitation"/>
+        <main class="mx-auto max-w-md px-4 py-16">
+            <div class="mb-8 flex items-center gap-2 font-semibold"><LogoMark class="h-8 w-8"/>"Release Coordinator"</div>
+            <Suspense fallback=|| view! { <div class="h-32 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
+                {move || data.get().and_then(|r| r.ok()).map(|d| {
+                    let tok = token();
+                    let next: String = format!("/invite/{tok}");
+                    match d.invitation {
+                        None => view! { <h1 class="text-2xl font-semibold">"This invitation does not exist"</h1>
+                            <p class="mt-2 text-zinc-600 dark:text-zinc-400">"Check the link, or ask for a new invitation."</p> }.into_any(),
+                        Some(inv) if inv.state == "expired" => view! { <h1 class="text-2xl font-semibold">"This invitation has expired"</h1>
+                            <p class="mt-2 text-zinc-600 dark:text-zinc-400">{format!("Ask someone at {} for a new one.", inv.team_name)}</p> }.into_any(),
+                        Some(inv) if inv.state == "used" => view! { <h1 class="text-2xl font-semibold">"This invitation has already been used"</h1>
+                            <p class="mt-2 text-zinc-600 dark:text-zinc-400"><a class="text-indigo-700 underline dark:text-indigo-300" href="/select-team">"Go to your teams"</a></p> }.into_any(),
+                        Some(inv) => {
+                            let title = format!("Join {}", inv.team_name);
+                            let body = format!("You are invited as {} ({}).", inv.role.label(), inv.email);
+                            let action_part = match d.signed_in_as {
+                                Some(email) if email == inv.email => view! {
+                                    <ActionForm action=accept attr:class="mt-6 space-y-3">
+                                        <input type="hidden" name="token" value=tok.clone()/>
+                                        <ActionError result=accept.value().into()/>
+                                        <Submit label="Accept invitation" pending=accept.pending().into()/>
+                                    </ActionForm>
+                                }.into_any(),
+                                Some(email) => view! {
+                                    <p role="alert" class="mt-6 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+                                        {format!("You are signed in as {email}, but this invitation was sent to {}. Sign out and sign in with that address to accept it.", inv.email)}
+                                    </p>
+                                }.into_any(),
+                                None => {
+                                    let enc: String = form_enc(&next);
+                                    let em = form_enc(&inv.email);
+                                    view! {
+                                        <div class="mt-6 flex gap-3">
+                                            <a class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500" href=format!("/sign-up?next={enc}&email={em}")>"Create an account"</a>
+                                            <a class="rounded-md px-4 py-2 text-sm font-semibold ring-1 ring-zinc-300 hover:bg-zinc-50 dark:ring-zinc-700 dark:hover:bg-zinc-900" href=format!("/sign-in?next={enc}")>"Sign in"</a>
+                                        </div>
+                                    }.into_any()
+                                }
+                            };
+                            view! { <h1 class="text-2xl font-semibold">{title}</h1><p class="mt-2 text-zinc-600 dark:text-zinc-400">{body}</p>{action_part} }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+fn form_enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b => format!("%{b:02X}"),
+        })
+        .collect()
+}

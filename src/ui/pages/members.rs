@@ -1,0 +1,180 @@
+//! `/settings/members`: members and roles, invitations, leaving and
+//! deleting the team.
+
+use crate::domain::roles::Role;
+use crate::serverfns::account::{
+    members_page, ChangeMemberRole, DeleteTeam, InviteMember, LeaveTeam, RemoveMember,
+};
+use crate::ui::components::form::{error_text, ActionError, Submit};
+use crate::ui::components::frame::AppFrame;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+const SELECT: &str = "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900";
+const BUTTON: &str = "rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800";
+
+/// The members page.
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    let change = ServerAction::<ChangeMemberRole>::new();
+    let remove = ServerAction::<RemoveMember>::new();
+    let invite = ServerAction::<InviteMember>::new();
+    let leave = ServerAction::<LeaveTeam>::new();
+    let delete = ServerAction::<DeleteTeam>::new();
+    let data = Resource::new(
+        move || {
+            (
+                change.version().get(),
+                remove.version().get(),
+                invite.version().get(),
+            )
+        },
+        |_| members_page(),
+    );
+    view! {
+        <Title text="Members"/>
+        <AppFrame title="Members">
+            <Suspense fallback=|| view! { <div class="h-48 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
+                {move || data.get().map(|r| match r {
+                    Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
+                    Ok(d) => {
+                        let my_role = d.my_role;
+                        let me = d.my_user_id.clone();
+                        view! {
+                            <div class="max-w-3xl space-y-10">
+                                <section aria-labelledby="members-h">
+                                    <h2 id="members-h" class="mb-3 font-semibold">{format!("Members of {}", d.team_name)}</h2>
+                                    <ActionError result=change.value().into()/>
+                                    <ActionError result=remove.value().into()/>
+                                    <ul class="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800" aria-label="Members">
+                                        {d.members.into_iter().map(|m| {
+                                            let can_manage = m.user_id != me && my_role.can_manage_role(m.role, m.role);
+                                            let grantable: Vec<Role> = Role::ALL.into_iter().filter(|r| my_role.can_manage_role(m.role, *r)).collect();
+                                            let name = m.name.clone();
+                                            view! {
+                                                <li class="flex flex-wrap items-center justify-between gap-3 p-3" aria-label=format!("{} ({})", m.name, m.role.label())>
+                                                    <span class="min-w-0">
+                                                        <span class="block font-medium">{m.name.clone()}</span>
+                                                        <span class="block truncate text-sm text-zinc-500 dark:text-zinc-400">{m.email.clone()}</span>
+                                                    </span>
+                                                    {if can_manage {
+                                                        let uid = m.user_id.clone();
+                                                        let uid2 = m.user_id.clone();
+                                                        let confirm_name = m.name.clone();
+                                                        view! {
+                                                            <span class="flex items-center gap-2">
+                                                                <ActionForm action=change attr:class="flex items-center gap-2">
+                                                                    <input type="hidden" name="user_id" value=uid/>
+                                                                    <label class="sr-only" for=format!("role-{}", m.user_id)>{format!("Role of {name}")}</label>
+                                                                    <select id=format!("role-{}", m.user_id) name="role" class=SELECT>
+                                                                        {grantable.into_iter().map(|r| view! { <option value=r.as_str() selected=r == m.role>{r.label()}</option> }).collect_view()}
+                                                                    </select>
+                                                                    <button type="submit" class=BUTTON>"Save"</button>
+                                                                </ActionForm>
+                                                                <ActionForm action=remove on:submit=move |ev| {
+                                                                    if !confirm(&format!("Remove {confirm_name} from the team? They lose access to everything in it.")) { ev.prevent_default(); }
+                                                                }>
+                                                                    <input type="hidden" name="user_id" value=uid2/>
+                                                                    <button type="submit" class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950">"Remove"</button>
+                                                                </ActionForm>
+                                                            </span>
+                                                        }.into_any()
+                                                    } else {
+                                                        view! { <span class="text-sm text-zinc-600 dark:text-zinc-300">{m.role.label()}</span> }.into_any()
+                                                    }}
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                    </ul>
+                                </section>
+                                {my_role.can_invite().then(|| view! {
+                                    <section aria-labelledby="invite-h" class="space-y-4">
+                                        <h2 id="invite-h" class="font-semibold">"Invite someone"</h2>
+                                        <ActionForm action=invite attr:class="flex flex-wrap items-end gap-3">
+                                            <div class="space-y-1">
+                                                <label for="invite-email" class="block text-sm font-medium">"Email"</label>
+                                                <input id="invite-email" name="email" type="email" required class="w-64 rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900"/>
+                                            </div>
+                                            <div class="space-y-1">
+                                                <label for="invite-role" class="block text-sm font-medium">"Role"</label>
+                                                <select id="invite-role" name="role" class=SELECT>
+                                                    {Role::ALL.into_iter().filter(|r| my_role.can_manage_role(*r, *r)).map(|r| view! { <option value=r.as_str() selected=r == Role::Member>{r.label()}</option> }).collect_view()}
+                                                </select>
+                                            </div>
+                                            <div class="w-40"><Submit label="Create invitation" pending=invite.pending().into()/></div>
+                                        </ActionForm>
+                                        <ActionError result=invite.value().into()/>
+                                        {move || invite.value().get().and_then(|r| r.ok()).map(|created| view! {
+                                            <div role="status" class="rounded-md border border-green-300 bg-green-50 p-3 text-sm dark:border-green-800 dark:bg-green-950">
+                                                <p>{format!("Send this link to {} — it is shown only once and works for 7 days:", created.email)}</p>
+                                                <input readonly aria-label="Invitation link" data-testid="invite-link" value=created.url.clone() class="mt-2 w-full rounded border border-zinc-300 bg-white px-2 py-1 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-900" on:focus=|ev| { select_input(&ev); }/>
+                                            </div>
+                                        })}
+                                        {(!d.invitations.is_empty()).then(|| view! {
+                                            <div>
+                                                <h3 class="mb-2 text-sm font-semibold">"Pending invitations"</h3>
+                                                <ul class="space-y-1 text-sm" aria-label="Pending invitations">
+                                                    {d.invitations.iter().map(|i| view! { <li>{format!("{} — {}", i.email, i.role.label())}</li> }).collect_view()}
+                                                </ul>
+                                            </div>
+                                        })}
+                                    </section>
+                                })}
+                                <section aria-labelledby="danger-h" class="space-y-3 rounded-lg border border-red-200 p-4 dark:border-red-900">
+                                    <h2 id="danger-h" class="font-semibold">"Leave or delete"</h2>
+                                    <ActionError result=leave.value().into()/>
+                                    <ActionForm action=leave>
+                                        <button type="submit" class=BUTTON>"Leave this team"</button>
+                                    </ActionForm>
+                                    {my_role.can_delete_team().then(|| {
+                                        let team_id = d.team_id.clone();
+                                        let team_name = d.team_name.clone();
+                                        view! {
+                                            <ActionError result=delete.value().into()/>
+                                            <ActionForm action=delete on:submit=move |ev| {
+                                                if !confirm(&format!("Delete {team_name}? Every service, release, sprint, deployment group, comment and activity of this team is deleted with it, for everyone. This cannot be undone.")) { ev.prevent_default(); }
+                                            }>
+                                                <input type="hidden" name="team_id" value=team_id/>
+                                                <button type="submit" class="rounded-md bg-red-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-500">"Delete team"</button>
+                                            </ActionForm>
+                                        }
+                                    })}
+                                </section>
+                            </div>
+                        }.into_any()
+                    }
+                })}
+            </Suspense>
+        </AppFrame>
+    }
+}
+
+/// Asks the browser to confirm a destructive action.
+fn confirm(message: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|w| w.confirm_with_message(message).ok())
+            .unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = message;
+        true
+    }
+}
+
+fn select_input(ev: &leptos::ev::FocusEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        {
+            input.select();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
+}
