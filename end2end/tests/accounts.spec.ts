@@ -100,6 +100,25 @@ test('an invitation accepted in a second browser: both see each other (needs Jav
   await other.close();
 });
 
+test('changing the password from the profile page (needs JavaScript)', async ({ page }) => {
+  const user = newUser('Cy');
+  await signUp(page, user);
+  await page.getByLabel('Team name').fill('Infra');
+  await page.getByRole('button', { name: 'Create team' }).click();
+  await expect(page).toHaveURL(/\/board$/);
+  await page.goto('/settings/profile');
+  await waitForHydration(page);
+  await expect(page.getByRole('main').getByText(user.email)).toBeVisible();
+  await page.getByLabel('Current password').fill('not the password');
+  await page.getByLabel('New password (at least 10 characters)').fill('a fresh new password');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('alert')).toContainText('current password is wrong');
+  await page.getByLabel('Current password').fill(user.password);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('status')).toContainText('Password changed');
+  await expectNoSeriousA11yViolations(page, 'profile');
+});
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
   test('sign-in page renders and protects pages', async ({ page }) => {

@@ -191,6 +191,34 @@ pub async fn invite_member(
         .map_err(ctx::err)
 }
 
+/// Revokes a pending invitation.
+#[server(prefix = "/rpc")]
+pub async fn revoke_invitation(id: String) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::teams::revoke_invitation(&state, &team, &id)
+        .await
+        .map_err(ctx::err)
+}
+
+/// Changes the caller's password; their other sessions are signed out.
+#[server(prefix = "/rpc")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let auth = ctx::session().await?;
+    crate::server::services::accounts::change_password(
+        &state,
+        &auth,
+        &current_password,
+        &new_password,
+    )
+    .await
+    .map_err(ctx::err)
+}
+
 /// Changes a member's role.
 #[server(prefix = "/rpc")]
 pub async fn change_member_role(user_id: String, role: String) -> Result<(), ServerFnError> {

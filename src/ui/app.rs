@@ -4,6 +4,7 @@ use crate::ui::pages::auth::{SignInPage, SignUpPage};
 use crate::ui::pages::board::BoardPage;
 use crate::ui::pages::invite::InvitePage;
 use crate::ui::pages::members::MembersPage;
+use crate::ui::pages::profile::ProfilePage;
 use crate::ui::pages::select_team::SelectTeamPage;
 use crate::ui::pages::{landing::LandingPage, not_found::NotFound};
 use leptos::prelude::*;
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async/>
                 <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/members") view=MembersPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/profile") view=ProfilePage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

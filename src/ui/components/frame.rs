@@ -10,7 +10,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 /// Navigation entries: only pages that exist.
-const NAV: [(&str, &str); 2] = [("/board", "Board"), ("/settings/members", "Members")];
+const NAV: [(&str, &str); 3] = [
+    ("/board", "Board"),
+    ("/settings/members", "Members"),
+    ("/settings/profile", "Profile"),
+];
 
 /// Wraps a team page.
 #[component]
@@ -22,7 +26,7 @@ pub fn AppFrame(title: &'static str, children: Children) -> impl IntoView {
             <aside class="w-16 shrink-0 border-r border-zinc-200 bg-zinc-50 md:w-60 dark:border-zinc-800 dark:bg-zinc-900">
                 <div class="flex h-14 items-center gap-2 border-b border-zinc-200 px-4 dark:border-zinc-800">
                     <LogoMark class="h-7 w-7 shrink-0"/>
-                    <span class="hidden font-semibold md:inline">"Release Coordinator"</span>
+                    <span class="hidden whitespace-nowrap text-sm font-semibold md:inline">"Release Coordinator"</span>
                 </div>
                 <Suspense fallback=|| view! { <div class="m-3 h-12 animate-pulse rounded-md bg-zinc-200 dark:bg-zinc-800"></div> }>
                     {move || me.get().and_then(|r| r.ok()).flatten().map(|me| view! { <TeamSwitcher me=me/> })}
@@ -110,6 +114,7 @@ fn UserMenu(me: MeView) -> impl IntoView {
             </summary>
             <div class="absolute right-0 z-20 mt-1 w-56 rounded-md border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
                 <p class="truncate px-2 py-1.5 text-xs text-zinc-500 dark:text-zinc-400">{me.user.email.clone()}</p>
+                <a href="/settings/profile" class="block rounded px-2 py-1.5 text-sm hover:bg-zinc-100 dark:hover:bg-zinc-800">"Profile and password"</a>
                 <ActionForm action=sign_out>
                     <button type="submit" class="w-full rounded px-2 py-1.5 text-left text-sm hover:bg-zinc-100 dark:hover:bg-zinc-800">"Sign out"</button>
                 </ActionForm>

@@ -4,6 +4,7 @@
 use crate::domain::roles::Role;
 use crate::serverfns::account::{
     members_page, ChangeMemberRole, DeleteTeam, InviteMember, LeaveTeam, RemoveMember,
+    RevokeInvitation,
 };
 use crate::ui::components::form::{error_text, ActionError, Submit};
 use crate::ui::components::frame::AppFrame;
@@ -19,6 +20,7 @@ pub fn MembersPage() -> impl IntoView {
     let change = ServerAction::<ChangeMemberRole>::new();
     let remove = ServerAction::<RemoveMember>::new();
     let invite = ServerAction::<InviteMember>::new();
+    let revoke = ServerAction::<RevokeInvitation>::new();
     let leave = ServerAction::<LeaveTeam>::new();
     let delete = ServerAction::<DeleteTeam>::new();
     let data = Resource::new(
@@ -40,6 +42,7 @@ pub fn MembersPage() -> impl IntoView {
                     Ok(d) => {
                         let my_role = d.my_role;
                         let me = d.my_user_id.clone();
+                        let invitations = d.invitations.clone();
                         view! {
                             <div class="max-w-3xl space-y-10">
                                 <section aria-labelledby="members-h">
@@ -101,7 +104,7 @@ pub fn MembersPage() -> impl IntoView {
                                                     {Role::ALL.into_iter().filter(|r| my_role.can_manage_role(*r, *r)).map(|r| view! { <option value=r.as_str() selected=r == Role::Member>{r.label()}</option> }).collect_view()}
                                                 </select>
                                             </div>
-                                            <div class="w-40"><Submit label="Create invitation" pending=invite.pending().into()/></div>
+                                            <div class="whitespace-nowrap"><Submit label="Create invitation" pending=invite.pending().into()/></div>
                                         </ActionForm>
                                         <ActionError result=invite.value().into()/>
                                         {move || invite.value().get().and_then(|r| r.ok()).map(|created| view! {
@@ -110,11 +113,26 @@ pub fn MembersPage() -> impl IntoView {
                                                 <input readonly aria-label="Invitation link" data-testid="invite-link" value=created.url.clone() class="mt-2 w-full rounded border border-zinc-300 bg-white px-2 py-1 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-900" on:focus=|ev| { select_input(&ev); }/>
                                             </div>
                                         })}
-                                        {(!d.invitations.is_empty()).then(|| view! {
+                                        {(!invitations.is_empty()).then(|| view! {
                                             <div>
                                                 <h3 class="mb-2 text-sm font-semibold">"Pending invitations"</h3>
                                                 <ul class="space-y-1 text-sm" aria-label="Pending invitations">
-                                                    {d.invitations.iter().map(|i| view! { <li>{format!("{} — {}", i.email, i.role.label())}</li> }).collect_view()}
+                                                    {invitations.clone().into_iter().map(|i| {
+                                                        let id = i.id.clone();
+                                                        let expires = i.expires_at.get(..10).unwrap_or_default().to_string();
+                                                        view! {
+                                                            <li class="flex items-center justify-between gap-3">
+                                                                <span>
+                                                                    {format!("{} — {}", i.email, i.role.label())}
+                                                                    <span class="ml-2 text-zinc-500 dark:text-zinc-400">{format!("invited by {}, valid until {expires}", i.invited_by.clone().unwrap_or_else(|| "a former member".into()))}</span>
+                                                                </span>
+                                                                <ActionForm action=revoke>
+                                                                    <input type="hidden" name="id" value=id/>
+                                                                    <button type="submit" class="rounded-md px-2 py-1 text-sm text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950" aria-label=format!("Revoke the invitation of {}", i.email)>"Revoke"</button>
+                                                                </ActionForm>
+                                                            </li>
+                                                        }
+                                                    }).collect_view()}
                                                 </ul>
                                             </div>
                                         })}

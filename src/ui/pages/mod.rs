@@ -6,4 +6,5 @@ pub mod invite;
 pub mod landing;
 pub mod members;
 pub mod not_found;
+pub mod profile;
 pub mod select_team;
