@@ -5,6 +5,7 @@
 use crate::server::auth::{self, SignInLimiter};
 use crate::server::config::Settings;
 use crate::server::crypto::Cipher;
+use crate::server::events::EventBus;
 use crate::server::state::AppState;
 use crate::server::{api, db};
 use crate::ui::app::{shell, App};
@@ -22,7 +23,6 @@ use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted (413 beyond).
@@ -69,6 +69,7 @@ impl Application {
             public_url,
             limiter: Arc::new(SignInLimiter::default()),
             cipher,
+            events: EventBus::default(),
         };
         let router = router(state.clone());
         Ok(Self {
@@ -116,10 +117,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let timeout = Duration::from_secs(state.settings.request_timeout_secs);
 
-    let api = api::router().layer(TimeoutLayer::with_status_code(
-        axum::http::StatusCode::REQUEST_TIMEOUT,
-        timeout,
-    ));
+    let api = api::router(timeout);
 
     let app = Router::new()
         .nest("/api", api)

@@ -3,6 +3,7 @@
 use crate::server::auth::SignInLimiter;
 use crate::server::config::Settings;
 use crate::server::crypto::Cipher;
+use crate::server::events::EventBus;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
@@ -23,4 +24,6 @@ pub struct AppState {
     pub limiter: Arc<SignInLimiter>,
     /// Encryption at rest (`RC_ENCRYPTION_KEY`).
     pub cipher: Cipher,
+    /// Live events to open boards and feeds.
+    pub events: EventBus,
 }

@@ -7,5 +7,6 @@ mod helpers;
 
 mod accounts;
 mod health;
+mod releases;
 mod schema;
 mod teams;

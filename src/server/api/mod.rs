@@ -3,7 +3,9 @@
 //! `/api` that no route matches is a JSON 404, never the app's HTML page.
 
 mod auth;
+mod catalog;
 mod health;
+mod releases;
 mod teams;
 
 pub use auth::client_meta;
@@ -12,13 +14,33 @@ use crate::server::error::AppError;
 use crate::server::state::AppState;
 use axum::Router;
 
-/// Every `/api` route.
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// Every `/api` route. `timeout` wraps everything but the event stream.
+pub fn router(timeout: std::time::Duration) -> Router<AppState> {
+    let timed = Router::new()
         .merge(health::router())
         .merge(auth::router())
         .merge(teams::router())
+        .merge(catalog::router())
+        .merge(releases::router())
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ));
+    Router::new()
+        .merge(timed)
+        .merge(releases::stream_router())
         .fallback(unmatched)
+}
+
+/// `?limit=&cursor=`; a malformed query is a 400 with our JSON body.
+pub(crate) fn page_query(
+    q: Result<
+        axum::extract::Query<crate::server::services::PageRequest>,
+        axum::extract::rejection::QueryRejection,
+    >,
+) -> Result<crate::server::services::PageRequest, AppError> {
+    q.map(|axum::extract::Query(p)| p)
+        .map_err(|e| AppError::bad_request(format!("invalid query: {}", e.body_text())))
 }
 
 /// The JSON 404 for any `/api/...` path no route matches.

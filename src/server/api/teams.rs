@@ -1,7 +1,7 @@
 //! Teams, members, invitations and team settings.
 
 use crate::server::auth::{AuthSession, TeamContext};
-use crate::server::error::{ApiJson, AppError, AppResult};
+use crate::server::error::{ApiJson, AppResult};
 use crate::server::services::teams::{self, SettingsPatch};
 use crate::server::services::PageRequest;
 use crate::server::state::AppState;
@@ -46,13 +46,7 @@ struct NewInvitation {
     role: String,
 }
 
-/// Query rejections (`?limit=abc`) are 400s with our JSON body.
-fn page_query(
-    q: Result<Query<PageRequest>, axum::extract::rejection::QueryRejection>,
-) -> AppResult<PageRequest> {
-    q.map(|Query(p)| p)
-        .map_err(|e| AppError::bad_request(format!("invalid query: {}", e.body_text())))
-}
+use super::page_query;
 
 async fn create_team(
     State(state): State<AppState>,

@@ -5,6 +5,9 @@
 //! included) and return view types. No HTTP and no HTML in here.
 
 pub mod accounts;
+pub mod activity;
+pub mod catalog;
+pub mod comments;
 pub mod releases;
 pub mod teams;
 
@@ -58,4 +61,14 @@ impl PageRequest {
 /// RFC 3339 with a `Z`, the API's timestamp format.
 pub fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Deserialises a field that may be absent (`None`), `null` (`Some(None)`)
+/// or a value (`Some(Some(v))`): PATCH needs to tell "leave it" from "clear it".
+pub fn double_option<'de, T, D>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    serde::Deserialize::deserialize(de).map(Some)
 }

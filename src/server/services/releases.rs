@@ -1,14 +1,616 @@
-//! Releases: reading them for the board.
+//! Releases: create, read with filters, update (fields and status, through
+//! the state machine), delete. Every change writes its activity rows in the
+//! same transaction and bumps `revision` with a compare-and-set, so two
+//! concurrent changes end in one success and one 409, never a lost update.
 
+use crate::domain::kinds::{ActivityType, DependencyType};
+use crate::domain::roles::Role;
+use crate::domain::status::{Priority, ReleaseStatus};
+use crate::domain::validation;
 use crate::server::auth::TeamContext;
-use crate::server::db::entities::{release, service};
-use crate::server::error::AppResult;
+use crate::server::db::entities::{release, release_dependency, service, team_member, user};
+use crate::server::db::{self, new_id};
+use crate::server::error::{AppError, AppResult};
+use crate::server::services::activity::{self, NewActivity};
+use crate::server::services::{ts, PageRequest};
 use crate::server::state::AppState;
-use crate::views::BoardCard;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use crate::views::{ActivityView, BoardCard, Page, ReleaseView};
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde::Deserialize;
+use serde_json::json;
 
 /// Most cards the board loads at once.
 pub const BOARD_LIMIT: u64 = 500;
+
+impl From<release::Model> for ReleaseView {
+    fn from(r: release::Model) -> Self {
+        Self {
+            status: r.status.parse().unwrap_or(ReleaseStatus::Planning),
+            priority: r.priority.parse().unwrap_or_default(),
+            id: r.id,
+            team_id: r.team_id,
+            service_id: r.service_id,
+            title: r.title,
+            version: r.version,
+            description: r.description,
+            owner_id: r.owner_id,
+            sprint_id: r.sprint_id,
+            deployment_group_id: r.deployment_group_id,
+            target_date: r.target_date.map(|d| d.format("%Y-%m-%d").to_string()),
+            is_blocked: r.is_blocked,
+            blocked_reason: r.blocked_reason,
+            staging_deployed_at: r.staging_deployed_at.map(ts),
+            production_deployed_at: r.production_deployed_at.map(ts),
+            revision: r.revision,
+            created_at: ts(r.created_at),
+            updated_at: ts(r.updated_at),
+        }
+    }
+}
+
+/// `GET /api/releases` filters (`status` and `priority` take comma lists).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReleaseFilter {
+    /// `PLANNING,IN_REVIEW`.
+    pub status: Option<String>,
+    /// One service.
+    pub service_id: Option<String>,
+    /// One sprint.
+    pub sprint_id: Option<String>,
+    /// One deployment group.
+    pub deployment_group_id: Option<String>,
+    /// One owner.
+    pub owner_id: Option<String>,
+    /// `HIGH,CRITICAL`.
+    pub priority: Option<String>,
+    /// `true` or `false`.
+    pub blocked: Option<String>,
+    /// Text in title, version or description.
+    pub q: Option<String>,
+    /// Page size.
+    pub limit: Option<u64>,
+    /// Page cursor.
+    pub cursor: Option<String>,
+}
+
+fn parse_list<T: std::str::FromStr>(
+    field: &'static str,
+    raw: &Option<String>,
+) -> AppResult<Vec<T>> {
+    let Some(raw) = raw.as_deref().filter(|s| !s.trim().is_empty()) else {
+        return Ok(vec![]);
+    };
+    raw.split(',')
+        .map(|p| {
+            p.trim().parse::<T>().map_err(|_| {
+                AppError::invalid_field(field, format!("unknown {field} {:?}", p.trim()))
+            })
+        })
+        .collect()
+}
+
+/// Lists releases, newest first.
+pub async fn list(
+    state: &AppState,
+    ctx: &TeamContext,
+    f: &ReleaseFilter,
+) -> AppResult<Page<ReleaseView>> {
+    let page = PageRequest {
+        limit: f.limit,
+        cursor: f.cursor.clone(),
+    };
+    let mut cond = Condition::all().add(release::Column::TeamId.eq(ctx.team_id.as_str()));
+    let statuses: Vec<ReleaseStatus> = parse_list("status", &f.status)?;
+    if !statuses.is_empty() {
+        cond = cond.add(release::Column::Status.is_in(statuses.iter().map(|s| s.as_str())));
+    }
+    let priorities: Vec<Priority> = parse_list("priority", &f.priority)?;
+    if !priorities.is_empty() {
+        cond = cond.add(release::Column::Priority.is_in(priorities.iter().map(|s| s.as_str())));
+    }
+    for (col, v) in [
+        (release::Column::ServiceId, &f.service_id),
+        (release::Column::SprintId, &f.sprint_id),
+        (release::Column::DeploymentGroupId, &f.deployment_group_id),
+        (release::Column::OwnerId, &f.owner_id),
+    ] {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            cond = cond.add(col.eq(v));
+        }
+    }
+    match f.blocked.as_deref() {
+        None | Some("") => {}
+        Some("true") => cond = cond.add(release::Column::IsBlocked.eq(true)),
+        Some("false") => cond = cond.add(release::Column::IsBlocked.eq(false)),
+        Some(_) => {
+            return Err(AppError::invalid_field(
+                "blocked",
+                "blocked must be true or false",
+            ))
+        }
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = format!(
+            "%{}%",
+            q.to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let like = |col: release::Column| {
+            Expr::expr(Func::lower(Expr::col(col)))
+                .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
+        };
+        cond = cond.add(
+            Condition::any()
+                .add(like(release::Column::Title))
+                .add(like(release::Column::Version))
+                .add(like(release::Column::Description)),
+        );
+    }
+    if let Some(c) = &page.cursor {
+        cond = cond.add(release::Column::Id.lt(c.as_str()));
+    }
+    let rows = release::Entity::find()
+        .filter(cond)
+        .order_by_desc(release::Column::Id)
+        .limit(page.limit()? + 1)
+        .all(&state.db)
+        .await?;
+    page.page(
+        rows.into_iter().map(ReleaseView::from).collect(),
+        |r: &ReleaseView| r.id.clone(),
+    )
+}
+
+async fn find(
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    id: &str,
+) -> AppResult<release::Model> {
+    release::Entity::find_by_id(id.to_string())
+        .filter(release::Column::TeamId.eq(ctx.team_id.as_str()))
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::not_found("release"))
+}
+
+/// One release.
+pub async fn get(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<ReleaseView> {
+    Ok(find(&state.db, ctx, id).await?.into())
+}
+
+/// Create and update input; on update absent fields stay, `null` clears.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReleaseInput {
+    /// The service (create only).
+    pub service_id: Option<String>,
+    /// Title.
+    pub title: Option<String>,
+    /// Version string.
+    pub version: Option<String>,
+    /// Markdown.
+    pub description: Option<String>,
+    /// New status (update only): moves along the state machine.
+    pub status: Option<String>,
+    /// Priority.
+    pub priority: Option<String>,
+    /// Owner.
+    #[serde(default, deserialize_with = "crate::server::services::double_option")]
+    pub owner_id: Option<Option<String>>,
+    /// Target date `YYYY-MM-DD`.
+    #[serde(default, deserialize_with = "crate::server::services::double_option")]
+    pub target_date: Option<Option<String>>,
+    /// Blocked by hand.
+    pub is_blocked: Option<bool>,
+    /// Why.
+    #[serde(default, deserialize_with = "crate::server::services::double_option")]
+    pub blocked_reason: Option<Option<String>>,
+    /// The revision this change is based on; stale → 409.
+    pub revision: Option<i64>,
+}
+
+fn parse_date(v: &str) -> AppResult<NaiveDate> {
+    NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| {
+        AppError::invalid_field("targetDate", "targetDate must be a date like 2026-12-04")
+    })
+}
+
+async fn check_owner(conn: &impl ConnectionTrait, ctx: &TeamContext, owner: &str) -> AppResult<()> {
+    let member = team_member::Entity::find()
+        .filter(team_member::Column::TeamId.eq(ctx.team_id.as_str()))
+        .filter(team_member::Column::UserId.eq(owner))
+        .one(conn)
+        .await?;
+    member.map(|_| ()).ok_or_else(|| {
+        AppError::invalid_field("ownerId", "the owner must be a member of this team")
+    })
+}
+
+async fn user_name(conn: &impl ConnectionTrait, id: &str) -> AppResult<String> {
+    Ok(user::Entity::find_by_id(id.to_string())
+        .one(conn)
+        .await?
+        .map(|u| u.name)
+        .unwrap_or_else(|| "someone".into()))
+}
+
+/// Creates a release in PLANNING (MEMBER+).
+pub async fn create(
+    state: &AppState,
+    ctx: &TeamContext,
+    input: ReleaseInput,
+) -> AppResult<ReleaseView> {
+    ctx.require(Role::can_edit_releases, "create releases")?;
+    if input.status.is_some() || input.revision.is_some() {
+        return Err(AppError::bad_request(
+            "a new release starts in PLANNING at revision 1; move it afterwards",
+        ));
+    }
+    let service_id = input
+        .service_id
+        .as_deref()
+        .ok_or_else(|| AppError::invalid_field("serviceId", "serviceId is required"))?;
+    let title = validation::required_line(
+        "title",
+        input.title.as_deref().unwrap_or_default(),
+        validation::MAX_NAME,
+    )?;
+    let version = validation::required_line(
+        "version",
+        input.version.as_deref().unwrap_or_default(),
+        validation::MAX_VERSION,
+    )?;
+    let description = validation::long_text(
+        "description",
+        input.description.as_deref().unwrap_or_default(),
+        validation::MAX_DESCRIPTION,
+    )?;
+    let priority: Priority = match &input.priority {
+        Some(p) => p.parse().map_err(|_| {
+            AppError::invalid_field("priority", "priority must be LOW, MEDIUM, HIGH or CRITICAL")
+        })?,
+        None => Priority::Medium,
+    };
+    let target_date = input
+        .target_date
+        .flatten()
+        .filter(|d| !d.is_empty())
+        .map(|d| parse_date(&d))
+        .transpose()?;
+    let blocked_reason = input
+        .blocked_reason
+        .flatten()
+        .map(|r| validation::long_text("blockedReason", &r, validation::MAX_NAME * 5))
+        .transpose()?;
+
+    let txn = db::begin_write(&state.db).await?;
+    let svc = service::Entity::find_by_id(service_id.to_string())
+        .filter(service::Column::TeamId.eq(ctx.team_id.as_str()))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("service"))?;
+    let owner = input.owner_id.flatten().filter(|o| !o.is_empty());
+    if let Some(o) = &owner {
+        check_owner(&txn, ctx, o).await?;
+    }
+    let now = db::now();
+    let r = release::ActiveModel {
+        id: Set(new_id()),
+        team_id: Set(ctx.team_id.clone()),
+        service_id: Set(svc.id.clone()),
+        title: Set(title),
+        version: Set(version),
+        description: Set(description),
+        status: Set(ReleaseStatus::Planning.as_str().into()),
+        priority: Set(priority.as_str().into()),
+        owner_id: Set(owner.clone()),
+        sprint_id: Set(None),
+        deployment_group_id: Set(None),
+        group_position: Set(None),
+        target_date: Set(target_date),
+        is_blocked: Set(input.is_blocked.unwrap_or(false)),
+        blocked_reason: Set(blocked_reason),
+        staging_deployed_at: Set(None),
+        production_deployed_at: Set(None),
+        revision: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let mut events = vec![
+        activity::record(
+            &txn,
+            ctx,
+            NewActivity {
+                kind: ActivityType::ReleaseCreated,
+                release_id: Some(&r.id),
+                action: "created",
+                description: format!("{} created {} {}", ctx.user_name, svc.name, r.version),
+                metadata: Some(json!({"title": r.title, "serviceId": svc.id})),
+            },
+        )
+        .await?,
+    ];
+    if let Some(o) = &owner {
+        let name = user_name(&txn, o).await?;
+        events.push(
+            activity::record(
+                &txn,
+                ctx,
+                NewActivity {
+                    kind: ActivityType::UserAssigned,
+                    release_id: Some(&r.id),
+                    action: "assigned",
+                    description: format!(
+                        "{} assigned {} {} to {}",
+                        ctx.user_name, svc.name, r.version, name
+                    ),
+                    metadata: Some(json!({"ownerId": o})),
+                },
+            )
+            .await?,
+        );
+    }
+    txn.commit().await?;
+    state.events.publish(events);
+    Ok(r.into())
+}
+
+/// The blockers that keep a release out of READY_PRODUCTION and DEPLOYED:
+/// its BLOCKS dependencies whose blocker is not yet DEPLOYED.
+pub async fn unresolved_blockers(
+    conn: &impl ConnectionTrait,
+    release_id: &str,
+) -> AppResult<Vec<release::Model>> {
+    let deps = release_dependency::Entity::find()
+        .filter(release_dependency::Column::ReleaseId.eq(release_id))
+        .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks.as_str()))
+        .all(conn)
+        .await?;
+    if deps.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids: Vec<String> = deps.into_iter().map(|d| d.depends_on_id).collect();
+    Ok(release::Entity::find()
+        .filter(release::Column::Id.is_in(ids))
+        .filter(release::Column::Status.ne(ReleaseStatus::Deployed.as_str()))
+        .all(conn)
+        .await?)
+}
+
+/// Updates fields and/or moves the status (MEMBER+).
+pub async fn update(
+    state: &AppState,
+    ctx: &TeamContext,
+    id: &str,
+    input: ReleaseInput,
+) -> AppResult<ReleaseView> {
+    ctx.require(Role::can_edit_releases, "edit releases")?;
+    if input.service_id.is_some() {
+        return Err(AppError::invalid_field(
+            "serviceId",
+            "a release cannot move to another service",
+        ));
+    }
+    let txn = db::begin_write(&state.db).await?;
+    let cur = find(&txn, ctx, id).await?;
+    if let Some(rev) = input.revision {
+        if rev != cur.revision {
+            return Err(AppError::Conflict(format!(
+                "this release was changed by someone else (revision {} is now {}); reload and try again",
+                rev, cur.revision
+            )));
+        }
+    }
+    let svc_name = service::Entity::find_by_id(cur.service_id.clone())
+        .one(&txn)
+        .await?
+        .map(|s| s.name)
+        .unwrap_or_default();
+    let label = format!("{} {}", svc_name, cur.version);
+    let now = db::now();
+    let mut am = release::ActiveModel {
+        updated_at: Set(now),
+        revision: Set(cur.revision + 1),
+        ..Default::default()
+    };
+    let mut changed: Vec<&str> = vec![];
+    let mut pending: Vec<NewActivity<'_>> = vec![];
+
+    if let Some(t) = &input.title {
+        am.title = Set(validation::required_line("title", t, validation::MAX_NAME)?);
+        changed.push("title");
+    }
+    if let Some(v) = &input.version {
+        am.version = Set(validation::required_line(
+            "version",
+            v,
+            validation::MAX_VERSION,
+        )?);
+        changed.push("version");
+    }
+    if let Some(d) = &input.description {
+        am.description = Set(validation::long_text(
+            "description",
+            d,
+            validation::MAX_DESCRIPTION,
+        )?);
+        changed.push("description");
+    }
+    if let Some(p) = &input.priority {
+        let p: Priority = p.parse().map_err(|_| {
+            AppError::invalid_field("priority", "priority must be LOW, MEDIUM, HIGH or CRITICAL")
+        })?;
+        am.priority = Set(p.as_str().into());
+        changed.push("priority");
+    }
+    if let Some(d) = &input.target_date {
+        am.target_date = Set(d
+            .as_deref()
+            .filter(|d| !d.is_empty())
+            .map(parse_date)
+            .transpose()?);
+        changed.push("targetDate");
+    }
+    if let Some(owner) = &input.owner_id {
+        let owner = owner.clone().filter(|o| !o.is_empty());
+        if let Some(o) = &owner {
+            check_owner(&txn, ctx, o).await?;
+        }
+        if owner != cur.owner_id {
+            let who = match &owner {
+                Some(o) => user_name(&txn, o).await?,
+                None => "nobody".into(),
+            };
+            pending.push(NewActivity {
+                kind: ActivityType::UserAssigned,
+                release_id: Some(id),
+                action: "assigned",
+                description: format!("{} assigned {label} to {who}", ctx.user_name),
+                metadata: Some(json!({"from": cur.owner_id, "to": owner})),
+            });
+        }
+        am.owner_id = Set(owner);
+    }
+    if input.is_blocked.is_some() || input.blocked_reason.is_some() {
+        let blocked = input.is_blocked.unwrap_or(cur.is_blocked);
+        let reason = match &input.blocked_reason {
+            Some(r) => r
+                .clone()
+                .filter(|r| !r.trim().is_empty())
+                .map(|r| validation::long_text("blockedReason", &r, 1000))
+                .transpose()?,
+            None => cur.blocked_reason.clone(),
+        };
+        let reason = if blocked { reason } else { None };
+        if blocked != cur.is_blocked {
+            pending.push(NewActivity {
+                kind: ActivityType::ReleaseUpdated,
+                release_id: Some(id),
+                action: if blocked { "blocked" } else { "unblocked" },
+                description: match (&reason, blocked) {
+                    (Some(r), true) => format!("{} marked {label} as blocked: {r}", ctx.user_name),
+                    (None, true) => format!("{} marked {label} as blocked", ctx.user_name),
+                    _ => format!("{} unblocked {label}", ctx.user_name),
+                },
+                metadata: Some(json!({"isBlocked": blocked, "blockedReason": reason})),
+            });
+        }
+        am.is_blocked = Set(blocked);
+        am.blocked_reason = Set(reason);
+    }
+    if let Some(s) = &input.status {
+        let to: ReleaseStatus = s
+            .parse()
+            .map_err(|_| AppError::invalid_field("status", format!("unknown status {s:?}")))?;
+        let from: ReleaseStatus = cur.status.parse().unwrap_or(ReleaseStatus::Planning);
+        if to != from {
+            from.check_move(to)?;
+            if matches!(to, ReleaseStatus::ReadyProduction | ReleaseStatus::Deployed) {
+                let blockers = unresolved_blockers(&txn, id).await?;
+                if let Some(b) = blockers.first() {
+                    return Err(AppError::bad_request(format!(
+                        "cannot move to {to}: blocked by \"{} {}\" ({}), which is not deployed yet",
+                        b.title, b.version, b.status
+                    )));
+                }
+            }
+            am.status = Set(to.as_str().into());
+            match to {
+                ReleaseStatus::InStaging => am.staging_deployed_at = Set(Some(now)),
+                ReleaseStatus::Deployed => am.production_deployed_at = Set(Some(now)),
+                _ => {}
+            }
+            pending.push(NewActivity {
+                kind: ActivityType::StatusChanged,
+                release_id: Some(id),
+                action: "moved",
+                description: format!("{} moved {label} from {from} to {to}", ctx.user_name),
+                metadata: Some(json!({"from": from, "to": to})),
+            });
+        }
+    }
+    if !changed.is_empty() {
+        pending.push(NewActivity {
+            kind: ActivityType::ReleaseUpdated,
+            release_id: Some(id),
+            action: "updated",
+            description: format!(
+                "{} updated the {} of {label}",
+                ctx.user_name,
+                changed.join(", ")
+            ),
+            metadata: Some(json!({"fields": changed})),
+        });
+    }
+    if pending.is_empty() {
+        // Nothing changed: no new revision, no activity.
+        return Ok(cur.into());
+    }
+    // Compare-and-set on the revision read above: a concurrent writer that
+    // committed in between makes this match no row.
+    let res = release::Entity::update_many()
+        .set(am)
+        .filter(release::Column::Id.eq(id))
+        .filter(release::Column::TeamId.eq(ctx.team_id.as_str()))
+        .filter(release::Column::Revision.eq(cur.revision))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "this release was changed by someone else at the same time; reload and try again"
+                .into(),
+        ));
+    }
+    let mut events: Vec<ActivityView> = vec![];
+    for a in pending {
+        events.push(activity::record(&txn, ctx, a).await?);
+    }
+    let updated = find(&txn, ctx, id).await?;
+    txn.commit().await?;
+    state.events.publish(events);
+    Ok(updated.into())
+}
+
+/// Deletes a release (MEMBER+); its activity stays, detached.
+pub async fn delete(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<()> {
+    ctx.require(Role::can_edit_releases, "delete releases")?;
+    let txn = db::begin_write(&state.db).await?;
+    let cur = find(&txn, ctx, id).await?;
+    let svc_name = service::Entity::find_by_id(cur.service_id.clone())
+        .one(&txn)
+        .await?
+        .map(|s| s.name)
+        .unwrap_or_default();
+    let ev = activity::record(
+        &txn,
+        ctx,
+        NewActivity {
+            kind: ActivityType::ReleaseUpdated,
+            release_id: Some(id),
+            action: "deleted",
+            description: format!(
+                "{} deleted {} {} ({})",
+                ctx.user_name, svc_name, cur.version, cur.title
+            ),
+            metadata: Some(json!({"deleted": true, "title": cur.title})),
+        },
+    )
+    .await?;
+    release::Entity::delete_by_id(cur.id).exec(&txn).await?;
+    txn.commit().await?;
+    state.events.publish([ev]);
+    Ok(())
+}
 
 /// The team's releases as cards, most recently changed first; one query.
 pub async fn board_cards(state: &AppState, ctx: &TeamContext) -> AppResult<Vec<BoardCard>> {

@@ -1,0 +1,111 @@
+//! The audit log: activity rows written inside the caller's transaction,
+//! and the feeds that read them.
+
+use crate::domain::kinds::ActivityType;
+use crate::server::auth::TeamContext;
+use crate::server::db::entities::activity;
+use crate::server::db::{self, new_id};
+use crate::server::error::AppResult;
+use crate::server::services::{ts, PageRequest};
+use crate::server::state::AppState;
+use crate::views::{ActivityView, Page};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+
+/// One activity to record.
+pub struct NewActivity<'a> {
+    /// What happened.
+    pub kind: ActivityType,
+    /// The release it is about.
+    pub release_id: Option<&'a str>,
+    /// A short verb ("moved", "created").
+    pub action: &'a str,
+    /// The readable sentence.
+    pub description: String,
+    /// Structured details.
+    pub metadata: Option<serde_json::Value>,
+}
+
+/// Writes an activity row with `conn` (the change's own transaction) and
+/// returns its view, to publish after commit.
+pub async fn record(
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    a: NewActivity<'_>,
+) -> AppResult<ActivityView> {
+    let row = activity::ActiveModel {
+        id: Set(new_id()),
+        team_id: Set(ctx.team_id.clone()),
+        release_id: Set(a.release_id.map(str::to_string)),
+        user_id: Set(Some(ctx.user_id.clone())),
+        activity_type: Set(a.kind.as_str().into()),
+        action: Set(a.action.into()),
+        description: Set(a.description),
+        metadata: Set(a.metadata.as_ref().map(|m| m.to_string())),
+        created_at: Set(db::now()),
+    }
+    .insert(conn)
+    .await?;
+    Ok(view(row, Some(ctx.user_name.clone())))
+}
+
+fn view(a: activity::Model, user_name: Option<String>) -> ActivityView {
+    ActivityView {
+        activity_type: a
+            .activity_type
+            .parse()
+            .unwrap_or(ActivityType::ReleaseUpdated),
+        metadata: a
+            .metadata
+            .as_deref()
+            .and_then(|m| serde_json::from_str(m).ok()),
+        id: a.id,
+        team_id: a.team_id,
+        release_id: a.release_id,
+        user_id: a.user_id,
+        user_name,
+        action: a.action,
+        description: a.description,
+        created_at: ts(a.created_at),
+    }
+}
+
+/// The team feed (or one release's), newest first.
+pub async fn feed(
+    state: &AppState,
+    ctx: &TeamContext,
+    release_id: Option<&str>,
+    page: &PageRequest,
+) -> AppResult<Page<ActivityView>> {
+    use crate::server::db::entities::user;
+    let mut q = activity::Entity::find()
+        .filter(activity::Column::TeamId.eq(ctx.team_id.as_str()))
+        .order_by_desc(activity::Column::Id)
+        .limit(page.limit()? + 1);
+    if let Some(r) = release_id {
+        q = q.filter(activity::Column::ReleaseId.eq(r));
+    }
+    if let Some(c) = &page.cursor {
+        q = q.filter(activity::Column::Id.lt(c.as_str()));
+    }
+    let rows = q.all(&state.db).await?;
+    let user_ids: Vec<String> = rows.iter().filter_map(|a| a.user_id.clone()).collect();
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(user_ids))
+        .all(&state.db)
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|a| {
+            let name = a
+                .user_id
+                .as_ref()
+                .and_then(|id| users.iter().find(|u| &u.id == id))
+                .map(|u| u.name.clone());
+            view(a, name)
+        })
+        .collect();
+    page.page(items, |a: &ActivityView| a.id.clone())
+}

@@ -1,0 +1,222 @@
+//! Comments on releases: Markdown stored as written, rendered sanitised.
+//! The author or an ADMIN+ edits and deletes.
+
+use crate::domain::kinds::ActivityType;
+use crate::domain::roles::Role;
+use crate::domain::validation;
+use crate::server::auth::TeamContext;
+use crate::server::db::entities::{comment, release, user};
+use crate::server::db::{self, new_id};
+use crate::server::error::{AppError, AppResult};
+use crate::server::services::activity::{self, NewActivity};
+use crate::server::services::{ts, PageRequest};
+use crate::server::state::AppState;
+use crate::views::{CommentView, Page};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use serde_json::json;
+
+/// Markdown → HTML with everything dangerous removed: no scripts, no event
+/// handlers, no `javascript:` (or any non-http/mailto) links; links get
+/// `rel="noopener noreferrer nofollow"`.
+pub fn render_markdown(src: &str) -> String {
+    use pulldown_cmark::{html, Options, Parser};
+    let mut opts = Options::empty();
+    opts.insert(Options::ENABLE_STRIKETHROUGH);
+    opts.insert(Options::ENABLE_TABLES);
+    opts.insert(Options::ENABLE_TASKLISTS);
+    let mut out = String::new();
+    html::push_html(&mut out, Parser::new_ext(src, opts));
+    ammonia::Builder::default()
+        .url_schemes(std::collections::HashSet::from(["http", "https", "mailto"]))
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(&out)
+        .to_string()
+}
+
+fn view(c: comment::Model, author_name: Option<String>) -> CommentView {
+    CommentView {
+        body_html: render_markdown(&c.body),
+        id: c.id,
+        release_id: c.release_id,
+        author_id: c.author_id,
+        author_name,
+        body: c.body,
+        created_at: ts(c.created_at),
+        updated_at: ts(c.updated_at),
+    }
+}
+
+async fn release_of(
+    state: &AppState,
+    ctx: &TeamContext,
+    release_id: &str,
+) -> AppResult<release::Model> {
+    release::Entity::find_by_id(release_id.to_string())
+        .filter(release::Column::TeamId.eq(ctx.team_id.as_str()))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::not_found("release"))
+}
+
+/// A release's comments, oldest first.
+pub async fn list(
+    state: &AppState,
+    ctx: &TeamContext,
+    release_id: &str,
+    page: &PageRequest,
+) -> AppResult<Page<CommentView>> {
+    release_of(state, ctx, release_id).await?;
+    let mut q = comment::Entity::find()
+        .filter(comment::Column::ReleaseId.eq(release_id))
+        .filter(comment::Column::TeamId.eq(ctx.team_id.as_str()))
+        .order_by_asc(comment::Column::Id)
+        .limit(page.limit()? + 1);
+    if let Some(c) = &page.cursor {
+        q = q.filter(comment::Column::Id.gt(c.as_str()));
+    }
+    let rows = q.all(&state.db).await?;
+    let author_ids: Vec<String> = rows.iter().filter_map(|c| c.author_id.clone()).collect();
+    let authors = user::Entity::find()
+        .filter(user::Column::Id.is_in(author_ids))
+        .all(&state.db)
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|c| {
+            let name = c
+                .author_id
+                .as_ref()
+                .and_then(|a| authors.iter().find(|u| &u.id == a))
+                .map(|u| u.name.clone());
+            view(c, name)
+        })
+        .collect();
+    page.page(items, |c: &CommentView| c.id.clone())
+}
+
+/// Adds a comment (MEMBER+), with its COMMENT_ADDED activity.
+pub async fn create(
+    state: &AppState,
+    ctx: &TeamContext,
+    release_id: &str,
+    body: &str,
+) -> AppResult<CommentView> {
+    ctx.require(Role::can_edit_releases, "comment")?;
+    let body = validation::long_text("body", body, validation::MAX_COMMENT)?;
+    if body.trim().is_empty() {
+        return Err(AppError::invalid_field("body", "a comment needs some text"));
+    }
+    let r = release_of(state, ctx, release_id).await?;
+    let txn = db::begin_write(&state.db).await?;
+    let now = db::now();
+    let c = comment::ActiveModel {
+        id: Set(new_id()),
+        team_id: Set(ctx.team_id.clone()),
+        release_id: Set(r.id.clone()),
+        author_id: Set(Some(ctx.user_id.clone())),
+        body: Set(body),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let ev = activity::record(
+        &txn,
+        ctx,
+        NewActivity {
+            kind: ActivityType::CommentAdded,
+            release_id: Some(&r.id),
+            action: "commented",
+            description: format!("{} commented on {} {}", ctx.user_name, r.title, r.version),
+            metadata: Some(json!({"commentId": c.id})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    state.events.publish([ev]);
+    Ok(view(c, Some(ctx.user_name.clone())))
+}
+
+async fn editable(
+    state: &AppState,
+    ctx: &TeamContext,
+    release_id: &str,
+    id: &str,
+) -> AppResult<comment::Model> {
+    let c = comment::Entity::find_by_id(id.to_string())
+        .filter(comment::Column::TeamId.eq(ctx.team_id.as_str()))
+        .filter(comment::Column::ReleaseId.eq(release_id))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::not_found("comment"))?;
+    let is_author = c.author_id.as_deref() == Some(ctx.user_id.as_str());
+    if !(is_author && ctx.role.can_edit_releases()) && !ctx.role.can_manage_team_config() {
+        return Err(AppError::Forbidden(
+            "only the author or an admin can change this comment".into(),
+        ));
+    }
+    Ok(c)
+}
+
+/// Edits a comment (author or ADMIN+).
+pub async fn update(
+    state: &AppState,
+    ctx: &TeamContext,
+    release_id: &str,
+    id: &str,
+    body: &str,
+) -> AppResult<CommentView> {
+    let body = validation::long_text("body", body, validation::MAX_COMMENT)?;
+    if body.trim().is_empty() {
+        return Err(AppError::invalid_field("body", "a comment needs some text"));
+    }
+    let c = editable(state, ctx, release_id, id).await?;
+    let updated = comment::ActiveModel {
+        id: Set(c.id),
+        body: Set(body),
+        updated_at: Set(db::now()),
+        ..Default::default()
+    }
+    .update(&state.db)
+    .await?;
+    let author = match &updated.author_id {
+        Some(a) => user::Entity::find_by_id(a.clone())
+            .one(&state.db)
+            .await?
+            .map(|u| u.name),
+        None => None,
+    };
+    Ok(view(updated, author))
+}
+
+/// Deletes a comment (author or ADMIN+).
+pub async fn delete(
+    state: &AppState,
+    ctx: &TeamContext,
+    release_id: &str,
+    id: &str,
+) -> AppResult<()> {
+    let c = editable(state, ctx, release_id, id).await?;
+    comment::Entity::delete_by_id(c.id).exec(&state.db).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render_markdown;
+
+    #[test]
+    fn markdown_is_sanitised() {
+        let html = render_markdown("**hi** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)> [ok](https://example.com)");
+        assert!(html.contains("<strong>hi</strong>"));
+        assert!(
+            !html.contains("<script") && !html.contains("javascript:") && !html.contains("onerror"),
+            "{html}"
+        );
+        assert!(html.contains("href=\"https://example.com\""));
+        assert!(html.contains("noopener"));
+    }
+}

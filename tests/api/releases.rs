@@ -1,0 +1,694 @@
+//! Services, releases and their state machine, comments, activity, the live
+//! event stream, concurrency and tenant isolation.
+
+use crate::helpers::{error_of, json_of, Browser, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+async fn service(b: &Browser, name: &str) -> String {
+    let s = json_of(
+        b.post(
+            "/api/services",
+            &json!({"name": name, "githubRepo": "acme/payments", "jiraProjectKey": "pay"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    s["id"].as_str().unwrap().to_string()
+}
+
+async fn release(b: &Browser, service_id: &str, title: &str, version: &str) -> Value {
+    json_of(
+        b.post(
+            "/api/releases",
+            &json!({"serviceId": service_id, "title": title, "version": version}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await
+}
+
+async fn move_to(b: &Browser, id: &str, status: &str) -> reqwest::Response {
+    b.patch(&format!("/api/releases/{id}"), &json!({"status": status}))
+        .await
+}
+
+#[tokio::test]
+async fn services_crud_and_roles() {
+    let app = TestApp::spawn().await;
+    let (owner, _, team) = app.owner_with_team("Acme").await;
+    let id = service(&owner, "Payments API").await;
+    let got = json_of(
+        owner.get(&format!("/api/services/{id}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(got["slug"], "payments-api");
+    assert_eq!(got["jiraProjectKey"], "PAY");
+    assert_eq!(got["teamId"], team);
+    let dup = owner
+        .post(
+            "/api/services",
+            &json!({"name": "Other", "slug": "payments-api"}),
+        )
+        .await;
+    error_of(dup, StatusCode::CONFLICT).await;
+    error_of(
+        owner
+            .post(
+                "/api/services",
+                &json!({"name": "X", "githubRepo": "not a repo"}),
+            )
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    error_of(
+        owner
+            .post("/api/services", &json!({"name": "X", "slug": "Bad Slug"}))
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    let patched = json_of(
+        owner
+            .patch(
+                &format!("/api/services/{id}"),
+                &json!({"description": "Takes money", "githubRepo": null}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(patched["description"], "Takes money");
+    assert_eq!(patched["githubRepo"], Value::Null);
+
+    let (member, _) = app.member_with_role(&owner, "MEMBER").await;
+    error_of(
+        member.post("/api/services", &json!({"name": "Nope"})).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    error_of(
+        member.delete(&format!("/api/services/{id}")).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let list = json_of(member.get("/api/services").await, StatusCode::OK).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        owner.delete(&format!("/api/services/{id}")).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    error_of(
+        owner.get(&format!("/api/services/{id}")).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn releases_crud_filters_and_the_state_machine() {
+    let app = TestApp::spawn().await;
+    let (owner, _, team) = app.owner_with_team("Acme").await;
+    let svc = service(&owner, "Payments").await;
+    let r = release(&owner, &svc, "Checkout v2", "2.4.0").await;
+    assert_eq!(r["status"], "PLANNING");
+    assert_eq!(r["priority"], "MEDIUM");
+    assert_eq!(r["revision"], 1);
+    assert_eq!(r["teamId"], team);
+    for field in [
+        "id",
+        "serviceId",
+        "title",
+        "version",
+        "description",
+        "ownerId",
+        "sprintId",
+        "deploymentGroupId",
+        "targetDate",
+        "isBlocked",
+        "blockedReason",
+        "stagingDeployedAt",
+        "productionDeployedAt",
+        "createdAt",
+        "updatedAt",
+    ] {
+        assert!(r.get(field).is_some(), "release has {field}");
+    }
+    let id = r["id"].as_str().unwrap().to_string();
+
+    // Bad input changes nothing.
+    error_of(
+        owner
+            .post(
+                "/api/releases",
+                &json!({"serviceId": svc, "title": "", "version": "1"}),
+            )
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    error_of(
+        owner
+            .post(
+                "/api/releases",
+                &json!({"serviceId": "nope", "title": "x", "version": "1"}),
+            )
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    error_of(
+        owner
+            .post(
+                "/api/releases",
+                &json!({"serviceId": svc, "title": "x", "version": "1", "priority": "URGENT"}),
+            )
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    error_of(
+        owner
+            .post(
+                "/api/releases",
+                &json!({"serviceId": svc, "title": "x", "version": "1", "targetDate": "tomorrow"}),
+            )
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+
+    // Illegal move: 400 naming both states.
+    let msg = error_of(
+        move_to(&owner, &id, "DEPLOYED").await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(
+        msg.contains("PLANNING") && msg.contains("DEPLOYED"),
+        "{msg}"
+    );
+    error_of(
+        move_to(&owner, &id, "SHIPPED").await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+
+    // Walk the main flow; timestamps are set on the way.
+    let mut last = Value::Null;
+    for s in [
+        "IN_DEVELOPMENT",
+        "IN_REVIEW",
+        "READY_STAGING",
+        "IN_STAGING",
+        "STAGING_VERIFIED",
+        "READY_PRODUCTION",
+        "DEPLOYED",
+    ] {
+        last = json_of(move_to(&owner, &id, s).await, StatusCode::OK).await;
+        assert_eq!(last["status"], s);
+    }
+    assert_eq!(last["revision"], 8);
+    assert!(last["stagingDeployedAt"].is_string());
+    assert!(last["productionDeployedAt"].is_string());
+    error_of(
+        move_to(&owner, &id, "CANCELLED").await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    json_of(move_to(&owner, &id, "ROLLED_BACK").await, StatusCode::OK).await;
+
+    // Filters.
+    let r2 = release(&owner, &svc, "Ledger", "3.0.0").await;
+    let r2_id = r2["id"].as_str().unwrap();
+    json_of(owner.patch(&format!("/api/releases/{r2_id}"), &json!({"priority": "CRITICAL", "isBlocked": true, "blockedReason": "legal review"})).await, StatusCode::OK).await;
+    let by_status = json_of(
+        owner.get("/api/releases?status=ROLLED_BACK,PLANNING").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(by_status["items"].as_array().unwrap().len(), 2);
+    let blocked = json_of(
+        owner.get("/api/releases?blocked=true").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(blocked["items"][0]["blockedReason"], "legal review");
+    let critical = json_of(
+        owner.get("/api/releases?priority=CRITICAL").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(critical["items"].as_array().unwrap().len(), 1);
+    let text = json_of(owner.get("/api/releases?q=ledg").await, StatusCode::OK).await;
+    assert_eq!(text["items"][0]["title"], "Ledger");
+    let none = json_of(owner.get("/api/releases?q=100%25").await, StatusCode::OK).await;
+    assert_eq!(none["items"], json!([]), "% is matched literally");
+    error_of(
+        owner.get("/api/releases?status=NOPE").await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    error_of(
+        owner.get("/api/releases?blocked=maybe").await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+
+    // Activity, newest first, readable.
+    let acts = json_of(
+        owner.get(&format!("/api/releases/{id}/activities")).await,
+        StatusCode::OK,
+    )
+    .await;
+    let first = &acts["items"][0];
+    assert_eq!(first["type"], "STATUS_CHANGED");
+    assert!(
+        first["description"]
+            .as_str()
+            .unwrap()
+            .contains("moved Payments 2.4.0 from DEPLOYED to ROLLED_BACK"),
+        "{first}"
+    );
+    let last_item = acts["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last_item["type"], "RELEASE_CREATED");
+
+    assert_eq!(
+        owner.delete(&format!("/api/releases/{id}")).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    error_of(
+        owner.get(&format!("/api/releases/{id}")).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let feed = json_of(owner.get("/api/activities").await, StatusCode::OK).await;
+    assert!(
+        feed["items"][0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("deleted"),
+        "the audit trail outlives the release"
+    );
+}
+
+#[tokio::test]
+async fn stale_revisions_are_conflicts_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    let svc = service(&owner, "Payments").await;
+    let r = release(&owner, &svc, "Checkout", "1.0.0").await;
+    let id = r["id"].as_str().unwrap();
+    json_of(
+        owner
+            .patch(
+                &format!("/api/releases/{id}"),
+                &json!({"title": "Checkout v2", "revision": 1}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let stale = owner
+        .patch(
+            &format!("/api/releases/{id}"),
+            &json!({"title": "Lost update", "revision": 1}),
+        )
+        .await;
+    assert!(error_of(stale, StatusCode::CONFLICT)
+        .await
+        .contains("changed by someone else"));
+    let now = json_of(
+        owner.get(&format!("/api/releases/{id}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(now["title"], "Checkout v2");
+    assert_eq!(now["revision"], 2);
+}
+
+#[tokio::test]
+async fn concurrent_moves_end_in_successes_and_conflicts_only() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    let svc = service(&owner, "Payments").await;
+    let r = release(&owner, &svc, "Checkout", "1.0.0").await;
+    let id = r["id"].as_str().unwrap().to_string();
+    // Twelve clients race the same card through PLANNING → IN_DEVELOPMENT
+    // and back, each based on revision 1.
+    let mut handles = vec![];
+    for i in 0..12 {
+        let client = owner.client.clone();
+        let url = owner.url(&format!("/api/releases/{id}"));
+        let origin = owner.address.clone();
+        let status = if i % 2 == 0 {
+            "IN_DEVELOPMENT"
+        } else {
+            "CANCELLED"
+        };
+        handles.push(tokio::spawn(async move {
+            client
+                .patch(url)
+                .header("origin", origin)
+                .json(&json!({"status": status, "revision": 1}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    let mut ok = 0;
+    for h in handles {
+        let s = h.await.unwrap();
+        assert!(s == StatusCode::OK || s == StatusCode::CONFLICT, "got {s}");
+        if s == StatusCode::OK {
+            ok += 1;
+        }
+    }
+    assert_eq!(ok, 1, "exactly one move based on revision 1 wins");
+    let now = json_of(
+        owner.get(&format!("/api/releases/{id}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(now["revision"], 2);
+
+    // Without a revision, concurrent moves serialise: each accepted move gets its own revision.
+    let mut handles = vec![];
+    for i in 0..10 {
+        let client = owner.client.clone();
+        let url = owner.url(&format!("/api/releases/{id}"));
+        let origin = owner.address.clone();
+        let title = format!("t{i}");
+        handles.push(tokio::spawn(async move {
+            client
+                .patch(url)
+                .header("origin", origin)
+                .json(&json!({"title": title}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    let mut accepted = 0;
+    for h in handles {
+        let s = h.await.unwrap();
+        assert!(s == StatusCode::OK || s == StatusCode::CONFLICT, "got {s}");
+        if s == StatusCode::OK {
+            accepted += 1;
+        }
+    }
+    let now = json_of(
+        owner.get(&format!("/api/releases/{id}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        now["revision"],
+        2 + accepted,
+        "every accepted change has its own revision"
+    );
+}
+
+#[tokio::test]
+async fn viewers_read_but_cannot_change() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    let svc = service(&owner, "Payments").await;
+    let r = release(&owner, &svc, "Checkout", "1.0.0").await;
+    let id = r["id"].as_str().unwrap();
+    let (viewer, _) = app.member_with_role(&owner, "VIEWER").await;
+    json_of(
+        viewer.get(&format!("/api/releases/{id}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    error_of(
+        move_to(&viewer, id, "IN_DEVELOPMENT").await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    error_of(
+        viewer
+            .post(
+                "/api/releases",
+                &json!({"serviceId": svc, "title": "x", "version": "1"}),
+            )
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    error_of(
+        viewer
+            .post(
+                &format!("/api/releases/{id}/comments"),
+                &json!({"body": "hi"}),
+            )
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let (member, _) = app.member_with_role(&owner, "MEMBER").await;
+    json_of(move_to(&member, id, "IN_DEVELOPMENT").await, StatusCode::OK).await;
+}
+
+#[tokio::test]
+async fn comments_are_sanitised_and_guarded() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    let svc = service(&owner, "Payments").await;
+    let r = release(&owner, &svc, "Checkout", "1.0.0").await;
+    let id = r["id"].as_str().unwrap();
+    let (member, _) = app.member_with_role(&owner, "MEMBER").await;
+    let c = json_of(
+        member
+            .post(
+                &format!("/api/releases/{id}/comments"),
+                &json!({"body": "**LGTM** <script>alert(1)</script> [x](javascript:alert(1))"}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let html = c["bodyHtml"].as_str().unwrap();
+    assert!(
+        html.contains("<strong>LGTM</strong>")
+            && !html.contains("<script")
+            && !html.contains("javascript:"),
+        "{html}"
+    );
+    let cid = c["id"].as_str().unwrap();
+    let (other, _) = app.member_with_role(&owner, "MEMBER").await;
+    error_of(
+        other
+            .patch(
+                &format!("/api/releases/{id}/comments/{cid}"),
+                &json!({"body": "mine now"}),
+            )
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    error_of(
+        other
+            .delete(&format!("/api/releases/{id}/comments/{cid}"))
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let edited = json_of(
+        member
+            .patch(
+                &format!("/api/releases/{id}/comments/{cid}"),
+                &json!({"body": "edited"}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(edited["body"], "edited");
+    error_of(
+        member
+            .post(
+                &format!("/api/releases/{id}/comments"),
+                &json!({"body": "  "}),
+            )
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    error_of(
+        member
+            .post(
+                &format!("/api/releases/{id}/comments"),
+                &json!({"body": "x".repeat(20_001)}),
+            )
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(
+        owner
+            .delete(&format!("/api/releases/{id}/comments/{cid}"))
+            .await
+            .status(),
+        StatusCode::NO_CONTENT,
+        "an admin may delete"
+    );
+    let list = json_of(
+        owner.get(&format!("/api/releases/{id}/comments")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(list["items"], json!([]));
+    let acts = json_of(
+        owner.get(&format!("/api/releases/{id}/activities")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(acts["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["type"] == "COMMENT_ADDED"));
+}
+
+#[tokio::test]
+async fn another_teams_releases_are_invisible() {
+    let app = TestApp::spawn().await;
+    let (a, _, _) = app.owner_with_team("Team A").await;
+    let svc = service(&a, "Secret").await;
+    let r = release(&a, &svc, "Secret launch", "1.0.0").await;
+    let id = r["id"].as_str().unwrap();
+    let c = json_of(
+        a.post(
+            &format!("/api/releases/{id}/comments"),
+            &json!({"body": "hush"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let cid = c["id"].as_str().unwrap();
+    let (b, _, _) = app.owner_with_team("Team B").await;
+    for path in [
+        format!("/api/services/{svc}"),
+        format!("/api/releases/{id}"),
+        format!("/api/releases/{id}/comments"),
+        format!("/api/releases/{id}/activities"),
+    ] {
+        error_of(b.get(&path).await, StatusCode::NOT_FOUND).await;
+    }
+    error_of(
+        move_to(&b, id, "IN_DEVELOPMENT").await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    error_of(
+        b.delete(&format!("/api/releases/{id}")).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    error_of(
+        b.patch(&format!("/api/services/{svc}"), &json!({"name": "mine"}))
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    error_of(
+        b.delete(&format!("/api/releases/{id}/comments/{cid}"))
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    error_of(
+        b.post(
+            "/api/releases",
+            &json!({"serviceId": svc, "title": "x", "version": "1"}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let lists = [
+        json_of(b.get("/api/releases").await, StatusCode::OK).await,
+        json_of(b.get("/api/activities").await, StatusCode::OK).await,
+        json_of(b.get("/api/services").await, StatusCode::OK).await,
+    ];
+    for l in lists {
+        assert_eq!(l["items"], json!([]));
+    }
+}
+
+/// Reads SSE `data:` lines of `activity` events until `pred` matches or time runs out.
+async fn next_activity(
+    resp: &mut reqwest::Response,
+    secs: u64,
+    pred: impl Fn(&Value) -> bool,
+) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(secs);
+    let mut buf = String::new();
+    loop {
+        let chunk = tokio::time::timeout_at(deadline, resp.chunk())
+            .await
+            .ok()?
+            .ok()??;
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buf.find("\n\n") {
+            let frame: String = buf.drain(..end + 2).collect();
+            if let Some(data) = frame.lines().find_map(|l| l.strip_prefix("data:")) {
+                if let Ok(v) = serde_json::from_str::<Value>(data.trim()) {
+                    if pred(&v) {
+                        return Some(v);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_event_stream_delivers_other_peoples_changes_of_this_team_only() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    let (member, _) = app.member_with_role(&owner, "MEMBER").await;
+    let svc = service(&owner, "Payments").await;
+    let r = release(&owner, &svc, "Checkout", "2.4.0").await;
+    let id = r["id"].as_str().unwrap().to_string();
+    let (outsider, _, _) = app.owner_with_team("Other team").await;
+
+    let mut stream = owner.get("/api/events").await;
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert!(stream.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    let mut foreign = outsider.get("/api/events").await;
+
+    json_of(
+        move_to(&member, &id, "IN_DEVELOPMENT").await,
+        StatusCode::OK,
+    )
+    .await;
+    let ev = next_activity(&mut stream, 10, |v| v["type"] == "STATUS_CHANGED")
+        .await
+        .expect("the owner sees the member's move");
+    assert_eq!(ev["releaseId"], id);
+    assert!(ev["description"]
+        .as_str()
+        .unwrap()
+        .contains("from PLANNING to IN_DEVELOPMENT"));
+
+    let svc_b = service(&outsider, "Theirs").await;
+    release(&outsider, &svc_b, "Theirs", "1").await;
+    let got = next_activity(&mut foreign, 2, |v| v["releaseId"] == id.as_str()).await;
+    assert!(got.is_none(), "another team never sees this team's events");
+
+    let anon = app.browser();
+    error_of(anon.get("/api/events").await, StatusCode::UNAUTHORIZED).await;
+}
