@@ -5,6 +5,8 @@
 
 pub mod account;
 pub mod board;
+pub mod catalog;
+pub mod releases;
 
 /// The URL prefix of every server function.
 pub const PREFIX: &str = "/rpc";

@@ -5,7 +5,9 @@ use crate::ui::pages::board::BoardPage;
 use crate::ui::pages::invite::InvitePage;
 use crate::ui::pages::members::MembersPage;
 use crate::ui::pages::profile::ProfilePage;
+use crate::ui::pages::releases::{ReleasePage, ReleasesPage};
 use crate::ui::pages::select_team::SelectTeamPage;
+use crate::ui::pages::services::ServicesPage;
 use crate::ui::pages::{landing::LandingPage, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -85,6 +87,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/members") view=MembersPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/profile") view=ProfilePage ssr=SsrMode::Async/>
+                <Route path=path!("/services") view=ServicesPage ssr=SsrMode::Async/>
+                <Route path=path!("/releases") view=ReleasesPage ssr=SsrMode::Async/>
+                <Route path=path!("/releases/:id") view=ReleasePage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -37,7 +37,7 @@ pub fn AppFrame(title: &'static str, children: Children) -> impl IntoView {
                         view! {
                             <a
                                 href=href
-                                aria-current=move || if active() { "page" } else { "false" }
+                                aria-current=move || if active() || (href != "/board" && path.get().starts_with(&format!("{href}/"))) { "page" } else { "false" }
                                 class="flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium text-zinc-700 hover:bg-zinc-200/60 aria-[current=page]:bg-zinc-200 aria-[current=page]:text-zinc-900 dark:text-zinc-300 dark:hover:bg-zinc-800 dark:aria-[current=page]:bg-zinc-800 dark:aria-[current=page]:text-white"
                             >
                                 <span class="md:hidden" aria-hidden="true">{label.chars().next().unwrap_or(' ').to_string()}</span>

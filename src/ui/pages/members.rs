@@ -75,7 +75,7 @@ pub fn MembersPage() -> impl IntoView {
                                                                     <button type="submit" class=BUTTON>"Save"</button>
                                                                 </ActionForm>
                                                                 <ActionForm action=remove on:submit=move |ev| {
-                                                                    if !confirm(&format!("Remove {confirm_name} from the team? They lose access to everything in it.")) { ev.prevent_default(); }
+                                                                    if !crate::ui::components::confirm(&format!("Remove {confirm_name} from the team? They lose access to everything in it.")) { ev.prevent_default(); }
                                                                 }>
                                                                     <input type="hidden" name="user_id" value=uid2/>
                                                                     <button type="submit" class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950">"Remove"</button>
@@ -150,7 +150,7 @@ pub fn MembersPage() -> impl IntoView {
                                         view! {
                                             <ActionError result=delete.value().into()/>
                                             <ActionForm action=delete on:submit=move |ev| {
-                                                if !confirm(&format!("Delete {team_name}? Every service, release, sprint, deployment group, comment and activity of this team is deleted with it, for everyone. This cannot be undone.")) { ev.prevent_default(); }
+                                                if !crate::ui::components::confirm(&format!("Delete {team_name}? Every service, release, sprint, deployment group, comment and activity of this team is deleted with it, for everyone. This cannot be undone.")) { ev.prevent_default(); }
                                             }>
                                                 <input type="hidden" name="team_id" value=team_id/>
                                                 <button type="submit" class="rounded-md bg-red-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-500">"Delete team"</button>
@@ -164,21 +164,6 @@ pub fn MembersPage() -> impl IntoView {
                 })}
             </Suspense>
         </AppFrame>
-    }
-}
-
-/// Asks the browser to confirm a destructive action.
-fn confirm(message: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        web_sys::window()
-            .and_then(|w| w.confirm_with_message(message).ok())
-            .unwrap_or(false)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = message;
-        true
     }
 }
 

@@ -7,4 +7,6 @@ pub mod landing;
 pub mod members;
 pub mod not_found;
 pub mod profile;
+pub mod releases;
 pub mod select_team;
+pub mod services;

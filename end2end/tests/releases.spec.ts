@@ -1,0 +1,61 @@
+import { test, expect, type Browser } from '@playwright/test';
+import { waitForHydration, expectNoSeriousA11yViolations } from './helpers';
+
+/** A signed-in owner with a team, through the API (fast arrange). */
+async function ownerContext(browser: Browser, baseURL: string, opts: { javaScriptEnabled?: boolean } = {}) {
+  const ctx = await browser.newContext({ baseURL, javaScriptEnabled: opts.javaScriptEnabled ?? true });
+  const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  const headers = { origin: baseURL };
+  let r = await ctx.request.post('/api/auth/sign-up', { headers, data: { email: `rel-${id}@example.com`, name: `Rel ${id.slice(-4)}`, password: `pw-${id}-secret` } });
+  expect(r.status()).toBe(201);
+  r = await ctx.request.post('/api/teams', { headers, data: { name: `Team ${id.slice(-4)}` } });
+  expect(r.status()).toBe(201);
+  return { ctx, headers };
+}
+
+test('services and releases through the pages (needs JavaScript)', async ({ browser, baseURL }) => {
+  const { ctx } = await ownerContext(browser, baseURL!);
+  const page = await ctx.newPage();
+  await page.goto('/services');
+  await expect(page.getByTestId('services-empty')).toBeVisible();
+  await waitForHydration(page);
+  await page.getByLabel('Name', { exact: true }).fill('Payments API');
+  await page.getByLabel('GitHub repository (owner/name)').fill('acme/payments');
+  await page.getByRole('button', { name: 'Add service' }).click();
+  await expect(page.getByRole('listitem', { name: 'Payments API' })).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'services');
+
+  await page.goto('/releases');
+  await waitForHydration(page);
+  await page.getByLabel('Title').fill('Checkout v2');
+  await page.getByLabel('Version').fill('2.4.0');
+  await page.getByRole('button', { name: 'Create release' }).click();
+  await expect(page).toHaveURL(/\/releases\/[0-9a-f]{32}$/);
+  await expect(page.getByTestId('release-title')).toContainText('Checkout v2');
+  await waitForHydration(page);
+  await page.getByLabel('Add a comment (Markdown)').fill('Ready for **review**');
+  await page.getByRole('button', { name: 'Comment' }).click();
+  await expect(page.getByRole('list', { name: 'Comments' }).locator('strong')).toHaveText('review');
+  await page.getByLabel(/Move from Planning to/).selectOption('IN_DEVELOPMENT');
+  await page.getByRole('button', { name: 'Move' }).click();
+  await expect(page.getByRole('list', { name: 'Activity' })).toContainText('from PLANNING to IN_DEVELOPMENT');
+  await expectNoSeriousA11yViolations(page, 'release');
+  await ctx.close();
+});
+
+test('without JavaScript, a release moves through its plain status form', async ({ browser, baseURL }) => {
+  const { ctx, headers } = await ownerContext(browser, baseURL!, { javaScriptEnabled: false });
+  const svc = await (await ctx.request.post('/api/services', { headers, data: { name: 'Ledger' } })).json();
+  const rel = await (await ctx.request.post('/api/releases', { headers, data: { serviceId: svc.id, title: 'Ledger v3', version: '3.0.0' } })).json();
+  const page = await ctx.newPage();
+  await page.goto(`/releases/${rel.id}`);
+  await expect(page.getByTestId('release-title')).toContainText('Ledger v3');
+  await page.getByLabel(/Move from Planning to/).selectOption('IN_DEVELOPMENT');
+  await page.getByRole('button', { name: 'Move' }).click();
+  await expect(page).toHaveURL(new RegExp(`/releases/${rel.id}`));
+  const now = await (await ctx.request.get(`/api/releases/${rel.id}`)).json();
+  expect(now.status).toBe('IN_DEVELOPMENT');
+  await page.goto(`/releases/${rel.id}`);
+  await expect(page.getByRole('list', { name: 'Activity' })).toContainText('from PLANNING to IN_DEVELOPMENT');
+  await ctx.close();
+});

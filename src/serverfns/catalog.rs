@@ -1,0 +1,68 @@
+//! Services, for the services page.
+
+use crate::views::ServiceView;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::ctx;
+
+/// The team's services and whether the caller may manage them.
+#[server(prefix = "/rpc")]
+pub async fn list_services() -> Result<(Vec<ServiceView>, bool), ServerFnError> {
+    use crate::server::services::{catalog, PageRequest};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let items = catalog::list(
+        &state,
+        &team,
+        &PageRequest {
+            limit: Some(500),
+            cursor: None,
+        },
+    )
+    .await
+    .map_err(ctx::err)?
+    .items;
+    Ok((items, team.role.can_manage_team_config()))
+}
+
+/// Creates or updates a service (`id` empty = create).
+#[server(prefix = "/rpc")]
+pub async fn save_service(
+    id: String,
+    name: String,
+    slug: String,
+    description: String,
+    github_repo: String,
+    jira_project_key: String,
+) -> Result<ServiceView, ServerFnError> {
+    use crate::server::services::catalog::{self, ServiceInput};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let input = ServiceInput {
+        name: Some(name),
+        slug: Some(slug).filter(|s| !s.trim().is_empty()),
+        description: Some(description),
+        github_repo: Some(Some(github_repo)),
+        jira_project_key: Some(Some(jira_project_key)),
+    };
+    if id.is_empty() {
+        catalog::create(&state, &team, input)
+            .await
+            .map_err(ctx::err)
+    } else {
+        catalog::update(&state, &team, &id, input)
+            .await
+            .map_err(ctx::err)
+    }
+}
+
+/// Deletes a service and its releases.
+#[server(prefix = "/rpc")]
+pub async fn delete_service(id: String) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::catalog::delete(&state, &team, &id)
+        .await
+        .map_err(ctx::err)
+}

@@ -1,0 +1,236 @@
+//! Releases, for the list and detail pages.
+
+use crate::domain::status::ReleaseStatus;
+use crate::views::*;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use super::ctx;
+
+/// A release with the names it refers to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReleaseRow {
+    /// The release.
+    pub release: ReleaseView,
+    /// Its service's name.
+    pub service_name: String,
+    /// Its owner's name.
+    pub owner_name: Option<String>,
+}
+
+/// What the releases page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReleasesPageData {
+    /// Matching releases, newest first.
+    pub rows: Vec<ReleaseRow>,
+    /// The team's services (for the filter and the new-release form).
+    pub services: Vec<ServiceView>,
+    /// The team's members (owner filter and picker).
+    pub members: Vec<MemberView>,
+    /// Whether the caller may create and edit.
+    pub can_edit: bool,
+}
+
+#[cfg(feature = "ssr")]
+async fn names(
+    state: &crate::server::state::AppState,
+    team: &crate::server::auth::TeamContext,
+) -> Result<(Vec<ServiceView>, Vec<MemberView>), ServerFnError> {
+    use crate::server::services::{catalog, teams, PageRequest};
+    let all = PageRequest {
+        limit: Some(500),
+        cursor: None,
+    };
+    let services = catalog::list(state, team, &all)
+        .await
+        .map_err(ctx::err)?
+        .items;
+    let members = teams::members(state, team, &all)
+        .await
+        .map_err(ctx::err)?
+        .items;
+    Ok((services, members))
+}
+
+#[cfg(feature = "ssr")]
+fn row(r: ReleaseView, services: &[ServiceView], members: &[MemberView]) -> ReleaseRow {
+    ReleaseRow {
+        service_name: services
+            .iter()
+            .find(|s| s.id == r.service_id)
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
+        owner_name: r
+            .owner_id
+            .as_ref()
+            .and_then(|o| members.iter().find(|m| &m.user_id == o))
+            .map(|m| m.name.clone()),
+        release: r,
+    }
+}
+
+/// The releases page: filters come from the URL query.
+#[server(prefix = "/rpc")]
+pub async fn releases_page(
+    status: String,
+    service_id: String,
+    owner_id: String,
+    priority: String,
+    blocked: String,
+    q: String,
+) -> Result<ReleasesPageData, ServerFnError> {
+    use crate::server::services::releases::{self, ReleaseFilter};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let f = ReleaseFilter {
+        status: Some(status),
+        service_id: Some(service_id),
+        owner_id: Some(owner_id),
+        priority: Some(priority),
+        blocked: Some(blocked),
+        q: Some(q),
+        limit: Some(200),
+        ..Default::default()
+    };
+    let page = releases::list(&state, &team, &f).await.map_err(ctx::err)?;
+    let (services, members) = names(&state, &team).await?;
+    let rows = page
+        .items
+        .into_iter()
+        .map(|r| row(r, &services, &members))
+        .collect();
+    Ok(ReleasesPageData {
+        rows,
+        services,
+        members,
+        can_edit: team.role.can_edit_releases(),
+    })
+}
+
+/// Creates a release and opens it.
+#[server(prefix = "/rpc")]
+pub async fn create_release(
+    service_id: String,
+    title: String,
+    version: String,
+    priority: String,
+    target_date: String,
+    description: String,
+) -> Result<(), ServerFnError> {
+    use crate::server::services::releases::{self, ReleaseInput};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let input = ReleaseInput {
+        service_id: Some(service_id),
+        title: Some(title),
+        version: Some(version),
+        priority: Some(priority).filter(|p| !p.is_empty()),
+        target_date: Some(Some(target_date)),
+        description: Some(description),
+        ..Default::default()
+    };
+    let r = releases::create(&state, &team, input)
+        .await
+        .map_err(ctx::err)?;
+    leptos_axum::redirect(&format!("/releases/{}", r.id));
+    Ok(())
+}
+
+/// Everything the release page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReleasePageData {
+    /// The release and its names.
+    pub row: ReleaseRow,
+    /// The moves allowed from its status (the state machine's answer).
+    pub allowed: Vec<ReleaseStatus>,
+    /// Whether the caller may edit, move and comment.
+    pub can_edit: bool,
+    /// The caller's id (their comments are theirs to edit).
+    pub me: String,
+    /// Comments, oldest first.
+    pub comments: Vec<CommentView>,
+    /// Its activity, newest first.
+    pub activity: Vec<ActivityView>,
+}
+
+/// The release page's data.
+#[server(prefix = "/rpc")]
+pub async fn release_page(id: String) -> Result<ReleasePageData, ServerFnError> {
+    use crate::server::services::{activity, comments, releases, PageRequest};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let r = releases::get(&state, &team, &id).await.map_err(ctx::err)?;
+    let (services, members) = names(&state, &team).await?;
+    let all = PageRequest {
+        limit: Some(200),
+        cursor: None,
+    };
+    let comments = comments::list(&state, &team, &id, &all)
+        .await
+        .map_err(ctx::err)?
+        .items;
+    let activity = activity::feed(&state, &team, Some(&id), &all)
+        .await
+        .map_err(ctx::err)?
+        .items;
+    Ok(ReleasePageData {
+        allowed: r.status.allowed_targets(),
+        row: row(r, &services, &members),
+        can_edit: team.role.can_edit_releases(),
+        me: team.user_id.clone(),
+        comments,
+        activity,
+    })
+}
+
+/// Moves a release to another status (the state machine and the blocking
+/// rule apply); `revision` guards against moving a card someone else moved.
+#[server(prefix = "/rpc")]
+pub async fn move_release(
+    id: String,
+    status: String,
+    revision: i64,
+) -> Result<ReleaseView, ServerFnError> {
+    use crate::server::services::releases::{self, ReleaseInput};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let input = ReleaseInput {
+        status: Some(status),
+        revision: Some(revision),
+        ..Default::default()
+    };
+    releases::update(&state, &team, &id, input)
+        .await
+        .map_err(ctx::err)
+}
+
+/// Marks a release blocked (with a reason) or unblocked.
+#[server(prefix = "/rpc")]
+pub async fn set_blocked(
+    id: String,
+    blocked: bool,
+    reason: String,
+) -> Result<ReleaseView, ServerFnError> {
+    use crate::server::services::releases::{self, ReleaseInput};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let input = ReleaseInput {
+        is_blocked: Some(blocked),
+        blocked_reason: Some(Some(reason)),
+        ..Default::default()
+    };
+    releases::update(&state, &team, &id, input)
+        .await
+        .map_err(ctx::err)
+}
+
+/// Adds a comment.
+#[server(prefix = "/rpc")]
+pub async fn add_comment(release_id: String, body: String) -> Result<CommentView, ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::comments::create(&state, &team, &release_id, &body)
+        .await
+        .map_err(ctx::err)
+}

@@ -1,0 +1,126 @@
+//! `/services`: the team's deployable services. ADMIN+ creates, edits and
+//! deletes (deleting says what goes with it).
+
+use crate::serverfns::catalog::{list_services, DeleteService, SaveService};
+use crate::ui::components::form::{error_text, ActionError, Field, Submit};
+use crate::ui::components::frame::AppFrame;
+use crate::views::ServiceView;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The services page.
+#[component]
+pub fn ServicesPage() -> impl IntoView {
+    let save = ServerAction::<SaveService>::new();
+    let delete = ServerAction::<DeleteService>::new();
+    let data = Resource::new(
+        move || (save.version().get(), delete.version().get()),
+        |_| list_services(),
+    );
+    view! {
+        <Title text="Services"/>
+        <AppFrame title="Services">
+            <Suspense fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
+                {move || data.get().map(|r| match r {
+                    Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
+                    Ok((services, can_manage)) => view! {
+                        <div class="max-w-4xl space-y-8">
+                            <ActionError result=delete.value().into()/>
+                            {if services.is_empty() {
+                                view! {
+                                    <div class="rounded-lg border border-dashed border-zinc-300 p-6 text-center dark:border-zinc-700" data-testid="services-empty">
+                                        <p class="font-medium">"No services yet"</p>
+                                        <p class="mt-1 text-sm text-zinc-600 dark:text-zinc-400">{if can_manage { "Add the first one below: every release belongs to a service." } else { "An admin of this team adds services; every release belongs to one." }}</p>
+                                    </div>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800" aria-label="Services">
+                                        {services.into_iter().map(|s| view! { <ServiceRow s=s can_manage=can_manage save=save delete=delete/> }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                            {can_manage.then(|| view! {
+                                <section aria-labelledby="new-service-h" class="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
+                                    <h2 id="new-service-h" class="mb-3 font-semibold">"Add a service"</h2>
+                                    <ServiceForm save=save service=None/>
+                                </section>
+                            })}
+                        </div>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </AppFrame>
+    }
+}
+
+#[component]
+fn ServiceRow(
+    s: ServiceView,
+    can_manage: bool,
+    save: ServerAction<SaveService>,
+    delete: ServerAction<DeleteService>,
+) -> impl IntoView {
+    let name = s.name.clone();
+    let id = s.id.clone();
+    view! {
+        <li class="p-3" aria-label=s.name.clone()>
+            <div class="flex flex-wrap items-start justify-between gap-3">
+                <div class="min-w-0">
+                    <p class="font-medium">{s.name.clone()} <span class="ml-1 font-mono text-xs text-zinc-500 dark:text-zinc-400">{s.slug.clone()}</span></p>
+                    {(!s.description.is_empty()).then(|| view! { <p class="text-sm text-zinc-600 dark:text-zinc-400">{s.description.clone()}</p> })}
+                    <p class="mt-1 flex gap-3 text-xs text-zinc-500 dark:text-zinc-400">
+                        {s.github_repo.clone().map(|r| view! { <span>"GitHub: " {r}</span> })}
+                        {s.jira_project_key.clone().map(|k| view! { <span>"Jira: " {k}</span> })}
+                    </p>
+                </div>
+                {can_manage.then(|| view! {
+                    <ActionForm action=delete on:submit=move |ev| {
+                        if !crate::ui::components::confirm(&format!("Delete {name}? All of its releases, with their comments, items and dependencies, are deleted too.")) { ev.prevent_default(); }
+                    }>
+                        <input type="hidden" name="id" value=id.clone()/>
+                        <button type="submit" class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950">"Delete"</button>
+                    </ActionForm>
+                })}
+            </div>
+            {can_manage.then(|| view! {
+                <details class="mt-2">
+                    <summary class="cursor-pointer text-sm text-indigo-700 dark:text-indigo-300">"Edit"</summary>
+                    <div class="mt-3"><ServiceForm save=save service=Some(s.clone())/></div>
+                </details>
+            })}
+        </li>
+    }
+}
+
+#[component]
+fn ServiceForm(save: ServerAction<SaveService>, service: Option<ServiceView>) -> impl IntoView {
+    let s = service.clone().unwrap_or(ServiceView {
+        id: String::new(),
+        team_id: String::new(),
+        name: String::new(),
+        slug: String::new(),
+        description: String::new(),
+        github_repo: None,
+        jira_project_key: None,
+        created_at: String::new(),
+        updated_at: String::new(),
+    });
+    let label = if service.is_some() {
+        "Save service"
+    } else {
+        "Add service"
+    };
+    view! {
+        <ActionForm action=save attr:class="grid gap-3 sm:grid-cols-2">
+            <input type="hidden" name="id" value=s.id.clone()/>
+            <Field label="Name" name="name" value=s.name.clone()/>
+            <Field label="Slug (optional)" name="slug" value=s.slug.clone() required=false/>
+            <Field label="GitHub repository (owner/name)" name="github_repo" value=s.github_repo.clone().unwrap_or_default() required=false/>
+            <Field label="Jira project key" name="jira_project_key" value=s.jira_project_key.clone().unwrap_or_default() required=false/>
+            <div class="sm:col-span-2"><Field label="Description" name="description" value=s.description.clone() required=false/></div>
+            <div class="sm:col-span-2"><ActionError result=save.value().into()/></div>
+            <div class="w-40"><Submit label=label pending=save.pending().into()/></div>
+        </ActionForm>
+    }
+}
