@@ -10,8 +10,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 /// Navigation entries: only pages that exist.
-const NAV: [(&str, &str); 3] = [
+const NAV: [(&str, &str); 5] = [
     ("/board", "Board"),
+    ("/releases", "Releases"),
+    ("/services", "Services"),
     ("/settings/members", "Members"),
     ("/settings/profile", "Profile"),
 ];
@@ -33,11 +35,15 @@ pub fn AppFrame(title: &'static str, children: Children) -> impl IntoView {
                 </Suspense>
                 <nav aria-label="Main" class="mt-2 space-y-1 px-2">
                     {NAV.into_iter().map(|(href, label)| {
-                        let active = move || path.get() == href;
+                        // Active on its own page and the pages below it (a release under Releases).
+                        let active = move || {
+                            let p = path.get();
+                            p == href || (href != "/board" && p.starts_with(&format!("{href}/")))
+                        };
                         view! {
                             <a
                                 href=href
-                                aria-current=move || if active() || (href != "/board" && path.get().starts_with(&format!("{href}/"))) { "page" } else { "false" }
+                                aria-current=move || if active() { "page" } else { "false" }
                                 class="flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium text-zinc-700 hover:bg-zinc-200/60 aria-[current=page]:bg-zinc-200 aria-[current=page]:text-zinc-900 dark:text-zinc-300 dark:hover:bg-zinc-800 dark:aria-[current=page]:bg-zinc-800 dark:aria-[current=page]:text-white"
                             >
                                 <span class="md:hidden" aria-hidden="true">{label.chars().next().unwrap_or(' ').to_string()}</span>

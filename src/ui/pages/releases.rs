@@ -175,7 +175,7 @@ pub fn ReleasePage() -> impl IntoView {
                             <div class="grid max-w-5xl gap-8 lg:grid-cols-3">
                                 <div class="space-y-6 lg:col-span-2">
                                     <div>
-                                        <h2 class="text-2xl font-semibold" data-testid="release-title">{r.title.clone()} <span class="text-zinc-500 dark:text-zinc-400">{r.version.clone()}</span></h2>
+                                        <h2 class="text-2xl font-semibold" data-testid="release-title">{r.title.clone()} " " <span class="text-zinc-500 dark:text-zinc-400">{r.version.clone()}</span></h2>
                                         <p class="mt-1 flex flex-wrap items-center gap-2 text-sm">
                                             <StatusBadge status=r.status/>
                                             <span>{d.row.service_name.clone()}</span>
