@@ -59,6 +59,7 @@ test('an invitation accepted in a second browser: both see each other (needs Jav
   await signUp(page, owner);
   await page.getByLabel('Team name').fill('Checkout');
   await page.getByRole('button', { name: 'Create team' }).click();
+  await expect(page).toHaveURL(/\/board$/);
   await page.goto('/settings/members');
   await waitForHydration(page);
 
@@ -115,7 +116,7 @@ test('changing the password from the profile page (needs JavaScript)', async ({ 
   await expect(page.getByRole('alert')).toContainText('current password is wrong');
   await page.getByLabel('Current password').fill(user.password);
   await page.getByRole('button', { name: 'Change password' }).click();
-  await expect(page.getByRole('status')).toContainText('Password changed');
+  await expect(page.getByRole('main').getByRole('status')).toContainText('Password changed');
   await expectNoSeriousA11yViolations(page, 'profile');
 });
 

@@ -234,3 +234,23 @@ pub async fn add_comment(release_id: String, body: String) -> Result<CommentView
         .await
         .map_err(ctx::err)
 }
+
+/// The team's activity feed, newest first.
+#[server(prefix = "/rpc")]
+pub async fn activity_feed() -> Result<Vec<ActivityView>, ServerFnError> {
+    use crate::server::services::{activity, PageRequest};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    Ok(activity::feed(
+        &state,
+        &team,
+        None,
+        &PageRequest {
+            limit: Some(100),
+            cursor: None,
+        },
+    )
+    .await
+    .map_err(ctx::err)?
+    .items)
+}

@@ -1,5 +1,6 @@
 //! The HTML shell and the route table.
 
+use crate::ui::pages::activity::ActivityPage;
 use crate::ui::pages::auth::{SignInPage, SignUpPage};
 use crate::ui::pages::board::BoardPage;
 use crate::ui::pages::invite::InvitePage;
@@ -73,6 +74,7 @@ fn server_theme_class() -> &'static str {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    crate::ui::components::live::provide_live();
     mark_hydrated();
     view! {
         <Stylesheet id="leptos" href="/pkg/release_coordinator.css"/>
@@ -89,6 +91,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings/profile") view=ProfilePage ssr=SsrMode::Async/>
                 <Route path=path!("/services") view=ServicesPage ssr=SsrMode::Async/>
                 <Route path=path!("/releases") view=ReleasesPage ssr=SsrMode::Async/>
+                <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async/>
                 <Route path=path!("/releases/:id") view=ReleasePage ssr=SsrMode::Async/>
             </Routes>
         </Router>

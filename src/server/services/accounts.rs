@@ -238,19 +238,7 @@ pub async fn change_password(
     }
     let hash = hash_blocking(new.to_string()).await?;
     let txn = db::begin_write(&state.db).await?;
-    user::ActiveModel {
-        id: Set(auth.user.id.clone()),
-        password_hash: Set(hash),
-        updated_at: Set(db::now()),
-        ..Default::default()
-    }
-    .update(&txn)
-    .await?;
-    session::Entity::delete_many()
-        .filter(session::Column::UserId.eq(auth.user.id.as_str()))
-        .filter(session::Column::Id.ne(auth.session_id.as_str()))
-        .exec(&txn)
-        .await?;
+    set_password(&txn, &auth.user.id, hash, Some(&auth.session_id)).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -271,18 +259,31 @@ pub async fn reset_password(
         .ok_or_else(|| AppError::not_found("user"))?;
     let hash = hash_blocking(new.to_string()).await?;
     let txn = db::begin_write(db_conn).await?;
+    let updated = set_password(&txn, &user.id, hash, None).await?;
+    txn.commit().await?;
+    Ok(updated.into())
+}
+
+/// Stores a new password hash and signs the user out of every session but
+/// `keep` (the one that made the change, if any).
+async fn set_password(
+    txn: &sea_orm::DatabaseTransaction,
+    user_id: &str,
+    hash: String,
+    keep: Option<&str>,
+) -> AppResult<user::Model> {
     let updated = user::ActiveModel {
-        id: Set(user.id.clone()),
+        id: Set(user_id.to_string()),
         password_hash: Set(hash),
         updated_at: Set(db::now()),
         ..Default::default()
     }
-    .update(&txn)
+    .update(txn)
     .await?;
-    session::Entity::delete_many()
-        .filter(session::Column::UserId.eq(user.id.as_str()))
-        .exec(&txn)
-        .await?;
-    txn.commit().await?;
-    Ok(updated.into())
+    let mut revoke = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    if let Some(keep) = keep {
+        revoke = revoke.filter(session::Column::Id.ne(keep));
+    }
+    revoke.exec(txn).await?;
+    Ok(updated)
 }

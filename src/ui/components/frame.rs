@@ -10,10 +10,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 /// Navigation entries: only pages that exist.
-const NAV: [(&str, &str); 5] = [
+const NAV: [(&str, &str); 6] = [
     ("/board", "Board"),
     ("/releases", "Releases"),
     ("/services", "Services"),
+    ("/activity", "Activity"),
     ("/settings/members", "Members"),
     ("/settings/profile", "Profile"),
 ];
@@ -58,6 +59,7 @@ pub fn AppFrame(title: &'static str, children: Children) -> impl IntoView {
                 <header class="flex h-14 items-center justify-between gap-4 border-b border-zinc-200 px-4 dark:border-zinc-800">
                     <h1 class="truncate text-lg font-semibold">{title}</h1>
                     <div class="flex items-center gap-2">
+                        <super::live::LiveDot/>
                         <ThemeToggle/>
                         <Suspense fallback=|| ()>
                             {move || me.get().and_then(|r| r.ok()).flatten().map(|me| view! { <UserMenu me=me/> })}

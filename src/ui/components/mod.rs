@@ -3,6 +3,7 @@
 pub mod form;
 pub mod frame;
 pub mod icons;
+pub mod live;
 pub mod status;
 pub mod theme_toggle;
 

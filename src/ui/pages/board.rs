@@ -11,11 +11,13 @@ use leptos_meta::Title;
 /// The team's board.
 #[component]
 pub fn BoardPage() -> impl IntoView {
-    let cards = Resource::new(|| (), |_| board_cards());
+    // Every live event refetches the cards: others' moves show up without reload.
+    let live = crate::ui::components::live::use_live();
+    let cards = Resource::new(move || live.tick.get(), |_| board_cards());
     view! {
         <Title text="Board"/>
         <AppFrame title="Board">
-            <Suspense fallback=|| view! { <div class="h-64 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
+            <Transition fallback=|| view! { <div class="h-64 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
                 {move || cards.get().map(|r| match r {
                     Err(e) => view! { <p role="alert" class="text-red-700 dark:text-red-300">{crate::ui::components::form::error_text(&e)}</p> }.into_any(),
                     Ok(cards) => {
@@ -54,7 +56,7 @@ pub fn BoardPage() -> impl IntoView {
                         }.into_any()
                     }
                 })}
-            </Suspense>
+            </Transition>
         </AppFrame>
     }
 }

@@ -1,5 +1,6 @@
 //! One module per page of `API.md`, "Pages".
 
+pub mod activity;
 pub mod auth;
 pub mod board;
 pub mod invite;

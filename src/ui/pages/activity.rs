@@ -1,0 +1,99 @@
+//! `/activity`: the team feed, newest first, updated live; times are
+//! relative ("3 minutes ago") and tick, absolute on hover.
+
+use crate::serverfns::releases::activity_feed;
+use crate::ui::components::form::error_text;
+use crate::ui::components::frame::AppFrame;
+use crate::ui::components::live::use_live;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// "just now", "3 minutes ago", "2 hours ago", "5 days ago".
+pub fn relative(then: &str, now: chrono::DateTime<chrono::Utc>) -> String {
+    let Ok(t) = chrono::DateTime::parse_from_rfc3339(then) else {
+        return then.to_string();
+    };
+    let secs = (now - t.with_timezone(&chrono::Utc)).num_seconds().max(0);
+    let (n, unit) = match secs {
+        0..=44 => return "just now".into(),
+        45..=3599 => ((secs + 30) / 60, "minute"),
+        3600..=86_399 => ((secs + 1800) / 3600, "hour"),
+        _ => ((secs + 43_200) / 86_400, "day"),
+    };
+    let n = n.max(1);
+    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+}
+
+/// A signal with the current time, ticking every 30 seconds in the browser.
+pub fn use_now() -> ReadSignal<chrono::DateTime<chrono::Utc>> {
+    let (now, set_now) = signal(chrono::Utc::now());
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            loop {
+                gloo_timers::future::TimeoutFuture::new(30_000).await;
+                set_now.set(chrono::Utc::now());
+            }
+        });
+        let _ = set_now;
+    });
+    now
+}
+
+/// The feed page.
+#[component]
+pub fn ActivityPage() -> impl IntoView {
+    let live = use_live();
+    let feed = Resource::new(move || live.tick.get(), |_| activity_feed());
+    let now = use_now();
+    view! {
+        <Title text="Activity"/>
+        <AppFrame title="Activity">
+            <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
+                {move || feed.get().map(|r| match r {
+                    Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
+                    Ok(items) if items.is_empty() => view! {
+                        <p class="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm dark:border-zinc-700">"Nothing has happened yet. Create a release and its story starts here."</p>
+                    }.into_any(),
+                    Ok(items) => view! {
+                        <ol class="max-w-3xl divide-y divide-zinc-200 dark:divide-zinc-800" aria-label="Team activity" aria-live="polite">
+                            {items.into_iter().map(|a| {
+                                let at = a.created_at.clone();
+                                let title = a.created_at.clone();
+                                let at2 = a.created_at.clone();
+                                view! {
+                                    <li class="flex items-start justify-between gap-4 py-3 text-sm">
+                                        <span>
+                                            {match a.release_id.clone() {
+                                                Some(id) => view! { <a class="hover:underline" href=format!("/releases/{id}")>{a.description.clone()}</a> }.into_any(),
+                                                None => view! { <span>{a.description.clone()}</span> }.into_any(),
+                                            }}
+                                        </span>
+                                        <time class="shrink-0 text-xs text-zinc-500 dark:text-zinc-400" datetime=at title=title>{move || relative(&at2, now.get())}</time>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                    }.into_any(),
+                })}
+            </Transition>
+        </AppFrame>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative;
+
+    #[test]
+    fn relative_times_read_naturally() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-26T12:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert_eq!(relative("2026-11-26T11:59:50Z", now), "just now");
+        assert_eq!(relative("2026-11-26T11:57:00Z", now), "3 minutes ago");
+        assert_eq!(relative("2026-11-26T11:00:00Z", now), "1 hour ago");
+        assert_eq!(relative("2026-11-21T12:00:00Z", now), "5 days ago");
+        assert_eq!(relative("garbage", now), "garbage");
+    }
+}
