@@ -197,6 +197,18 @@ pub struct BoardCard {
     pub status: crate::domain::status::ReleaseStatus,
     /// The service's name.
     pub service_name: String,
+    /// Urgency.
+    pub priority: crate::domain::status::Priority,
+    /// The owner's name.
+    pub owner_name: Option<String>,
+    /// Blocked by hand.
+    pub is_blocked: bool,
+    /// Why.
+    pub blocked_reason: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub target_date: Option<String>,
+    /// For optimistic concurrency on moves.
+    pub revision: i64,
 }
 
 /// A deployable service.

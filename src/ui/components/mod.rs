@@ -1,5 +1,6 @@
 //! Pieces shared by pages.
 
+pub mod card;
 pub mod form;
 pub mod frame;
 pub mod icons;

@@ -3,6 +3,7 @@
 
 use crate::domain::status::ReleaseStatus;
 use crate::serverfns::board::board_cards;
+use crate::ui::components::card::ReleaseCard;
 use crate::ui::components::frame::AppFrame;
 use crate::ui::components::status::dot_class;
 use leptos::prelude::*;
@@ -22,6 +23,7 @@ pub fn BoardPage() -> impl IntoView {
                     Err(e) => view! { <p role="alert" class="text-red-700 dark:text-red-300">{crate::ui::components::form::error_text(&e)}</p> }.into_any(),
                     Ok(cards) => {
                         let empty = cards.is_empty();
+                        let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
                         view! {
                             {empty.then(|| view! {
                                 <div class="mb-4 rounded-lg border border-dashed border-zinc-300 p-6 text-center dark:border-zinc-700" data-testid="board-empty">
@@ -31,6 +33,7 @@ pub fn BoardPage() -> impl IntoView {
                             })}
                             <div class="flex gap-3 overflow-x-auto pb-4" tabindex="0" role="region" aria-label="Board columns">
                                 {ReleaseStatus::MAIN_FLOW.into_iter().map(|s| {
+                                    let today = today.clone();
                                     let in_col: Vec<_> = cards.iter().filter(|c| c.status == s).cloned().collect();
                                     let n = in_col.len();
                                     let label = format!("{}, {} release{}", s.label(), n, if n == 1 { "" } else { "s" });
@@ -42,12 +45,7 @@ pub fn BoardPage() -> impl IntoView {
                                                 <span class="ml-auto text-xs font-normal text-zinc-500 dark:text-zinc-400">{n}</span>
                                             </h2>
                                             <ul aria-label=label class="min-h-24 space-y-2">
-                                                {in_col.into_iter().map(|c| view! {
-                                                    <li aria-label=format!("{} {}", c.title, c.version) class="rounded-md border border-zinc-200 bg-white p-2 text-sm shadow-sm dark:border-zinc-700 dark:bg-zinc-950">
-                                                        <p class="font-medium">{c.title.clone()}</p>
-                                                        <p class="text-xs text-zinc-500 dark:text-zinc-400">{c.service_name.clone()} " · " {c.version.clone()}</p>
-                                                    </li>
-                                                }).collect_view()}
+                                                {in_col.into_iter().map(|c| view! { <ReleaseCard card=c today=today.clone()/> }).collect_view()}
                                             </ul>
                                         </section>
                                     }

@@ -1,0 +1,93 @@
+//! A release card on the board: title, service and version, priority,
+//! owner, blocked badge (reason on hover and in the accessible name), target
+//! date ("Fri 4 Dec", overdue in red).
+
+use crate::domain::status::Priority;
+use crate::ui::components::status::dot_class;
+use crate::views::BoardCard;
+use leptos::prelude::*;
+
+/// "Fri 4 Dec" for `2026-12-04`.
+pub fn short_date(iso: &str) -> String {
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map(|d| d.format("%a %-d %b").to_string())
+        .unwrap_or_else(|_| iso.to_string())
+}
+
+/// Whether a target date has passed (`today` in `YYYY-MM-DD`).
+pub fn is_overdue(target: &str, today: &str) -> bool {
+    target < today
+}
+
+fn priority_class(p: Priority) -> &'static str {
+    match p {
+        Priority::Critical => "text-red-700 dark:text-red-300",
+        Priority::High => "text-orange-700 dark:text-orange-300",
+        Priority::Medium => "text-zinc-700 dark:text-zinc-300",
+        Priority::Low => "text-zinc-500 dark:text-zinc-400",
+    }
+}
+
+/// One card.
+#[component]
+pub fn ReleaseCard(card: BoardCard, today: String) -> impl IntoView {
+    let label = {
+        let mut l = format!(
+            "{} {}, {}, {} priority",
+            card.title,
+            card.version,
+            card.service_name,
+            card.priority.label()
+        );
+        if card.is_blocked {
+            l.push_str(&format!(
+                ", blocked{}",
+                card.blocked_reason
+                    .as_ref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
+            ));
+        }
+        l
+    };
+    let overdue = card
+        .target_date
+        .as_deref()
+        .is_some_and(|t| is_overdue(t, &today))
+        && card.status != crate::domain::status::ReleaseStatus::Deployed;
+    view! {
+        <li
+            aria-label=label
+            data-release-id=card.id.clone()
+            class=format!("relative rounded-md border border-zinc-200 bg-white p-2 pl-3 text-sm shadow-sm dark:border-zinc-700 dark:bg-zinc-950")
+        >
+            <span class=format!("absolute inset-y-0 left-0 w-1 rounded-l-md {}", dot_class(card.status)) aria-hidden="true"></span>
+            <a href=format!("/releases/{}", card.id) class="font-medium hover:underline">{card.title.clone()}</a>
+            <p class="text-xs text-zinc-500 dark:text-zinc-400">{card.service_name.clone()} " · " {card.version.clone()}</p>
+            <div class="mt-1.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs">
+                <span class=priority_class(card.priority)>{card.priority.label()}</span>
+                {card.owner_name.clone().map(|o| view! { <span class="text-zinc-600 dark:text-zinc-300">{o}</span> })}
+                {card.target_date.clone().map(|t| view! {
+                    <span class=if overdue { "font-medium text-red-700 dark:text-red-300" } else { "text-zinc-600 dark:text-zinc-300" } title=t.clone()>
+                        {short_date(&t)}{overdue.then_some(" · overdue")}
+                    </span>
+                })}
+                {card.is_blocked.then(|| view! {
+                    <span class="rounded bg-red-100 px-1.5 py-0.5 font-medium text-red-800 dark:bg-red-950 dark:text-red-200" title=card.blocked_reason.clone().unwrap_or_else(|| "Blocked".into())>"Blocked"</span>
+                })}
+            </div>
+        </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_like_people_write_them() {
+        assert_eq!(short_date("2026-12-04"), "Fri 4 Dec");
+        assert!(is_overdue("2026-11-25", "2026-11-26"));
+        assert!(!is_overdue("2026-11-26", "2026-11-26"));
+    }
+}
