@@ -327,3 +327,14 @@ pub struct CommentView {
     /// RFC 3339.
     pub updated_at: String,
 }
+
+/// A release waiting for something, with what holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waiting {
+    /// The release.
+    pub release: ReleaseView,
+    /// Its service's name.
+    pub service_name: String,
+    /// Why it cannot go: the manual reason and unresolved blockers.
+    pub blockers: Vec<String>,
+}

@@ -59,3 +59,22 @@ test('without JavaScript, a release moves through its plain status form', async 
   await expect(page.getByRole('list', { name: 'Activity' })).toContainText('from PLANNING to IN_DEVELOPMENT');
   await ctx.close();
 });
+
+test('the deploy queue and the blocked view list what waits, and why', async ({ browser, baseURL }) => {
+  const { ctx, headers } = await ownerContext(browser, baseURL!, { javaScriptEnabled: false });
+  const svc = await (await ctx.request.post('/api/services', { headers, data: { name: 'Payments' } })).json();
+  const ready = await (await ctx.request.post('/api/releases', { headers, data: { serviceId: svc.id, title: 'Apple Pay', version: '2.4.0' } })).json();
+  for (const s of ['IN_DEVELOPMENT', 'IN_REVIEW', 'READY_STAGING']) {
+    expect((await ctx.request.patch(`/api/releases/${ready.id}`, { headers, data: { status: s } })).status()).toBe(200);
+  }
+  const stuck = await (await ctx.request.post('/api/releases', { headers, data: { serviceId: svc.id, title: 'Refunds', version: '1.3.0' } })).json();
+  await ctx.request.patch(`/api/releases/${stuck.id}`, { headers, data: { isBlocked: true, blockedReason: 'Waiting for the bank sandbox' } });
+  const page = await ctx.newPage();
+  await page.goto('/deploy-queue');
+  await expect(page.getByRole('list', { name: 'Ready for staging' })).toContainText('Apple Pay 2.4.0');
+  await expect(page.getByText('Nothing is waiting for production.')).toBeVisible();
+  await page.goto('/blocked');
+  await expect(page.getByRole('list', { name: 'Blocked releases' })).toContainText('Waiting for the bank sandbox');
+  await expect(page.getByRole('list', { name: 'Blocked releases' })).not.toContainText('Apple Pay');
+  await ctx.close();
+});

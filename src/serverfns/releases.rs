@@ -254,3 +254,23 @@ pub async fn activity_feed() -> Result<Vec<ActivityView>, ServerFnError> {
     .map_err(ctx::err)?
     .items)
 }
+
+/// `/deploy-queue`: ready for staging, ready for production.
+#[server(prefix = "/rpc")]
+pub async fn deploy_queue() -> Result<(Vec<Waiting>, Vec<Waiting>), ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::releases::deploy_queue(&state, &team)
+        .await
+        .map_err(ctx::err)
+}
+
+/// `/blocked`: what is blocked, and why.
+#[server(prefix = "/rpc")]
+pub async fn blocked_releases() -> Result<Vec<Waiting>, ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::releases::blocked(&state, &team)
+        .await
+        .map_err(ctx::err)
+}

@@ -6,6 +6,7 @@ use crate::ui::pages::board::BoardPage;
 use crate::ui::pages::invite::InvitePage;
 use crate::ui::pages::members::MembersPage;
 use crate::ui::pages::profile::ProfilePage;
+use crate::ui::pages::queues::{BlockedPage, DeployQueuePage};
 use crate::ui::pages::releases::{ReleasePage, ReleasesPage};
 use crate::ui::pages::select_team::SelectTeamPage;
 use crate::ui::pages::services::ServicesPage;
@@ -92,6 +93,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/services") view=ServicesPage ssr=SsrMode::Async/>
                 <Route path=path!("/releases") view=ReleasesPage ssr=SsrMode::Async/>
                 <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async/>
+                <Route path=path!("/deploy-queue") view=DeployQueuePage ssr=SsrMode::Async/>
+                <Route path=path!("/blocked") view=BlockedPage ssr=SsrMode::Async/>
                 <Route path=path!("/releases/:id") view=ReleasePage ssr=SsrMode::Async/>
             </Routes>
         </Router>

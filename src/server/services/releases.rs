@@ -14,7 +14,7 @@ use crate::server::error::{AppError, AppResult};
 use crate::server::services::activity::{self, NewActivity};
 use crate::server::services::{ts, PageRequest};
 use crate::server::state::AppState;
-use crate::views::{ActivityView, BoardCard, Page, ReleaseView};
+use crate::views::{ActivityView, BoardCard, Page, ReleaseView, Waiting};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func};
 use sea_orm::{
@@ -655,5 +655,101 @@ pub async fn board_cards(state: &AppState, ctx: &TeamContext) -> AppResult<Vec<B
                 service_name: s.map(|s| s.name).unwrap_or_default(),
             })
         })
+        .collect())
+}
+
+async fn with_blockers(
+    state: &AppState,
+    rows: Vec<(release::Model, Option<service::Model>)>,
+) -> AppResult<Vec<Waiting>> {
+    let ids: Vec<String> = rows.iter().map(|(r, _)| r.id.clone()).collect();
+    // All BLOCKS edges of these releases, and their blockers, in two queries.
+    let deps = release_dependency::Entity::find()
+        .filter(release_dependency::Column::ReleaseId.is_in(ids))
+        .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks.as_str()))
+        .all(&state.db)
+        .await?;
+    let blocker_ids: Vec<String> = deps.iter().map(|d| d.depends_on_id.clone()).collect();
+    let blockers = if blocker_ids.is_empty() {
+        vec![]
+    } else {
+        release::Entity::find()
+            .filter(release::Column::Id.is_in(blocker_ids))
+            .filter(release::Column::Status.ne(ReleaseStatus::Deployed.as_str()))
+            .all(&state.db)
+            .await?
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(r, s)| {
+            let mut why = vec![];
+            if r.is_blocked {
+                why.push(
+                    r.blocked_reason
+                        .clone()
+                        .unwrap_or_else(|| "blocked by hand".into()),
+                );
+            }
+            for d in deps.iter().filter(|d| d.release_id == r.id) {
+                if let Some(b) = blockers.iter().find(|b| b.id == d.depends_on_id) {
+                    why.push(format!(
+                        "waits for {} {} ({})",
+                        b.title, b.version, b.status
+                    ));
+                }
+            }
+            Waiting {
+                service_name: s.map(|s| s.name).unwrap_or_default(),
+                release: r.into(),
+                blockers: why,
+            }
+        })
+        .collect())
+}
+
+/// Releases ready for staging and for production, oldest first, with
+/// whatever still holds them (the page Slack's "ready" messages link to).
+pub async fn deploy_queue(
+    state: &AppState,
+    ctx: &TeamContext,
+) -> AppResult<(Vec<Waiting>, Vec<Waiting>)> {
+    let rows = release::Entity::find()
+        .filter(release::Column::TeamId.eq(ctx.team_id.as_str()))
+        .filter(release::Column::Status.is_in([
+            ReleaseStatus::ReadyStaging.as_str(),
+            ReleaseStatus::ReadyProduction.as_str(),
+        ]))
+        .find_also_related(service::Entity)
+        .order_by_asc(release::Column::UpdatedAt)
+        .limit(BOARD_LIMIT)
+        .all(&state.db)
+        .await?;
+    let all = with_blockers(state, rows).await?;
+    let (staging, production) = all
+        .into_iter()
+        .partition(|w| w.release.status == ReleaseStatus::ReadyStaging);
+    Ok((staging, production))
+}
+
+/// Releases blocked by hand or by an unresolved BLOCKS dependency, oldest
+/// change first (the page Slack's "blocked" messages link to).
+pub async fn blocked(state: &AppState, ctx: &TeamContext) -> AppResult<Vec<Waiting>> {
+    let open = [
+        ReleaseStatus::Deployed.as_str(),
+        ReleaseStatus::Cancelled.as_str(),
+        ReleaseStatus::RolledBack.as_str(),
+    ];
+    let rows = release::Entity::find()
+        .filter(release::Column::TeamId.eq(ctx.team_id.as_str()))
+        .filter(release::Column::Status.is_not_in(open))
+        .find_also_related(service::Entity)
+        .order_by_asc(release::Column::UpdatedAt)
+        .limit(BOARD_LIMIT)
+        .all(&state.db)
+        .await?;
+    Ok(with_blockers(state, rows)
+        .await?
+        .into_iter()
+        .filter(|w| !w.blockers.is_empty())
         .collect())
 }

@@ -10,9 +10,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 /// Navigation entries: only pages that exist.
-const NAV: [(&str, &str); 6] = [
+const NAV: [(&str, &str); 8] = [
     ("/board", "Board"),
     ("/releases", "Releases"),
+    ("/deploy-queue", "Deploy queue"),
+    ("/blocked", "Blocked"),
     ("/services", "Services"),
     ("/activity", "Activity"),
     ("/settings/members", "Members"),

@@ -8,6 +8,7 @@ pub mod landing;
 pub mod members;
 pub mod not_found;
 pub mod profile;
+pub mod queues;
 pub mod releases;
 pub mod select_team;
 pub mod services;
