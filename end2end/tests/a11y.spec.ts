@@ -1,0 +1,26 @@
+import { test, expect } from '@playwright/test';
+import { waitForHydration, expectNoSeriousA11yViolations } from './helpers';
+
+// axe-core on every team page, in both themes, with real content on them.
+for (const scheme of ['light', 'dark'] as const) {
+  test(`team pages have no serious accessibility violations (${scheme}, needs JavaScript)`, async ({ browser, baseURL }) => {
+    test.setTimeout(120_000);
+    const headers = { origin: baseURL! };
+    const ctx = await browser.newContext({ baseURL, colorScheme: scheme });
+    const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    expect((await ctx.request.post('/api/auth/sign-up', { headers, data: { email: `a11y-${id}@example.com`, name: 'Ada', password: `pw-${id}-secret` } })).status()).toBe(201);
+    await ctx.request.post('/api/teams', { headers, data: { name: 'Accessible' } });
+    const svc = await (await ctx.request.post('/api/services', { headers, data: { name: 'Payments', githubRepo: 'acme/pay' } })).json();
+    const rel = await (await ctx.request.post('/api/releases', { headers, data: { serviceId: svc.id, title: 'Checkout', version: '2.4.0', priority: 'CRITICAL', targetDate: '2020-01-01' } })).json();
+    for (const s of ['IN_DEVELOPMENT', 'IN_REVIEW', 'READY_STAGING']) await ctx.request.patch(`/api/releases/${rel.id}`, { headers, data: { status: s } });
+    await ctx.request.patch(`/api/releases/${rel.id}`, { headers, data: { isBlocked: true, blockedReason: 'legal' } });
+    await ctx.request.post(`/api/releases/${rel.id}/comments`, { headers, data: { body: 'Looks **good**, see [the doc](https://example.com).' } });
+    const page = await ctx.newPage();
+    for (const path of ['/board', `/releases/${rel.id}`, '/releases', '/services', '/activity', '/deploy-queue', '/blocked', '/settings/members', '/settings/profile', '/select-team']) {
+      await page.goto(path);
+      await waitForHydration(page);
+      await expectNoSeriousA11yViolations(page, `${path} (${scheme})`);
+    }
+    await ctx.close();
+  });
+}
