@@ -78,3 +78,19 @@ test('the deploy queue and the blocked view list what waits, and why', async ({ 
   await expect(page.getByRole('list', { name: 'Blocked releases' })).not.toContainText('Apple Pay');
   await ctx.close();
 });
+
+test('editing a release from its page (needs JavaScript)', async ({ browser, baseURL }) => {
+  const { ctx, headers } = await ownerContext(browser, baseURL!);
+  const svc = await (await ctx.request.post('/api/services', { headers, data: { name: 'Ledger' } })).json();
+  const rel = await (await ctx.request.post('/api/releases', { headers, data: { serviceId: svc.id, title: 'Ledger v3', version: '3.0.0' } })).json();
+  const page = await ctx.newPage();
+  await page.goto(`/releases/${rel.id}`);
+  await waitForHydration(page);
+  await page.getByLabel('Title').fill('Ledger v3.1');
+  await page.getByLabel('Priority').selectOption('HIGH');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('release-title')).toContainText('Ledger v3.1');
+  await expect(page.getByRole('list', { name: 'Activity' })).toContainText('updated the title, priority');
+
+  await ctx.close();
+});

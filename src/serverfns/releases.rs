@@ -152,6 +152,8 @@ pub struct ReleasePageData {
     pub comments: Vec<CommentView>,
     /// Its activity, newest first.
     pub activity: Vec<ActivityView>,
+    /// The team's members (owner picker).
+    pub members: Vec<MemberView>,
 }
 
 /// The release page's data.
@@ -181,6 +183,7 @@ pub async fn release_page(id: String) -> Result<ReleasePageData, ServerFnError> 
         me: team.user_id.clone(),
         comments,
         activity,
+        members,
     })
 }
 
@@ -271,6 +274,37 @@ pub async fn blocked_releases() -> Result<Vec<Waiting>, ServerFnError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::releases::blocked(&state, &team)
+        .await
+        .map_err(ctx::err)
+}
+
+/// Edits a release's fields; `revision` is the one the form was loaded at,
+/// so an edit never silently overwrites someone else's.
+#[server(prefix = "/rpc")]
+pub async fn edit_release(
+    id: String,
+    revision: i64,
+    title: String,
+    version: String,
+    description: String,
+    priority: String,
+    owner_id: String,
+    target_date: String,
+) -> Result<ReleaseView, ServerFnError> {
+    use crate::server::services::releases::{self, ReleaseInput};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let input = ReleaseInput {
+        title: Some(title),
+        version: Some(version),
+        description: Some(description),
+        priority: Some(priority),
+        owner_id: Some(Some(owner_id)),
+        target_date: Some(Some(target_date)),
+        revision: Some(revision),
+        ..Default::default()
+    };
+    releases::update(&state, &team, &id, input)
         .await
         .map_err(ctx::err)
 }

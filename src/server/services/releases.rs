@@ -426,40 +426,47 @@ pub async fn update(
     let mut changed: Vec<&str> = vec![];
     let mut pending: Vec<NewActivity<'_>> = vec![];
 
+    // Only what really changes counts (a form sends every field).
     if let Some(t) = &input.title {
-        am.title = Set(validation::required_line("title", t, validation::MAX_NAME)?);
-        changed.push("title");
+        let t = validation::required_line("title", t, validation::MAX_NAME)?;
+        if t != cur.title {
+            am.title = Set(t);
+            changed.push("title");
+        }
     }
     if let Some(v) = &input.version {
-        am.version = Set(validation::required_line(
-            "version",
-            v,
-            validation::MAX_VERSION,
-        )?);
-        changed.push("version");
+        let v = validation::required_line("version", v, validation::MAX_VERSION)?;
+        if v != cur.version {
+            am.version = Set(v);
+            changed.push("version");
+        }
     }
     if let Some(d) = &input.description {
-        am.description = Set(validation::long_text(
-            "description",
-            d,
-            validation::MAX_DESCRIPTION,
-        )?);
-        changed.push("description");
+        let d = validation::long_text("description", d, validation::MAX_DESCRIPTION)?;
+        if d != cur.description {
+            am.description = Set(d);
+            changed.push("description");
+        }
     }
     if let Some(p) = &input.priority {
         let p: Priority = p.parse().map_err(|_| {
             AppError::invalid_field("priority", "priority must be LOW, MEDIUM, HIGH or CRITICAL")
         })?;
-        am.priority = Set(p.as_str().into());
-        changed.push("priority");
+        if p.as_str() != cur.priority {
+            am.priority = Set(p.as_str().into());
+            changed.push("priority");
+        }
     }
     if let Some(d) = &input.target_date {
-        am.target_date = Set(d
+        let d = d
             .as_deref()
             .filter(|d| !d.is_empty())
             .map(parse_date)
-            .transpose()?);
-        changed.push("targetDate");
+            .transpose()?;
+        if d != cur.target_date {
+            am.target_date = Set(d);
+            changed.push("targetDate");
+        }
     }
     if let Some(owner) = &input.owner_id {
         let owner = owner.clone().filter(|o| !o.is_empty());

@@ -3,6 +3,7 @@
 //! with its status moves as a plain form that works without JavaScript).
 
 use crate::domain::status::{Priority, ReleaseStatus};
+use crate::serverfns::releases::EditRelease;
 use crate::serverfns::releases::{
     release_page, releases_page, AddComment, CreateRelease, MoveRelease, SetBlocked,
 };
@@ -151,13 +152,28 @@ pub fn ReleasePage() -> impl IntoView {
     let mv = ServerAction::<MoveRelease>::new();
     let block = ServerAction::<SetBlocked>::new();
     let comment = ServerAction::<AddComment>::new();
+    let edit = ServerAction::<EditRelease>::new();
+    // Refetch on our own changes and on live events about this release.
+    let live = crate::ui::components::live::use_live();
+    let about_this = Memo::new(move |_| {
+        live.tick.get();
+        live.latest.with(|a| {
+            a.as_ref()
+                .filter(|a| a.release_id.as_deref() == Some(id().as_str()))
+                .map(|a| a.id.clone())
+        })
+    });
     let data = Resource::new(
         move || {
             (
                 id(),
-                mv.version().get(),
-                block.version().get(),
-                comment.version().get(),
+                (
+                    mv.version().get(),
+                    block.version().get(),
+                    comment.version().get(),
+                    edit.version().get(),
+                ),
+                about_this.get(),
             )
         },
         |(id, ..)| release_page(id),
@@ -165,7 +181,7 @@ pub fn ReleasePage() -> impl IntoView {
     view! {
         <Title text="Release"/>
         <AppFrame title="Release">
-            <Suspense fallback=|| view! { <div class="h-60 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
+            <Transition fallback=|| view! { <div class="h-60 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
                 {move || data.get().map(|r| match r {
                     Err(e) => view! { <p role="alert" class="text-red-700 dark:text-red-300">{error_text(&e)}</p> }.into_any(),
                     Ok(d) => {
@@ -184,6 +200,34 @@ pub fn ReleasePage() -> impl IntoView {
                                         </p>
                                         {(!r.description.is_empty()).then(|| view! { <p class="mt-3 whitespace-pre-wrap text-sm">{r.description.clone()}</p> })}
                                     </div>
+                                    <ActionError result=edit.value().into()/>
+                                    {d.can_edit.then(|| {
+                                        let r = r.clone();
+                                        let members = d.members.clone();
+                                        view! {
+                                            <section aria-labelledby="edit-h" class="rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
+                                                <h3 id="edit-h" class="text-sm font-semibold">"Edit details"</h3>
+                                                <ActionForm action=edit attr:class="mt-3 grid gap-3 sm:grid-cols-2">
+                                                    <input type="hidden" name="id" value=r.id.clone()/>
+                                                    <input type="hidden" name="revision" value=r.revision.to_string()/>
+                                                    <Field label="Title" name="title" value=r.title.clone()/>
+                                                    <Field label="Version" name="version" value=r.version.clone()/>
+                                                    <div class="space-y-1"><label for="ed-priority" class="block text-sm font-medium">"Priority"</label>
+                                                        <select id="ed-priority" name="priority" class=SELECT>
+                                                            {Priority::ALL.into_iter().map(|p| view! { <option value=p.as_str() selected=p == r.priority>{p.label()}</option> }).collect_view()}
+                                                        </select></div>
+                                                    <div class="space-y-1"><label for="ed-owner" class="block text-sm font-medium">"Owner"</label>
+                                                        <select id="ed-owner" name="owner_id" class=SELECT>
+                                                            <option value="">"Nobody"</option>
+                                                            {members.into_iter().map(|m| view! { <option value=m.user_id.clone() selected=r.owner_id.as_deref() == Some(m.user_id.as_str())>{m.name.clone()}</option> }).collect_view()}
+                                                        </select></div>
+                                                    <Field label="Target date" name="target_date" kind="date" value=r.target_date.clone().unwrap_or_default() required=false/>
+                                                    <Field label="Description" name="description" value=r.description.clone() required=false/>
+                                                    <div class="w-40"><Submit label="Save" pending=edit.pending().into()/></div>
+                                                </ActionForm>
+                                            </section>
+                                        }
+                                    })}
                                     <section aria-labelledby="comments-h" class="space-y-3">
                                         <h3 id="comments-h" class="font-semibold">"Comments"</h3>
                                         {if d.comments.is_empty() { view! { <p class="text-sm text-zinc-500 dark:text-zinc-400">"No comments yet."</p> }.into_any() } else {
@@ -261,7 +305,7 @@ pub fn ReleasePage() -> impl IntoView {
                         }.into_any()
                     }
                 })}
-            </Suspense>
+            </Transition>
         </AppFrame>
     }
 }
