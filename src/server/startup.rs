@@ -62,6 +62,14 @@ impl Application {
             .build();
 
         let cipher = Cipher::new(&settings.encryption_key);
+        let events = match settings.backend {
+            crate::server::config::Backend::Postgres => {
+                EventBus::with_postgres(db.clone(), settings.database_url.expose())
+                    .await
+                    .context("starting the PostgreSQL event relay (LISTEN/NOTIFY)")?
+            }
+            crate::server::config::Backend::Sqlite => EventBus::default(),
+        };
         let state = AppState {
             leptos_options,
             db,
@@ -69,7 +77,7 @@ impl Application {
             public_url,
             limiter: Arc::new(SignInLimiter::default()),
             cipher,
-            events: EventBus::default(),
+            events,
         };
         let router = router(state.clone());
         Ok(Self {

@@ -692,3 +692,30 @@ async fn the_event_stream_delivers_other_peoples_changes_of_this_team_only() {
     let anon = app.browser();
     error_of(anon.get("/api/events").await, StatusCode::UNAUTHORIZED).await;
 }
+
+#[tokio::test]
+async fn on_postgresql_events_reach_every_app_server() {
+    if crate::helpers::backend() != crate::helpers::Backend::Postgres {
+        return; // one process on SQLite: the in-process bus is the whole story
+    }
+    let a = TestApp::spawn().await;
+    let b = TestApp::spawn_with(std::collections::HashMap::from([(
+        "DATABASE_URL",
+        a.database_url.clone(),
+    )]))
+    .await;
+    let (owner, _, _) = a.owner_with_team("Acme").await;
+    let svc = service(&owner, "Payments").await;
+    let r = release(&owner, &svc, "Checkout", "2.4.0").await;
+    let id = r["id"].as_str().unwrap().to_string();
+
+    // The same session (it lives in the database) opens the stream on server B.
+    let mut stream = owner.client.get(b.url("/api/events")).send().await.unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    json_of(move_to(&owner, &id, "IN_DEVELOPMENT").await, StatusCode::OK).await;
+    let ev = next_activity(&mut stream, 10, |v| v["type"] == "STATUS_CHANGED")
+        .await
+        .expect("server B relays server A's change");
+    assert_eq!(ev["releaseId"], id);
+}
