@@ -79,7 +79,6 @@ pub async fn feed(
     release_id: Option<&str>,
     page: &PageRequest,
 ) -> AppResult<Page<ActivityView>> {
-    use crate::server::db::entities::user;
     let mut q = activity::Entity::find()
         .filter(activity::Column::TeamId.eq(ctx.team_id.as_str()))
         .order_by_desc(activity::Column::Id)
@@ -91,19 +90,11 @@ pub async fn feed(
         q = q.filter(activity::Column::Id.lt(c.as_str()));
     }
     let rows = q.all(&state.db).await?;
-    let user_ids: Vec<String> = rows.iter().filter_map(|a| a.user_id.clone()).collect();
-    let users = user::Entity::find()
-        .filter(user::Column::Id.is_in(user_ids))
-        .all(&state.db)
-        .await?;
+    let names = super::user_names(&state.db, rows.iter().map(|a| a.user_id.clone())).await?;
     let items = rows
         .into_iter()
         .map(|a| {
-            let name = a
-                .user_id
-                .as_ref()
-                .and_then(|id| users.iter().find(|u| &u.id == id))
-                .map(|u| u.name.clone());
+            let name = a.user_id.as_ref().and_then(|id| names.get(id).cloned());
             view(a, name)
         })
         .collect();

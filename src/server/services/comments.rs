@@ -78,19 +78,11 @@ pub async fn list(
         q = q.filter(comment::Column::Id.gt(c.as_str()));
     }
     let rows = q.all(&state.db).await?;
-    let author_ids: Vec<String> = rows.iter().filter_map(|c| c.author_id.clone()).collect();
-    let authors = user::Entity::find()
-        .filter(user::Column::Id.is_in(author_ids))
-        .all(&state.db)
-        .await?;
+    let names = super::user_names(&state.db, rows.iter().map(|c| c.author_id.clone())).await?;
     let items = rows
         .into_iter()
         .map(|c| {
-            let name = c
-                .author_id
-                .as_ref()
-                .and_then(|a| authors.iter().find(|u| &u.id == a))
-                .map(|u| u.name.clone());
+            let name = c.author_id.as_ref().and_then(|a| names.get(a).cloned());
             view(c, name)
         })
         .collect();

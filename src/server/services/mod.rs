@@ -58,6 +58,27 @@ impl PageRequest {
     }
 }
 
+/// Display names of the users `ids` names, in one query (none when there
+/// are no ids): lists show names without a query per row.
+pub async fn user_names(
+    conn: &impl sea_orm::ConnectionTrait,
+    ids: impl IntoIterator<Item = Option<String>>,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    use crate::server::db::entities::user;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let mut ids: Vec<String> = ids.into_iter().flatten().collect();
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(conn)
+        .await?;
+    Ok(users.into_iter().map(|u| (u.id, u.name)).collect())
+}
+
 /// RFC 3339 with a `Z`, the API's timestamp format.
 pub fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)

@@ -629,29 +629,14 @@ pub async fn board_cards(state: &AppState, ctx: &TeamContext) -> AppResult<Vec<B
         .limit(BOARD_LIMIT)
         .all(&state.db)
         .await?;
-    let owner_ids: Vec<String> = rows
-        .iter()
-        .filter_map(|(r, _)| r.owner_id.clone())
-        .collect();
-    let owners = if owner_ids.is_empty() {
-        vec![]
-    } else {
-        user::Entity::find()
-            .filter(user::Column::Id.is_in(owner_ids))
-            .all(&state.db)
-            .await?
-    };
+    let owners = super::user_names(&state.db, rows.iter().map(|(r, _)| r.owner_id.clone())).await?;
     Ok(rows
         .into_iter()
         .filter_map(|(r, s)| {
             Some(BoardCard {
                 status: r.status.parse().ok()?,
                 priority: r.priority.parse().unwrap_or_default(),
-                owner_name: r
-                    .owner_id
-                    .as_ref()
-                    .and_then(|o| owners.iter().find(|u| &u.id == o))
-                    .map(|u| u.name.clone()),
+                owner_name: r.owner_id.as_ref().and_then(|o| owners.get(o).cloned()),
                 is_blocked: r.is_blocked,
                 blocked_reason: r.blocked_reason,
                 target_date: r.target_date.map(|d| d.format("%Y-%m-%d").to_string()),

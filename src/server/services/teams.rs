@@ -409,19 +409,14 @@ pub async fn invitations(
         q = q.filter(invitation::Column::Id.gt(c.as_str()));
     }
     let rows = q.all(&state.db).await?;
-    let inviter_ids: Vec<String> = rows.iter().filter_map(|i| i.invited_by.clone()).collect();
-    let inviters = user::Entity::find()
-        .filter(user::Column::Id.is_in(inviter_ids))
-        .all(&state.db)
-        .await?;
+    let inviters = super::user_names(&state.db, rows.iter().map(|i| i.invited_by.clone())).await?;
     let items = rows
         .into_iter()
         .map(|i| InvitationView {
             invited_by: i
                 .invited_by
                 .as_ref()
-                .and_then(|id| inviters.iter().find(|u| &u.id == id))
-                .map(|u| u.name.clone()),
+                .and_then(|id| inviters.get(id).cloned()),
             role: i.role.parse().unwrap_or(Role::Viewer),
             id: i.id,
             email: i.email,
