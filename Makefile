@@ -3,7 +3,8 @@
 #   make run    install what is missing, build (release), migrate, serve on SQLite
 #   make test   every test suite: unit, HTTP on SQLite and PostgreSQL, browser
 #
-# Other targets: make build (release build, no serving), make check, make fmt,
+# Other targets: make build (release build, no serving), make seed (demo team),
+# make bench (benchmarks, see BENCHMARKS.md), make check, make fmt,
 # make e2e (browser suite only), make clean-test-dbs.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -21,10 +22,10 @@ DEBUG_BIN   := target/debug/release-coordinator
 RELEASE_SITE := target/site-release
 DEBUG_SITE   := target/site
 
-.PHONY: help run build build-debug test e2e tools test-tools check fmt clean-test-dbs
+.PHONY: help run build build-debug test e2e tools test-tools check fmt clean-test-dbs seed bench
 
 help:
-	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,10p' Makefile | sed 's/^# \{0,1\}//'
 
 tools:
 	@scripts/install-tools.sh
@@ -48,6 +49,14 @@ build-debug: $(DEBUG_SITE)/.built
 ## Serve on http://127.0.0.1:3000 (SQLite under ./data unless DATABASE_URL says otherwise).
 run: build
 	LEPTOS_SITE_ROOT=$(RELEASE_SITE) exec $(RELEASE_BIN)
+
+## A demo team with six months of history (refuses a database with accounts).
+seed: build
+	$(RELEASE_BIN) seed-demo
+
+## Benchmarks on SQLite and PostgreSQL; prints numbers (BENCHMARKS.md).
+bench: test-tools build
+	@scripts/bench.sh
 
 ## Every test suite; see scripts/test.sh.
 test: test-tools build-debug

@@ -6,13 +6,17 @@
 //! release-coordinator reset-password EMAIL   set a new password (read from standard
 //!                                            input; empty = generate one) and sign
 //!                                            that user out everywhere
+//! release-coordinator seed-demo [--releases N] [--force]
+//!                                            a demo team with six months of history
+//!                                            (refuses a database that has accounts)
 //! ```
 
 use release_coordinator::server::config::{LogFormat, Settings};
 use release_coordinator::server::startup::{shutdown_signal, Application};
 use release_coordinator::server::{db, services, telemetry};
 
-const USAGE: &str = "usage: release-coordinator [reset-password EMAIL]";
+const USAGE: &str =
+    "usage: release-coordinator [serve | reset-password EMAIL | seed-demo [--releases N] [--force]]";
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -50,6 +54,7 @@ async fn run() -> anyhow::Result<()> {
             app.run_until(shutdown_signal()).await
         }
         ["reset-password", email] => reset_password(settings, email).await,
+        ["seed-demo", rest @ ..] => seed_demo(settings, rest).await,
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             Ok(())
@@ -90,5 +95,40 @@ async fn reset_password(settings: Settings, email: &str) -> anyhow::Result<()> {
         println!("Password changed for {}.", user.email);
     }
     println!("All of their sessions were signed out.");
+    Ok(())
+}
+
+/// Seeds the demo team (see `server::seed`).
+async fn seed_demo(settings: Settings, args: &[&str]) -> anyhow::Result<()> {
+    use release_coordinator::server::seed::{self, SeedOptions};
+    let mut opts = SeedOptions::default();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match *a {
+            "--force" => opts.force = true,
+            "--releases" => {
+                opts.releases = it
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .ok_or_else(|| anyhow::anyhow!("--releases takes a number"))?;
+            }
+            other => anyhow::bail!("unknown option {other:?}\n{USAGE}"),
+        }
+    }
+    let conn = db::connect(settings.database_url.expose(), settings.backend).await?;
+    db::migrate(&conn).await?;
+    let started = std::time::Instant::now();
+    let s = seed::demo(&conn, &opts).await?;
+    println!(
+        "Seeded team \"Acme Platform\": {} releases, {} activities in {:.1} s.",
+        s.releases,
+        s.activities,
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "Sign in as {} with password {} (also ada@, grace@, linus@ and viewer@example.com).",
+        seed::DEMO_EMAIL,
+        seed::DEMO_PASSWORD
+    );
     Ok(())
 }

@@ -211,6 +211,20 @@ pub struct BoardCard {
     pub revision: i64,
 }
 
+/// One column of the board: its status, how many releases match the
+/// filters in it, and the cards shown (all of them for work in progress,
+/// the most recent for finished columns).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BoardColumn {
+    /// The column's status.
+    pub status: crate::domain::status::ReleaseStatus,
+    /// Matching releases in this status.
+    pub total: u64,
+    /// The cards shown.
+    pub cards: Vec<BoardCard>,
+}
+
 /// A deployable service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

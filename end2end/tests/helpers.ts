@@ -1,5 +1,5 @@
 // Shared helpers for the browser specs.
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 /** Waits until the page is hydrated: the app marks <body> once its first effect ran. */
@@ -13,4 +13,40 @@ export async function expectNoSeriousA11yViolations(page: Page, label: string) {
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const summary = bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   expect(summary, `accessibility violations on ${label}`).toEqual([]);
+}
+
+/** A unique suffix for emails and names. */
+export function uid() {
+  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * A signed-up owner with a team and one service, in a fresh browser context;
+ * `api` posts JSON with the Origin header the CSRF check wants.
+ */
+export async function ownerWithTeam(browser: Browser, baseURL: string, team = 'Board team') {
+  const id = uid();
+  const ctx = await browser.newContext({ baseURL });
+  const headers = { origin: baseURL };
+  const api = {
+    post: async (path: string, data?: unknown) => ctx.request.post(path, { headers, data }),
+    patch: async (path: string, data: unknown) => ctx.request.patch(path, { headers, data }),
+    get: async (path: string) => ctx.request.get(path),
+  };
+  expect((await api.post('/api/auth/sign-up', { email: `owner-${id}@example.com`, name: 'Ada', password: `pw-${id}-secret` })).status()).toBe(201);
+  expect((await api.post('/api/teams', { name: team })).status()).toBe(201);
+  const svc = await (await api.post('/api/services', { name: 'Payments' })).json();
+  const release = async (title: string, version: string, extra: Record<string, unknown> = {}) => {
+    const res = await api.post('/api/releases', { serviceId: svc.id, title, version, ...extra });
+    expect(res.status()).toBe(201);
+    return res.json();
+  };
+  /** Walks a release along the main flow to `status`. */
+  const walk = async (releaseId: string, statuses: string[]) => {
+    for (const s of statuses) {
+      const res = await api.patch(`/api/releases/${releaseId}`, { status: s });
+      expect(res.status(), `move to ${s}`).toBe(200);
+    }
+  };
+  return { id, ctx, api, svc, release, walk, email: `owner-${id}@example.com` };
 }

@@ -108,6 +108,14 @@ impl ReleaseStatus {
             .collect()
     }
 
+    /// Whether a release must be free of blocks to enter this state: nothing
+    /// blocked ships. Entering READY_PRODUCTION or DEPLOYED needs every BLOCKS
+    /// dependency deployed *and* no manual block (`isBlocked`); the two
+    /// combine. Earlier states stay open so work can go on around a block.
+    pub fn requires_unblocked(self) -> bool {
+        matches!(self, Self::ReadyProduction | Self::Deployed)
+    }
+
     /// Checks a move, with an error that names both states.
     pub fn check_move(self, to: ReleaseStatus) -> Result<(), super::DomainError> {
         if self.can_move_to(to) {
@@ -208,6 +216,16 @@ impl Priority {
     /// Every priority, lowest first.
     pub const ALL: [Priority; 4] = [Self::Low, Self::Medium, Self::High, Self::Critical];
 
+    /// Urgency as a number: LOW 0 … CRITICAL 3 (sort by it, most urgent first).
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Low => 0,
+            Self::Medium => 1,
+            Self::High => 2,
+            Self::Critical => 3,
+        }
+    }
+
     /// The wire name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -273,6 +291,15 @@ mod tests {
                 assert_eq!(from.check_move(to).is_ok(), expected, "{from} -> {to}");
             }
         }
+    }
+
+    #[test]
+    fn only_shipping_states_require_an_unblocked_release() {
+        let shipping: Vec<_> = ReleaseStatus::ALL
+            .into_iter()
+            .filter(|s| s.requires_unblocked())
+            .collect();
+        assert_eq!(shipping, vec![ReadyProduction, Deployed]);
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod error;
 pub mod events;
 pub mod integrations;
 pub mod jobs;
+pub mod seed;
 pub mod services;
 pub mod startup;
 pub mod state;

@@ -1,17 +1,62 @@
 //! The board's data.
 
-use crate::views::BoardCard;
+use crate::views::{BoardColumn, MemberView, ServiceView};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use super::ctx;
 
-/// The current team's releases as board cards, newest change first.
+/// What `/board` shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardData {
+    /// Every status, in `ReleaseStatus::ALL` order.
+    pub columns: Vec<BoardColumn>,
+    /// How many cards each finished column shows.
+    pub finished_shown: u64,
+    /// The team's services (filter).
+    pub services: Vec<ServiceView>,
+    /// The team's members (filter).
+    pub members: Vec<MemberView>,
+    /// Whether the caller may move cards.
+    pub can_edit: bool,
+}
+
+/// The board under the filters of the URL (`serviceId`, `ownerId`,
+/// `priority`, `blocked`, `q`); `shown` asks for more finished cards.
 #[server(prefix = "/rpc")]
-pub async fn board_cards() -> Result<Vec<BoardCard>, ServerFnError> {
+pub async fn board(
+    service_id: String,
+    owner_id: String,
+    priority: String,
+    blocked: String,
+    q: String,
+    shown: String,
+) -> Result<BoardData, ServerFnError> {
+    use crate::server::services::releases::{self, ReleaseFilter, FINISHED_SHOWN};
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::releases::board_cards(&state, &team)
+    let f = ReleaseFilter {
+        service_id: Some(service_id),
+        owner_id: Some(owner_id),
+        priority: Some(priority),
+        blocked: Some(blocked),
+        q: Some(q),
+        ..Default::default()
+    };
+    let finished_shown = shown
+        .parse::<u64>()
+        .unwrap_or(FINISHED_SHOWN)
+        .clamp(FINISHED_SHOWN, releases::BOARD_LIMIT);
+    let columns = releases::board(&state, &team, &f, finished_shown)
         .await
-        .map_err(ctx::err)
+        .map_err(ctx::err)?;
+    let (services, members) = super::releases::names(&state, &team).await?;
+    Ok(BoardData {
+        columns,
+        finished_shown,
+        services,
+        members,
+        can_edit: team.role.can_edit_releases(),
+    })
 }

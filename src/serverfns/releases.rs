@@ -33,7 +33,7 @@ pub struct ReleasesPageData {
 }
 
 #[cfg(feature = "ssr")]
-async fn names(
+pub(crate) async fn names(
     state: &crate::server::state::AppState,
     team: &crate::server::auth::TeamContext,
 ) -> Result<(Vec<ServiceView>, Vec<MemberView>), ServerFnError> {
@@ -148,6 +148,8 @@ pub struct ReleasePageData {
     pub can_edit: bool,
     /// The caller's id (their comments are theirs to edit).
     pub me: String,
+    /// Whether the caller is ADMIN or OWNER (may edit anyone's comment).
+    pub is_admin: bool,
     /// Comments, oldest first.
     pub comments: Vec<CommentView>,
     /// Its activity, newest first.
@@ -181,6 +183,7 @@ pub async fn release_page(id: String) -> Result<ReleasePageData, ServerFnError> 
         row: row(r, &services, &members),
         can_edit: team.role.can_edit_releases(),
         me: team.user_id.clone(),
+        is_admin: team.role.can_manage_team_config(),
         comments,
         activity,
         members,
@@ -224,6 +227,30 @@ pub async fn set_blocked(
         ..Default::default()
     };
     releases::update(&state, &team, &id, input)
+        .await
+        .map_err(ctx::err)
+}
+
+/// Edits a comment (its author, or an ADMIN).
+#[server(prefix = "/rpc")]
+pub async fn edit_comment(
+    release_id: String,
+    comment_id: String,
+    body: String,
+) -> Result<CommentView, ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::comments::update(&state, &team, &release_id, &comment_id, &body)
+        .await
+        .map_err(ctx::err)
+}
+
+/// Deletes a comment (its author, or an ADMIN).
+#[server(prefix = "/rpc")]
+pub async fn delete_comment(release_id: String, comment_id: String) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::comments::delete(&state, &team, &release_id, &comment_id)
         .await
         .map_err(ctx::err)
 }

@@ -8,5 +8,6 @@ mod helpers;
 mod accounts;
 mod health;
 mod releases;
+mod seed;
 mod schema;
 mod teams;

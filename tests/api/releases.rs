@@ -332,6 +332,48 @@ async fn stale_revisions_are_conflicts_and_change_nothing() {
 }
 
 #[tokio::test]
+async fn a_release_marked_blocked_cannot_ship_until_unblocked() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    let svc = service(&owner, "Payments").await;
+    let r = release(&owner, &svc, "Checkout", "1.0.0").await;
+    let id = r["id"].as_str().unwrap();
+    for s in ["IN_DEVELOPMENT", "IN_REVIEW", "READY_STAGING", "IN_STAGING"] {
+        json_of(move_to(&owner, id, s).await, StatusCode::OK).await;
+    }
+    json_of(
+        owner
+            .patch(
+                &format!("/api/releases/{id}"),
+                &json!({"isBlocked": true, "blockedReason": "legal review"}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    // Work goes on around a block…
+    json_of(move_to(&owner, id, "STAGING_VERIFIED").await, StatusCode::OK).await;
+    // …but it does not ship, and the refusal says why and changes nothing.
+    let err = error_of(move_to(&owner, id, "READY_PRODUCTION").await, StatusCode::BAD_REQUEST).await;
+    assert!(err.contains("READY_PRODUCTION") && err.contains("legal review"), "{err}");
+    let now = json_of(owner.get(&format!("/api/releases/{id}")).await, StatusCode::OK).await;
+    assert_eq!(now["status"], "STAGING_VERIFIED");
+    // Unblocking in the same request lets it through.
+    let moved = json_of(
+        owner
+            .patch(
+                &format!("/api/releases/{id}"),
+                &json!({"isBlocked": false, "status": "READY_PRODUCTION"}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(moved["status"], "READY_PRODUCTION");
+    assert_eq!(moved["isBlocked"], false);
+}
+
+#[tokio::test]
 async fn concurrent_moves_end_in_successes_and_conflicts_only() {
     let app = TestApp::spawn().await;
     let (owner, _, _) = app.owner_with_team("Acme").await;
@@ -551,11 +593,19 @@ async fn comments_are_sanitised_and_guarded() {
         StatusCode::OK,
     )
     .await;
-    assert!(acts["items"]
-        .as_array()
-        .unwrap()
+    let acts = acts["items"].as_array().unwrap();
+    assert!(acts.iter().any(|a| a["type"] == "COMMENT_ADDED"));
+    // Edits and deletions are audited too, naming who did it.
+    let deleted = acts
         .iter()
-        .any(|a| a["type"] == "COMMENT_ADDED"));
+        .find(|a| a["action"] == "comment_deleted")
+        .expect("deletion audited");
+    assert_eq!(deleted["type"], "RELEASE_UPDATED");
+    assert!(deleted["description"]
+        .as_str()
+        .unwrap()
+        .contains("deleted a comment"));
+    assert!(acts.iter().any(|a| a["action"] == "comment_edited"));
 }
 
 #[tokio::test]

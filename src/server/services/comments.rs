@@ -153,7 +153,9 @@ async fn editable(
     Ok(c)
 }
 
-/// Edits a comment (author or ADMIN+).
+/// Edits a comment (author or ADMIN+). Edits and deletions are audited as
+/// RELEASE_UPDATED activity (`comment_edited`, `comment_deleted`), which also
+/// carries them live to open release pages.
 pub async fn update(
     state: &AppState,
     ctx: &TeamContext,
@@ -166,22 +168,47 @@ pub async fn update(
         return Err(AppError::invalid_field("body", "a comment needs some text"));
     }
     let c = editable(state, ctx, release_id, id).await?;
+    if c.body == body {
+        // Nothing changed: no write, no activity.
+        let author = author_name(state, &c).await?;
+        return Ok(view(c, author));
+    }
+    let r = release_of(state, ctx, release_id).await?;
+    let txn = db::begin_write(&state.db).await?;
     let updated = comment::ActiveModel {
         id: Set(c.id),
         body: Set(body),
         updated_at: Set(db::now()),
         ..Default::default()
     }
-    .update(&state.db)
+    .update(&txn)
     .await?;
-    let author = match &updated.author_id {
+    let ev = activity::record(
+        &txn,
+        ctx,
+        NewActivity {
+            kind: ActivityType::ReleaseUpdated,
+            release_id: Some(&r.id),
+            action: "comment_edited",
+            description: format!("{} edited a comment on {} {}", ctx.user_name, r.title, r.version),
+            metadata: Some(json!({"commentId": updated.id})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    state.events.publish([ev]);
+    let author = author_name(state, &updated).await?;
+    Ok(view(updated, author))
+}
+
+async fn author_name(state: &AppState, c: &comment::Model) -> AppResult<Option<String>> {
+    Ok(match &c.author_id {
         Some(a) => user::Entity::find_by_id(a.clone())
             .one(&state.db)
             .await?
             .map(|u| u.name),
         None => None,
-    };
-    Ok(view(updated, author))
+    })
 }
 
 /// Deletes a comment (author or ADMIN+).
@@ -192,7 +219,23 @@ pub async fn delete(
     id: &str,
 ) -> AppResult<()> {
     let c = editable(state, ctx, release_id, id).await?;
-    comment::Entity::delete_by_id(c.id).exec(&state.db).await?;
+    let r = release_of(state, ctx, release_id).await?;
+    let txn = db::begin_write(&state.db).await?;
+    comment::Entity::delete_by_id(c.id.clone()).exec(&txn).await?;
+    let ev = activity::record(
+        &txn,
+        ctx,
+        NewActivity {
+            kind: ActivityType::ReleaseUpdated,
+            release_id: Some(&r.id),
+            action: "comment_deleted",
+            description: format!("{} deleted a comment on {} {}", ctx.user_name, r.title, r.version),
+            metadata: Some(json!({"commentId": c.id})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    state.events.publish([ev]);
     Ok(())
 }
 

@@ -14,7 +14,7 @@ use crate::server::error::{AppError, AppResult};
 use crate::server::services::activity::{self, NewActivity};
 use crate::server::services::{ts, PageRequest};
 use crate::server::state::AppState;
-use crate::views::{ActivityView, BoardCard, Page, ReleaseView, Waiting};
+use crate::views::{ActivityView, BoardCard, BoardColumn, Page, ReleaseView, Waiting};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func};
 use sea_orm::{
@@ -95,16 +95,8 @@ fn parse_list<T: std::str::FromStr>(
         .collect()
 }
 
-/// Lists releases, newest first.
-pub async fn list(
-    state: &AppState,
-    ctx: &TeamContext,
-    f: &ReleaseFilter,
-) -> AppResult<Page<ReleaseView>> {
-    let page = PageRequest {
-        limit: f.limit,
-        cursor: f.cursor.clone(),
-    };
+/// The filter as a SQL condition (the team, and every filter given).
+fn conditions(ctx: &TeamContext, f: &ReleaseFilter) -> AppResult<Condition> {
     let mut cond = Condition::all().add(release::Column::TeamId.eq(ctx.team_id.as_str()));
     let statuses: Vec<ReleaseStatus> = parse_list("status", &f.status)?;
     if !statuses.is_empty() {
@@ -154,6 +146,20 @@ pub async fn list(
                 .add(like(release::Column::Description)),
         );
     }
+    Ok(cond)
+}
+
+/// Lists releases, newest first.
+pub async fn list(
+    state: &AppState,
+    ctx: &TeamContext,
+    f: &ReleaseFilter,
+) -> AppResult<Page<ReleaseView>> {
+    let page = PageRequest {
+        limit: f.limit,
+        cursor: f.cursor.clone(),
+    };
+    let mut cond = conditions(ctx, f)?;
     if let Some(c) = &page.cursor {
         cond = cond.add(release::Column::Id.lt(c.as_str()));
     }
@@ -522,7 +528,18 @@ pub async fn update(
         let from: ReleaseStatus = cur.status.parse().unwrap_or(ReleaseStatus::Planning);
         if to != from {
             from.check_move(to)?;
-            if matches!(to, ReleaseStatus::ReadyProduction | ReleaseStatus::Deployed) {
+            if to.requires_unblocked() {
+                // The block as it stands after this same request.
+                let blocked = input.is_blocked.unwrap_or(cur.is_blocked);
+                if blocked {
+                    let why = match input.blocked_reason.clone().flatten().or(cur.blocked_reason.clone()) {
+                        Some(r) if !r.trim().is_empty() => format!(" ({})", r.trim()),
+                        _ => String::new(),
+                    };
+                    return Err(AppError::bad_request(format!(
+                        "cannot move to {to}: the release is marked blocked{why}; unblock it first"
+                    )));
+                }
                 let blockers = unresolved_blockers(&txn, id).await?;
                 if let Some(b) = blockers.first() {
                     return Err(AppError::bad_request(format!(
@@ -619,18 +636,66 @@ pub async fn delete(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<
     Ok(())
 }
 
-/// The team's releases as cards, most recently changed first: two queries
-/// (releases with their services, then the owners' names), never one per card.
-pub async fn board_cards(state: &AppState, ctx: &TeamContext) -> AppResult<Vec<BoardCard>> {
-    let rows = release::Entity::find()
-        .filter(release::Column::TeamId.eq(ctx.team_id.as_str()))
+/// Finished cards shown per finished column unless more are asked for.
+pub const FINISHED_SHOWN: u64 = 20;
+
+/// Whether a status ends a release's life on the board (DEPLOYED, and the
+/// collapsed CANCELLED / ROLLED_BACK area): those columns grow forever, so
+/// the board shows their most recent cards and counts the rest.
+pub fn is_finished(s: ReleaseStatus) -> bool {
+    matches!(
+        s,
+        ReleaseStatus::Deployed | ReleaseStatus::Cancelled | ReleaseStatus::RolledBack
+    )
+}
+
+/// The board: every status with its count under the filters, every card of
+/// work in progress (most urgent first, then nearest target date), and the
+/// `finished_shown` most recently changed cards of each finished column.
+/// One grouped count and four small queries, whatever the team's history.
+pub async fn board(
+    state: &AppState,
+    ctx: &TeamContext,
+    f: &ReleaseFilter,
+    finished_shown: u64,
+) -> AppResult<Vec<BoardColumn>> {
+    let cond = conditions(ctx, f)?;
+    let counts: Vec<(String, i64)> = release::Entity::find()
+        .select_only()
+        .column(release::Column::Status)
+        .column_as(release::Column::Id.count(), "n")
+        .filter(cond.clone())
+        .group_by(release::Column::Status)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let active: Vec<&str> = ReleaseStatus::ALL
+        .into_iter()
+        .filter(|s| !is_finished(*s))
+        .map(|s| s.as_str())
+        .collect();
+    let mut rows = release::Entity::find()
+        .filter(cond.clone())
+        .filter(release::Column::Status.is_in(active))
         .find_also_related(service::Entity)
         .order_by_desc(release::Column::UpdatedAt)
         .limit(BOARD_LIMIT)
         .all(&state.db)
         .await?;
+    for s in ReleaseStatus::ALL.into_iter().filter(|s| is_finished(*s)) {
+        rows.extend(
+            release::Entity::find()
+                .filter(cond.clone())
+                .filter(release::Column::Status.eq(s.as_str()))
+                .find_also_related(service::Entity)
+                .order_by_desc(release::Column::UpdatedAt)
+                .limit(finished_shown.clamp(1, BOARD_LIMIT))
+                .all(&state.db)
+                .await?,
+        );
+    }
     let owners = super::user_names(&state.db, rows.iter().map(|(r, _)| r.owner_id.clone())).await?;
-    Ok(rows
+    let mut cards: Vec<BoardCard> = rows
         .into_iter()
         .filter_map(|(r, s)| {
             Some(BoardCard {
@@ -646,6 +711,34 @@ pub async fn board_cards(state: &AppState, ctx: &TeamContext) -> AppResult<Vec<B
                 version: r.version,
                 service_name: s.map(|s| s.name).unwrap_or_default(),
             })
+        })
+        .collect();
+    // Work in progress: most urgent first, then the nearest target date
+    // (none last). Finished columns keep most recent first (a stable sort).
+    cards.sort_by(|a, b| {
+        if is_finished(a.status) || is_finished(b.status) {
+            return std::cmp::Ordering::Equal;
+        }
+        b.priority
+            .rank()
+            .cmp(&a.priority.rank())
+            .then_with(|| match (&a.target_date, &b.target_date) {
+                (Some(x), Some(y)) => x.cmp(y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            })
+    });
+    Ok(ReleaseStatus::ALL
+        .into_iter()
+        .map(|status| BoardColumn {
+            status,
+            total: counts
+                .iter()
+                .find(|(s, _)| s == status.as_str())
+                .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
+                .unwrap_or(0),
+            cards: cards.iter().filter(|c| c.status == status).cloned().collect(),
         })
         .collect())
 }

@@ -28,55 +28,60 @@ fn priority_class(p: Priority) -> &'static str {
     }
 }
 
-/// One card.
+/// The accessible name of a card: it starts with the release's title (list
+/// items are not named by their content), then what a sighted user reads.
+pub fn card_label(card: &BoardCard) -> String {
+    let mut l = format!(
+        "{} {}, {}, {} priority",
+        card.title,
+        card.version,
+        card.service_name,
+        card.priority.label()
+    );
+    if let Some(o) = &card.owner_name {
+        l.push_str(&format!(", owner {o}"));
+    }
+    if card.is_blocked {
+        l.push_str(&format!(
+            ", blocked{}",
+            card.blocked_reason
+                .as_ref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default()
+        ));
+    }
+    l
+}
+
+/// What a card shows; the board wraps it in its list item.
 #[component]
-pub fn ReleaseCard(card: BoardCard, today: String) -> impl IntoView {
-    let label = {
-        let mut l = format!(
-            "{} {}, {}, {} priority",
-            card.title,
-            card.version,
-            card.service_name,
-            card.priority.label()
-        );
-        if card.is_blocked {
-            l.push_str(&format!(
-                ", blocked{}",
-                card.blocked_reason
-                    .as_ref()
-                    .map(|r| format!(": {r}"))
-                    .unwrap_or_default()
-            ));
-        }
-        l
-    };
+pub fn CardBody(card: BoardCard, today: String) -> impl IntoView {
     let overdue = card
         .target_date
         .as_deref()
         .is_some_and(|t| is_overdue(t, &today))
-        && card.status != crate::domain::status::ReleaseStatus::Deployed;
+        && !matches!(
+            card.status,
+            crate::domain::status::ReleaseStatus::Deployed
+                | crate::domain::status::ReleaseStatus::Cancelled
+                | crate::domain::status::ReleaseStatus::RolledBack
+        );
     view! {
-        <li
-            aria-label=label
-            data-release-id=card.id.clone()
-            class=format!("relative rounded-md border border-zinc-200 bg-white p-2 pl-3 text-sm shadow-sm dark:border-zinc-700 dark:bg-zinc-950")
-        >
-            <span class=format!("absolute inset-y-0 left-0 w-1 rounded-l-md {}", dot_class(card.status)) aria-hidden="true"></span>
-            <a href=format!("/releases/{}", card.id) class="font-medium hover:underline">{card.title.clone()}</a>
-            <p class="text-xs text-zinc-500 dark:text-zinc-400">{card.service_name.clone()} " · " {card.version.clone()}</p>
-            <div class="mt-1.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs">
-                <span class=priority_class(card.priority)>{card.priority.label()}</span>
-                {card.owner_name.clone().map(|o| view! { <span class="text-zinc-600 dark:text-zinc-300">{o}</span> })}
-                {card.target_date.clone().map(|t| view! {
-                    <span class=if overdue { "font-medium text-red-700 dark:text-red-300" } else { "text-zinc-600 dark:text-zinc-300" } title=t.clone()>
-                        {short_date(&t)}{overdue.then_some(" · overdue")}
-                    </span>
-                })}
-                {card.is_blocked.then(|| view! {
-                    <span class="rounded bg-red-100 px-1.5 py-0.5 font-medium text-red-800 dark:bg-red-950 dark:text-red-200" title=card.blocked_reason.clone().unwrap_or_else(|| "Blocked".into())>"Blocked"</span>
-                })}
-            </div>
-        </li>
+        <span class=format!("absolute inset-y-0 left-0 w-1 rounded-l-md {}", dot_class(card.status)) aria-hidden="true"></span>
+        <a href=format!("/releases/{}", card.id) class="block pr-6 font-medium hover:underline" draggable="false" tabindex="-1">{card.title.clone()}</a>
+        <p class="text-xs text-zinc-500 dark:text-zinc-400">{card.service_name.clone()} " · " {card.version.clone()}</p>
+        <div class="mt-1.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs">
+            <span class=priority_class(card.priority)>{card.priority.label()}</span>
+            {card.owner_name.clone().map(|o| view! { <span class="text-zinc-600 dark:text-zinc-300">{o}</span> })}
+            {card.target_date.clone().map(|t| view! {
+                <span class=if overdue { "font-medium text-red-700 dark:text-red-300" } else { "text-zinc-600 dark:text-zinc-300" } title=t.clone()>
+                    {short_date(&t)}{overdue.then_some(" · overdue")}
+                </span>
+            })}
+            {card.is_blocked.then(|| view! {
+                <span class="rounded bg-red-100 px-1.5 py-0.5 font-medium text-red-800 dark:bg-red-950 dark:text-red-200" title=card.blocked_reason.clone().unwrap_or_else(|| "Blocked".into())>"Blocked"</span>
+            })}
+        </div>
     }
 }
 

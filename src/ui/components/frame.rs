@@ -26,6 +26,8 @@ const NAV: [(&str, &str); 8] = [
 pub fn AppFrame(title: &'static str, children: Children) -> impl IntoView {
     let me = Resource::new(|| (), |_| get_me());
     let path = use_location().pathname;
+    let help = NodeRef::<leptos::html::Dialog>::new();
+    shortcuts(help);
     view! {
         <div class="flex min-h-screen">
             <aside class="w-16 shrink-0 border-r border-zinc-200 bg-zinc-50 md:w-60 dark:border-zinc-800 dark:bg-zinc-900">
@@ -71,6 +73,110 @@ pub fn AppFrame(title: &'static str, children: Children) -> impl IntoView {
                 <main class="min-w-0 flex-1 p-4 md:p-6">{children()}</main>
             </div>
         </div>
+        <ShortcutsDialog node=help/>
+    }
+}
+
+/// The keyboard shortcuts of `UI.md`, as the `?` dialog lists them.
+pub const SHORTCUTS: [(&str, &str); 7] = [
+    ("c", "New release"),
+    ("/", "Search"),
+    ("↑ ↓ ← →", "Move between cards on the board"),
+    ("m", "Move the focused card to…"),
+    ("Enter", "Open the focused card"),
+    ("Esc", "Close a dialog"),
+    ("?", "Show these shortcuts"),
+];
+
+/// Page-wide keys: `c`, `/` and `?` (card keys live on the board). Keys
+/// typed into a field, with a modifier, or while a dialog is open are left
+/// alone.
+fn shortcuts(help: NodeRef<leptos::html::Dialog>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos_router::hooks::use_navigate;
+        use wasm_bindgen::JsCast;
+        let navigate = use_navigate();
+        let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            if ev.default_prevented() || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+                return;
+            }
+            if let Some(t) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                if matches!(t.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                    || t.is_content_editable()
+                {
+                    return;
+                }
+            }
+            if document().query_selector("dialog[open]").ok().flatten().is_some() {
+                return;
+            }
+            let focus = |selector: &str| {
+                document()
+                    .query_selector(selector)
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                    .map(|e| e.focus().is_ok())
+                    .unwrap_or(false)
+            };
+            match ev.key().as_str() {
+                "c" => {
+                    ev.prevent_default();
+                    if !focus("#new-release input[name=title]") {
+                        navigate("/releases#new-release", Default::default());
+                    }
+                }
+                "/" => {
+                    ev.prevent_default();
+                    if !focus("[data-shortcut=search]") {
+                        navigate("/releases#search", Default::default());
+                    }
+                }
+                "?" => {
+                    ev.prevent_default();
+                    if let Some(d) = help.get_untracked() {
+                        let _ = d.show_modal();
+                    }
+                }
+                _ => {}
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = help;
+}
+
+/// The `?` dialog.
+#[component]
+fn ShortcutsDialog(node: NodeRef<leptos::html::Dialog>) -> impl IntoView {
+    view! {
+        <dialog
+            node_ref=node
+            aria-labelledby="shortcuts-title"
+            class="w-96 rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-black/30 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+        >
+            <div class="p-4">
+                <h2 id="shortcuts-title" class="font-semibold">"Keyboard shortcuts"</h2>
+                <table class="mt-3 w-full text-sm">
+                    <tbody class="divide-y divide-zinc-100 dark:divide-zinc-800">
+                        {SHORTCUTS.into_iter().map(|(k, what)| view! {
+                            <tr>
+                                <td class="py-1.5 pr-4"><kbd class="rounded border border-zinc-300 bg-zinc-50 px-1.5 py-0.5 font-mono text-xs dark:border-zinc-600 dark:bg-zinc-800">{k}</kbd></td>
+                                <td class="py-1.5">{what}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <form method="dialog" class="mt-4 flex justify-end">
+                    <button class="rounded-md border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700">"Close"</button>
+                </form>
+            </div>
+        </dialog>
     }
 }
 

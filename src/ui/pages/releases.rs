@@ -3,10 +3,13 @@
 //! with its status moves as a plain form that works without JavaScript).
 
 use crate::domain::status::{Priority, ReleaseStatus};
-use crate::serverfns::releases::EditRelease;
+use crate::serverfns::releases::{DeleteComment, EditComment, EditRelease};
+use crate::views::CommentView;
+use std::collections::HashMap;
 use crate::serverfns::releases::{
     release_page, releases_page, AddComment, CreateRelease, MoveRelease, SetBlocked,
 };
+use crate::ui::components::filters::ReleaseFilters;
 use crate::ui::components::form::{error_text, ActionError, Field, Submit};
 use crate::ui::components::frame::AppFrame;
 use crate::ui::components::status::{badge_class, dot_class};
@@ -48,6 +51,32 @@ pub fn ReleasesPage() -> impl IntoView {
             releases_page(status, service, owner, priority, blocked, q)
         },
     );
+    // `c` and `/` from another page land here with `#new-release` / `#search`.
+    let hash = leptos_router::hooks::use_location().hash;
+    Effect::new(move |_| {
+        let loaded = data.with(|d| d.is_some());
+        let target = match hash.get().as_str() {
+            "#new-release" => "#new-release input[name=title]",
+            "#search" => "#f-q",
+            _ => return,
+        };
+        if loaded {
+            #[cfg(feature = "hydrate")]
+            request_animation_frame(move || {
+                use wasm_bindgen::JsCast;
+                if let Some(el) = document()
+                    .query_selector(target)
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = el.focus();
+                }
+            });
+            #[cfg(not(feature = "hydrate"))]
+            let _ = target;
+        }
+    });
     view! {
         <Title text="Releases"/>
         <AppFrame title="Releases">
@@ -58,32 +87,7 @@ pub fn ReleasesPage() -> impl IntoView {
                         let services = d.services.clone();
                         view! {
                             <div class="space-y-8">
-                                <form method="get" action="/releases" class="flex flex-wrap items-end gap-3" aria-label="Filter releases">
-                                    <div class="space-y-1"><label for="f-q" class="block text-sm font-medium">"Search"</label>
-                                        <input id="f-q" name="q" value=get("q") class="rounded-md border border-zinc-300 bg-white px-2 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"/></div>
-                                    <div class="space-y-1"><label for="f-status" class="block text-sm font-medium">"Status"</label>
-                                        <select id="f-status" name="status" class=SELECT>
-                                            <option value="">"Any"</option>
-                                            {ReleaseStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str() selected=get("status") == s.as_str()>{s.label()}</option> }).collect_view()}
-                                        </select></div>
-                                    <div class="space-y-1"><label for="f-service" class="block text-sm font-medium">"Service"</label>
-                                        <select id="f-service" name="serviceId" class=SELECT>
-                                            <option value="">"Any"</option>
-                                            {d.services.iter().map(|s| view! { <option value=s.id.clone() selected=get("serviceId") == s.id>{s.name.clone()}</option> }).collect_view()}
-                                        </select></div>
-                                    <div class="space-y-1"><label for="f-priority" class="block text-sm font-medium">"Priority"</label>
-                                        <select id="f-priority" name="priority" class=SELECT>
-                                            <option value="">"Any"</option>
-                                            {Priority::ALL.into_iter().map(|p| view! { <option value=p.as_str() selected=get("priority") == p.as_str()>{p.label()}</option> }).collect_view()}
-                                        </select></div>
-                                    <div class="space-y-1"><label for="f-blocked" class="block text-sm font-medium">"Blocked"</label>
-                                        <select id="f-blocked" name="blocked" class=SELECT>
-                                            <option value="">"Any"</option>
-                                            <option value="true" selected=get("blocked") == "true">"Blocked"</option>
-                                            <option value="false" selected=get("blocked") == "false">"Not blocked"</option>
-                                        </select></div>
-                                    <button type="submit" class="rounded-md border border-zinc-300 px-3 py-2 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">"Filter"</button>
-                                </form>
+                                <ReleaseFilters action="/releases" services=d.services.clone() members=d.members.clone()/>
                                 {if d.rows.is_empty() {
                                     view! { <p class="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm dark:border-zinc-700" data-testid="releases-empty">"No releases match. Create one below, or clear the filters."</p> }.into_any()
                                 } else {
@@ -109,7 +113,7 @@ pub fn ReleasesPage() -> impl IntoView {
                                     }.into_any()
                                 }}
                                 {d.can_edit.then(|| view! {
-                                    <section aria-labelledby="new-release-h" class="max-w-2xl rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
+                                    <section id="new-release" aria-labelledby="new-release-h" class="max-w-2xl rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
                                         <h2 id="new-release-h" class="mb-3 font-semibold">"New release"</h2>
                                         {if services.is_empty() {
                                             view! { <p class="text-sm">"Add a service first: " <a class="text-indigo-700 underline dark:text-indigo-300" href="/services">"Services"</a></p> }.into_any()
@@ -153,6 +157,30 @@ pub fn ReleasePage() -> impl IntoView {
     let block = ServerAction::<SetBlocked>::new();
     let comment = ServerAction::<AddComment>::new();
     let edit = ServerAction::<EditRelease>::new();
+    let edit_comment = ServerAction::<EditComment>::new();
+    let delete_comment = ServerAction::<DeleteComment>::new();
+    let drafts = Drafts::new();
+    // A saved edit or comment empties its draft; a refused one keeps it.
+    Effect::new(move |_| match edit.value().get() {
+        Some(Ok(_)) => drafts.clear_edit(),
+        // Someone else saved first: keep the text, and let a second Save
+        // (made knowing that) go against the revision now shown.
+        Some(Err(e)) if error_text(&e).contains("someone else") => drafts.base_revision.set(None),
+        _ => {}
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = comment.value().get() {
+            drafts.comment.set(String::new());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(c)) = edit_comment.value().get() {
+            drafts.comment_edits.update(|m| {
+                m.remove(&c.id);
+            });
+            drafts.editing_comment.set(None);
+        }
+    });
     // Refetch on our own changes and on live events about this release.
     let live = crate::ui::components::live::use_live();
     let about_this = Memo::new(move |_| {
@@ -172,6 +200,8 @@ pub fn ReleasePage() -> impl IntoView {
                     block.version().get(),
                     comment.version().get(),
                     edit.version().get(),
+                    edit_comment.version().get(),
+                    delete_comment.version().get(),
                 ),
                 about_this.get(),
             )
@@ -207,24 +237,33 @@ pub fn ReleasePage() -> impl IntoView {
                                         view! {
                                             <section aria-labelledby="edit-h" class="rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
                                                 <h3 id="edit-h" class="text-sm font-semibold">"Edit details"</h3>
+                                                {drafts.changed_under(r.revision).then(|| view! {
+                                                    <p role="status" class="mt-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
+                                                        "Someone else changed this release while you were editing. Your text is kept; saving will tell you if it conflicts."
+                                                    </p>
+                                                })}
+                                                <div on:input=drafts.tracker(r.revision) on:change=drafts.tracker(r.revision)>
                                                 <ActionForm action=edit attr:class="mt-3 grid gap-3 sm:grid-cols-2">
                                                     <input type="hidden" name="id" value=r.id.clone()/>
-                                                    <input type="hidden" name="revision" value=r.revision.to_string()/>
-                                                    <Field label="Title" name="title" value=r.title.clone()/>
-                                                    <Field label="Version" name="version" value=r.version.clone()/>
+                                                    <input type="hidden" name="revision" value=drafts.revision(r.revision).to_string()/>
+                                                    <Field label="Title" name="title" value=drafts.field("title", &r.title)/>
+                                                    <Field label="Version" name="version" value=drafts.field("version", &r.version)/>
                                                     <div class="space-y-1"><label for="ed-priority" class="block text-sm font-medium">"Priority"</label>
                                                         <select id="ed-priority" name="priority" class=SELECT>
-                                                            {Priority::ALL.into_iter().map(|p| view! { <option value=p.as_str() selected=p == r.priority>{p.label()}</option> }).collect_view()}
+                                                            {let chosen = drafts.field("priority", r.priority.as_str());
+                                                             Priority::ALL.into_iter().map(|p| view! { <option value=p.as_str() selected=p.as_str() == chosen>{p.label()}</option> }).collect_view()}
                                                         </select></div>
                                                     <div class="space-y-1"><label for="ed-owner" class="block text-sm font-medium">"Owner"</label>
                                                         <select id="ed-owner" name="owner_id" class=SELECT>
                                                             <option value="">"Nobody"</option>
-                                                            {members.into_iter().map(|m| view! { <option value=m.user_id.clone() selected=r.owner_id.as_deref() == Some(m.user_id.as_str())>{m.name.clone()}</option> }).collect_view()}
+                                                            {let chosen = drafts.field("owner_id", r.owner_id.as_deref().unwrap_or(""));
+                                                             members.into_iter().map(|m| view! { <option value=m.user_id.clone() selected=m.user_id == chosen>{m.name.clone()}</option> }).collect_view()}
                                                         </select></div>
-                                                    <Field label="Target date" name="target_date" kind="date" value=r.target_date.clone().unwrap_or_default() required=false/>
-                                                    <Field label="Description" name="description" value=r.description.clone() required=false/>
+                                                    <Field label="Target date" name="target_date" kind="date" value=drafts.field("target_date", r.target_date.as_deref().unwrap_or("")) required=false/>
+                                                    <Field label="Description" name="description" value=drafts.field("description", &r.description) required=false/>
                                                     <div class="w-40"><Submit label="Save" pending=edit.pending().into()/></div>
                                                 </ActionForm>
+                                                </div>
                                             </section>
                                         }
                                     })}
@@ -232,11 +271,12 @@ pub fn ReleasePage() -> impl IntoView {
                                         <h3 id="comments-h" class="font-semibold">"Comments"</h3>
                                         {if d.comments.is_empty() { view! { <p class="text-sm text-zinc-500 dark:text-zinc-400">"No comments yet."</p> }.into_any() } else {
                                             view! { <ul class="space-y-3" aria-label="Comments">
-                                                {d.comments.iter().map(|c| view! {
-                                                    <li class="rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
-                                                        <p class="text-xs text-zinc-500 dark:text-zinc-400">{c.author_name.clone().unwrap_or_else(|| "A former member".into())} " · " {c.created_at.get(..16).unwrap_or_default().replace('T', " ")}</p>
-                                                        <div class="prose-sm mt-1 text-sm" inner_html=c.body_html.clone()></div>
-                                                    </li>
+                                                {d.comments.iter().map(|c| {
+                                                    let mine = c.author_id.as_deref() == Some(d.me.as_str()) && d.can_edit;
+                                                    let can_change = mine || d.is_admin;
+                                                    view! {
+                                                        <CommentItem comment=c.clone() can_change=can_change drafts=drafts edit=edit_comment delete=delete_comment/>
+                                                    }
                                                 }).collect_view()}
                                             </ul> }.into_any()
                                         }}
@@ -244,7 +284,9 @@ pub fn ReleasePage() -> impl IntoView {
                                             <ActionForm action=comment attr:class="space-y-2">
                                                 <input type="hidden" name="release_id" value=rid_c/>
                                                 <label for="comment-body" class="block text-sm font-medium">"Add a comment (Markdown)"</label>
-                                                <textarea id="comment-body" name="body" rows="3" required class="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"></textarea>
+                                                <textarea id="comment-body" name="body" rows="3" required
+                                                    on:input=move |ev| drafts.comment.set(event_target_value(&ev))
+                                                    class="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">{drafts.comment.get_untracked()}</textarea>
                                                 <ActionError result=comment.value().into()/>
                                                 <div class="w-40"><Submit label="Comment" pending=comment.pending().into()/></div>
                                             </ActionForm>
@@ -307,5 +349,147 @@ pub fn ReleasePage() -> impl IntoView {
                 })}
             </Transition>
         </AppFrame>
+    }
+}
+
+/// What someone is typing on the release page. Live refreshes re-render the
+/// page; these survive them, so nothing typed is lost (`UI.md`).
+#[derive(Clone, Copy)]
+struct Drafts {
+    /// The revision the edit started from (sent with the save, so a change
+    /// made meanwhile by someone else is a 409, not a silent overwrite).
+    base_revision: RwSignal<Option<i64>>,
+    /// Edited fields of the details form, by input name.
+    fields: RwSignal<HashMap<String, String>>,
+    /// The new comment.
+    comment: RwSignal<String>,
+    /// Comment edits in progress, by comment id.
+    comment_edits: RwSignal<HashMap<String, String>>,
+    /// The comment whose editor is open.
+    editing_comment: RwSignal<Option<String>>,
+}
+
+impl Drafts {
+    fn new() -> Self {
+        Self {
+            base_revision: RwSignal::new(None),
+            fields: RwSignal::new(HashMap::new()),
+            comment: RwSignal::new(String::new()),
+            comment_edits: RwSignal::new(HashMap::new()),
+            editing_comment: RwSignal::new(None),
+        }
+    }
+
+    /// The value to show: what was typed, else the server's.
+    fn field(&self, name: &str, server: &str) -> String {
+        self.fields
+            .with_untracked(|f| f.get(name).cloned())
+            .unwrap_or_else(|| server.to_string())
+    }
+
+    /// The revision to send with a save.
+    fn revision(&self, shown: i64) -> i64 {
+        self.base_revision.get_untracked().unwrap_or(shown)
+    }
+
+    /// Whether the release changed under an unsaved edit.
+    fn changed_under(&self, shown: i64) -> bool {
+        self.base_revision
+            .get_untracked()
+            .is_some_and(|base| base != shown)
+    }
+
+    fn clear_edit(&self) {
+        self.fields.set(HashMap::new());
+        self.base_revision.set(None);
+    }
+
+    /// Records every keystroke of the details form (events bubble up to it).
+    fn tracker(self, shown: i64) -> impl Fn(leptos::ev::Event) + Clone + 'static {
+        move |ev: leptos::ev::Event| {
+            #[cfg(feature = "hydrate")]
+            {
+                let el = event_target::<web_sys::HtmlInputElement>(&ev);
+                let (name, value) = (el.name(), el.value());
+                if name.is_empty() || name == "id" || name == "revision" {
+                    return;
+                }
+                if self.base_revision.get_untracked().is_none() {
+                    self.base_revision.set(Some(shown));
+                }
+                self.fields.update(|f| {
+                    f.insert(name, value);
+                });
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (ev, shown);
+        }
+    }
+}
+
+/// One comment: rendered Markdown, and for its author (or an admin) an
+/// editor and a delete button. Both are plain forms, so they work without
+/// JavaScript; the editor is a `<details>` that stays open across refreshes.
+#[component]
+fn CommentItem(
+    comment: CommentView,
+    can_change: bool,
+    drafts: Drafts,
+    edit: ServerAction<EditComment>,
+    delete: ServerAction<DeleteComment>,
+) -> impl IntoView {
+    let c = comment;
+    let edited = c.updated_at.get(..19) != c.created_at.get(..19);
+    let author = c.author_name.clone().unwrap_or_else(|| "A former member".into());
+    let (cid, cid2, cid3, cid4) = (c.id.clone(), c.id.clone(), c.id.clone(), c.id.clone());
+    let open = drafts.editing_comment.get_untracked().as_deref() == Some(c.id.as_str());
+    let text = drafts
+        .comment_edits
+        .with_untracked(|m| m.get(&c.id).cloned())
+        .unwrap_or_else(|| c.body.clone());
+    let rid = c.release_id.clone();
+    let rid2 = c.release_id.clone();
+    let area_id = format!("edit-comment-{}", c.id);
+    view! {
+        <li class="rounded-md border border-zinc-200 p-3 dark:border-zinc-800" aria-label=format!("Comment by {author}")>
+            <p class="text-xs text-zinc-500 dark:text-zinc-400">
+                {author.clone()} " · " {c.created_at.get(..16).unwrap_or_default().replace('T', " ")}
+                {edited.then_some(" · edited")}
+            </p>
+            <div class="prose-sm mt-1 text-sm" inner_html=c.body_html.clone()></div>
+            {can_change.then(|| view! {
+                <div class="mt-2 flex items-start gap-3 text-xs">
+                    <details class="flex-1" open=open
+                        on:toggle=move |ev| {
+                            #[cfg(feature = "hydrate")]
+                            {
+                                let open = event_target::<web_sys::HtmlElement>(&ev).has_attribute("open");
+                                drafts.editing_comment.set(open.then(|| cid.clone()));
+                            }
+                            #[cfg(not(feature = "hydrate"))]
+                            let _ = (&ev, &cid);
+                        }>
+                        <summary class="cursor-pointer text-indigo-700 hover:underline dark:text-indigo-300">"Edit"</summary>
+                        <ActionForm action=edit attr:class="mt-2 space-y-2">
+                            <input type="hidden" name="release_id" value=rid/>
+                            <input type="hidden" name="comment_id" value=cid2/>
+                            <label for=area_id.clone() class="sr-only">"Edit comment"</label>
+                            <textarea id=area_id name="body" rows="3" required
+                                on:input=move |ev| { let v = event_target_value(&ev); drafts.comment_edits.update(|m| { m.insert(cid3.clone(), v); }); }
+                                class="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">{text}</textarea>
+                            <ActionError result=edit.value().into()/>
+                            <button type="submit" class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">"Save comment"</button>
+                        </ActionForm>
+                    </details>
+                    <ActionForm action=delete on:submit=move |ev| {
+                        if !crate::ui::components::confirm("Delete this comment? This cannot be undone.") { ev.prevent_default(); }
+                    }>
+                        <input type="hidden" name="release_id" value=rid2/>
+                        <input type="hidden" name="comment_id" value=cid4/>
+                        <button type="submit" class="text-red-700 hover:underline dark:text-red-300">"Delete"</button>
+                    </ActionForm>
+                </div>
+            })}
+        </li>
     }
 }

@@ -1,0 +1,504 @@
+//! `release-coordinator seed-demo`: a demo team with a believable history,
+//! for trying the app and for the benchmarks.
+//!
+//! It writes rows directly (bulk inserts, backdated timestamps and ids) but
+//! every status change it invents is checked against the domain's state
+//! machine, every move gets its STATUS_CHANGED activity and the deploy
+//! timestamps match the history, so the board, feeds and (later) the
+//! delivery metrics read it like real use. Deterministic: the same options
+//! give the same team.
+//!
+//! It refuses to run on a database that already has accounts unless forced:
+//! demo accounts with a published password do not belong on a real server.
+
+use crate::domain::kinds::ActivityType;
+use crate::domain::roles::Role;
+use crate::domain::status::{Priority, ReleaseStatus};
+use crate::server::db::entities::{activity, comment, release, service, team, team_member, user};
+use anyhow::{bail, Context};
+use chrono::{DateTime, Duration, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
+use serde_json::json;
+
+/// The demo sign-in (README "Demo data").
+pub const DEMO_EMAIL: &str = "demo@example.com";
+/// The demo password, shared by every demo account.
+pub const DEMO_PASSWORD: &str = "demo-password";
+
+/// What to seed.
+#[derive(Debug, Clone)]
+pub struct SeedOptions {
+    /// How many releases (history over the last six months).
+    pub releases: usize,
+    /// Seed even though accounts exist.
+    pub force: bool,
+}
+
+impl Default for SeedOptions {
+    fn default() -> Self {
+        Self {
+            releases: 60,
+            force: false,
+        }
+    }
+}
+
+/// What was seeded.
+#[derive(Debug)]
+pub struct SeedSummary {
+    /// The team's id.
+    pub team_id: String,
+    /// Releases written.
+    pub releases: usize,
+    /// Activity rows written.
+    pub activities: usize,
+}
+
+const SERVICES: [(&str, &str); 6] = [
+    ("Payments", "PAY"),
+    ("Checkout web", "CHK"),
+    ("Search", "SRCH"),
+    ("Notifications", "NOTIF"),
+    ("Auth gateway", "AUTH"),
+    ("Ledger", "LEDG"),
+];
+
+const TOPICS: [&str; 16] = [
+    "Faster card tokenisation",
+    "Retry budget for webhooks",
+    "Dark mode for receipts",
+    "Rate limiter rewrite",
+    "Index compaction",
+    "Typo-tolerant queries",
+    "Passkey sign-in",
+    "Refund batching",
+    "Currency rounding fix",
+    "Email digest scheduler",
+    "Audit trail export",
+    "Cold-start improvements",
+    "PostgreSQL 16 upgrade",
+    "Feature flag cleanup",
+    "Session hardening",
+    "Invoice PDF redesign",
+];
+
+const BLOCK_REASONS: [&str; 4] = [
+    "waiting for legal review",
+    "load test failed on staging",
+    "needs a database migration window",
+    "security review pending",
+];
+
+const COMMENTS: [&str; 5] = [
+    "Smoke tests are green on staging.",
+    "Can we ship this **before Friday**? Marketing is waiting.",
+    "Rollback plan: flip the `new_checkout` flag off.",
+    "Looks good to me, see the dashboards for p95 latency.",
+    "Blocked until the migration window is confirmed.",
+];
+
+/// A v7 UUID for a moment in the past, so ids sort like the history.
+fn id_at(t: DateTime<Utc>, rng: &mut StdRng) -> String {
+    let ms = t.timestamp_millis().max(0) as u64;
+    let mut bytes: [u8; 16] = rng.gen();
+    bytes[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
+    bytes[6] = 0x70 | (bytes[6] & 0x0f);
+    bytes[8] = 0x80 | (bytes[8] & 0x3f);
+    uuid::Uuid::from_bytes(bytes).simple().to_string()
+}
+
+/// One invented status history: the moves and when they happened.
+struct History {
+    moves: Vec<(ReleaseStatus, ReleaseStatus, DateTime<Utc>)>,
+}
+
+/// Walks a release from PLANNING towards `goal` (one step at a time, with
+/// the odd step back), never past `now`. Every move is legal.
+fn walk(
+    rng: &mut StdRng,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+    goal: ReleaseStatus,
+) -> History {
+    let mut moves = vec![];
+    let mut at = start;
+    let mut cur = ReleaseStatus::Planning;
+    let mut push = |from: ReleaseStatus, to: ReleaseStatus, at: DateTime<Utc>| {
+        assert!(from.can_move_to(to), "seed invented {from} -> {to}");
+        moves.push((from, to, at));
+    };
+    let target_idx = goal.flow_index();
+    let mut stepped_back = false;
+    while let (Some(i), Some(t)) = (cur.flow_index(), target_idx) {
+        if i >= t {
+            break;
+        }
+        let next_at = at + Duration::minutes(rng.gen_range(90..60 * 60));
+        if next_at >= now {
+            return History { moves };
+        }
+        at = next_at;
+        // Now and then review sends it back once.
+        if !stepped_back && cur == ReleaseStatus::InReview && rng.gen_bool(0.15) {
+            push(cur, ReleaseStatus::InDevelopment, at);
+            cur = ReleaseStatus::InDevelopment;
+            stepped_back = true;
+            continue;
+        }
+        let next = ReleaseStatus::MAIN_FLOW[i + 1];
+        push(cur, next, at);
+        cur = next;
+    }
+    if goal == ReleaseStatus::Cancelled && cur != ReleaseStatus::Deployed {
+        let t = at + Duration::hours(rng.gen_range(2..72));
+        if t < now {
+            push(cur, ReleaseStatus::Cancelled, t);
+        }
+    }
+    if goal == ReleaseStatus::RolledBack && cur == ReleaseStatus::Deployed {
+        let t = at + Duration::minutes(rng.gen_range(20..600));
+        if t < now {
+            push(cur, ReleaseStatus::RolledBack, t);
+        }
+    }
+    History { moves }
+}
+
+/// Seeds the demo team.
+pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result<SeedSummary> {
+    let existing = user::Entity::find().count(db).await?;
+    if existing > 0 && !opts.force {
+        bail!(
+            "this database already has {existing} account(s); demo accounts with a published password \
+             do not belong next to them. Use a fresh database (DATABASE_URL) or pass --force"
+        );
+    }
+    if opts.releases > 100_000 {
+        bail!("at most 100000 releases");
+    }
+    let mut rng = StdRng::seed_from_u64(0x5eed);
+    let now = Utc::now();
+    let origin = now - Duration::days(200);
+    let hash = crate::server::crypto::hash_password(DEMO_PASSWORD)?;
+
+    let people = [
+        (DEMO_EMAIL, "Dana Demo", Role::Owner),
+        ("ada@example.com", "Ada Lovelace", Role::Admin),
+        ("grace@example.com", "Grace Hopper", Role::Member),
+        ("linus@example.com", "Linus Torvalds", Role::Member),
+        ("viewer@example.com", "Vera Viewer", Role::Viewer),
+    ];
+    let txn = db.begin().await?;
+    let team_id = id_at(origin, &mut rng);
+    team::Entity::insert(team::ActiveModel {
+        id: Set(team_id.clone()),
+        name: Set("Acme Platform".into()),
+        slug: Set(format!("acme-platform-{}", &team_id[team_id.len() - 6..])),
+        slack_webhook_url: Set(None),
+        slack_channel: Set(None),
+        notify_on_status_change: Set(true),
+        notify_on_blocked: Set(true),
+        notify_on_ready_to_deploy: Set(true),
+        slack_last_error: Set(None),
+        slack_last_error_at: Set(None),
+        created_at: Set(origin),
+        updated_at: Set(origin),
+    })
+    .exec(&txn)
+    .await
+    .context("creating the demo team")?;
+    let mut users = vec![];
+    for (email, name, role) in people {
+        let uid = id_at(origin, &mut rng);
+        user::Entity::insert(user::ActiveModel {
+            id: Set(uid.clone()),
+            email: Set(email.into()),
+            name: Set(name.into()),
+            password_hash: Set(hash.clone()),
+            created_at: Set(origin),
+            updated_at: Set(origin),
+        })
+        .exec(&txn)
+        .await
+        .with_context(|| format!("creating {email} (already there? use a fresh database)"))?;
+        team_member::Entity::insert(team_member::ActiveModel {
+            id: Set(id_at(origin, &mut rng)),
+            team_id: Set(team_id.clone()),
+            user_id: Set(uid.clone()),
+            role: Set(role.as_str().into()),
+            created_at: Set(origin),
+        })
+        .exec(&txn)
+        .await?;
+        users.push((uid, name, role));
+    }
+    let movers: Vec<&(String, &str, Role)> =
+        users.iter().filter(|u| u.2 != Role::Viewer).collect();
+
+    let mut services = vec![];
+    for (name, key) in SERVICES {
+        let slug = crate::domain::validation::slugify(name, "service");
+        let sid = id_at(origin, &mut rng);
+        service::Entity::insert(service::ActiveModel {
+            id: Set(sid.clone()),
+            team_id: Set(team_id.clone()),
+            name: Set(name.into()),
+            slug: Set(slug.clone()),
+            description: Set(format!("The {} service.", name.to_lowercase())),
+            github_repo: Set(Some(format!("acme/{slug}"))),
+            jira_project_key: Set(Some(key.into())),
+            created_at: Set(origin),
+            updated_at: Set(origin),
+        })
+        .exec(&txn)
+        .await?;
+        services.push((sid, name, 0u32));
+    }
+
+    let mut releases = vec![];
+    let mut activities = vec![];
+    let mut comments = vec![];
+    let span = (now - origin).num_minutes() - 60;
+    // Spread creation over the window, the most recent last.
+    let mut created: Vec<DateTime<Utc>> = (0..opts.releases)
+        .map(|_| origin + Duration::minutes(rng.gen_range(0..span)))
+        .collect();
+    created.sort();
+    for (n, created_at) in created.into_iter().enumerate() {
+        let svc = rng.gen_range(0..services.len());
+        services[svc].2 += 1;
+        let (sid, sname, count) = services[svc].clone();
+        let version = format!("{}.{}.{}", 1 + count / 40, (count / 5) % 8, count % 5);
+        let title = TOPICS[rng.gen_range(0..TOPICS.len())];
+        let age_days = (now - created_at).num_days();
+        // Older releases are mostly finished; recent ones mostly in flight.
+        let goal = if age_days > 21 {
+            match rng.gen_range(0..100) {
+                0..=79 => ReleaseStatus::Deployed,
+                80..=87 => ReleaseStatus::RolledBack,
+                88..=95 => ReleaseStatus::Cancelled,
+                _ => ReleaseStatus::MAIN_FLOW[rng.gen_range(1..7)],
+            }
+        } else {
+            match rng.gen_range(0..100) {
+                0..=24 => ReleaseStatus::Deployed,
+                25..=29 => ReleaseStatus::Cancelled,
+                _ => ReleaseStatus::MAIN_FLOW[rng.gen_range(0..7)],
+            }
+        };
+        let history = walk(&mut rng, created_at, now, goal);
+        let status = history
+            .moves
+            .last()
+            .map(|m| m.1)
+            .unwrap_or(ReleaseStatus::Planning);
+        let owner = if rng.gen_bool(0.85) {
+            Some(movers[rng.gen_range(0..movers.len())])
+        } else {
+            None
+        };
+        let rid = id_at(created_at, &mut rng);
+        let label = format!("{sname} {version}");
+        let actor = |rng: &mut StdRng| movers[rng.gen_range(0..movers.len())];
+        let mut act = |rng: &mut StdRng,
+                       at: DateTime<Utc>,
+                       who: &(String, &str, Role),
+                       kind: ActivityType,
+                       action: &str,
+                       description: String,
+                       metadata: serde_json::Value| {
+            activities.push(activity::ActiveModel {
+                id: Set(id_at(at, rng)),
+                team_id: Set(team_id.clone()),
+                release_id: Set(Some(rid.clone())),
+                user_id: Set(Some(who.0.clone())),
+                activity_type: Set(kind.as_str().into()),
+                action: Set(action.into()),
+                description: Set(description),
+                metadata: Set(Some(metadata.to_string())),
+                created_at: Set(at),
+            });
+        };
+        let creator = actor(&mut rng);
+        act(
+            &mut rng,
+            created_at,
+            creator,
+            ActivityType::ReleaseCreated,
+            "created",
+            format!("{} created {label}", creator.1),
+            json!({"title": title, "version": version}),
+        );
+        let mut revision = 1i64;
+        if let Some(o) = owner {
+            revision += 1;
+            act(
+                &mut rng,
+                created_at + Duration::minutes(5),
+                creator,
+                ActivityType::UserAssigned,
+                "assigned",
+                format!("{} assigned {label} to {}", creator.1, o.1),
+                json!({"from": null, "to": o.0}),
+            );
+        }
+        let (mut staging_at, mut production_at) = (None, None);
+        for (from, to, at) in &history.moves {
+            let who = owner.filter(|_| rng.gen_bool(0.7)).unwrap_or_else(|| actor(&mut rng));
+            revision += 1;
+            match to {
+                ReleaseStatus::InStaging => staging_at = Some(*at),
+                ReleaseStatus::Deployed => production_at = Some(*at),
+                _ => {}
+            }
+            act(
+                &mut rng,
+                *at,
+                who,
+                ActivityType::StatusChanged,
+                "moved",
+                format!("{} moved {label} from {from} to {to}", who.1),
+                json!({"from": from, "to": to}),
+            );
+        }
+        let last_at = history
+            .moves
+            .last()
+            .map(|m| m.2)
+            .unwrap_or(created_at + Duration::minutes(5));
+        let in_flight = !matches!(
+            status,
+            ReleaseStatus::Deployed | ReleaseStatus::Cancelled | ReleaseStatus::RolledBack
+        );
+        let blocked = in_flight && rng.gen_bool(0.12);
+        let reason = blocked.then(|| BLOCK_REASONS[rng.gen_range(0..BLOCK_REASONS.len())]);
+        let mut updated_at = last_at;
+        if let Some(r) = reason {
+            let who = actor(&mut rng);
+            let at = last_at + Duration::minutes(30);
+            if at < now {
+                updated_at = at;
+            }
+            revision += 1;
+            act(
+                &mut rng,
+                updated_at,
+                who,
+                ActivityType::ReleaseUpdated,
+                "blocked",
+                format!("{} marked {label} as blocked: {r}", who.1),
+                json!({"isBlocked": true, "blockedReason": r}),
+            );
+        }
+        if n % 3 == 0 {
+            let who = actor(&mut rng);
+            let at = created_at + Duration::minutes(rng.gen_range(10..600));
+            if at < now {
+                comments.push(comment::ActiveModel {
+                    id: Set(id_at(at, &mut rng)),
+                    team_id: Set(team_id.clone()),
+                    release_id: Set(rid.clone()),
+                    author_id: Set(Some(who.0.clone())),
+                    body: Set(COMMENTS[rng.gen_range(0..COMMENTS.len())].into()),
+                    created_at: Set(at),
+                    updated_at: Set(at),
+                });
+                act(
+                    &mut rng,
+                    at,
+                    who,
+                    ActivityType::CommentAdded,
+                    "commented",
+                    format!("{} commented on {title} {version}", who.1),
+                    json!({}),
+                );
+            }
+        }
+        let priority = match rng.gen_range(0..100) {
+            0..=14 => Priority::Low,
+            15..=69 => Priority::Medium,
+            70..=91 => Priority::High,
+            _ => Priority::Critical,
+        };
+        let target = (created_at + Duration::days(rng.gen_range(7..35))).date_naive();
+        releases.push(release::ActiveModel {
+            id: Set(rid.clone()),
+            team_id: Set(team_id.clone()),
+            service_id: Set(sid),
+            title: Set(title.into()),
+            version: Set(version.clone()),
+            description: Set(format!(
+                "{title} for {}. Seeded demo data.",
+                sname.to_lowercase()
+            )),
+            status: Set(status.as_str().into()),
+            priority: Set(priority.as_str().into()),
+            owner_id: Set(owner.map(|o| o.0.clone())),
+            sprint_id: Set(None),
+            deployment_group_id: Set(None),
+            group_position: Set(None),
+            target_date: Set(Some(target)),
+            is_blocked: Set(blocked),
+            blocked_reason: Set(reason.map(str::to_string)),
+            staging_deployed_at: Set(staging_at),
+            production_deployed_at: Set(production_at),
+            revision: Set(revision),
+            created_at: Set(created_at),
+            updated_at: Set(updated_at),
+        });
+    }
+    let (n_releases, n_activities) = (releases.len(), activities.len());
+    for chunk in releases.chunks(400) {
+        release::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+    }
+    for chunk in activities.chunks(400) {
+        activity::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+    }
+    for chunk in comments.chunks(400) {
+        comment::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+    }
+    txn.commit().await?;
+    Ok(SeedSummary {
+        team_id,
+        releases: n_releases,
+        activities: n_activities,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invented_histories_only_make_legal_moves_in_order() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let now = Utc::now();
+        for goal in ReleaseStatus::ALL {
+            for _ in 0..50 {
+                let start = now - Duration::days(rng.gen_range(1..200));
+                let h = walk(&mut rng, start, now, goal);
+                let mut cur = ReleaseStatus::Planning;
+                let mut t = start;
+                for (from, to, at) in h.moves {
+                    assert_eq!(from, cur);
+                    assert!(from.can_move_to(to));
+                    assert!(at >= t && at < now);
+                    cur = to;
+                    t = at;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ids_sort_like_the_moments_they_stand_for() {
+        let mut rng = StdRng::seed_from_u64(1);
+        let t = Utc::now() - Duration::days(3);
+        let a = id_at(t, &mut rng);
+        let b = id_at(t + Duration::seconds(1), &mut rng);
+        assert!(a < b);
+        assert_eq!(a.len(), 32);
+    }
+}
