@@ -132,7 +132,7 @@ test('filters live in the URL; closed releases sit in a collapsed area; finished
   await t.walk(dropped.id, ['CANCELLED']);
   const page = await t.ctx.newPage();
   await openBoard(page);
-  await page.getByLabel('Priority').selectOption('CRITICAL');
+  await page.getByLabel('Priority', { exact: true }).selectOption('CRITICAL');
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page).toHaveURL(/priority=CRITICAL/);
   await expect(column(page, /^Planning, 1 release/)).toContainText('Urgent fix');
@@ -164,5 +164,28 @@ test('the board renders without JavaScript', async ({ browser, baseURL }) => {
   await expect(column(page, /^Planning, 1 release/)).toContainText('Static');
   await expect(page.getByRole('listitem', { name: /^Static 1.0.0/ })).toBeVisible();
   await noJs.close();
+  await t.ctx.close();
+});
+
+test('the Deployed column shows the latest twenty, with the total and a way to the rest', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!);
+  const flow = ['IN_DEVELOPMENT', 'IN_REVIEW', 'READY_STAGING', 'IN_STAGING', 'STAGING_VERIFIED', 'READY_PRODUCTION', 'DEPLOYED'];
+  for (let i = 1; i <= 22; i++) {
+    const r = await t.release(`Shipped ${String(i).padStart(2, '0')}`, `1.${i}.0`);
+    await t.walk(r.id, flow);
+  }
+  const page = await t.ctx.newPage();
+  await openBoard(page);
+  const deployed = column(page, /^Deployed, 22 releases/);
+  await expect(deployed.getByRole('listitem')).toHaveCount(20);
+  // Most recent first: the last one shipped is on top, the first two are not shown.
+  await expect(deployed.getByRole('listitem').first()).toHaveAttribute('aria-label', /^Shipped 22/);
+  await expect(deployed).not.toContainText('Shipped 01');
+  const section = page.locator('[data-column="DEPLOYED"]');
+  await expect(section).toContainText('Latest 20 of 22');
+  await section.getByRole('link', { name: 'Show more' }).click();
+  await expect(page).toHaveURL(/shown=40/);
+  await expect(deployed.getByRole('listitem')).toHaveCount(22);
+  await expect(section.getByRole('link', { name: 'All in list' })).toHaveCount(0);
   await t.ctx.close();
 });

@@ -273,7 +273,8 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
             .collect::<Vec<BoardCard>>(),
     );
     let shown = data.finished_shown;
-    let closed_open = query.with_untracked(|q| q.get("closed").is_some_and(|v| v == "1"));
+    // Not part of the data: expanding the closed area only re-renders it.
+    let closed_open = move || query.with(|q| q.get("closed").is_some_and(|v| v == "1"));
     // A link to this board with one query key changed (filters kept).
     let href_with = move |key: &str, value: Option<String>| {
         let mut q = query.get_untracked();
@@ -286,7 +287,8 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
     let column = {
         let today = today.clone();
         let totals = totals.clone();
-        move |s: ReleaseStatus, collapsed: bool| {
+        move |s: ReleaseStatus, collapsible: bool| {
+            let collapsed = move || collapsible && !closed_open();
             let today = today.clone();
             let total = totals.get(&s).copied().unwrap_or(0);
             // Count under optimistic moves: what moved in, minus what moved out.
@@ -310,7 +312,7 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
                 })
             };
             let finished = matches!(s, ReleaseStatus::Deployed | ReleaseStatus::Cancelled | ReleaseStatus::RolledBack);
-            let more = (finished && total > cards().len() as u64).then(|| {
+            let more = move || (finished && total > cards().len() as u64).then(|| {
                 let next = (shown + 20).min(500);
                 view! {
                     <p class="mt-2 flex flex-wrap items-center gap-x-2 px-1 text-xs text-zinc-500 dark:text-zinc-400">
@@ -321,7 +323,7 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
                 }
             });
             let list_class = move || {
-                let base = if collapsed { "min-h-12 space-y-2 rounded-md p-1 transition-colors" } else { "min-h-24 space-y-2 rounded-md p-1 transition-colors" };
+                let base = if collapsed() { "min-h-12 space-y-2 rounded-md p-1 transition-colors" } else { "min-h-24 space-y-2 rounded-md p-1 transition-colors" };
                 match st.dragging.get() {
                     Some((_, from)) if from.can_move_to(s) => format!("{base} bg-indigo-50 ring-2 ring-indigo-500 dark:bg-indigo-950/50"),
                     Some((_, from)) if from != s => format!("{base} opacity-50"),
@@ -358,11 +360,11 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
                         }
                     }
                 >
-                    {move || (!collapsed).then(|| cards().into_iter().map(|c| view! {
+                    {move || (!collapsed()).then(|| cards().into_iter().map(|c| view! {
                         <Card card=c today=today.clone() st=st can_edit=can_edit/>
                     }).collect_view())}
                 </ul>
-                {(!collapsed).then_some(more)}
+                {move || (!collapsed()).then(more)}
             }
         }
     };
@@ -395,7 +397,7 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
                         {s.label()}
                         <span class="ml-auto font-normal tabular-nums" aria-hidden="true">{n}</span>
                     </h3>
-                    {column(s, !closed_open)}
+                    {column(s, true)}
                 </div>
             }
         })
@@ -426,10 +428,10 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
                 <h2 class="flex items-center gap-2 px-1 text-sm font-semibold text-zinc-700 dark:text-zinc-300">
                     "Closed"
                     <span class="text-xs font-normal tabular-nums text-zinc-500 dark:text-zinc-400">{closed_total}</span>
-                    <a href=href_with("closed", (!closed_open).then(|| "1".to_string()))
-                        aria-expanded=closed_open.to_string()
+                    <a href=move || href_with("closed", (!closed_open()).then(|| "1".to_string()))
+                        aria-expanded=move || closed_open().to_string()
                         class="ml-auto text-xs font-normal text-indigo-700 hover:underline dark:text-indigo-300">
-                        {if closed_open { "Collapse" } else { "Expand" }}
+                        {move || if closed_open() { "Collapse" } else { "Expand" }}
                     </a>
                 </h2>
                 {closed}
