@@ -1,5 +1,5 @@
 import { test, expect, type Browser } from '@playwright/test';
-import { waitForHydration, expectNoSeriousA11yViolations } from './helpers';
+import { waitForHydration, expectNoSeriousA11yViolations, ownerWithTeam } from './helpers';
 
 /** A signed-in owner with a team, through the API (fast arrange). */
 async function ownerContext(browser: Browser, baseURL: string, opts: { javaScriptEnabled?: boolean } = {}) {
@@ -93,4 +93,69 @@ test('editing a release from its page (needs JavaScript)', async ({ browser, bas
   await expect(page.getByRole('list', { name: 'Activity' })).toContainText('updated the title, priority');
 
   await ctx.close();
+});
+
+test('what is typed on a release page survives live refreshes; a conflicting save says so', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!);
+  const rel = await t.release('Ledger', '3.0.0');
+  const page = await t.ctx.newPage();
+  await page.goto(`/releases/${rel.id}`);
+  await waitForHydration(page);
+  await expect(page.getByTestId('live-dot')).toHaveAttribute('data-connected', 'true');
+  await page.getByLabel('Title').fill('Ledger, my title');
+  await page.getByLabel('Add a comment (Markdown)').fill('half-written thought');
+  // Someone else changes the release: the page refreshes live…
+  expect((await t.api.patch(`/api/releases/${rel.id}`, { priority: 'HIGH' })).status()).toBe(200);
+  await expect(page.getByRole('list', { name: 'Activity' })).toContainText('priority', { timeout: 5000 });
+  // …and what was typed is still there, with a note that the release moved on.
+  await expect(page.getByLabel('Title')).toHaveValue('Ledger, my title');
+  await expect(page.getByLabel('Add a comment (Markdown)')).toHaveValue('half-written thought');
+  await expect(page.getByText('Someone else changed this release while you were editing')).toBeVisible();
+  // Saving against the old revision is refused with the reason, nothing lost…
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText(/changed by someone else/).first()).toBeVisible();
+  await expect(page.getByLabel('Title')).toHaveValue('Ledger, my title');
+  // …and a second, informed Save goes through.
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('release-title')).toContainText('Ledger, my title');
+  const now = await (await t.api.get(`/api/releases/${rel.id}`)).json();
+  expect(now.title).toBe('Ledger, my title');
+  expect(now.priority).toBe('HIGH');
+  await t.ctx.close();
+});
+
+test('comments are edited and deleted by their author (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!);
+  const rel = await t.release('Search', '1.2.0');
+  const page = await t.ctx.newPage();
+  await page.goto(`/releases/${rel.id}`);
+  await waitForHydration(page);
+  await page.getByLabel('Add a comment (Markdown)').fill('First *draft*');
+  await page.getByRole('button', { name: 'Comment', exact: true }).click();
+  const comment = page.getByRole('listitem', { name: 'Comment by Ada' });
+  await expect(comment.locator('em')).toHaveText('draft');
+  await expect(page.getByLabel('Add a comment (Markdown)')).toHaveValue('');
+  await comment.getByText('Edit', { exact: true }).click();
+  await comment.getByLabel('Edit comment').fill('Final **version**');
+  await comment.getByRole('button', { name: 'Save comment' }).click();
+  await expect(comment.locator('strong')).toHaveText('version');
+  await expect(comment).toContainText('edited');
+  page.once('dialog', (d) => d.accept());
+  await comment.getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByRole('listitem', { name: 'Comment by Ada' })).toHaveCount(0);
+  await expect(page.getByRole('list', { name: 'Activity' })).toContainText('deleted a comment');
+  await t.ctx.close();
+});
+
+test('a release is deleted from its page after confirming (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!);
+  const rel = await t.release('Doomed', '0.0.1');
+  const page = await t.ctx.newPage();
+  await page.goto(`/releases/${rel.id}`);
+  await waitForHydration(page);
+  page.once('dialog', (d) => { expect(d.message()).toContain('Delete Doomed 0.0.1?'); d.accept(); });
+  await page.getByRole('button', { name: 'Delete release' }).click();
+  await expect(page).toHaveURL(/\/releases$/);
+  expect((await t.api.get(`/api/releases/${rel.id}`)).status()).toBe(404);
+  await t.ctx.close();
 });

@@ -11,7 +11,9 @@
 //! - [`kinds`]: the small closed vocabularies of the data model (dependency
 //!   types, item types, activity types, sprint status, deployment order).
 
+pub mod graph;
 pub mod kinds;
+pub mod metrics;
 pub mod roles;
 pub mod status;
 pub mod validation;

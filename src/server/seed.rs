@@ -276,10 +276,9 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
         // Older releases are mostly finished; recent ones mostly in flight.
         let goal = if age_days > 21 {
             match rng.gen_range(0..100) {
-                0..=79 => ReleaseStatus::Deployed,
-                80..=87 => ReleaseStatus::RolledBack,
-                88..=95 => ReleaseStatus::Cancelled,
-                _ => ReleaseStatus::MAIN_FLOW[rng.gen_range(1..7)],
+                0..=83 => ReleaseStatus::Deployed,
+                84..=91 => ReleaseStatus::RolledBack,
+                _ => ReleaseStatus::Cancelled,
             }
         } else {
             match rng.gen_range(0..100) {

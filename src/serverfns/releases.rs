@@ -231,6 +231,18 @@ pub async fn set_blocked(
         .map_err(ctx::err)
 }
 
+/// Deletes a release and goes back to the list.
+#[server(prefix = "/rpc")]
+pub async fn delete_release(id: String) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::releases::delete(&state, &team, &id)
+        .await
+        .map_err(ctx::err)?;
+    leptos_axum::redirect("/releases");
+    Ok(())
+}
+
 /// Edits a comment (its author, or an ADMIN).
 #[server(prefix = "/rpc")]
 pub async fn edit_comment(

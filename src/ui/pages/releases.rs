@@ -3,7 +3,7 @@
 //! with its status moves as a plain form that works without JavaScript).
 
 use crate::domain::status::{Priority, ReleaseStatus};
-use crate::serverfns::releases::{DeleteComment, EditComment, EditRelease};
+use crate::serverfns::releases::{DeleteComment, DeleteRelease, EditComment, EditRelease};
 use crate::views::CommentView;
 use std::collections::HashMap;
 use crate::serverfns::releases::{
@@ -159,6 +159,7 @@ pub fn ReleasePage() -> impl IntoView {
     let edit = ServerAction::<EditRelease>::new();
     let edit_comment = ServerAction::<EditComment>::new();
     let delete_comment = ServerAction::<DeleteComment>::new();
+    let delete_release = ServerAction::<DeleteRelease>::new();
     let drafts = Drafts::new();
     // A saved edit or comment empties its draft; a refused one keeps it.
     Effect::new(move |_| match edit.value().get() {
@@ -342,6 +343,23 @@ pub fn ReleasePage() -> impl IntoView {
                                             }).collect_view()}
                                         </ol>
                                     </section>
+                                    {d.can_edit.then(|| {
+                                        let id = r.id.clone();
+                                        let what = format!("{} {}", r.title, r.version);
+                                        view! {
+                                            <section aria-labelledby="delete-h" class="rounded-lg border border-red-200 p-4 dark:border-red-900">
+                                                <h3 id="delete-h" class="mb-1 font-semibold">"Delete release"</h3>
+                                                <p class="mb-2 text-xs text-zinc-600 dark:text-zinc-400">"Its comments, items and dependencies go with it; the activity log keeps a record."</p>
+                                                <ActionError result=delete_release.value().into()/>
+                                                <ActionForm action=delete_release on:submit=move |ev| {
+                                                    if !crate::ui::components::confirm(&format!("Delete {what}? Its comments, items and dependencies are deleted too. This cannot be undone.")) { ev.prevent_default(); }
+                                                }>
+                                                    <input type="hidden" name="id" value=id/>
+                                                    <button type="submit" class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 dark:text-red-300 dark:ring-red-800 dark:hover:bg-red-950">"Delete release"</button>
+                                                </ActionForm>
+                                            </section>
+                                        }
+                                    })}
                                 </aside>
                             </div>
                         }.into_any()
