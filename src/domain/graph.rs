@@ -302,15 +302,27 @@ mod tests {
     #[test]
     fn cycles_are_found_and_named() {
         let edges = vec![e("a", "b", Blocks), e("b", "c", SoftDependency)];
-        assert_eq!(cycle_with(&edges, "c", "a", Blocks), Some(ids(&["c", "a", "b", "c"])));
+        assert_eq!(
+            cycle_with(&edges, "c", "a", Blocks),
+            Some(ids(&["c", "a", "b", "c"]))
+        );
         assert_eq!(cycle_with(&edges, "a", "c", Blocks), None);
         assert_eq!(cycle_with(&edges, "x", "x", Blocks), Some(ids(&["x", "x"])));
-        assert_eq!(cycle_with(&edges, "b", "a", SoftDependency), Some(ids(&["b", "a", "b"])));
+        assert_eq!(
+            cycle_with(&edges, "b", "a", SoftDependency),
+            Some(ids(&["b", "a", "b"]))
+        );
         // Deploying together with what you wait for is a knot as well.
-        assert_eq!(cycle_with(&edges, "a", "c", RequiresSync), Some(ids(&["a", "b", "c", "a"])));
+        assert_eq!(
+            cycle_with(&edges, "a", "c", RequiresSync),
+            Some(ids(&["a", "b", "c", "a"]))
+        );
         // And sync counts both ways for later edges.
         let edges = vec![e("a", "b", RequiresSync), e("c", "a", Blocks)];
-        assert_eq!(cycle_with(&edges, "b", "c", Blocks), Some(ids(&["b", "c", "a", "b"])));
+        assert_eq!(
+            cycle_with(&edges, "b", "c", Blocks),
+            Some(ids(&["b", "c", "a", "b"]))
+        );
     }
 
     #[test]
@@ -343,7 +355,11 @@ mod tests {
     #[test]
     fn simultaneous_waves_follow_blocks() {
         let order = ids(&["a", "b", "c", "d"]);
-        let edges = [e("b", "a", Blocks), e("c", "b", Blocks), e("d", "c", RequiresSync)];
+        let edges = [
+            e("b", "a", Blocks),
+            e("c", "b", Blocks),
+            e("d", "c", RequiresSync),
+        ];
         let p = plan(&order, &edges, Order::Simultaneous);
         assert_eq!(p.steps, vec![ids(&["a"]), ids(&["b"]), ids(&["c", "d"])]);
         let p = plan(&order, &[], Order::Simultaneous);

@@ -97,7 +97,11 @@ fn within(t: DateTime<Utc>, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
 }
 
 /// Deployments per week in `[from, to)`.
-pub fn deployment_frequency(deploys: &[Deployment], from: DateTime<Utc>, to: DateTime<Utc>) -> Figure {
+pub fn deployment_frequency(
+    deploys: &[Deployment],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Figure {
     let n = deploys
         .iter()
         .filter(|d| within(d.deployed_at, from, to))
@@ -145,7 +149,8 @@ pub fn change_failure_rate(
         p90: None,
         unit: "ratio".into(),
         sample: d,
-        definition: "Releases rolled back in the window divided by releases deployed in the window.".into(),
+        definition:
+            "Releases rolled back in the window divided by releases deployed in the window.".into(),
     }
 }
 
@@ -282,7 +287,10 @@ mod tests {
         assert_eq!(time_to_restore(&[], &[], from, to).value, None);
         assert_eq!(deployment_frequency(&[], from, to).value, Some(0.0));
         // A rollback never followed by a deployment is not "restored".
-        let r = [Rollback { service: "pay".into(), at: t(3, 0) }];
+        let r = [Rollback {
+            service: "pay".into(),
+            at: t(3, 0),
+        }];
         assert_eq!(time_to_restore(&[], &r, from, to).sample, 0);
     }
 
@@ -291,8 +299,14 @@ mod tests {
         let (d, _) = history();
         let w = weekly(&d, t(1, 0), t(15, 0));
         assert_eq!(w.len(), 2);
-        assert_eq!((w[0].week_start.as_str(), w[0].deployments), ("2026-11-01", 3));
-        assert_eq!((w[1].week_start.as_str(), w[1].deployments), ("2026-11-08", 1));
+        assert_eq!(
+            (w[0].week_start.as_str(), w[0].deployments),
+            ("2026-11-01", 3)
+        );
+        assert_eq!(
+            (w[1].week_start.as_str(), w[1].deployments),
+            ("2026-11-08", 1)
+        );
         assert_eq!(w[0].median_lead_time_hours, Some(24.0));
         assert_eq!(w[1].median_lead_time_hours, Some(90.0));
         assert_eq!(w.iter().map(|p| p.deployments).sum::<usize>(), 4);

@@ -19,7 +19,9 @@ use anyhow::{bail, Context};
 use chrono::{DateTime, Duration, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait,
+};
 use serde_json::json;
 
 /// The demo sign-in (README "Demo data").
@@ -234,8 +236,7 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
         .await?;
         users.push((uid, name, role));
     }
-    let movers: Vec<&(String, &str, Role)> =
-        users.iter().filter(|u| u.2 != Role::Viewer).collect();
+    let movers: Vec<&(String, &str, Role)> = users.iter().filter(|u| u.2 != Role::Viewer).collect();
 
     let mut services = vec![];
     for (name, key) in SERVICES {
@@ -345,7 +346,9 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
         }
         let (mut staging_at, mut production_at) = (None, None);
         for (from, to, at) in &history.moves {
-            let who = owner.filter(|_| rng.gen_bool(0.7)).unwrap_or_else(|| actor(&mut rng));
+            let who = owner
+                .filter(|_| rng.gen_bool(0.7))
+                .unwrap_or_else(|| actor(&mut rng));
             revision += 1;
             match to {
                 ReleaseStatus::InStaging => staging_at = Some(*at),
@@ -450,13 +453,19 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
     }
     let (n_releases, n_activities) = (releases.len(), activities.len());
     for chunk in releases.chunks(400) {
-        release::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        release::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
     }
     for chunk in activities.chunks(400) {
-        activity::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        activity::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
     }
     for chunk in comments.chunks(400) {
-        comment::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        comment::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
     }
     txn.commit().await?;
     Ok(SeedSummary {

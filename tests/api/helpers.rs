@@ -315,6 +315,15 @@ impl Browser {
             .await
             .expect("request")
     }
+    pub async fn put(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .put(self.url(path))
+            .header("origin", &self.address)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
     pub async fn delete(&self, path: &str) -> Response {
         self.client
             .delete(self.url(path))

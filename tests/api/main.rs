@@ -7,7 +7,8 @@ mod helpers;
 
 mod accounts;
 mod health;
+mod planning;
 mod releases;
-mod seed;
 mod schema;
+mod seed;
 mod teams;

@@ -352,11 +352,26 @@ async fn a_release_marked_blocked_cannot_ship_until_unblocked() {
     )
     .await;
     // Work goes on around a block…
-    json_of(move_to(&owner, id, "STAGING_VERIFIED").await, StatusCode::OK).await;
+    json_of(
+        move_to(&owner, id, "STAGING_VERIFIED").await,
+        StatusCode::OK,
+    )
+    .await;
     // …but it does not ship, and the refusal says why and changes nothing.
-    let err = error_of(move_to(&owner, id, "READY_PRODUCTION").await, StatusCode::BAD_REQUEST).await;
-    assert!(err.contains("READY_PRODUCTION") && err.contains("legal review"), "{err}");
-    let now = json_of(owner.get(&format!("/api/releases/{id}")).await, StatusCode::OK).await;
+    let err = error_of(
+        move_to(&owner, id, "READY_PRODUCTION").await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(
+        err.contains("READY_PRODUCTION") && err.contains("legal review"),
+        "{err}"
+    );
+    let now = json_of(
+        owner.get(&format!("/api/releases/{id}")).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(now["status"], "STAGING_VERIFIED");
     // Unblocking in the same request lets it through.
     let moved = json_of(

@@ -10,9 +10,15 @@ use serde_json::json;
 #[tokio::test]
 async fn the_demo_team_reads_like_real_history() {
     let app = TestApp::spawn().await;
-    let s = seed::demo(&app.db, &SeedOptions { releases: 120, force: false })
-        .await
-        .expect("seed");
+    let s = seed::demo(
+        &app.db,
+        &SeedOptions {
+            releases: 120,
+            force: false,
+        },
+    )
+    .await
+    .expect("seed");
     assert_eq!(s.releases, 120);
     // Not twice, and never next to real accounts.
     let again = seed::demo(&app.db, &SeedOptions::default()).await;
@@ -20,15 +26,20 @@ async fn the_demo_team_reads_like_real_history() {
 
     let b = app.browser();
     json_of(
-        b.post("/api/auth/sign-in", &json!({"email": DEMO_EMAIL, "password": DEMO_PASSWORD}))
-            .await,
+        b.post(
+            "/api/auth/sign-in",
+            &json!({"email": DEMO_EMAIL, "password": DEMO_PASSWORD}),
+        )
+        .await,
         StatusCode::OK,
     )
     .await;
     let me = json_of(b.get("/api/me").await, StatusCode::OK).await;
     let team = me["teams"][0]["id"].as_str().unwrap().to_string();
     assert_eq!(
-        b.post_empty(&format!("/api/teams/{team}/select")).await.status(),
+        b.post_empty(&format!("/api/teams/{team}/select"))
+            .await
+            .status(),
         StatusCode::NO_CONTENT
     );
     let mut all = vec![];
@@ -55,13 +66,19 @@ async fn the_demo_team_reads_like_real_history() {
     // A release's feed tells how it got where it is.
     let r = deployed[0];
     let acts = json_of(
-        b.get(&format!("/api/releases/{}/activities", r["id"].as_str().unwrap()))
-            .await,
+        b.get(&format!(
+            "/api/releases/{}/activities",
+            r["id"].as_str().unwrap()
+        ))
+        .await,
         StatusCode::OK,
     )
     .await;
     let acts = acts["items"].as_array().unwrap();
     assert_eq!(acts.last().unwrap()["type"], "RELEASE_CREATED");
     let last_move = acts.iter().find(|a| a["type"] == "STATUS_CHANGED").unwrap();
-    assert!(last_move["description"].as_str().unwrap().contains("to DEPLOYED"));
+    assert!(last_move["description"]
+        .as_str()
+        .unwrap()
+        .contains("to DEPLOYED"));
 }

@@ -5,6 +5,7 @@
 mod auth;
 mod catalog;
 mod health;
+mod planning;
 mod releases;
 mod teams;
 
@@ -22,6 +23,7 @@ pub fn router(timeout: std::time::Duration) -> Router<AppState> {
         .merge(teams::router())
         .merge(catalog::router())
         .merge(releases::router())
+        .merge(planning::router())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             timeout,

@@ -190,7 +190,10 @@ pub async fn update(
             kind: ActivityType::ReleaseUpdated,
             release_id: Some(&r.id),
             action: "comment_edited",
-            description: format!("{} edited a comment on {} {}", ctx.user_name, r.title, r.version),
+            description: format!(
+                "{} edited a comment on {} {}",
+                ctx.user_name, r.title, r.version
+            ),
             metadata: Some(json!({"commentId": updated.id})),
         },
     )
@@ -221,7 +224,9 @@ pub async fn delete(
     let c = editable(state, ctx, release_id, id).await?;
     let r = release_of(state, ctx, release_id).await?;
     let txn = db::begin_write(&state.db).await?;
-    comment::Entity::delete_by_id(c.id.clone()).exec(&txn).await?;
+    comment::Entity::delete_by_id(c.id.clone())
+        .exec(&txn)
+        .await?;
     let ev = activity::record(
         &txn,
         ctx,
@@ -229,7 +234,10 @@ pub async fn delete(
             kind: ActivityType::ReleaseUpdated,
             release_id: Some(&r.id),
             action: "comment_deleted",
-            description: format!("{} deleted a comment on {} {}", ctx.user_name, r.title, r.version),
+            description: format!(
+                "{} deleted a comment on {} {}",
+                ctx.user_name, r.title, r.version
+            ),
             metadata: Some(json!({"commentId": c.id})),
         },
     )

@@ -8,7 +8,11 @@ pub mod accounts;
 pub mod activity;
 pub mod catalog;
 pub mod comments;
+pub mod dashboard;
+pub mod dependencies;
+pub mod groups;
 pub mod releases;
+pub mod sprints;
 pub mod teams;
 
 use crate::server::error::AppError;

@@ -175,7 +175,7 @@ pub async fn list(
     )
 }
 
-async fn find(
+pub(crate) async fn find(
     conn: &impl ConnectionTrait,
     ctx: &TeamContext,
     id: &str,
@@ -216,6 +216,13 @@ pub struct ReleaseInput {
     pub target_date: Option<Option<String>>,
     /// Blocked by hand.
     pub is_blocked: Option<bool>,
+    /// The sprint (`null` or empty removes it).
+    #[serde(default, deserialize_with = "crate::server::services::double_option")]
+    pub sprint_id: Option<Option<String>>,
+    /// The deployment group (`null` or empty removes it; joining puts the
+    /// release last in the group's order).
+    #[serde(default, deserialize_with = "crate::server::services::double_option")]
+    pub deployment_group_id: Option<Option<String>>,
     /// Why.
     #[serde(default, deserialize_with = "crate::server::services::double_option")]
     pub blocked_reason: Option<Option<String>>,
@@ -223,13 +230,17 @@ pub struct ReleaseInput {
     pub revision: Option<i64>,
 }
 
-fn parse_date(v: &str) -> AppResult<NaiveDate> {
+pub(crate) fn parse_date(v: &str) -> AppResult<NaiveDate> {
     NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| {
         AppError::invalid_field("targetDate", "targetDate must be a date like 2026-12-04")
     })
 }
 
-async fn check_owner(conn: &impl ConnectionTrait, ctx: &TeamContext, owner: &str) -> AppResult<()> {
+pub(crate) async fn check_owner(
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    owner: &str,
+) -> AppResult<()> {
     let member = team_member::Entity::find()
         .filter(team_member::Column::TeamId.eq(ctx.team_id.as_str()))
         .filter(team_member::Column::UserId.eq(owner))
@@ -240,7 +251,7 @@ async fn check_owner(conn: &impl ConnectionTrait, ctx: &TeamContext, owner: &str
     })
 }
 
-async fn user_name(conn: &impl ConnectionTrait, id: &str) -> AppResult<String> {
+pub(crate) async fn user_name(conn: &impl ConnectionTrait, id: &str) -> AppResult<String> {
     Ok(user::Entity::find_by_id(id.to_string())
         .one(conn)
         .await?
@@ -494,6 +505,60 @@ pub async fn update(
         }
         am.owner_id = Set(owner);
     }
+    if let Some(sp) = &input.sprint_id {
+        let sp = sp.clone().filter(|s| !s.is_empty());
+        if sp != cur.sprint_id {
+            if let Some(sid) = &sp {
+                super::sprints::find(&txn, ctx, sid).await.map_err(|_| {
+                    AppError::invalid_field("sprintId", "no such sprint in this team")
+                })?;
+            }
+            am.sprint_id = Set(sp);
+            changed.push("sprint");
+        }
+    }
+    if let Some(g) = &input.deployment_group_id {
+        let g = g.clone().filter(|s| !s.is_empty());
+        if g != cur.deployment_group_id {
+            match &g {
+                Some(gid) => {
+                    let group = super::groups::find(&txn, ctx, gid).await.map_err(|_| {
+                        AppError::invalid_field(
+                            "deploymentGroupId",
+                            "no such deployment group in this team",
+                        )
+                    })?;
+                    let last = release::Entity::find()
+                        .filter(release::Column::DeploymentGroupId.eq(gid.as_str()))
+                        .select_only()
+                        .column_as(release::Column::GroupPosition.max(), "m")
+                        .into_tuple::<Option<i32>>()
+                        .one(&txn)
+                        .await?
+                        .flatten()
+                        .unwrap_or(0);
+                    am.group_position = Set(Some(last + 1));
+                    pending.push(NewActivity {
+                        kind: ActivityType::DeploymentGroupAssigned,
+                        release_id: Some(id),
+                        action: "grouped",
+                        description: format!(
+                            "{} added {label} to deployment group {}",
+                            ctx.user_name, group.name
+                        ),
+                        metadata: Some(
+                            json!({"deploymentGroupId": gid, "from": cur.deployment_group_id}),
+                        ),
+                    });
+                }
+                None => {
+                    am.group_position = Set(None);
+                    changed.push("deployment group");
+                }
+            }
+            am.deployment_group_id = Set(g);
+        }
+    }
     if input.is_blocked.is_some() || input.blocked_reason.is_some() {
         let blocked = input.is_blocked.unwrap_or(cur.is_blocked);
         let reason = match &input.blocked_reason {
@@ -532,7 +597,12 @@ pub async fn update(
                 // The block as it stands after this same request.
                 let blocked = input.is_blocked.unwrap_or(cur.is_blocked);
                 if blocked {
-                    let why = match input.blocked_reason.clone().flatten().or(cur.blocked_reason.clone()) {
+                    let why = match input
+                        .blocked_reason
+                        .clone()
+                        .flatten()
+                        .or(cur.blocked_reason.clone())
+                    {
                         Some(r) if !r.trim().is_empty() => format!(" ({})", r.trim()),
                         _ => String::new(),
                     };
@@ -600,6 +670,9 @@ pub async fn update(
         events.push(activity::record(&txn, ctx, a).await?);
     }
     let updated = find(&txn, ctx, id).await?;
+    if updated.status != cur.status && updated.status == ReleaseStatus::Deployed.as_str() {
+        events.extend(super::dependencies::resolve_for_deployed(&txn, ctx, &updated).await?);
+    }
     txn.commit().await?;
     state.events.publish(events);
     Ok(updated.into())
@@ -695,6 +768,11 @@ pub async fn board(
         );
     }
     let owners = super::user_names(&state.db, rows.iter().map(|(r, _)| r.owner_id.clone())).await?;
+    let waiting = super::dependencies::blocked_by(
+        &state.db,
+        rows.iter().map(|(r, _)| r.id.clone()).collect(),
+    )
+    .await?;
     let mut cards: Vec<BoardCard> = rows
         .into_iter()
         .filter_map(|(r, s)| {
@@ -706,6 +784,14 @@ pub async fn board(
                 blocked_reason: r.blocked_reason,
                 target_date: r.target_date.map(|d| d.format("%Y-%m-%d").to_string()),
                 revision: r.revision,
+                blocked_by: waiting
+                    .get(&r.id)
+                    .map(|bs| {
+                        bs.iter()
+                            .map(|b| format!("{} {}", b.title, b.version))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
                 id: r.id,
                 title: r.title,
                 version: r.version,
@@ -719,15 +805,14 @@ pub async fn board(
         if is_finished(a.status) || is_finished(b.status) {
             return std::cmp::Ordering::Equal;
         }
-        b.priority
-            .rank()
-            .cmp(&a.priority.rank())
-            .then_with(|| match (&a.target_date, &b.target_date) {
+        b.priority.rank().cmp(&a.priority.rank()).then_with(|| {
+            match (&a.target_date, &b.target_date) {
                 (Some(x), Some(y)) => x.cmp(y),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (None, None) => std::cmp::Ordering::Equal,
-            })
+            }
+        })
     });
     Ok(ReleaseStatus::ALL
         .into_iter()
@@ -738,7 +823,11 @@ pub async fn board(
                 .find(|(s, _)| s == status.as_str())
                 .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
                 .unwrap_or(0),
-            cards: cards.iter().filter(|c| c.status == status).cloned().collect(),
+            cards: cards
+                .iter()
+                .filter(|c| c.status == status)
+                .cloned()
+                .collect(),
         })
         .collect())
 }

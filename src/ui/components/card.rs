@@ -41,6 +41,9 @@ pub fn card_label(card: &BoardCard) -> String {
     if let Some(o) = &card.owner_name {
         l.push_str(&format!(", owner {o}"));
     }
+    if !card.blocked_by.is_empty() {
+        l.push_str(&format!(", blocked by {}", card.blocked_by.join(", ")));
+    }
     if card.is_blocked {
         l.push_str(&format!(
             ", blocked{}",
@@ -76,6 +79,12 @@ pub fn CardBody(card: BoardCard, today: String) -> impl IntoView {
             {card.target_date.clone().map(|t| view! {
                 <span class=if overdue { "font-medium text-red-700 dark:text-red-300" } else { "text-zinc-600 dark:text-zinc-300" } title=t.clone()>
                     {short_date(&t)}{overdue.then_some(" · overdue")}
+                </span>
+            })}
+            {(!card.blocked_by.is_empty()).then(|| view! {
+                <span class="rounded bg-amber-100 px-1.5 py-0.5 font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-200" data-testid="blocked-by"
+                    title=format!("Cannot ship before {} is deployed", card.blocked_by.join(", "))>
+                    "Blocked by " {card.blocked_by.join(", ")}
                 </span>
             })}
             {card.is_blocked.then(|| view! {

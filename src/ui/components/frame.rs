@@ -111,7 +111,12 @@ fn shortcuts(help: NodeRef<leptos::html::Dialog>) {
                     return;
                 }
             }
-            if document().query_selector("dialog[open]").ok().flatten().is_some() {
+            if document()
+                .query_selector("dialog[open]")
+                .ok()
+                .flatten()
+                .is_some()
+            {
                 return;
             }
             let focus = |selector: &str| {

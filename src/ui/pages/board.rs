@@ -99,8 +99,12 @@ impl BoardState {
         self.overrides.update(|m| {
             m.insert(card.id.clone(), (card.revision, to));
         });
-        self.announce
-            .set(format!("Moving {} {} to {}", card.title, card.version, to.label()));
+        self.announce.set(format!(
+            "Moving {} {} to {}",
+            card.title,
+            card.version,
+            to.label()
+        ));
         focus_card_soon(card.id.clone());
         leptos::task::spawn_local(async move {
             match move_release(card.id.clone(), to.as_str().to_string(), card.revision).await {
@@ -294,14 +298,25 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
             // Count under optimistic moves: what moved in, minus what moved out.
             let count = move || {
                 all.with_value(|all| {
-                    let moved_in = all.iter().filter(|c| c.status != s && st.effective(c) == s).count() as u64;
-                    let moved_out = all.iter().filter(|c| c.status == s && st.effective(c) != s).count() as u64;
+                    let moved_in = all
+                        .iter()
+                        .filter(|c| c.status != s && st.effective(c) == s)
+                        .count() as u64;
+                    let moved_out = all
+                        .iter()
+                        .filter(|c| c.status == s && st.effective(c) != s)
+                        .count() as u64;
                     (total + moved_in).saturating_sub(moved_out)
                 })
             };
             let label = move || {
                 let n = count();
-                format!("{}, {} release{}", s.label(), n, if n == 1 { "" } else { "s" })
+                format!(
+                    "{}, {} release{}",
+                    s.label(),
+                    n,
+                    if n == 1 { "" } else { "s" }
+                )
             };
             let cards = move || {
                 all.with_value(|all| {
@@ -311,8 +326,12 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
                         .collect::<Vec<_>>()
                 })
             };
-            let finished = matches!(s, ReleaseStatus::Deployed | ReleaseStatus::Cancelled | ReleaseStatus::RolledBack);
-            let more = move || (finished && total > cards().len() as u64).then(|| {
+            let finished = matches!(
+                s,
+                ReleaseStatus::Deployed | ReleaseStatus::Cancelled | ReleaseStatus::RolledBack
+            );
+            let more = move || {
+                (finished && total > cards().len() as u64).then(|| {
                 let next = (shown + 20).min(500);
                 view! {
                     <p class="mt-2 flex flex-wrap items-center gap-x-2 px-1 text-xs text-zinc-500 dark:text-zinc-400">
@@ -321,11 +340,18 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
                         <a class="text-indigo-700 hover:underline dark:text-indigo-300" href=format!("/releases?status={}", s.as_str())>"All in list"</a>
                     </p>
                 }
-            });
+            })
+            };
             let list_class = move || {
-                let base = if collapsed() { "min-h-12 space-y-2 rounded-md p-1 transition-colors" } else { "min-h-24 space-y-2 rounded-md p-1 transition-colors" };
+                let base = if collapsed() {
+                    "min-h-12 space-y-2 rounded-md p-1 transition-colors"
+                } else {
+                    "min-h-24 space-y-2 rounded-md p-1 transition-colors"
+                };
                 match st.dragging.get() {
-                    Some((_, from)) if from.can_move_to(s) => format!("{base} bg-indigo-50 ring-2 ring-indigo-500 dark:bg-indigo-950/50"),
+                    Some((_, from)) if from.can_move_to(s) => {
+                        format!("{base} bg-indigo-50 ring-2 ring-indigo-500 dark:bg-indigo-950/50")
+                    }
                     Some((_, from)) if from != s => format!("{base} opacity-50"),
                     _ => base.to_string(),
                 }
@@ -500,7 +526,10 @@ fn Card(card: BoardCard, today: String, st: BoardState, can_edit: bool) -> impl 
                     #[cfg(feature = "hydrate")]
                     {
                         use wasm_bindgen::JsCast;
-                        if let Some(li) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                        if let Some(li) = ev
+                            .current_target()
+                            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        {
                             if focus_neighbor(&li, &key) {
                                 ev.prevent_default();
                             }

@@ -3,19 +3,19 @@
 //! with its status moves as a plain form that works without JavaScript).
 
 use crate::domain::status::{Priority, ReleaseStatus};
-use crate::serverfns::releases::{DeleteComment, DeleteRelease, EditComment, EditRelease};
-use crate::views::CommentView;
-use std::collections::HashMap;
 use crate::serverfns::releases::{
     release_page, releases_page, AddComment, CreateRelease, MoveRelease, SetBlocked,
 };
+use crate::serverfns::releases::{DeleteComment, DeleteRelease, EditComment, EditRelease};
 use crate::ui::components::filters::ReleaseFilters;
 use crate::ui::components::form::{error_text, ActionError, Field, Submit};
 use crate::ui::components::frame::AppFrame;
 use crate::ui::components::status::{badge_class, dot_class};
+use crate::views::CommentView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use std::collections::HashMap;
 
 const SELECT: &str = "block w-full rounded-md border border-zinc-300 bg-white px-2 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900";
 
@@ -458,7 +458,10 @@ fn CommentItem(
 ) -> impl IntoView {
     let c = comment;
     let edited = c.updated_at.get(..19) != c.created_at.get(..19);
-    let author = c.author_name.clone().unwrap_or_else(|| "A former member".into());
+    let author = c
+        .author_name
+        .clone()
+        .unwrap_or_else(|| "A former member".into());
     let (cid, cid2, cid3, cid4) = (c.id.clone(), c.id.clone(), c.id.clone(), c.id.clone());
     let open = drafts.editing_comment.get_untracked().as_deref() == Some(c.id.as_str());
     let text = drafts

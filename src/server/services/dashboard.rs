@@ -1,0 +1,217 @@
+//! `/api/dashboard/stats`: where the team's releases are now, and the four
+//! DORA figures over a window, computed by `domain::metrics` from the
+//! team's own activity log (every STATUS_CHANGED to DEPLOYED or
+//! ROLLED_BACK, with the release's creation time and service).
+
+use crate::domain::kinds::{ActivityType, SprintStatus};
+use crate::domain::metrics::{self, Deployment, Rollback};
+use crate::domain::status::ReleaseStatus;
+use crate::server::auth::TeamContext;
+use crate::server::db::entities::{activity, release, service, sprint};
+use crate::server::error::{AppError, AppResult};
+use crate::server::state::AppState;
+use crate::views::{SprintProgress, SprintView, UpcomingRelease};
+use chrono::{Datelike, Duration, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::{BTreeMap, HashMap};
+
+pub use crate::views::DashboardStats;
+
+const FINISHED: [ReleaseStatus; 3] = [
+    ReleaseStatus::Deployed,
+    ReleaseStatus::Cancelled,
+    ReleaseStatus::RolledBack,
+];
+
+/// The dashboard over the last `days` days (1–365).
+pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<DashboardStats> {
+    if !(1..=365).contains(&days) {
+        return Err(AppError::invalid_field(
+            "days",
+            "days must be between 1 and 365",
+        ));
+    }
+    let db = &state.db;
+    let team = ctx.team_id.as_str();
+    let now = Utc::now();
+    let from = now - Duration::days(days);
+
+    let counts: Vec<(String, i64)> = release::Entity::find()
+        .select_only()
+        .column(release::Column::Status)
+        .column_as(release::Column::Id.count(), "n")
+        .filter(release::Column::TeamId.eq(team))
+        .group_by(release::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let count_of = |s: ReleaseStatus| {
+        counts
+            .iter()
+            .find(|(k, _)| k == s.as_str())
+            .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
+            .unwrap_or(0)
+    };
+    let counts_by_status: BTreeMap<String, u64> = ReleaseStatus::ALL
+        .into_iter()
+        .map(|s| (s.as_str().to_string(), count_of(s)))
+        .collect();
+
+    // Work in flight: blocked by hand or by an undeployed BLOCKS dependency.
+    let in_flight: Vec<(String, bool)> = release::Entity::find()
+        .select_only()
+        .column(release::Column::Id)
+        .column(release::Column::IsBlocked)
+        .filter(release::Column::TeamId.eq(team))
+        .filter(release::Column::Status.is_not_in(FINISHED.map(|s| s.as_str())))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let waiting =
+        super::dependencies::blocked_by(db, in_flight.iter().map(|(id, _)| id.clone()).collect())
+            .await?;
+    let blocked = in_flight
+        .iter()
+        .filter(|(id, manual)| *manual || waiting.contains_key(id))
+        .count() as u64;
+
+    let monday = (now - Duration::days(i64::from(now.weekday().num_days_from_monday())))
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .map(|d| d.and_utc())
+        .unwrap_or(now);
+    let deployed_this_week = release::Entity::find()
+        .filter(release::Column::TeamId.eq(team))
+        .filter(release::Column::Status.eq(ReleaseStatus::Deployed.as_str()))
+        .filter(release::Column::ProductionDeployedAt.gte(monday))
+        .all(db)
+        .await?
+        .len() as u64;
+
+    let horizon = (now + Duration::days(14)).date_naive();
+    let upcoming = release::Entity::find()
+        .filter(release::Column::TeamId.eq(team))
+        .filter(release::Column::Status.is_not_in(FINISHED.map(|s| s.as_str())))
+        .filter(release::Column::TargetDate.lte(horizon))
+        .find_also_related(service::Entity)
+        .order_by_asc(release::Column::TargetDate)
+        .limit(10)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(r, s)| {
+            Some(UpcomingRelease {
+                target_date: r.target_date?.format("%Y-%m-%d").to_string(),
+                status: r.status.parse().ok()?,
+                id: r.id,
+                title: r.title,
+                version: r.version,
+                service_name: s.map(|s| s.name).unwrap_or_default(),
+            })
+        })
+        .collect();
+
+    let active_sprint = match sprint::Entity::find()
+        .filter(sprint::Column::TeamId.eq(team))
+        .filter(sprint::Column::Status.eq(SprintStatus::Active.as_str()))
+        .one(db)
+        .await?
+    {
+        None => None,
+        Some(sp) => {
+            let statuses: Vec<String> = release::Entity::find()
+                .select_only()
+                .column(release::Column::Status)
+                .filter(release::Column::SprintId.eq(sp.id.as_str()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            let total = statuses.len() as u64;
+            let deployed = statuses
+                .iter()
+                .filter(|s| s.as_str() == ReleaseStatus::Deployed.as_str())
+                .count() as u64;
+            Some(SprintProgress {
+                sprint: SprintView::from(sp),
+                total,
+                deployed,
+                progress: if total == 0 {
+                    0.0
+                } else {
+                    deployed as f64 / total as f64
+                },
+            })
+        }
+    };
+
+    // History: every move to DEPLOYED or ROLLED_BACK since the window opened
+    // (later deployments restore rollbacks of the window).
+    let moves = activity::Entity::find()
+        .filter(activity::Column::TeamId.eq(team))
+        .filter(activity::Column::ActivityType.eq(ActivityType::StatusChanged.as_str()))
+        .filter(activity::Column::CreatedAt.gte(from))
+        .all(db)
+        .await?;
+    let to_of = |a: &activity::Model| -> Option<String> {
+        let m: serde_json::Value = serde_json::from_str(a.metadata.as_deref()?).ok()?;
+        m.get("to")?.as_str().map(str::to_string)
+    };
+    let relevant: Vec<(activity::Model, String)> = moves
+        .into_iter()
+        .filter_map(|a| {
+            let to = to_of(&a)?;
+            (to == ReleaseStatus::Deployed.as_str() || to == ReleaseStatus::RolledBack.as_str())
+                .then_some((a, to))
+        })
+        .collect();
+    let ids: Vec<String> = relevant
+        .iter()
+        .filter_map(|(a, _)| a.release_id.clone())
+        .collect();
+    let releases: HashMap<String, release::Model> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        release::Entity::find()
+            .filter(release::Column::Id.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.id.clone(), r))
+            .collect()
+    };
+    let mut deploys = vec![];
+    let mut rollbacks = vec![];
+    for (a, to) in relevant {
+        // A deleted release leaves its activity but no creation time.
+        let Some(r) = a.release_id.as_ref().and_then(|id| releases.get(id)) else {
+            continue;
+        };
+        if to == ReleaseStatus::Deployed.as_str() {
+            deploys.push(Deployment {
+                service: r.service_id.clone(),
+                created_at: r.created_at,
+                deployed_at: a.created_at,
+            });
+        } else {
+            rollbacks.push(Rollback {
+                service: r.service_id.clone(),
+                at: a.created_at,
+            });
+        }
+    }
+    Ok(DashboardStats {
+        days,
+        blocked,
+        ready_for_staging: count_of(ReleaseStatus::ReadyStaging),
+        ready_for_production: count_of(ReleaseStatus::ReadyProduction),
+        counts_by_status,
+        deployed_this_week,
+        upcoming,
+        active_sprint,
+        deployment_frequency: metrics::deployment_frequency(&deploys, from, now),
+        lead_time: metrics::lead_time(&deploys, from, now),
+        change_failure_rate: metrics::change_failure_rate(&deploys, &rollbacks, from, now),
+        time_to_restore: metrics::time_to_restore(&deploys, &rollbacks, from, now),
+        weekly: metrics::weekly(&deploys, from, now),
+    })
+}

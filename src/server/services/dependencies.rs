@@ -1,0 +1,378 @@
+//! Release dependencies: "release depends on dependsOn". Refused: a
+//! self-dependency (400), a release of another team (404), a duplicate or an
+//! edge that would close a cycle (409, naming it). Adding runs under a
+//! write transaction (on PostgreSQL also a per-team advisory lock), so two
+//! concurrent edges cannot close a cycle between them.
+//!
+//! A BLOCKS dependency is resolved when its blocker enters DEPLOYED
+//! ([`resolve_for_deployed`], called in the same transaction as the move):
+//! `resolvedAt` is set and DEPENDENCY_RESOLVED is recorded on the dependent.
+
+use crate::domain::graph::{self, Edge};
+use crate::domain::kinds::{ActivityType, DependencyType};
+use crate::domain::roles::Role;
+use crate::domain::status::ReleaseStatus;
+use crate::server::auth::TeamContext;
+use crate::server::db::entities::{release, release_dependency, service};
+use crate::server::db::{self, new_id};
+use crate::server::error::{AppError, AppResult};
+use crate::server::services::activity::{self, NewActivity};
+use crate::server::services::ts;
+use crate::server::state::AppState;
+use crate::views::{ActivityView, DependencyView, Page, ReleaseRef};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, Statement,
+};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::HashMap;
+
+/// `{dependsOnId, type}`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DependencyInput {
+    /// The release depended on.
+    pub depends_on_id: Option<String>,
+    /// BLOCKS, SOFT_DEPENDENCY or REQUIRES_SYNC.
+    #[serde(rename = "type")]
+    pub dep_type: Option<String>,
+}
+
+/// The releases `ids` as references (title, version, status, service).
+pub(crate) async fn refs(
+    conn: &impl ConnectionTrait,
+    ids: Vec<String>,
+) -> AppResult<HashMap<String, ReleaseRef>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = release::Entity::find()
+        .filter(release::Column::Id.is_in(ids))
+        .find_also_related(service::Entity)
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(r, s)| {
+            (
+                r.id.clone(),
+                ReleaseRef {
+                    status: r.status.parse().unwrap_or(ReleaseStatus::Planning),
+                    id: r.id,
+                    title: r.title,
+                    version: r.version,
+                    service_name: s.map(|s| s.name).unwrap_or_default(),
+                },
+            )
+        })
+        .collect())
+}
+
+async fn views(
+    conn: &impl ConnectionTrait,
+    rows: Vec<release_dependency::Model>,
+) -> AppResult<Vec<DependencyView>> {
+    let ids: Vec<String> = rows
+        .iter()
+        .flat_map(|d| [d.release_id.clone(), d.depends_on_id.clone()])
+        .collect();
+    let refs = refs(conn, ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|d| DependencyView {
+            dep_type: d.dep_type.parse().unwrap_or(DependencyType::SoftDependency),
+            depends_on: refs.get(&d.depends_on_id).cloned(),
+            release: refs.get(&d.release_id).cloned(),
+            id: d.id,
+            release_id: d.release_id,
+            depends_on_id: d.depends_on_id,
+            resolved_at: d.resolved_at.map(ts),
+            created_by: d.created_by,
+            created_at: ts(d.created_at),
+        })
+        .collect())
+}
+
+/// What release `id` depends on, oldest first.
+pub async fn list(
+    state: &AppState,
+    ctx: &TeamContext,
+    id: &str,
+) -> AppResult<Page<DependencyView>> {
+    let r = super::releases::find(&state.db, ctx, id).await?;
+    let rows = release_dependency::Entity::find()
+        .filter(release_dependency::Column::ReleaseId.eq(r.id.as_str()))
+        .order_by_asc(release_dependency::Column::Id)
+        .all(&state.db)
+        .await?;
+    Ok(Page {
+        items: views(&state.db, rows).await?,
+        next_cursor: None,
+    })
+}
+
+/// What depends on release `id`.
+pub async fn dependents(
+    state: &AppState,
+    ctx: &TeamContext,
+    id: &str,
+) -> AppResult<Vec<DependencyView>> {
+    let r = super::releases::find(&state.db, ctx, id).await?;
+    let rows = release_dependency::Entity::find()
+        .filter(release_dependency::Column::DependsOnId.eq(r.id.as_str()))
+        .order_by_asc(release_dependency::Column::Id)
+        .all(&state.db)
+        .await?;
+    views(&state.db, rows).await
+}
+
+/// Every dependency edge of the team (for cycle checks and graphs).
+pub(crate) async fn team_edges(
+    conn: &impl ConnectionTrait,
+    team_id: &str,
+) -> AppResult<Vec<release_dependency::Model>> {
+    Ok(release_dependency::Entity::find()
+        .filter(release_dependency::Column::TeamId.eq(team_id))
+        .all(conn)
+        .await?)
+}
+
+/// Adds a dependency.
+pub async fn create(
+    state: &AppState,
+    ctx: &TeamContext,
+    id: &str,
+    input: DependencyInput,
+) -> AppResult<DependencyView> {
+    ctx.require(Role::can_edit_releases, "change dependencies")?;
+    let on = input
+        .depends_on_id
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| AppError::invalid_field("dependsOnId", "dependsOnId is required"))?;
+    let kind: DependencyType = input
+        .dep_type
+        .as_deref()
+        .unwrap_or("")
+        .parse()
+        .map_err(|_| {
+            AppError::invalid_field(
+                "type",
+                "type must be BLOCKS, SOFT_DEPENDENCY or REQUIRES_SYNC",
+            )
+        })?;
+    let txn = db::begin_write(&state.db).await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        // Serialise edge changes per team: the cycle check reads all edges.
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtext($1))",
+            [format!("deps:{}", ctx.team_id).into()],
+        ))
+        .await?;
+    }
+    let r = super::releases::find(&txn, ctx, id).await?;
+    if r.id == on {
+        return Err(AppError::invalid_field(
+            "dependsOnId",
+            "a release cannot depend on itself",
+        ));
+    }
+    let blocker = super::releases::find(&txn, ctx, &on)
+        .await
+        .map_err(|_| AppError::not_found("release to depend on"))?;
+    let existing = team_edges(&txn, &ctx.team_id).await?;
+    if existing
+        .iter()
+        .any(|d| d.release_id == r.id && d.depends_on_id == blocker.id)
+    {
+        return Err(AppError::Conflict(format!(
+            "{} {} already depends on {} {}",
+            r.title, r.version, blocker.title, blocker.version
+        )));
+    }
+    let edges: Vec<Edge> = existing
+        .iter()
+        .filter_map(|d| {
+            Some(Edge {
+                dependent: d.release_id.clone(),
+                blocker: d.depends_on_id.clone(),
+                kind: d.dep_type.parse().ok()?,
+            })
+        })
+        .collect();
+    if let Some(cycle) = graph::cycle_with(&edges, &r.id, &blocker.id, kind) {
+        let names = refs(&txn, cycle.clone()).await?;
+        let path: Vec<String> = cycle
+            .iter()
+            .map(|id| {
+                names
+                    .get(id)
+                    .map(|n| format!("{} {}", n.title, n.version))
+                    .unwrap_or_else(|| id.clone())
+            })
+            .collect();
+        return Err(AppError::Conflict(format!(
+            "this dependency would close a cycle: {}",
+            path.join(" → ")
+        )));
+    }
+    let now = db::now();
+    let blocker_deployed = blocker.status == ReleaseStatus::Deployed.as_str();
+    let d = release_dependency::ActiveModel {
+        id: Set(new_id()),
+        team_id: Set(ctx.team_id.clone()),
+        release_id: Set(r.id.clone()),
+        depends_on_id: Set(blocker.id.clone()),
+        dep_type: Set(kind.as_str().into()),
+        resolved_at: Set((kind == DependencyType::Blocks && blocker_deployed).then_some(now)),
+        created_by: Set(Some(ctx.user_id.clone())),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| {
+        if db::is_unique_violation(&e) {
+            AppError::Conflict("that dependency already exists".into())
+        } else {
+            e.into()
+        }
+    })?;
+    let verb = match kind {
+        DependencyType::Blocks => "is blocked by",
+        DependencyType::SoftDependency => "depends on",
+        DependencyType::RequiresSync => "deploys together with",
+    };
+    let ev = activity::record(
+        &txn,
+        ctx,
+        NewActivity {
+            kind: ActivityType::DependencyAdded,
+            release_id: Some(&r.id),
+            action: "dependency_added",
+            description: format!(
+                "{} noted that {} {} {verb} {} {}",
+                ctx.user_name, r.title, r.version, blocker.title, blocker.version
+            ),
+            metadata: Some(json!({"dependencyId": d.id, "dependsOnId": blocker.id, "type": kind})),
+        },
+    )
+    .await?;
+    let view = views(&txn, vec![d]).await?.remove(0);
+    txn.commit().await?;
+    state.events.publish([ev]);
+    Ok(view)
+}
+
+/// Removes a dependency.
+pub async fn delete(state: &AppState, ctx: &TeamContext, id: &str, dep_id: &str) -> AppResult<()> {
+    ctx.require(Role::can_edit_releases, "change dependencies")?;
+    let txn = db::begin_write(&state.db).await?;
+    let r = super::releases::find(&txn, ctx, id).await?;
+    let d = release_dependency::Entity::find_by_id(dep_id.to_string())
+        .filter(release_dependency::Column::ReleaseId.eq(r.id.as_str()))
+        .filter(release_dependency::Column::TeamId.eq(ctx.team_id.as_str()))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("dependency"))?;
+    let other = refs(&txn, vec![d.depends_on_id.clone()]).await?;
+    release_dependency::Entity::delete_by_id(d.id.clone())
+        .exec(&txn)
+        .await?;
+    let ev = activity::record(
+        &txn,
+        ctx,
+        NewActivity {
+            kind: ActivityType::ReleaseUpdated,
+            release_id: Some(&r.id),
+            action: "dependency_removed",
+            description: format!(
+                "{} removed the dependency of {} {} on {}",
+                ctx.user_name,
+                r.title,
+                r.version,
+                other
+                    .get(&d.depends_on_id)
+                    .map(|o| format!("{} {}", o.title, o.version))
+                    .unwrap_or_else(|| "a deleted release".into())
+            ),
+            metadata: Some(json!({"dependencyId": d.id, "dependsOnId": d.depends_on_id})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    state.events.publish([ev]);
+    Ok(())
+}
+
+/// The blocker `deployed` just entered DEPLOYED: resolves the BLOCKS
+/// dependencies waiting on it and records DEPENDENCY_RESOLVED on each
+/// dependent. Runs inside the move's transaction.
+pub(crate) async fn resolve_for_deployed(
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    deployed: &release::Model,
+) -> AppResult<Vec<ActivityView>> {
+    let waiting = release_dependency::Entity::find()
+        .filter(release_dependency::Column::DependsOnId.eq(deployed.id.as_str()))
+        .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks.as_str()))
+        .filter(release_dependency::Column::ResolvedAt.is_null())
+        .all(conn)
+        .await?;
+    let names = refs(conn, waiting.iter().map(|d| d.release_id.clone()).collect()).await?;
+    let now = db::now();
+    let mut out = vec![];
+    for d in waiting {
+        let dependent = d.release_id.clone();
+        let mut am: release_dependency::ActiveModel = d.into();
+        am.resolved_at = Set(Some(now));
+        let d = am.update(conn).await?;
+        let who = names
+            .get(&dependent)
+            .map(|n| format!("{} {}", n.title, n.version))
+            .unwrap_or_default();
+        out.push(
+            activity::record(
+                conn,
+                ctx,
+                NewActivity {
+                    kind: ActivityType::DependencyResolved,
+                    release_id: Some(&dependent),
+                    action: "dependency_resolved",
+                    description: format!(
+                        "{who} is no longer blocked by {} {}: it is deployed",
+                        deployed.title, deployed.version
+                    ),
+                    metadata: Some(json!({"dependencyId": d.id, "dependsOnId": deployed.id})),
+                },
+            )
+            .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// Unresolved BLOCKS blockers of each of `ids` ("blocked by …" on cards).
+pub(crate) async fn blocked_by(
+    conn: &impl ConnectionTrait,
+    ids: Vec<String>,
+) -> AppResult<HashMap<String, Vec<ReleaseRef>>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let deps = release_dependency::Entity::find()
+        .filter(release_dependency::Column::ReleaseId.is_in(ids))
+        .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks.as_str()))
+        .all(conn)
+        .await?;
+    let refs = refs(conn, deps.iter().map(|d| d.depends_on_id.clone()).collect()).await?;
+    let mut out: HashMap<String, Vec<ReleaseRef>> = HashMap::new();
+    for d in deps {
+        if let Some(b) = refs.get(&d.depends_on_id) {
+            if b.status != ReleaseStatus::Deployed {
+                out.entry(d.release_id).or_default().push(b.clone());
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,244 @@
+//! Sprints: ADMIN+ creates, edits and deletes them; releases are assigned
+//! through the release (`sprintId`). A team has at most one ACTIVE sprint
+//! (always; there is no per-team switch): the service says which one is
+//! active, and a partial unique index backs it up under concurrency.
+
+use crate::domain::kinds::SprintStatus;
+use crate::domain::roles::Role;
+use crate::domain::validation;
+use crate::server::auth::TeamContext;
+use crate::server::db::entities::sprint;
+use crate::server::db::{self, new_id};
+use crate::server::error::{AppError, AppResult};
+use crate::server::services::{ts, PageRequest};
+use crate::server::state::AppState;
+use crate::views::{Page, SprintView};
+use chrono::NaiveDate;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde::Deserialize;
+
+impl From<sprint::Model> for SprintView {
+    fn from(s: sprint::Model) -> Self {
+        Self {
+            status: s.status.parse().unwrap_or(SprintStatus::Planning),
+            id: s.id,
+            team_id: s.team_id,
+            name: s.name,
+            start_date: s.start_date.format("%Y-%m-%d").to_string(),
+            end_date: s.end_date.format("%Y-%m-%d").to_string(),
+            created_at: ts(s.created_at),
+            updated_at: ts(s.updated_at),
+        }
+    }
+}
+
+/// Create or update input (absent fields stay as they are on update).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SprintInput {
+    /// Name.
+    pub name: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub start_date: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub end_date: Option<String>,
+    /// PLANNING (default), ACTIVE, COMPLETED, CANCELLED.
+    pub status: Option<String>,
+}
+
+fn date(field: &'static str, v: &str) -> AppResult<NaiveDate> {
+    NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| {
+        AppError::invalid_field(field, format!("{field} must be a date like 2026-12-04"))
+    })
+}
+
+fn status(v: &str) -> AppResult<SprintStatus> {
+    v.parse().map_err(|_| {
+        AppError::invalid_field(
+            "status",
+            "status must be PLANNING, ACTIVE, COMPLETED or CANCELLED",
+        )
+    })
+}
+
+pub(crate) async fn find(
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    id: &str,
+) -> AppResult<sprint::Model> {
+    sprint::Entity::find_by_id(id.to_string())
+        .filter(sprint::Column::TeamId.eq(ctx.team_id.as_str()))
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::not_found("sprint"))
+}
+
+/// Refuses a second ACTIVE sprint, naming the one that is.
+async fn check_one_active(
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    except: Option<&str>,
+) -> AppResult<()> {
+    let mut q = sprint::Entity::find()
+        .filter(sprint::Column::TeamId.eq(ctx.team_id.as_str()))
+        .filter(sprint::Column::Status.eq(SprintStatus::Active.as_str()));
+    if let Some(id) = except {
+        q = q.filter(sprint::Column::Id.ne(id));
+    }
+    if let Some(active) = q.one(conn).await? {
+        return Err(AppError::Conflict(format!(
+            "\"{}\" is already the active sprint; complete or cancel it first (a team has one active sprint at a time)",
+            active.name
+        )));
+    }
+    Ok(())
+}
+
+fn active_conflict(e: sea_orm::DbErr) -> AppError {
+    if db::is_unique_violation(&e) {
+        AppError::Conflict(
+            "another sprint became active at the same time; reload and try again".into(),
+        )
+    } else {
+        e.into()
+    }
+}
+
+/// Lists sprints, most recent start first.
+pub async fn list(
+    state: &AppState,
+    ctx: &TeamContext,
+    page: &PageRequest,
+) -> AppResult<Page<SprintView>> {
+    let mut q = sprint::Entity::find()
+        .filter(sprint::Column::TeamId.eq(ctx.team_id.as_str()))
+        .order_by_desc(sprint::Column::Id)
+        .limit(page.limit()? + 1);
+    if let Some(c) = &page.cursor {
+        q = q.filter(sprint::Column::Id.lt(c.as_str()));
+    }
+    let items: Vec<SprintView> = q
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    page.page(items, |s: &SprintView| s.id.clone())
+}
+
+/// One sprint.
+pub async fn get(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<SprintView> {
+    Ok(find(&state.db, ctx, id).await?.into())
+}
+
+/// Creates a sprint (ADMIN+).
+pub async fn create(
+    state: &AppState,
+    ctx: &TeamContext,
+    input: SprintInput,
+) -> AppResult<SprintView> {
+    ctx.require(Role::can_manage_team_config, "manage sprints")?;
+    let name = validation::required_line(
+        "name",
+        input.name.as_deref().unwrap_or(""),
+        validation::MAX_NAME,
+    )?;
+    let start = date(
+        "startDate",
+        input
+            .start_date
+            .as_deref()
+            .ok_or_else(|| AppError::invalid_field("startDate", "startDate is required"))?,
+    )?;
+    let end = date(
+        "endDate",
+        input
+            .end_date
+            .as_deref()
+            .ok_or_else(|| AppError::invalid_field("endDate", "endDate is required"))?,
+    )?;
+    if end < start {
+        return Err(AppError::invalid_field(
+            "endDate",
+            "endDate cannot be before startDate",
+        ));
+    }
+    let st = match input.status.as_deref() {
+        Some(s) => status(s)?,
+        None => SprintStatus::Planning,
+    };
+    let txn = db::begin_write(&state.db).await?;
+    if st == SprintStatus::Active {
+        check_one_active(&txn, ctx, None).await?;
+    }
+    let now = db::now();
+    let s = sprint::ActiveModel {
+        id: Set(new_id()),
+        team_id: Set(ctx.team_id.clone()),
+        name: Set(name),
+        start_date: Set(start),
+        end_date: Set(end),
+        status: Set(st.as_str().into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(active_conflict)?;
+    txn.commit().await?;
+    Ok(s.into())
+}
+
+/// Edits a sprint (ADMIN+).
+pub async fn update(
+    state: &AppState,
+    ctx: &TeamContext,
+    id: &str,
+    input: SprintInput,
+) -> AppResult<SprintView> {
+    ctx.require(Role::can_manage_team_config, "manage sprints")?;
+    let txn = db::begin_write(&state.db).await?;
+    let cur = find(&txn, ctx, id).await?;
+    let mut am: sprint::ActiveModel = cur.clone().into();
+    if let Some(n) = &input.name {
+        am.name = Set(validation::required_line("name", n, validation::MAX_NAME)?);
+    }
+    let start = match &input.start_date {
+        Some(d) => date("startDate", d)?,
+        None => cur.start_date,
+    };
+    let end = match &input.end_date {
+        Some(d) => date("endDate", d)?,
+        None => cur.end_date,
+    };
+    if end < start {
+        return Err(AppError::invalid_field(
+            "endDate",
+            "endDate cannot be before startDate",
+        ));
+    }
+    am.start_date = Set(start);
+    am.end_date = Set(end);
+    if let Some(s) = &input.status {
+        let st = status(s)?;
+        if st == SprintStatus::Active {
+            check_one_active(&txn, ctx, Some(id)).await?;
+        }
+        am.status = Set(st.as_str().into());
+    }
+    am.updated_at = Set(db::now());
+    let s = am.update(&txn).await.map_err(active_conflict)?;
+    txn.commit().await?;
+    Ok(s.into())
+}
+
+/// Deletes a sprint (ADMIN+); its releases and groups stay, unassigned.
+pub async fn delete(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<()> {
+    ctx.require(Role::can_manage_team_config, "manage sprints")?;
+    let s = find(&state.db, ctx, id).await?;
+    sprint::Entity::delete_by_id(s.id).exec(&state.db).await?;
+    Ok(())
+}
