@@ -59,7 +59,8 @@ for db in $DBS; do
   esac
   echo "== $db"
   export DATABASE_URL=$url RC_DATA_DIR=$work LEPTOS_SITE_ROOT=$SITE RUST_LOG=warn
-  printf '  seed:           %s\n' "$("$BIN" seed-demo --releases "$RELEASES" | head -1)"
+  seeded=$("$BIN" seed-demo --releases "$RELEASES" 2>/dev/null)
+  printf '  seed:           %s\n' "${seeded%%$'\n'*}"
   port=$(free_port)
   LEPTOS_SITE_ADDR=127.0.0.1:$port "$BIN" >"$work/server-$db.log" 2>&1 &
   server=$!

@@ -24,7 +24,8 @@ pub struct BoardData {
 
 /// The board under the filters of the URL (`serviceId`, `ownerId`,
 /// `priority`, `blocked`, `q`); `shown` asks for more finished cards.
-#[server(prefix = "/rpc")]
+/// Its URL is fixed (`/rpc/board`) so the benchmark can call it.
+#[server(prefix = "/rpc", endpoint = "board")]
 pub async fn board(
     service_id: String,
     owner_id: String,
