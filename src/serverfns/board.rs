@@ -20,6 +20,8 @@ pub struct BoardData {
     pub members: Vec<MemberView>,
     /// Whether the caller may move cards.
     pub can_edit: bool,
+    /// Sprints that are not finished (assign the filtered releases).
+    pub sprints: Vec<crate::views::SprintView>,
 }
 
 /// The board under the filters of the URL (`serviceId`, `ownerId`,
@@ -53,7 +55,28 @@ pub async fn board(
         .await
         .map_err(ctx::err)?;
     let (services, members) = super::releases::names(&state, &team).await?;
+    let sprints = crate::server::services::sprints::list(
+        &state,
+        &team,
+        &crate::server::services::PageRequest {
+            limit: Some(100),
+            cursor: None,
+        },
+    )
+    .await
+    .map_err(ctx::err)?
+    .items
+    .into_iter()
+    .filter(|s| {
+        matches!(
+            s.status,
+            crate::domain::kinds::SprintStatus::Planning
+                | crate::domain::kinds::SprintStatus::Active
+        )
+    })
+    .collect();
     Ok(BoardData {
+        sprints,
         columns,
         finished_shown,
         services,

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod board;
 pub mod catalog;
+pub mod planning;
 pub mod releases;
 
 /// The URL prefix of every server function.

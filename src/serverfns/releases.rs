@@ -54,7 +54,7 @@ pub(crate) async fn names(
 }
 
 #[cfg(feature = "ssr")]
-fn row(r: ReleaseView, services: &[ServiceView], members: &[MemberView]) -> ReleaseRow {
+pub(crate) fn row(r: ReleaseView, services: &[ServiceView], members: &[MemberView]) -> ReleaseRow {
     ReleaseRow {
         service_name: services
             .iter()

@@ -3,8 +3,10 @@
 use crate::ui::pages::activity::ActivityPage;
 use crate::ui::pages::auth::{SignInPage, SignUpPage};
 use crate::ui::pages::board::BoardPage;
+use crate::ui::pages::dashboard::{CalendarPage, DashboardPage};
 use crate::ui::pages::invite::InvitePage;
 use crate::ui::pages::members::MembersPage;
+use crate::ui::pages::planning::{GroupPage, GroupsPage, SprintPage, SprintsPage};
 use crate::ui::pages::profile::ProfilePage;
 use crate::ui::pages::queues::{BlockedPage, DeployQueuePage};
 use crate::ui::pages::releases::{ReleasePage, ReleasesPage};
@@ -96,6 +98,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/deploy-queue") view=DeployQueuePage ssr=SsrMode::Async/>
                 <Route path=path!("/blocked") view=BlockedPage ssr=SsrMode::Async/>
                 <Route path=path!("/releases/:id") view=ReleasePage ssr=SsrMode::Async/>
+                <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
+                <Route path=path!("/calendar") view=CalendarPage ssr=SsrMode::Async/>
+                <Route path=path!("/sprints") view=SprintsPage ssr=SsrMode::Async/>
+                <Route path=path!("/sprints/:id") view=SprintPage ssr=SsrMode::Async/>
+                <Route path=path!("/deployment-groups") view=GroupsPage ssr=SsrMode::Async/>
+                <Route path=path!("/deployment-groups/:id") view=GroupPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -10,9 +10,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 /// Navigation entries: only pages that exist.
-const NAV: [(&str, &str); 8] = [
+const NAV: [(&str, &str); 12] = [
+    ("/dashboard", "Dashboard"),
     ("/board", "Board"),
     ("/releases", "Releases"),
+    ("/sprints", "Sprints"),
+    ("/deployment-groups", "Deployment groups"),
+    ("/calendar", "Calendar"),
     ("/deploy-queue", "Deploy queue"),
     ("/blocked", "Blocked"),
     ("/services", "Services"),

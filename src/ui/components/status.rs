@@ -36,3 +36,20 @@ pub fn badge_class(s: ReleaseStatus) -> &'static str {
         RolledBack => "bg-red-50 text-red-800 ring-red-300 dark:bg-red-950 dark:text-red-200 dark:ring-red-800",
     }
 }
+
+/// SVG fill class of the status colour (graphs).
+pub fn fill_class(s: ReleaseStatus) -> &'static str {
+    use ReleaseStatus::*;
+    match s {
+        Planning => "fill-gray-400",
+        InDevelopment => "fill-blue-500",
+        InReview => "fill-violet-500",
+        ReadyStaging => "fill-amber-500",
+        InStaging => "fill-orange-500",
+        StagingVerified => "fill-teal-500",
+        ReadyProduction => "fill-lime-500",
+        Deployed => "fill-green-600",
+        Cancelled => "fill-slate-500",
+        RolledBack => "fill-red-600",
+    }
+}

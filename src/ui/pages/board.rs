@@ -91,7 +91,7 @@ impl BoardState {
     /// Moves a card: at once on screen, then on the server; a refusal puts
     /// it back and says why.
     fn move_card(self, card: BoardCard, to: ReleaseStatus) {
-        let from = self.effective(&card);
+        let from = untrack(|| self.effective(&card));
         if let Err(e) = from.check_move(to) {
             self.alert(format!("{} {}: {e}", card.title, card.version));
             return;
@@ -431,6 +431,7 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
     view! {
         <div class="mb-4 flex flex-wrap items-end justify-between gap-3">
             <ReleaseFilters action="/board" services=data.services.clone() members=data.members.clone() with_status=false/>
+            {(can_edit && !data.sprints.is_empty() && !empty).then(|| view! { <AssignToSprint sprints=data.sprints.clone() reload=st.reload/> })}
             {can_edit.then(|| view! {
                 <a href="/releases#new-release" class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
                     "New release" <kbd class="ml-1 rounded bg-indigo-500 px-1 text-xs">"c"</kbd>
@@ -474,7 +475,7 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
 fn Card(card: BoardCard, today: String, st: BoardState, can_edit: bool) -> impl IntoView {
     let label = card_label(&card);
     let id = card.id.clone();
-    let status = st.effective(&card);
+    let status = untrack(|| st.effective(&card));
     let node = NodeRef::<leptos::html::Li>::new();
     // Give focus back after a refresh re-rendered the board under it.
     {
@@ -646,5 +647,38 @@ fn MoveDialog(st: BoardState) -> impl IntoView {
                 }
             })}
         </dialog>
+    }
+}
+
+/// "Add the releases in flight under these filters to a sprint".
+#[component]
+fn AssignToSprint(sprints: Vec<crate::views::SprintView>, reload: RwSignal<u64>) -> impl IntoView {
+    let query = use_query_map();
+    let get = move |k: &str| query.with_untracked(|q| q.get(k).unwrap_or_default());
+    let assign = ServerAction::<crate::serverfns::planning::AssignSprintByFilter>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = assign.value().get() {
+            reload.update(|n| *n += 1);
+        }
+    });
+    view! {
+        <ActionForm action=assign attr:class="flex items-end gap-2" attr:aria-label="Assign to a sprint">
+            {["service_id", "owner_id", "priority", "blocked", "q"].into_iter().zip(["serviceId", "ownerId", "priority", "blocked", "q"]).map(|(name, key)| view! {
+                <input type="hidden" name=name value=get(key)/>
+            }).collect_view()}
+            <div class="space-y-1">
+                <label for="assign-sprint" class="block text-xs font-medium text-zinc-600 dark:text-zinc-400">"Add releases in flight shown here to"</label>
+                <select id="assign-sprint" name="sprint_id" class="block rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900">
+                    {sprints.into_iter().map(|s| view! { <option value=s.id.clone()>{s.name}</option> }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">"Add to sprint"</button>
+            <span role="status" class="text-xs text-zinc-600 dark:text-zinc-400">
+                {move || assign.value().get().map(|r| match r {
+                    Ok(n) => format!("Added {n} release{}.", if n == 1 { "" } else { "s" }),
+                    Err(e) => error_text(&e),
+                })}
+            </span>
+        </ActionForm>
     }
 }

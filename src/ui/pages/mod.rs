@@ -3,10 +3,12 @@
 pub mod activity;
 pub mod auth;
 pub mod board;
+pub mod dashboard;
 pub mod invite;
 pub mod landing;
 pub mod members;
 pub mod not_found;
+pub mod planning;
 pub mod profile;
 pub mod queues;
 pub mod releases;

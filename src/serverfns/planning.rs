@@ -1,0 +1,707 @@
+//! Sprints, deployment groups, dependencies, the dashboard and the calendar,
+//! for their pages.
+
+use crate::serverfns::releases::ReleaseRow;
+use crate::views::*;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use super::ctx;
+
+#[cfg(feature = "ssr")]
+fn all() -> crate::server::services::PageRequest {
+    crate::server::services::PageRequest {
+        limit: Some(500),
+        cursor: None,
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn rows(
+    state: &crate::server::state::AppState,
+    team: &crate::server::auth::TeamContext,
+    f: crate::server::services::releases::ReleaseFilter,
+) -> Result<Vec<ReleaseRow>, ServerFnError> {
+    let page = crate::server::services::releases::list(state, team, &f)
+        .await
+        .map_err(ctx::err)?;
+    let (services, members) = super::releases::names(state, team).await?;
+    Ok(page
+        .items
+        .into_iter()
+        .map(|r| super::releases::row(r, &services, &members))
+        .collect())
+}
+
+/// A sprint with how far along it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SprintSummary {
+    /// The sprint.
+    pub sprint: SprintView,
+    /// Releases in it.
+    pub total: usize,
+    /// Of which deployed.
+    pub deployed: usize,
+}
+
+/// `/sprints`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SprintsPageData {
+    /// Newest first.
+    pub sprints: Vec<SprintSummary>,
+    /// ADMIN+ manages sprints.
+    pub can_manage: bool,
+}
+
+/// The sprints page.
+#[server(prefix = "/rpc")]
+pub async fn sprints_page() -> Result<SprintsPageData, ServerFnError> {
+    use crate::domain::status::ReleaseStatus;
+    use crate::server::db::entities::release;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let sprints = crate::server::services::sprints::list(&state, &team, &all())
+        .await
+        .map_err(ctx::err)?
+        .items;
+    let pairs: Vec<(Option<String>, String)> = release::Entity::find()
+        .select_only()
+        .column(release::Column::SprintId)
+        .column(release::Column::Status)
+        .filter(release::Column::TeamId.eq(team.team_id.as_str()))
+        .filter(release::Column::SprintId.is_not_null())
+        .into_tuple()
+        .all(&state.db)
+        .await
+        .map_err(|e| ctx::err(e.into()))?;
+    Ok(SprintsPageData {
+        sprints: sprints
+            .into_iter()
+            .map(|s| {
+                let mine: Vec<&String> = pairs
+                    .iter()
+                    .filter(|(id, _)| id.as_deref() == Some(s.id.as_str()))
+                    .map(|(_, st)| st)
+                    .collect();
+                SprintSummary {
+                    total: mine.len(),
+                    deployed: mine
+                        .iter()
+                        .filter(|st| st.as_str() == ReleaseStatus::Deployed.as_str())
+                        .count(),
+                    sprint: s,
+                }
+            })
+            .collect(),
+        can_manage: team.role.can_manage_team_config(),
+    })
+}
+
+/// Creates a sprint and opens it.
+#[server(prefix = "/rpc")]
+pub async fn create_sprint(
+    name: String,
+    start_date: String,
+    end_date: String,
+    status: String,
+) -> Result<(), ServerFnError> {
+    use crate::server::services::sprints::{self, SprintInput};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let s = sprints::create(
+        &state,
+        &team,
+        SprintInput {
+            name: Some(name),
+            start_date: Some(start_date),
+            end_date: Some(end_date),
+            status: Some(status).filter(|s| !s.is_empty()),
+        },
+    )
+    .await
+    .map_err(ctx::err)?;
+    leptos_axum::redirect(&format!("/sprints/{}", s.id));
+    Ok(())
+}
+
+/// `/sprints/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SprintPageData {
+    /// The sprint.
+    pub sprint: SprintView,
+    /// Its releases.
+    pub releases: Vec<ReleaseRow>,
+    /// ADMIN+ edits it.
+    pub can_manage: bool,
+}
+
+/// One sprint with its releases.
+#[server(prefix = "/rpc")]
+pub async fn sprint_page(id: String) -> Result<SprintPageData, ServerFnError> {
+    use crate::server::services::releases::ReleaseFilter;
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let sprint = crate::server::services::sprints::get(&state, &team, &id)
+        .await
+        .map_err(ctx::err)?;
+    let releases = rows(
+        &state,
+        &team,
+        ReleaseFilter {
+            sprint_id: Some(id),
+            limit: Some(500),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(SprintPageData {
+        sprint,
+        releases,
+        can_manage: team.role.can_manage_team_config(),
+    })
+}
+
+/// Edits a sprint.
+#[server(prefix = "/rpc")]
+pub async fn update_sprint(
+    id: String,
+    name: String,
+    start_date: String,
+    end_date: String,
+    status: String,
+) -> Result<SprintView, ServerFnError> {
+    use crate::server::services::sprints::{self, SprintInput};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    sprints::update(
+        &state,
+        &team,
+        &id,
+        SprintInput {
+            name: Some(name),
+            start_date: Some(start_date),
+            end_date: Some(end_date),
+            status: Some(status),
+        },
+    )
+    .await
+    .map_err(ctx::err)
+}
+
+/// Deletes a sprint and goes back to the list.
+#[server(prefix = "/rpc")]
+pub async fn delete_sprint(id: String) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::sprints::delete(&state, &team, &id)
+        .await
+        .map_err(ctx::err)?;
+    leptos_axum::redirect("/sprints");
+    Ok(())
+}
+
+/// Puts every release matching the board's filters (not yet finished) into
+/// a sprint; answers how many moved.
+#[server(prefix = "/rpc")]
+pub async fn assign_sprint_by_filter(
+    sprint_id: String,
+    service_id: String,
+    owner_id: String,
+    priority: String,
+    blocked: String,
+    q: String,
+) -> Result<usize, ServerFnError> {
+    use crate::domain::status::ReleaseStatus;
+    use crate::server::services::releases::{self, ReleaseFilter, ReleaseInput};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let open: Vec<&str> = ReleaseStatus::ALL
+        .into_iter()
+        .filter(|s| !releases::is_finished(*s))
+        .map(|s| s.as_str())
+        .collect();
+    let f = ReleaseFilter {
+        status: Some(open.join(",")),
+        service_id: Some(service_id),
+        owner_id: Some(owner_id),
+        priority: Some(priority),
+        blocked: Some(blocked),
+        q: Some(q),
+        limit: Some(500),
+        ..Default::default()
+    };
+    let page = releases::list(&state, &team, &f).await.map_err(ctx::err)?;
+    let mut n = 0;
+    for r in page.items {
+        if r.sprint_id.as_deref() == Some(sprint_id.as_str()) {
+            continue;
+        }
+        releases::update(
+            &state,
+            &team,
+            &r.id,
+            ReleaseInput {
+                sprint_id: Some(Some(sprint_id.clone())),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(ctx::err)?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// `/deployment-groups`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupsPageData {
+    /// Newest first.
+    pub groups: Vec<DeploymentGroupView>,
+    /// For the form.
+    pub sprints: Vec<SprintView>,
+    /// For the form.
+    pub members: Vec<MemberView>,
+    /// MEMBER+ manages groups.
+    pub can_edit: bool,
+}
+
+/// The deployment groups page.
+#[server(prefix = "/rpc")]
+pub async fn groups_page() -> Result<GroupsPageData, ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let groups = crate::server::services::groups::list(&state, &team, &all())
+        .await
+        .map_err(ctx::err)?
+        .items;
+    let sprints = crate::server::services::sprints::list(&state, &team, &all())
+        .await
+        .map_err(ctx::err)?
+        .items;
+    let (_, members) = super::releases::names(&state, &team).await?;
+    Ok(GroupsPageData {
+        groups,
+        sprints,
+        members,
+        can_edit: team.role.can_edit_releases(),
+    })
+}
+
+/// Creates a deployment group and opens it.
+#[server(prefix = "/rpc")]
+pub async fn create_group(
+    name: String,
+    sprint_id: String,
+    owner_id: String,
+    target_date: String,
+    deployment_order: String,
+) -> Result<(), ServerFnError> {
+    use crate::server::services::groups::{self, GroupInput};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let g = groups::create(
+        &state,
+        &team,
+        GroupInput {
+            name: Some(name),
+            sprint_id: Some(Some(sprint_id)),
+            owner_id: Some(Some(owner_id)),
+            target_date: Some(Some(target_date)),
+            deployment_order: Some(deployment_order),
+        },
+    )
+    .await
+    .map_err(ctx::err)?;
+    leptos_axum::redirect(&format!("/deployment-groups/{}", g.id));
+    Ok(())
+}
+
+/// `/deployment-groups/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupPageData {
+    /// The group.
+    pub group: DeploymentGroupView,
+    /// Its releases in order.
+    pub releases: Vec<GroupReleaseView>,
+    /// The rollout plan.
+    pub plan: PlanView,
+    /// Releases that could join (not finished, not in this group).
+    pub candidates: Vec<ReleaseRef>,
+    /// For the form.
+    pub sprints: Vec<SprintView>,
+    /// For the form.
+    pub members: Vec<MemberView>,
+    /// MEMBER+ manages groups.
+    pub can_edit: bool,
+}
+
+/// One group with its plan.
+#[server(prefix = "/rpc")]
+pub async fn group_page(id: String) -> Result<GroupPageData, ServerFnError> {
+    use crate::domain::status::ReleaseStatus;
+    use crate::server::services::{groups, releases};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let group = groups::get(&state, &team, &id).await.map_err(ctx::err)?;
+    let members_of = groups::releases(&state, &team, &id)
+        .await
+        .map_err(ctx::err)?;
+    let plan = groups::plan(&state, &team, &id).await.map_err(ctx::err)?;
+    let open: Vec<&str> = ReleaseStatus::ALL
+        .into_iter()
+        .filter(|s| !releases::is_finished(*s))
+        .map(|s| s.as_str())
+        .collect();
+    let rows = rows(
+        &state,
+        &team,
+        releases::ReleaseFilter {
+            status: Some(open.join(",")),
+            limit: Some(500),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let candidates = rows
+        .into_iter()
+        .filter(|r| r.release.deployment_group_id.as_deref() != Some(id.as_str()))
+        .map(|r| ReleaseRef {
+            id: r.release.id,
+            title: r.release.title,
+            version: r.release.version,
+            status: r.release.status,
+            service_name: r.service_name,
+        })
+        .collect();
+    let sprints = crate::server::services::sprints::list(&state, &team, &all())
+        .await
+        .map_err(ctx::err)?
+        .items;
+    let (_, members) = super::releases::names(&state, &team).await?;
+    Ok(GroupPageData {
+        group,
+        releases: members_of,
+        plan,
+        candidates,
+        sprints,
+        members,
+        can_edit: team.role.can_edit_releases(),
+    })
+}
+
+/// Edits a group.
+#[server(prefix = "/rpc")]
+pub async fn update_group(
+    id: String,
+    name: String,
+    sprint_id: String,
+    owner_id: String,
+    target_date: String,
+    deployment_order: String,
+) -> Result<DeploymentGroupView, ServerFnError> {
+    use crate::server::services::groups::{self, GroupInput};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    groups::update(
+        &state,
+        &team,
+        &id,
+        GroupInput {
+            name: Some(name),
+            sprint_id: Some(Some(sprint_id)),
+            owner_id: Some(Some(owner_id)),
+            target_date: Some(Some(target_date)),
+            deployment_order: Some(deployment_order),
+        },
+    )
+    .await
+    .map_err(ctx::err)
+}
+
+/// Deletes a group and goes back to the list.
+#[server(prefix = "/rpc")]
+pub async fn delete_group(id: String) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::groups::delete(&state, &team, &id)
+        .await
+        .map_err(ctx::err)?;
+    leptos_axum::redirect("/deployment-groups");
+    Ok(())
+}
+
+/// Adds a release to a group.
+#[server(prefix = "/rpc")]
+pub async fn add_to_group(group_id: String, release_id: String) -> Result<(), ServerFnError> {
+    use crate::server::services::groups::{self, AddRelease};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    groups::add_release(&state, &team, &group_id, AddRelease { release_id })
+        .await
+        .map_err(ctx::err)?;
+    Ok(())
+}
+
+/// Removes a release from a group.
+#[server(prefix = "/rpc")]
+pub async fn remove_from_group(group_id: String, release_id: String) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::groups::remove_release(&state, &team, &group_id, &release_id)
+        .await
+        .map_err(ctx::err)
+}
+
+/// Sets a group's order (`release_ids` comma-separated, every member once).
+#[server(prefix = "/rpc")]
+pub async fn reorder_group(group_id: String, release_ids: String) -> Result<(), ServerFnError> {
+    use crate::server::services::groups::{self, Reorder};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let ids = release_ids
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    groups::reorder(&state, &team, &group_id, Reorder { release_ids: ids })
+        .await
+        .map_err(ctx::err)?;
+    Ok(())
+}
+
+/// What the release page shows about planning.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReleasePlanningData {
+    /// What it depends on.
+    pub dependencies: Vec<DependencyView>,
+    /// What depends on it.
+    pub dependents: Vec<DependencyView>,
+    /// The team's sprints (picker).
+    pub sprints: Vec<SprintView>,
+    /// The team's groups (picker).
+    pub groups: Vec<DeploymentGroupView>,
+}
+
+/// The release page's planning section.
+#[server(prefix = "/rpc")]
+pub async fn release_planning(id: String) -> Result<ReleasePlanningData, ServerFnError> {
+    use crate::server::services::dependencies;
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    Ok(ReleasePlanningData {
+        dependencies: dependencies::list(&state, &team, &id)
+            .await
+            .map_err(ctx::err)?
+            .items,
+        dependents: dependencies::dependents(&state, &team, &id)
+            .await
+            .map_err(ctx::err)?,
+        sprints: crate::server::services::sprints::list(&state, &team, &all())
+            .await
+            .map_err(ctx::err)?
+            .items,
+        groups: crate::server::services::groups::list(&state, &team, &all())
+            .await
+            .map_err(ctx::err)?
+            .items,
+    })
+}
+
+/// Releases of the team matching `q` (title, version or service), for
+/// picking a dependency; at most 10, never `exclude`.
+#[server(prefix = "/rpc")]
+pub async fn search_releases(q: String, exclude: String) -> Result<Vec<ReleaseRef>, ServerFnError> {
+    use crate::server::services::releases::ReleaseFilter;
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let q = q.trim().to_lowercase();
+    if q.is_empty() {
+        return Ok(vec![]);
+    }
+    let all_rows = rows(
+        &state,
+        &team,
+        ReleaseFilter {
+            limit: Some(500),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(all_rows
+        .into_iter()
+        .filter(|r| r.release.id != exclude)
+        .filter(|r| {
+            format!(
+                "{} {} {}",
+                r.release.title, r.release.version, r.service_name
+            )
+            .to_lowercase()
+            .contains(&q)
+        })
+        .take(10)
+        .map(|r| ReleaseRef {
+            id: r.release.id,
+            title: r.release.title,
+            version: r.release.version,
+            status: r.release.status,
+            service_name: r.service_name,
+        })
+        .collect())
+}
+
+/// Adds a dependency from the release page.
+#[server(prefix = "/rpc")]
+pub async fn add_dependency(
+    release_id: String,
+    depends_on_id: String,
+    dep_type: String,
+) -> Result<DependencyView, ServerFnError> {
+    use crate::server::services::dependencies::{self, DependencyInput};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    dependencies::create(
+        &state,
+        &team,
+        &release_id,
+        DependencyInput {
+            depends_on_id: Some(depends_on_id),
+            dep_type: Some(dep_type),
+        },
+    )
+    .await
+    .map_err(ctx::err)
+}
+
+/// Removes a dependency from the release page.
+#[server(prefix = "/rpc")]
+pub async fn remove_dependency(
+    release_id: String,
+    dependency_id: String,
+) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::dependencies::delete(&state, &team, &release_id, &dependency_id)
+        .await
+        .map_err(ctx::err)
+}
+
+/// Puts a release into a sprint and a deployment group (empty = none).
+#[server(prefix = "/rpc")]
+pub async fn set_release_plan(
+    id: String,
+    sprint_id: String,
+    deployment_group_id: String,
+) -> Result<ReleaseView, ServerFnError> {
+    use crate::server::services::releases::{self, ReleaseInput};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    releases::update(
+        &state,
+        &team,
+        &id,
+        ReleaseInput {
+            sprint_id: Some(Some(sprint_id)),
+            deployment_group_id: Some(Some(deployment_group_id)),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(ctx::err)
+}
+
+/// The dashboard over `days` days.
+#[server(prefix = "/rpc")]
+pub async fn load_dashboard(days: i64) -> Result<DashboardStats, ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::dashboard::stats(&state, &team, days)
+        .await
+        .map_err(ctx::err)
+}
+
+/// One month of the calendar.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalendarData {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Releases with a target date in the month.
+    pub releases: Vec<UpcomingRelease>,
+    /// Sprints overlapping the month.
+    pub sprints: Vec<SprintView>,
+    /// Deployment groups with a target date in the month.
+    pub groups: Vec<DeploymentGroupView>,
+}
+
+/// The calendar for `month` (`YYYY-MM`; empty = this month).
+#[server(prefix = "/rpc")]
+pub async fn calendar_month(month: String) -> Result<CalendarData, ServerFnError> {
+    use crate::server::db::entities::{deployment_group, release, service, sprint};
+    use crate::server::error::AppError;
+    use chrono::{Datelike, NaiveDate};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let first = if month.trim().is_empty() {
+        let t = chrono::Utc::now().date_naive();
+        NaiveDate::from_ymd_opt(t.year(), t.month(), 1)
+    } else {
+        NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d").ok()
+    }
+    .ok_or_else(|| {
+        AppError::invalid_field("month", "month must look like 2026-12").into_server_fn_error()
+    })?;
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(first);
+    let last = next.pred_opt().unwrap_or(first);
+    let db_err = |e: sea_orm::DbErr| ctx::err(e.into());
+    let releases = release::Entity::find()
+        .filter(release::Column::TeamId.eq(team.team_id.as_str()))
+        .filter(release::Column::TargetDate.between(first, last))
+        .find_also_related(service::Entity)
+        .order_by_asc(release::Column::TargetDate)
+        .all(&state.db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .filter_map(|(r, s)| {
+            Some(UpcomingRelease {
+                target_date: r.target_date?.format("%Y-%m-%d").to_string(),
+                status: r.status.parse().ok()?,
+                id: r.id,
+                title: r.title,
+                version: r.version,
+                service_name: s.map(|s| s.name).unwrap_or_default(),
+            })
+        })
+        .collect();
+    let sprints = sprint::Entity::find()
+        .filter(sprint::Column::TeamId.eq(team.team_id.as_str()))
+        .filter(sprint::Column::StartDate.lte(last))
+        .filter(sprint::Column::EndDate.gte(first))
+        .order_by_asc(sprint::Column::StartDate)
+        .all(&state.db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    let groups = deployment_group::Entity::find()
+        .filter(deployment_group::Column::TeamId.eq(team.team_id.as_str()))
+        .filter(deployment_group::Column::TargetDate.between(first, last))
+        .all(&state.db)
+        .await
+        .map_err(db_err)?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(CalendarData {
+        month: first.format("%Y-%m").to_string(),
+        releases,
+        sprints,
+        groups,
+    })
+}
