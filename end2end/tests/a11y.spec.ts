@@ -15,8 +15,16 @@ for (const scheme of ['light', 'dark'] as const) {
     for (const s of ['IN_DEVELOPMENT', 'IN_REVIEW', 'READY_STAGING']) await ctx.request.patch(`/api/releases/${rel.id}`, { headers, data: { status: s } });
     await ctx.request.patch(`/api/releases/${rel.id}`, { headers, data: { isBlocked: true, blockedReason: 'legal' } });
     await ctx.request.post(`/api/releases/${rel.id}/comments`, { headers, data: { body: 'Looks **good**, see [the doc](https://example.com).' } });
+    const other = await (await ctx.request.post('/api/releases', { headers, data: { serviceId: svc.id, title: 'Ledger', version: '1.0.0', targetDate: new Date().toISOString().slice(0, 10) } })).json();
+    await ctx.request.post(`/api/releases/${rel.id}/dependencies`, { headers, data: { dependsOnId: other.id, type: 'BLOCKS' } });
+    const today = new Date().toISOString().slice(0, 10);
+    const sprint = await (await ctx.request.post('/api/sprints', { headers, data: { name: 'Sprint 1', startDate: today, endDate: today, status: 'ACTIVE' } })).json();
+    await ctx.request.patch(`/api/releases/${rel.id}`, { headers, data: { sprintId: sprint.id } });
+    const group = await (await ctx.request.post('/api/deployment-groups', { headers, data: { name: 'Train', targetDate: today } })).json();
+    for (const r of [rel.id, other.id]) await ctx.request.post(`/api/deployment-groups/${group.id}/releases`, { headers, data: { releaseId: r } });
     const page = await ctx.newPage();
-    for (const path of ['/board', `/releases/${rel.id}`, '/releases', '/services', '/activity', '/deploy-queue', '/blocked', '/settings/members', '/settings/profile', '/select-team']) {
+    for (const path of ['/board', `/releases/${rel.id}`, '/releases', '/services', '/activity', '/deploy-queue', '/blocked', '/settings/members', '/settings/profile', '/select-team',
+      '/dashboard', '/sprints', `/sprints/${sprint.id}`, '/deployment-groups', `/deployment-groups/${group.id}`, '/calendar']) {
       await page.goto(path);
       await waitForHydration(page);
       await expectNoSeriousA11yViolations(page, `${path} (${scheme})`);

@@ -27,7 +27,7 @@ test('services and releases through the pages (needs JavaScript)', async ({ brow
 
   await page.goto('/releases');
   await waitForHydration(page);
-  await page.getByLabel('Title').fill('Checkout v2');
+  await page.getByLabel('Title', { exact: true }).fill('Checkout v2');
   await page.getByLabel('Version').fill('2.4.0');
   await page.getByRole('button', { name: 'Create release' }).click();
   await expect(page).toHaveURL(/\/releases\/[0-9a-f]{32}$/);
@@ -86,9 +86,9 @@ test('editing a release from its page (needs JavaScript)', async ({ browser, bas
   const page = await ctx.newPage();
   await page.goto(`/releases/${rel.id}`);
   await waitForHydration(page);
-  await page.getByLabel('Title').fill('Ledger v3.1');
+  await page.getByLabel('Title', { exact: true }).fill('Ledger v3.1');
   await page.getByLabel('Priority').selectOption('HIGH');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByTestId('release-title')).toContainText('Ledger v3.1');
   await expect(page.getByRole('list', { name: 'Activity' })).toContainText('updated the title, priority');
 
@@ -102,21 +102,21 @@ test('what is typed on a release page survives live refreshes; a conflicting sav
   await page.goto(`/releases/${rel.id}`);
   await waitForHydration(page);
   await expect(page.getByTestId('live-dot')).toHaveAttribute('data-connected', 'true');
-  await page.getByLabel('Title').fill('Ledger, my title');
+  await page.getByLabel('Title', { exact: true }).fill('Ledger, my title');
   await page.getByLabel('Add a comment (Markdown)').fill('half-written thought');
   // Someone else changes the release: the page refreshes live…
   expect((await t.api.patch(`/api/releases/${rel.id}`, { priority: 'HIGH' })).status()).toBe(200);
   await expect(page.getByRole('list', { name: 'Activity' })).toContainText('priority', { timeout: 5000 });
   // …and what was typed is still there, with a note that the release moved on.
-  await expect(page.getByLabel('Title')).toHaveValue('Ledger, my title');
+  await expect(page.getByLabel('Title', { exact: true })).toHaveValue('Ledger, my title');
   await expect(page.getByLabel('Add a comment (Markdown)')).toHaveValue('half-written thought');
   await expect(page.getByText('Someone else changed this release while you were editing')).toBeVisible();
   // Saving against the old revision is refused with the reason, nothing lost…
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText(/changed by someone else/).first()).toBeVisible();
-  await expect(page.getByLabel('Title')).toHaveValue('Ledger, my title');
+  await expect(page.getByLabel('Title', { exact: true })).toHaveValue('Ledger, my title');
   // …and a second, informed Save goes through.
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByTestId('release-title')).toContainText('Ledger, my title');
   const now = await (await t.api.get(`/api/releases/${rel.id}`)).json();
   expect(now.title).toBe('Ledger, my title');

@@ -307,7 +307,7 @@ pub fn CalendarPage() -> impl IntoView {
                                                     let rels: Vec<_> = c.releases.iter().filter(|r| r.target_date == iso).cloned().collect();
                                                     let groups: Vec<_> = c.groups.iter().filter(|g| g.target_date.as_deref() == Some(iso.as_str())).cloned().collect();
                                                     view! {
-                                                        <td class=format!("h-28 border border-zinc-200 p-1 align-top dark:border-zinc-800 {}", if in_month { "" } else { "bg-zinc-50 text-zinc-400 dark:bg-zinc-900/50" })
+                                                        <td class=format!("h-28 border border-zinc-200 p-1 align-top dark:border-zinc-800 {}", if in_month { "" } else { "bg-zinc-50 text-zinc-600 dark:bg-zinc-900/50 dark:text-zinc-400" })
                                                             data-date=iso.clone() aria-label=d.format("%A %-d %B").to_string()>
                                                             <p class=if d == today { "mb-1 inline-block rounded-full bg-indigo-600 px-1.5 font-semibold text-white" } else { "mb-1 font-medium" }>{d.day()}</p>
                                                             <ul class="space-y-0.5">

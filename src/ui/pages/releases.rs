@@ -316,6 +316,7 @@ pub fn ReleasePage() -> impl IntoView {
                                                 <label for="comment-body" class="block text-sm font-medium">"Add a comment (Markdown)"</label>
                                                 <textarea id="comment-body" name="body" rows="3" required
                                                     on:input=move |ev| drafts.comment.set(event_target_value(&ev))
+                                                    prop:value=move || drafts.comment.get()
                                                     class="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">{drafts.comment.get_untracked()}</textarea>
                                                 <ActionError result=comment.value().into()/>
                                                 <div class="w-40"><Submit label="Comment" pending=comment.pending().into()/></div>
@@ -486,7 +487,7 @@ fn CommentItem(
     delete: ServerAction<DeleteComment>,
 ) -> impl IntoView {
     let c = comment;
-    let edited = c.updated_at.get(..19) != c.created_at.get(..19);
+    let edited = c.updated_at != c.created_at;
     let author = c
         .author_name
         .clone()
@@ -750,12 +751,12 @@ fn DependencyGraph(planning: ReleasePlanningData) -> impl IntoView {
             label.clone()
         };
         view! {
-            <a href=format!("/releases/{}", r.id)>
+            <g>
                 <rect x=x y=y - nh / 2.0 width=nw height=nh rx="6"
                     class=if center { "fill-indigo-50 stroke-indigo-500 dark:fill-indigo-950" } else { "fill-white stroke-zinc-300 dark:fill-zinc-900 dark:stroke-zinc-600" }/>
                 <circle cx=x + 10.0 cy=y r="4" class=crate::ui::components::status::fill_class(r.status)/>
-                <text x=x + 20.0 y=y + 4.0 class="fill-zinc-800 text-[11px] dark:fill-zinc-100">{short}<title>{format!("{label} · {} · {}", r.service_name, r.status.label())}</title></text>
-            </a>
+                <text x=x + 20.0 y=y + 4.0 class="fill-zinc-800 text-[11px] dark:fill-zinc-100">{short}</text>
+            </g>
         }
     };
     let me = planning
