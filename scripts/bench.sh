@@ -59,6 +59,8 @@ for db in $DBS; do
   esac
   echo "== $db"
   export DATABASE_URL=$url RC_DATA_DIR=$work LEPTOS_SITE_ROOT=$SITE RUST_LOG=warn
+  # A throwaway key, so no development key file (and its warning) is made.
+  RC_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64); export RC_ENCRYPTION_KEY
   seeded=$("$BIN" seed-demo --releases "$RELEASES" 2>/dev/null)
   printf '  seed:           %s\n' "${seeded%%$'\n'*}"
   port=$(free_port)

@@ -175,6 +175,7 @@ pub fn DashboardPage() -> impl IntoView {
                     Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
                     Ok(s) => {
                         let max_count = s.counts_by_status.values().copied().max().unwrap_or(0).max(1);
+                        let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
                         view! {
                             <div class="max-w-6xl space-y-8">
                                 <div class="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
@@ -235,7 +236,7 @@ pub fn DashboardPage() -> impl IntoView {
                                         }}
                                     </section>
                                     <section aria-labelledby="upcoming-h" class=CARD>
-                                        <h2 id="upcoming-h" class="mb-3 font-semibold">"Due in the next two weeks"</h2>
+                                        <h2 id="upcoming-h" class="mb-3 font-semibold">"Due soon or overdue"</h2>
                                         {if s.upcoming.is_empty() {
                                             view! { <p class="text-sm text-zinc-600 dark:text-zinc-400">"Nothing due."</p> }.into_any()
                                         } else {
@@ -244,7 +245,10 @@ pub fn DashboardPage() -> impl IntoView {
                                                     {s.upcoming.iter().map(|u| view! {
                                                         <li>
                                                             <a class=LINK href=format!("/releases/{}", u.id)>{u.title.clone()} " " {u.version.clone()}</a>
-                                                            <p class="flex items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">{u.target_date.clone()} <StatusBadge status=u.status/></p>
+                                                            <p class="flex items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
+                                                                <span class=if u.target_date < today { "font-medium text-red-700 dark:text-red-300" } else { "" }>{u.target_date.clone()}{(u.target_date < today).then_some(" · overdue")}</span>
+                                                                <StatusBadge status=u.status/>
+                                                            </p>
                                                         </li>
                                                     }).collect_view()}
                                                 </ul>

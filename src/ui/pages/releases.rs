@@ -745,11 +745,14 @@ fn DependencyGraph(planning: ReleasePlanningData) -> impl IntoView {
     };
     let node = |x: f64, y: f64, r: &ReleaseRef, center: bool| {
         let label = format!("{} {}", r.title, r.version);
-        let short: String = if label.chars().count() > 24 {
-            format!("{}…", label.chars().take(23).collect::<String>())
+        // Keep the version whole; shorten the title to fit the box.
+        let title: String = if r.title.chars().count() > 16 {
+            format!("{}…", r.title.chars().take(15).collect::<String>())
         } else {
-            label.clone()
+            r.title.clone()
         };
+        let short = format!("{title} {}", r.version);
+        let _ = &label;
         view! {
             <g>
                 <rect x=x y=y - nh / 2.0 width=nw height=nh rx="6"
