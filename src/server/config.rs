@@ -84,6 +84,12 @@ pub struct Settings {
     pub session_days: i64,
     /// `RC_REQUEST_TIMEOUT_SECS`.
     pub request_timeout_secs: u64,
+    /// `RC_OUTBOX_RETRY_BASE_MS`: the first retry delay of an outbound
+    /// message (doubling per attempt, at most an hour). Default 2000.
+    pub outbox_retry_base_ms: u64,
+    /// `RC_OUTBOX_POLL_MS`: how often the outbox worker looks for due
+    /// messages when nothing wakes it. Default 1000.
+    pub outbox_poll_ms: u64,
     /// `GITHUB_CLIENT_ID` / `GITHUB_CLIENT_SECRET`.
     pub github: Option<OAuthApp>,
     /// `JIRA_CLIENT_ID` / `JIRA_CLIENT_SECRET`.
@@ -200,6 +206,8 @@ impl Settings {
         };
 
         let session_days = parse_num(source, "RC_SESSION_DAYS", file.session_days, 30)?;
+        let outbox_retry_base_ms = parse_num(source, "RC_OUTBOX_RETRY_BASE_MS", None, 2000)?;
+        let outbox_poll_ms = parse_num(source, "RC_OUTBOX_POLL_MS", None, 1000)?;
         let request_timeout_secs = parse_num(
             source,
             "RC_REQUEST_TIMEOUT_SECS",
@@ -237,6 +245,8 @@ impl Settings {
             log_format,
             session_days,
             request_timeout_secs,
+            outbox_retry_base_ms,
+            outbox_poll_ms,
             github: oauth("GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET"),
             jira: oauth("JIRA_CLIENT_ID", "JIRA_CLIENT_SECRET"),
             github_webhook_secret: source.get("GITHUB_WEBHOOK_SECRET").map(Secret::new),

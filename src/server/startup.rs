@@ -78,6 +78,13 @@ impl Application {
             limiter: Arc::new(SignInLimiter::default()),
             cipher,
             events,
+            http: reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .timeout(Duration::from_secs(10))
+                .user_agent(concat!("release-coordinator/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .context("building the HTTP client")?,
+            outbox_wake: Arc::new(tokio::sync::Notify::new()),
         };
         let router = router(state.clone());
         Ok(Self {
@@ -106,6 +113,11 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         tracing::info!(addr = %self.listener.local_addr()?, public_url = %self.state.public_url, "serving");
+        let (stop_jobs, stopped) = tokio::sync::watch::channel(false);
+        let outbox = tokio::spawn(crate::server::jobs::outbox::run(
+            self.state.clone(),
+            stopped,
+        ));
         axum::serve(
             self.listener,
             self.router
@@ -113,6 +125,9 @@ impl Application {
         )
         .with_graceful_shutdown(shutdown)
         .await?;
+        // Background jobs stop before the pool closes.
+        let _ = stop_jobs.send(true);
+        let _ = tokio::time::timeout(Duration::from_secs(15), outbox).await;
         self.state.db.clone().close().await.ok();
         tracing::info!("stopped");
         Ok(())

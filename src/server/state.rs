@@ -26,4 +26,8 @@ pub struct AppState {
     pub cipher: Cipher,
     /// Live events to open boards and feeds.
     pub events: EventBus,
+    /// Outbound HTTP (Slack, Jira, GitHub): rustls, with timeouts.
+    pub http: reqwest::Client,
+    /// Wakes the outbox worker when a message is queued.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }

@@ -11,4 +11,5 @@ mod planning;
 mod releases;
 mod schema;
 mod seed;
+mod slack;
 mod teams;

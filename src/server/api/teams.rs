@@ -28,6 +28,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/invitations/{token}", get(preview_invitation))
         .route("/invitations/{token}/accept", post(accept_invitation))
         .route("/team/settings", get(settings).patch(update_settings))
+        .route("/team/settings/test-slack", axum::routing::post(test_slack))
 }
 
 #[derive(Deserialize)]
@@ -160,6 +161,14 @@ async fn settings(
     ctx: TeamContext,
 ) -> AppResult<Json<TeamSettingsView>> {
     Ok(Json(teams::settings(&state, &ctx).await?))
+}
+
+async fn test_slack(
+    State(state): State<AppState>,
+    ctx: TeamContext,
+) -> AppResult<Json<serde_json::Value>> {
+    teams::test_slack(&state, &ctx).await?;
+    Ok(Json(serde_json::json!({"ok": true})))
 }
 
 async fn update_settings(

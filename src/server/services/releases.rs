@@ -673,8 +673,12 @@ pub async fn update(
     if updated.status != cur.status && updated.status == ReleaseStatus::Deployed.as_str() {
         events.extend(super::dependencies::resolve_for_deployed(&txn, ctx, &updated).await?);
     }
+    let queued = notify_change(state, &txn, ctx, &cur, &updated, &svc_name).await?;
     txn.commit().await?;
     state.events.publish(events);
+    if queued > 0 {
+        state.outbox_wake.notify_one();
+    }
     Ok(updated.into())
 }
 
@@ -926,4 +930,60 @@ pub async fn blocked(state: &AppState, ctx: &TeamContext) -> AppResult<Vec<Waiti
         .into_iter()
         .filter(|w| !w.blockers.is_empty())
         .collect())
+}
+
+/// Slack notices for a change (status move, manual block or unblock),
+/// queued in the change's transaction.
+async fn notify_change(
+    state: &AppState,
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    before: &release::Model,
+    after: &release::Model,
+    service_name: &str,
+) -> AppResult<usize> {
+    use crate::server::integrations::slack::{Notice, ReleaseInfo};
+    let mut notices = vec![];
+    if before.status != after.status {
+        let from: ReleaseStatus = before.status.parse().unwrap_or(ReleaseStatus::Planning);
+        let to: ReleaseStatus = after.status.parse().unwrap_or(ReleaseStatus::Planning);
+        let by = ctx.user_name.clone();
+        notices.push(
+            if matches!(
+                to,
+                ReleaseStatus::ReadyStaging | ReleaseStatus::ReadyProduction
+            ) {
+                Notice::ReadyToDeploy { from, to, by }
+            } else {
+                Notice::StatusChanged { from, to, by }
+            },
+        );
+    }
+    if before.is_blocked != after.is_blocked {
+        notices.push(if after.is_blocked {
+            Notice::Blocked {
+                reason: after.blocked_reason.clone(),
+                by: ctx.user_name.clone(),
+            }
+        } else {
+            Notice::Unblocked {
+                by: ctx.user_name.clone(),
+            }
+        });
+    }
+    if notices.is_empty() {
+        return Ok(0);
+    }
+    let owner = match &after.owner_id {
+        Some(o) => Some(user_name(conn, o).await?),
+        None => None,
+    };
+    let info = ReleaseInfo {
+        id: after.id.clone(),
+        title: after.title.clone(),
+        version: after.version.clone(),
+        service: service_name.to_string(),
+        owner,
+    };
+    super::notify::enqueue(conn, &ctx.team_id, &state.public_url, &info, &notices).await
 }

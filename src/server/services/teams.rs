@@ -662,6 +662,28 @@ pub struct SettingsPatch {
     pub notify_on_ready_to_deploy: Option<bool>,
 }
 
+/// "Send test message" (OWNER/ADMIN): posts to the team's webhook now and
+/// answers with Slack's verdict (502 with Slack's error text when it fails).
+pub async fn test_slack(state: &AppState, ctx: &TeamContext) -> AppResult<()> {
+    ctx.require(Role::can_manage_team_config, "send a Slack test message")?;
+    let t = team::Entity::find_by_id(ctx.team_id.clone())
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::not_found("team"))?;
+    let stored = t
+        .slack_webhook_url
+        .as_deref()
+        .ok_or_else(|| AppError::bad_request("no Slack webhook is configured"))?;
+    let url = state
+        .cipher
+        .decrypt(stored)
+        .map_err(|_| AppError::BadGateway("the stored webhook URL cannot be decrypted".into()))?;
+    let body = crate::server::integrations::slack::test_message(&t.name, &state.public_url);
+    crate::server::integrations::slack::post(&state.http, url.expose(), &body)
+        .await
+        .map_err(|e| AppError::BadGateway(e.to_string()))
+}
+
 /// `PATCH /api/team/settings` (OWNER/ADMIN).
 pub async fn update_settings(
     state: &AppState,

@@ -1,0 +1,366 @@
+//! Slack incoming webhooks: the Block Kit messages Release Coordinator sends
+//! (pure functions, snapshot-tested) and the one call that posts them.
+//!
+//! Every message has a `text` fallback, a header naming the release by title
+//! and version, fields (service, version, owner, old → new status), an emoji
+//! per status, and a button to the release (`PUBLIC_URL`). Limits of
+//! `EXTERNAL-APIS.md` are kept by truncating with an ellipsis.
+
+use crate::domain::status::ReleaseStatus;
+use serde_json::{json, Value};
+
+/// The release a message is about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReleaseInfo {
+    /// Release id (for the link).
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Version.
+    pub version: String,
+    /// Service name.
+    pub service: String,
+    /// Owner's name.
+    pub owner: Option<String>,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    /// A status move.
+    StatusChanged {
+        /// From.
+        from: ReleaseStatus,
+        /// To.
+        to: ReleaseStatus,
+        /// Who moved it.
+        by: String,
+    },
+    /// Entered READY_STAGING or READY_PRODUCTION.
+    ReadyToDeploy {
+        /// From.
+        from: ReleaseStatus,
+        /// READY_STAGING or READY_PRODUCTION.
+        to: ReleaseStatus,
+        /// Who moved it.
+        by: String,
+    },
+    /// Marked blocked (by hand, or by a dependency).
+    Blocked {
+        /// Why.
+        reason: Option<String>,
+        /// Who.
+        by: String,
+    },
+    /// Unblocked (by hand, or its blocker deployed).
+    Unblocked {
+        /// Who (or what).
+        by: String,
+    },
+}
+
+/// The emoji of a status.
+pub fn emoji(s: ReleaseStatus) -> &'static str {
+    use ReleaseStatus::*;
+    match s {
+        Planning => ":memo:",
+        InDevelopment => ":hammer_and_wrench:",
+        InReview => ":eyes:",
+        ReadyStaging => ":package:",
+        InStaging => ":test_tube:",
+        StagingVerified => ":white_check_mark:",
+        ReadyProduction => ":rocket:",
+        Deployed => ":tada:",
+        Cancelled => ":no_entry_sign:",
+        RolledBack => ":rewind:",
+    }
+}
+
+/// Cuts `s` to `max` characters, ending with "…" when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+fn field(label: &str, value: &str) -> Value {
+    json!({"type": "mrkdwn", "text": truncate(&format!("*{label}*\n{value}"), 2000)})
+}
+
+/// The `{text, blocks}` body for a notice about `r`.
+pub fn message(r: &ReleaseInfo, n: &Notice, public_url: &str) -> Value {
+    let name = format!("{} {}", r.title, r.version);
+    let base = public_url.trim_end_matches('/');
+    let (header, text, line, status_field, link) = match n {
+        Notice::StatusChanged { from, to, by } => (
+            format!("{} {name}", emoji(*to)),
+            format!(
+                "{name} moved from {} to {} ({by})",
+                from.label(),
+                to.label()
+            ),
+            format!(
+                "*{by}* moved *{name}* from {} to {}.",
+                from.label(),
+                to.label()
+            ),
+            Some(format!("{} → {}", from.label(), to.label())),
+            (format!("{base}/releases/{}", r.id), "Open release"),
+        ),
+        Notice::ReadyToDeploy { from, to, by } => {
+            let (stage, emoji) = if *to == ReleaseStatus::ReadyProduction {
+                ("production", emoji(*to))
+            } else {
+                ("staging", emoji(*to))
+            };
+            (
+                format!("{emoji} {name} is ready for {stage}"),
+                format!("{name} is ready to deploy to {stage} ({by})"),
+                format!("*{name}* is ready to deploy to *{stage}*. See the deploy queue."),
+                Some(format!("{} → {}", from.label(), to.label())),
+                (format!("{base}/deploy-queue"), "Open deploy queue"),
+            )
+        }
+        Notice::Blocked { reason, by } => (
+            format!(":octagonal_sign: {name} is blocked"),
+            format!(
+                "{name} is blocked{}",
+                reason
+                    .as_ref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
+            ),
+            format!(
+                "*{by}* marked *{name}* as blocked{}",
+                reason
+                    .as_ref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_else(|| ".".into())
+            ),
+            None,
+            (format!("{base}/blocked"), "Open blocked releases"),
+        ),
+        Notice::Unblocked { by } => (
+            format!(":large_green_circle: {name} is unblocked"),
+            format!("{name} is no longer blocked ({by})"),
+            format!("*{name}* is no longer blocked ({by})."),
+            None,
+            (format!("{base}/blocked"), "Open blocked releases"),
+        ),
+    };
+    let mut fields = vec![
+        field("Service", &r.service),
+        field("Version", &r.version),
+        field("Owner", r.owner.as_deref().unwrap_or("—")),
+    ];
+    if let Some(s) = status_field {
+        fields.push(field("Status", &s));
+    }
+    json!({
+        "text": truncate(&text, 3000),
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": truncate(&header, 150), "emoji": true}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": truncate(&line, 3000)}, "fields": fields},
+            {"type": "actions", "elements": [
+                {"type": "button", "text": {"type": "plain_text", "text": link.1}, "url": truncate(&link.0, 3000)},
+                {"type": "button", "text": {"type": "plain_text", "text": "Release"}, "url": truncate(&format!("{base}/releases/{}", r.id), 3000)}
+            ]}
+        ]
+    })
+}
+
+/// The "Send test message" body.
+pub fn test_message(team: &str, public_url: &str) -> Value {
+    json!({
+        "text": format!("Release Coordinator is connected to this channel for {team}."),
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": truncate(&format!(":wave: *Release Coordinator* will post release updates of *{team}* here."), 3000)}},
+            {"type": "actions", "elements": [
+                {"type": "button", "text": {"type": "plain_text", "text": "Open the board"}, "url": format!("{}/board", public_url.trim_end_matches('/'))}
+            ]}
+        ]
+    })
+}
+
+/// Why a post failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SlackError {
+    /// Slack answered with an error status (its short text body).
+    #[error("Slack answered {status}: {body}")]
+    Status {
+        /// HTTP status.
+        status: u16,
+        /// Slack's text (`invalid_payload`, `no_service`, …).
+        body: String,
+        /// Seconds to wait, from `Retry-After` on a 429.
+        retry_after: Option<u64>,
+    },
+    /// No answer (timeout, refused connection, DNS).
+    #[error("Slack could not be reached: {0}")]
+    Unreachable(String),
+}
+
+/// Posts a message to an incoming webhook. The URL is a secret: it is never
+/// part of the error.
+#[cfg(feature = "ssr")]
+pub async fn post(client: &reqwest::Client, url: &str, body: &Value) -> Result<(), SlackError> {
+    let res = client.post(url).json(body).send().await.map_err(|e| {
+        SlackError::Unreachable(if e.is_timeout() {
+            "timed out".into()
+        } else if e.is_connect() {
+            "connection failed".into()
+        } else {
+            "request failed".into()
+        })
+    })?;
+    let status = res.status().as_u16();
+    if (200..300).contains(&status) {
+        return Ok(());
+    }
+    let retry_after = res
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok());
+    let body = res.text().await.unwrap_or_default();
+    Err(SlackError::Status {
+        status,
+        body: truncate(body.trim(), 200),
+        retry_after,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn release() -> ReleaseInfo {
+        ReleaseInfo {
+            id: "r1".into(),
+            title: "Checkout".into(),
+            version: "2.4.0".into(),
+            service: "Payments".into(),
+            owner: Some("Ada".into()),
+        }
+    }
+
+    #[test]
+    fn status_change_message() {
+        let m = message(
+            &release(),
+            &Notice::StatusChanged {
+                from: ReleaseStatus::InReview,
+                to: ReleaseStatus::InStaging,
+                by: "Ada".into(),
+            },
+            "https://rc.example.com/",
+        );
+        assert_eq!(
+            m["text"],
+            "Checkout 2.4.0 moved from In review to In staging (Ada)"
+        );
+        assert_eq!(m["blocks"][0]["type"], "header");
+        assert_eq!(m["blocks"][0]["text"]["text"], ":test_tube: Checkout 2.4.0");
+        let fields = m["blocks"][1]["fields"].as_array().unwrap();
+        let texts: Vec<&str> = fields.iter().map(|f| f["text"].as_str().unwrap()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "*Service*\nPayments",
+                "*Version*\n2.4.0",
+                "*Owner*\nAda",
+                "*Status*\nIn review → In staging"
+            ]
+        );
+        assert_eq!(
+            m["blocks"][2]["elements"][0]["url"],
+            "https://rc.example.com/releases/r1"
+        );
+    }
+
+    #[test]
+    fn ready_messages_name_the_stage_and_link_the_queue() {
+        for (to, stage) in [
+            (ReleaseStatus::ReadyStaging, "staging"),
+            (ReleaseStatus::ReadyProduction, "production"),
+        ] {
+            let m = message(
+                &release(),
+                &Notice::ReadyToDeploy {
+                    from: ReleaseStatus::InReview,
+                    to,
+                    by: "Ada".into(),
+                },
+                "https://rc.example.com",
+            );
+            assert!(m["text"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("ready to deploy to {stage}")));
+            assert!(m["blocks"][0]["text"]["text"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("ready for {stage}")));
+            assert_eq!(
+                m["blocks"][2]["elements"][0]["url"],
+                "https://rc.example.com/deploy-queue"
+            );
+        }
+    }
+
+    #[test]
+    fn blocked_and_unblocked_link_the_blocked_view() {
+        let m = message(
+            &release(),
+            &Notice::Blocked {
+                reason: Some("legal review".into()),
+                by: "Ada".into(),
+            },
+            "https://rc.example.com",
+        );
+        assert_eq!(m["text"], "Checkout 2.4.0 is blocked: legal review");
+        assert_eq!(
+            m["blocks"][2]["elements"][0]["url"],
+            "https://rc.example.com/blocked"
+        );
+        let m = message(
+            &release(),
+            &Notice::Unblocked { by: "Ada".into() },
+            "https://rc.example.com",
+        );
+        assert!(m["blocks"][0]["text"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("unblocked"));
+    }
+
+    #[test]
+    fn limits_are_kept_by_truncating() {
+        let mut r = release();
+        r.title = "x".repeat(400);
+        let m = message(
+            &r,
+            &Notice::Blocked {
+                reason: Some("y".repeat(5000)),
+                by: "Ada".into(),
+            },
+            "https://rc.example.com",
+        );
+        let header = m["blocks"][0]["text"]["text"].as_str().unwrap();
+        assert_eq!(header.chars().count(), 150);
+        assert!(header.ends_with('…'));
+        assert!(m["text"].as_str().unwrap().chars().count() <= 3000);
+        assert!(
+            m["blocks"][1]["text"]["text"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .count()
+                <= 3000
+        );
+    }
+}

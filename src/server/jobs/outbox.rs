@@ -1,0 +1,198 @@
+//! The outbox worker: sends queued Slack messages, retrying with
+//! exponential back-off. Messages are rows written in the same transaction
+//! as the change that caused them, so a restart or a Slack outage delays
+//! them and never loses them, and the user's action never waits for Slack.
+//!
+//! Each row is claimed with a compare-and-set lease on `next_attempt_at`
+//! (no lock held across the HTTP call), so several app servers on one
+//! database share the work without sending a message twice in the normal
+//! case. After [`MAX_ATTEMPTS`] the error is kept on the team
+//! (`slackLastError`) and shown in settings.
+
+use crate::server::db;
+use crate::server::db::entities::{outbox, team};
+use crate::server::integrations::slack::{self, SlackError};
+use crate::server::state::AppState;
+use chrono::Duration;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+/// Attempts before a message is given up.
+pub const MAX_ATTEMPTS: i32 = 10;
+/// Kind of a Slack message row.
+pub const SLACK_MESSAGE: &str = "SLACK_MESSAGE";
+
+/// Delay before attempt `n + 1` after `n` failures: the base doubling, at
+/// most an hour, or what Slack asked for with `Retry-After`.
+pub fn backoff_ms(base_ms: u64, failures: i32, retry_after_secs: Option<u64>) -> u64 {
+    let exp = base_ms.saturating_mul(1u64 << failures.clamp(0, 20) as u32);
+    let d = exp.min(3_600_000);
+    match retry_after_secs {
+        Some(s) => d.max(s.saturating_mul(1000)),
+        None => d,
+    }
+}
+
+/// Runs until `stop` turns true: a pass over due messages, then sleep until
+/// the next poll or until something is queued.
+pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let poll = std::time::Duration::from_millis(state.settings.outbox_poll_ms.max(50));
+    loop {
+        if let Err(e) = deliver_due(&state).await {
+            tracing::warn!(error = %e, "outbox pass failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(poll) => {}
+            _ = state.outbox_wake.notified() => {}
+            _ = stop.changed() => break,
+        }
+        if *stop.borrow() {
+            break;
+        }
+    }
+}
+
+/// One pass: every due, unsent message, oldest first.
+pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
+    let now = db::now();
+    let due = outbox::Entity::find()
+        .filter(outbox::Column::SentAt.is_null())
+        .filter(outbox::Column::Attempts.lt(MAX_ATTEMPTS))
+        .filter(outbox::Column::NextAttemptAt.lte(now))
+        .order_by_asc(outbox::Column::NextAttemptAt)
+        .limit(50)
+        .all(&state.db)
+        .await?;
+    let mut sent = 0;
+    for row in due {
+        // Claim: lease the row for a minute; someone else's claim wins.
+        let claimed = outbox::Entity::update_many()
+            .col_expr(
+                outbox::Column::NextAttemptAt,
+                Expr::value(now + Duration::seconds(60)),
+            )
+            .filter(outbox::Column::Id.eq(row.id.as_str()))
+            .filter(outbox::Column::NextAttemptAt.eq(row.next_attempt_at))
+            .filter(outbox::Column::SentAt.is_null())
+            .exec(&state.db)
+            .await?;
+        if claimed.rows_affected != 1 {
+            continue;
+        }
+        let result = send(state, &row).await;
+        let at = db::now();
+        match result {
+            Ok(()) => {
+                sent += 1;
+                outbox::Entity::update_many()
+                    .col_expr(outbox::Column::SentAt, Expr::value(Some(at)))
+                    .col_expr(outbox::Column::Attempts, Expr::value(row.attempts + 1))
+                    .col_expr(
+                        outbox::Column::LastError,
+                        Expr::value(Option::<String>::None),
+                    )
+                    .filter(outbox::Column::Id.eq(row.id.as_str()))
+                    .exec(&state.db)
+                    .await?;
+                // Slack works again: clear the team's last error.
+                team::Entity::update_many()
+                    .col_expr(
+                        team::Column::SlackLastError,
+                        Expr::value(Option::<String>::None),
+                    )
+                    .filter(team::Column::Id.eq(row.team_id.as_str()))
+                    .filter(team::Column::SlackLastError.is_not_null())
+                    .exec(&state.db)
+                    .await?;
+            }
+            Err(e) => {
+                let attempts = row.attempts + 1;
+                let retry_after = match &e {
+                    SendError::Slack(SlackError::Status { retry_after, .. }) => *retry_after,
+                    _ => None,
+                };
+                let message = e.to_string();
+                let next = at
+                    + Duration::milliseconds(backoff_ms(
+                        state.settings.outbox_retry_base_ms,
+                        row.attempts,
+                        retry_after,
+                    ) as i64);
+                tracing::warn!(outbox_id = %row.id, team_id = %row.team_id, attempts, error = %message, "Slack message not delivered");
+                outbox::Entity::update_many()
+                    .col_expr(outbox::Column::Attempts, Expr::value(attempts))
+                    .col_expr(outbox::Column::NextAttemptAt, Expr::value(next))
+                    .col_expr(
+                        outbox::Column::LastError,
+                        Expr::value(Some(message.clone())),
+                    )
+                    .filter(outbox::Column::Id.eq(row.id.as_str()))
+                    .exec(&state.db)
+                    .await?;
+                if attempts >= MAX_ATTEMPTS || matches!(e, SendError::NotConfigured) {
+                    team::Entity::update_many()
+                        .col_expr(
+                            team::Column::SlackLastError,
+                            Expr::value(Some(format!(
+                                "{message} (gave up after {attempts} attempts)"
+                            ))),
+                        )
+                        .col_expr(team::Column::SlackLastErrorAt, Expr::value(Some(at)))
+                        .filter(team::Column::Id.eq(row.team_id.as_str()))
+                        .exec(&state.db)
+                        .await?;
+                    if matches!(e, SendError::NotConfigured) {
+                        outbox::Entity::update_many()
+                            .col_expr(outbox::Column::Attempts, Expr::value(MAX_ATTEMPTS))
+                            .filter(outbox::Column::Id.eq(row.id.as_str()))
+                            .exec(&state.db)
+                            .await?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(sent)
+}
+
+#[derive(Debug, thiserror::Error)]
+enum SendError {
+    #[error("{0}")]
+    Slack(#[from] SlackError),
+    #[error("no Slack webhook is configured")]
+    NotConfigured,
+    #[error("{0}")]
+    Other(String),
+}
+
+async fn send(state: &AppState, row: &outbox::Model) -> Result<(), SendError> {
+    let team = team::Entity::find_by_id(row.team_id.clone())
+        .one(&state.db)
+        .await
+        .map_err(|e| SendError::Other(e.to_string()))?
+        .ok_or(SendError::NotConfigured)?;
+    let Some(stored) = team.slack_webhook_url.as_deref() else {
+        return Err(SendError::NotConfigured);
+    };
+    let url = state.cipher.decrypt(stored).map_err(|_| {
+        SendError::Other("the stored webhook URL cannot be decrypted (was the key rotated?)".into())
+    })?;
+    let body: serde_json::Value = serde_json::from_str(&row.payload)
+        .map_err(|_| SendError::Other("corrupt message payload".into()))?;
+    slack::post(&state.http, url.expose(), &body).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_ms;
+
+    #[test]
+    fn backoff_doubles_caps_and_respects_retry_after() {
+        assert_eq!(backoff_ms(1000, 0, None), 1000);
+        assert_eq!(backoff_ms(1000, 3, None), 8000);
+        assert_eq!(backoff_ms(1000, 30, None), 3_600_000);
+        assert_eq!(backoff_ms(1000, 0, Some(30)), 30_000);
+        assert_eq!(backoff_ms(1000, 6, Some(1)), 64_000);
+    }
+}

@@ -1,0 +1,75 @@
+//! Queues Slack notifications in the outbox, inside the caller's
+//! transaction: the message exists exactly when the change does. Which
+//! notices go out follows the team's switches (status changes, ready to
+//! deploy, blocked); a team without a webhook queues nothing. The webhook
+//! URL itself is read (and decrypted) only when sending.
+
+use crate::server::db::entities::{outbox, team};
+use crate::server::db::{self, new_id};
+use crate::server::error::AppResult;
+use crate::server::integrations::slack::{self, Notice, ReleaseInfo};
+use crate::server::jobs::outbox::SLACK_MESSAGE;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
+
+/// Whether the team wants this notice.
+fn wanted(t: &team::Model, n: &Notice) -> bool {
+    match n {
+        Notice::StatusChanged { .. } => t.notify_on_status_change,
+        Notice::ReadyToDeploy { .. } => t.notify_on_ready_to_deploy,
+        Notice::Blocked { .. } | Notice::Unblocked { .. } => t.notify_on_blocked,
+    }
+}
+
+/// Queues `notices` about `release`; answers how many were queued. Call
+/// inside the change's transaction, then wake the worker after commit.
+pub async fn enqueue(
+    conn: &impl ConnectionTrait,
+    team_id: &str,
+    public_url: &str,
+    release: &ReleaseInfo,
+    notices: &[Notice],
+) -> AppResult<usize> {
+    let Some(t) = team::Entity::find_by_id(team_id.to_string())
+        .one(conn)
+        .await?
+    else {
+        return Ok(0);
+    };
+    if t.slack_webhook_url.is_none() {
+        return Ok(0);
+    }
+    let now = db::now();
+    let mut n = 0;
+    // A team that does not want "ready to deploy" but wants status changes
+    // still hears about the move, as a status change.
+    let notices: Vec<Notice> = notices
+        .iter()
+        .map(|x| match x {
+            Notice::ReadyToDeploy { from, to, by } if !t.notify_on_ready_to_deploy => {
+                Notice::StatusChanged {
+                    from: *from,
+                    to: *to,
+                    by: by.clone(),
+                }
+            }
+            other => other.clone(),
+        })
+        .collect();
+    for notice in notices.iter().filter(|x| wanted(&t, x)) {
+        outbox::ActiveModel {
+            id: Set(new_id()),
+            team_id: Set(team_id.to_string()),
+            kind: Set(SLACK_MESSAGE.into()),
+            payload: Set(slack::message(release, notice, public_url).to_string()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            last_error: Set(None),
+            sent_at: Set(None),
+            created_at: Set(now),
+        }
+        .insert(conn)
+        .await?;
+        n += 1;
+    }
+    Ok(n)
+}

@@ -1,0 +1,313 @@
+//! Slack notifications against a local fake (wiremock): the messages, the
+//! team's switches, "Send test message", retries through an outage, nothing
+//! lost across a restart, and the last error kept on the team.
+
+use crate::helpers::{error_of, json_of, Browser, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn fast() -> HashMap<&'static str, String> {
+    HashMap::from([
+        ("RC_OUTBOUND_ALLOW_HOSTS", "127.0.0.1".to_string()),
+        ("RC_OUTBOX_RETRY_BASE_MS", "20".to_string()),
+        ("RC_OUTBOX_POLL_MS", "50".to_string()),
+    ])
+}
+
+async fn team_with_webhook(app: &TestApp, slack: &MockServer) -> (Browser, String) {
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    json_of(
+        owner
+            .patch(
+                "/api/team/settings",
+                &json!({"slackWebhookUrl": format!("{}/services/T000/B000/XXXX", slack.uri()), "slackChannel": "#releases"}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let svc = json_of(
+        owner
+            .post("/api/services", &json!({"name": "Payments"}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let r = json_of(
+        owner
+            .post(
+                "/api/releases",
+                &json!({"serviceId": svc["id"], "title": "Checkout", "version": "2.4.0"}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    (owner, r["id"].as_str().unwrap().to_string())
+}
+
+/// The JSON bodies Slack received so far.
+async fn received(slack: &MockServer) -> Vec<Value> {
+    slack
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| serde_json::from_slice(&r.body).ok())
+        .collect()
+}
+
+/// Waits until Slack received `n` messages (or fails after a while).
+async fn wait_for(slack: &MockServer, n: usize) -> Vec<Value> {
+    let start = Instant::now();
+    loop {
+        let got = received(slack).await;
+        if got.len() >= n {
+            return got;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "Slack got {} of {n} messages: {got:?}",
+            got.len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn move_to(b: &Browser, id: &str, status: &str) {
+    json_of(
+        b.patch(&format!("/api/releases/{id}"), &json!({"status": status}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn changes_become_block_kit_messages_as_the_switches_say() {
+    let slack = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/services/T000/B000/XXXX"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .mount(&slack)
+        .await;
+    let app = TestApp::spawn_with(fast()).await;
+    let (owner, id) = team_with_webhook(&app, &slack).await;
+
+    move_to(&owner, &id, "IN_DEVELOPMENT").await;
+    let got = wait_for(&slack, 1).await;
+    let m = &got[0];
+    assert!(m["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Checkout 2.4.0 moved from Planning to In development ("));
+    assert_eq!(m["blocks"][0]["type"], "header");
+    assert!(m["blocks"][0]["text"]["text"]
+        .as_str()
+        .unwrap()
+        .ends_with("Checkout 2.4.0"));
+    let fields: Vec<&str> = m["blocks"][1]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields[0], "*Service*\nPayments");
+    assert_eq!(fields[1], "*Version*\n2.4.0");
+    assert_eq!(fields[3], "*Status*\nPlanning → In development");
+    let button = m["blocks"][2]["elements"][0]["url"].as_str().unwrap();
+    assert!(button.ends_with(&format!("/releases/{id}")), "{button}");
+
+    move_to(&owner, &id, "IN_REVIEW").await;
+    move_to(&owner, &id, "READY_STAGING").await;
+    let got = wait_for(&slack, 3).await;
+    let ready = &got[2];
+    assert!(ready["text"]
+        .as_str()
+        .unwrap()
+        .contains("ready to deploy to staging"));
+    assert!(ready["blocks"][2]["elements"][0]["url"]
+        .as_str()
+        .unwrap()
+        .ends_with("/deploy-queue"));
+
+    json_of(
+        owner
+            .patch(
+                &format!("/api/releases/{id}"),
+                &json!({"isBlocked": true, "blockedReason": "legal review"}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let got = wait_for(&slack, 4).await;
+    assert_eq!(got[3]["text"], "Checkout 2.4.0 is blocked: legal review");
+    assert!(got[3]["blocks"][2]["elements"][0]["url"]
+        .as_str()
+        .unwrap()
+        .ends_with("/blocked"));
+
+    // Switched off: status changes stay quiet.
+    json_of(
+        owner
+            .patch(
+                "/api/team/settings",
+                &json!({"notifyOnStatusChange": false}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    move_to(&owner, &id, "IN_REVIEW").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(received(&slack).await.len(), 4);
+
+    // Send test message.
+    let ok = json_of(
+        owner.post_empty("/api/team/settings/test-slack").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(ok, json!({"ok": true}));
+    assert!(received(&slack).await[4]["text"]
+        .as_str()
+        .unwrap()
+        .contains("connected"));
+}
+
+#[tokio::test]
+async fn test_message_reports_slacks_error_and_needs_a_webhook() {
+    let slack = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(404).set_body_string("no_service"))
+        .mount(&slack)
+        .await;
+    let app = TestApp::spawn_with(fast()).await;
+    let (owner, _) = team_with_webhook(&app, &slack).await;
+    let err = error_of(
+        owner.post_empty("/api/team/settings/test-slack").await,
+        StatusCode::BAD_GATEWAY,
+    )
+    .await;
+    assert!(err.contains("no_service"), "{err}");
+    assert!(!err.contains("XXXX"), "the webhook URL is a secret: {err}");
+    let (other, _, _) = app.owner_with_team("No Slack").await;
+    error_of(
+        other.post_empty("/api/team/settings/test-slack").await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_outage_delays_messages_without_slowing_the_user() {
+    let slack = MockServer::start().await;
+    // Down for the first three tries, then up.
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("unavailable"))
+        .up_to_n_times(3)
+        .with_priority(1)
+        .mount(&slack)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .with_priority(2)
+        .mount(&slack)
+        .await;
+    let app = TestApp::spawn_with(fast()).await;
+    let (owner, id) = team_with_webhook(&app, &slack).await;
+    let started = Instant::now();
+    move_to(&owner, &id, "IN_DEVELOPMENT").await;
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "the move waited for Slack"
+    );
+    // Three failures, then the message arrives.
+    let got = wait_for(&slack, 4).await;
+    assert!(got
+        .iter()
+        .all(|m| m["text"].as_str().unwrap().contains("Checkout 2.4.0")));
+    let start = Instant::now();
+    loop {
+        let settings = json_of(owner.get("/api/team/settings").await, StatusCode::OK).await;
+        if settings["slackLastError"].is_null() {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(5));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn queued_messages_survive_a_restart() {
+    let slack = MockServer::start().await;
+    let down = Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500).set_body_string("down"))
+        .mount_as_scoped(&slack)
+        .await;
+    let mut first = TestApp::spawn_with(HashMap::from([
+        ("RC_OUTBOUND_ALLOW_HOSTS", "127.0.0.1".to_string()),
+        // Slow retries: the message is still queued when the server stops.
+        ("RC_OUTBOX_RETRY_BASE_MS", "60000".to_string()),
+        ("RC_OUTBOX_POLL_MS", "50".to_string()),
+    ]))
+    .await;
+    let (owner, id) = team_with_webhook(&first, &slack).await;
+    move_to(&owner, &id, "IN_DEVELOPMENT").await;
+    wait_for(&slack, 1).await; // tried once, failed
+    first.stop();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    drop(down);
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .mount(&slack)
+        .await;
+    let mut extra = fast();
+    extra.insert("DATABASE_URL", first.database_url.clone());
+    let second = TestApp::spawn_with(extra).await;
+    // The row is still queued; make it due now, as if its back-off had passed.
+    use sea_orm::ConnectionTrait;
+    let res = second
+        .db
+        .execute_unprepared("UPDATE outbox SET next_attempt_at = created_at WHERE sent_at IS NULL")
+        .await
+        .expect("reschedule");
+    assert_eq!(
+        res.rows_affected(),
+        1,
+        "the message was kept across the restart"
+    );
+    let got = wait_for(&slack, 2).await;
+    assert_eq!(got[1]["text"], got[0]["text"]);
+}
+
+#[tokio::test]
+async fn after_the_last_retry_the_error_is_kept_on_the_team() {
+    let slack = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500).set_body_string("internal_error"))
+        .mount(&slack)
+        .await;
+    let mut extra = fast();
+    extra.insert("RC_OUTBOX_RETRY_BASE_MS", "1".to_string());
+    let app = TestApp::spawn_with(extra).await;
+    let (owner, id) = team_with_webhook(&app, &slack).await;
+    move_to(&owner, &id, "IN_DEVELOPMENT").await;
+    let start = Instant::now();
+    loop {
+        let settings = json_of(owner.get("/api/team/settings").await, StatusCode::OK).await;
+        if let Some(e) = settings["slackLastError"].as_str() {
+            assert!(e.contains("500") && e.contains("internal_error"), "{e}");
+            assert!(!e.contains("XXXX"), "the webhook URL is a secret: {e}");
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(15), "no error kept");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(received(&slack).await.len(), 10);
+}
