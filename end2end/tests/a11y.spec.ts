@@ -24,7 +24,7 @@ for (const scheme of ['light', 'dark'] as const) {
     for (const r of [rel.id, other.id]) await ctx.request.post(`/api/deployment-groups/${group.id}/releases`, { headers, data: { releaseId: r } });
     const page = await ctx.newPage();
     for (const path of ['/board', `/releases/${rel.id}`, '/releases', '/services', '/activity', '/deploy-queue', '/blocked', '/settings/members', '/settings/profile', '/select-team',
-      '/dashboard', '/sprints', `/sprints/${sprint.id}`, '/deployment-groups', `/deployment-groups/${group.id}`, '/calendar']) {
+      '/settings/team', '/dashboard', '/sprints', `/sprints/${sprint.id}`, '/deployment-groups', `/deployment-groups/${group.id}`, '/calendar']) {
       await page.goto(path);
       await waitForHydration(page);
       await expectNoSeriousA11yViolations(page, `${path} (${scheme})`);

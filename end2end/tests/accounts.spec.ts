@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { waitForHydration, expectNoSeriousA11yViolations } from './helpers';
+import { waitForHydration, expectNoSeriousA11yViolations, ownerWithTeam } from './helpers';
 
 function newUser(tag: string) {
   const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
@@ -129,4 +129,24 @@ test.describe('without JavaScript', () => {
     await page.goto('/invite/not-a-real-token');
     await expect(page.getByRole('heading', { name: 'This invitation does not exist' })).toBeVisible();
   });
+});
+
+test('team settings keep the Slack webhook secret and refuse a foreign host (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!);
+  const page = await t.ctx.newPage();
+  await page.goto('/settings/team');
+  await waitForHydration(page);
+  await page.getByLabel('Incoming webhook URL').fill('https://evil.example.com/hook');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'hooks.slack.com' })).toBeVisible();
+  await page.getByLabel('Incoming webhook URL').fill('https://hooks.slack.com/services/T000/B000/abcdefghSecretXy9z');
+  await page.getByLabel('a release changes status').uncheck();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText(/A webhook is configured: https:\/\/hooks\.slack\.com\/services\/…/)).toBeVisible();
+  await expect(page.locator('body')).not.toContainText('abcdefghSecret');
+  const s = await (await t.api.get('/api/team/settings')).json();
+  expect(s.slackWebhookConfigured).toBe(true);
+  expect(s.notifyOnStatusChange).toBe(false);
+  expect(s.notifyOnBlocked).toBe(true);
+  await t.ctx.close();
 });

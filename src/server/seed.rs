@@ -131,7 +131,11 @@ fn walk(
         assert!(from.can_move_to(to), "seed invented {from} -> {to}");
         moves.push((from, to, at));
     };
-    let target_idx = goal.flow_index();
+    // A rollback happens to a deployed release: walk to DEPLOYED first.
+    let target_idx = match goal {
+        ReleaseStatus::RolledBack => ReleaseStatus::Deployed.flow_index(),
+        other => other.flow_index(),
+    };
     let mut stepped_back = false;
     while let (Some(i), Some(t)) = (cur.flow_index(), target_idx) {
         if i >= t {
@@ -478,6 +482,20 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn old_releases_reach_their_goal() {
+        let mut rng = StdRng::seed_from_u64(3);
+        let now = Utc::now();
+        for goal in [
+            ReleaseStatus::Deployed,
+            ReleaseStatus::RolledBack,
+            ReleaseStatus::Cancelled,
+        ] {
+            let h = walk(&mut rng, now - Duration::days(150), now, goal);
+            assert_eq!(h.moves.last().map(|m| m.1), Some(goal));
+        }
+    }
 
     #[test]
     fn invented_histories_only_make_legal_moves_in_order() {

@@ -8,6 +8,7 @@ pub mod board;
 pub mod catalog;
 pub mod planning;
 pub mod releases;
+pub mod settings;
 
 /// The URL prefix of every server function.
 pub const PREFIX: &str = "/rpc";

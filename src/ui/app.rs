@@ -12,6 +12,7 @@ use crate::ui::pages::queues::{BlockedPage, DeployQueuePage};
 use crate::ui::pages::releases::{ReleasePage, ReleasesPage};
 use crate::ui::pages::select_team::SelectTeamPage;
 use crate::ui::pages::services::ServicesPage;
+use crate::ui::pages::team_settings::TeamSettingsPage;
 use crate::ui::pages::{landing::LandingPage, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -92,6 +93,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/members") view=MembersPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/profile") view=ProfilePage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/team") view=TeamSettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/services") view=ServicesPage ssr=SsrMode::Async/>
                 <Route path=path!("/releases") view=ReleasesPage ssr=SsrMode::Async/>
                 <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async/>

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 /// Navigation entries: only pages that exist.
-const NAV: [(&str, &str); 12] = [
+const NAV: [(&str, &str); 13] = [
     ("/dashboard", "Dashboard"),
     ("/board", "Board"),
     ("/releases", "Releases"),
@@ -21,6 +21,7 @@ const NAV: [(&str, &str); 12] = [
     ("/blocked", "Blocked"),
     ("/services", "Services"),
     ("/activity", "Activity"),
+    ("/settings/team", "Team settings"),
     ("/settings/members", "Members"),
     ("/settings/profile", "Profile"),
 ];
@@ -167,7 +168,7 @@ fn ShortcutsDialog(node: NodeRef<leptos::html::Dialog>) -> impl IntoView {
         <dialog
             node_ref=node
             aria-labelledby="shortcuts-title"
-            class="w-96 rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-black/30 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+            class="m-auto w-96 rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-black/30 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
         >
             <div class="p-4">
                 <h2 id="shortcuts-title" class="font-semibold">"Keyboard shortcuts"</h2>

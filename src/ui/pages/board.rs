@@ -601,7 +601,7 @@ fn MoveDialog(st: BoardState) -> impl IntoView {
         <dialog
             node_ref=dialog
             aria-labelledby="move-title"
-            class="w-80 rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-black/30 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+            class="m-auto w-80 rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-black/30 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
             on:close=move |_| {
                 // Esc or Cancel: back to the card.
                 if let Some(c) = st.moving.get_untracked() {

@@ -14,3 +14,4 @@ pub mod queues;
 pub mod releases;
 pub mod select_team;
 pub mod services;
+pub mod team_settings;

@@ -1,0 +1,76 @@
+//! Team settings (`/settings/team`): name and Slack.
+
+use crate::views::TeamSettingsView;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use super::ctx;
+
+/// What the settings page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamSettingsData {
+    /// The settings (the webhook only as a masked hint).
+    pub settings: TeamSettingsView,
+    /// OWNER/ADMIN may change them.
+    pub can_manage: bool,
+}
+
+/// The team's settings.
+#[server(prefix = "/rpc")]
+pub async fn team_settings() -> Result<TeamSettingsData, ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    Ok(TeamSettingsData {
+        settings: crate::server::services::teams::settings(&state, &team)
+            .await
+            .map_err(ctx::err)?,
+        can_manage: team.role.can_manage_team_config(),
+    })
+}
+
+/// Saves the settings. An empty webhook field keeps the stored URL;
+/// `clear_webhook` removes it. Checkboxes arrive only when ticked.
+#[server(prefix = "/rpc")]
+pub async fn save_team_settings(
+    name: String,
+    slack_webhook_url: String,
+    slack_channel: String,
+    #[server(default)] clear_webhook: Option<String>,
+    #[server(default)] notify_on_status_change: Option<String>,
+    #[server(default)] notify_on_blocked: Option<String>,
+    #[server(default)] notify_on_ready_to_deploy: Option<String>,
+) -> Result<TeamSettingsView, ServerFnError> {
+    use crate::server::services::teams::{self, SettingsPatch};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let webhook = if clear_webhook.is_some() {
+        Some(String::new())
+    } else {
+        Some(slack_webhook_url.trim().to_string()).filter(|u| !u.is_empty())
+    };
+    teams::update_settings(
+        &state,
+        &team,
+        SettingsPatch {
+            name: Some(name),
+            slack_webhook_url: webhook,
+            slack_channel: Some(slack_channel),
+            notify_on_status_change: Some(notify_on_status_change.is_some()),
+            notify_on_blocked: Some(notify_on_blocked.is_some()),
+            notify_on_ready_to_deploy: Some(notify_on_ready_to_deploy.is_some()),
+        },
+    )
+    .await
+    .map_err(ctx::err)
+}
+
+/// Sends the Slack test message now.
+#[server(prefix = "/rpc")]
+pub async fn send_test_slack() -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::teams::test_slack(&state, &team)
+        .await
+        .map_err(ctx::err)
+}

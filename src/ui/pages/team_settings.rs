@@ -1,0 +1,89 @@
+//! `/settings/team`: the team's name and its Slack notifications — the
+//! incoming-webhook URL (stored encrypted, shown only as a masked hint),
+//! channel, the three switches of the original, "Send test message", and
+//! the last delivery error when Slack keeps refusing.
+
+use crate::serverfns::settings::{team_settings, SaveTeamSettings, SendTestSlack};
+use crate::ui::components::form::{error_text, ActionError, Field, Submit};
+use crate::ui::components::frame::AppFrame;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// `/settings/team`
+#[component]
+pub fn TeamSettingsPage() -> impl IntoView {
+    let save = ServerAction::<SaveTeamSettings>::new();
+    let test = ServerAction::<SendTestSlack>::new();
+    let data = Resource::new(
+        move || (save.version().get(), test.version().get()),
+        |_| team_settings(),
+    );
+    view! {
+        <Title text="Team settings"/>
+        <AppFrame title="Team settings">
+            <Transition fallback=|| view! { <div class="h-60 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
+                {move || data.get().map(|r| match r {
+                    Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
+                    Ok(d) => {
+                        let s = d.settings.clone();
+                        let manage = d.can_manage;
+                        view! {
+                            <div class="max-w-2xl space-y-6">
+                                {s.slack_last_error.clone().map(|e| view! {
+                                    <div role="alert" class="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100" data-testid="slack-last-error">
+                                        <p class="font-medium">"Slack messages are failing"</p>
+                                        <p>{e}</p>
+                                        {s.slack_last_error_at.clone().map(|t| view! { <p class="text-xs">"Last failure " {t.get(..16).unwrap_or_default().replace('T', " ")} " UTC"</p> })}
+                                    </div>
+                                })}
+                                <ActionForm action=save attr:class="space-y-6">
+                                    <fieldset class="space-y-3 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800" disabled=!manage>
+                                        <legend class="px-1 font-semibold">"Team"</legend>
+                                        <Field label="Team name" name="name" value=s.name.clone()/>
+                                    </fieldset>
+                                    <fieldset class="space-y-3 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800" disabled=!manage>
+                                        <legend class="px-1 font-semibold">"Slack"</legend>
+                                        <p class="text-sm text-zinc-600 dark:text-zinc-400">
+                                            {if s.slack_webhook_configured {
+                                                format!("A webhook is configured: {}. Paste a new URL to replace it.", s.slack_webhook_hint.clone().unwrap_or_default())
+                                            } else {
+                                                "No webhook yet: create an incoming webhook in Slack and paste its URL (https://hooks.slack.com/services/…).".to_string()
+                                            }}
+                                        </p>
+                                        <Field label="Incoming webhook URL" name="slack_webhook_url" kind="url" required=false autocomplete="off"/>
+                                        {s.slack_webhook_configured.then(|| view! {
+                                            <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="clear_webhook" value="on"/>"Remove the webhook"</label>
+                                        })}
+                                        <Field label="Channel (shown in settings, for people)" name="slack_channel" value=s.slack_channel.clone().unwrap_or_default() required=false/>
+                                        <div class="space-y-2">
+                                            <p class="text-sm font-medium">"Send a message when"</p>
+                                            <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="notify_on_status_change" value="on" checked=s.notify_on_status_change/>"a release changes status"</label>
+                                            <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="notify_on_ready_to_deploy" value="on" checked=s.notify_on_ready_to_deploy/>"a release is ready for staging or production"</label>
+                                            <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="notify_on_blocked" value="on" checked=s.notify_on_blocked/>"a release is blocked or unblocked"</label>
+                                        </div>
+                                    </fieldset>
+                                    <ActionError result=save.value().into()/>
+                                    {manage.then(|| view! { <div class="w-40"><Submit label="Save settings" pending=save.pending().into()/></div> })}
+                                </ActionForm>
+                                {(manage && s.slack_webhook_configured).then(|| view! {
+                                    <div class="flex flex-wrap items-center gap-3">
+                                        <ActionForm action=test>
+                                            <button type="submit" class="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">"Send test message"</button>
+                                        </ActionForm>
+                                        <span role="status" class="text-sm" data-testid="slack-test-result">
+                                            {move || test.value().get().map(|r| match r {
+                                                Ok(()) => "Sent: check the channel.".to_string(),
+                                                Err(e) => format!("Slack refused: {}", error_text(&e)),
+                                            })}
+                                        </span>
+                                    </div>
+                                })}
+                                {(!manage).then(|| view! { <p class="text-sm text-zinc-600 dark:text-zinc-400">"Only owners and admins change team settings."</p> })}
+                            </div>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </AppFrame>
+    }
+}
