@@ -311,3 +311,64 @@ async fn after_the_last_retry_the_error_is_kept_on_the_team() {
     }
     assert_eq!(received(&slack).await.len(), 10);
 }
+
+#[tokio::test]
+async fn dependencies_block_and_unblock_in_slack_too() {
+    let slack = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .mount(&slack)
+        .await;
+    let app = TestApp::spawn_with(fast()).await;
+    let (owner, web) = team_with_webhook(&app, &slack).await;
+    json_of(
+        owner
+            .patch("/api/team/settings", &json!({"notifyOnStatusChange": false, "notifyOnReadyToDeploy": false}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let svc = json_of(owner.get("/api/services").await, StatusCode::OK).await["items"][0]["id"].clone();
+    let api = json_of(
+        owner
+            .post("/api/releases", &json!({"serviceId": svc, "title": "Gateway", "version": "4.0.0"}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    json_of(
+        owner
+            .post(
+                &format!("/api/releases/{web}/dependencies"),
+                &json!({"dependsOnId": api, "type": "BLOCKS"}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let got = wait_for(&slack, 1).await;
+    assert_eq!(
+        got[0]["text"],
+        "Checkout 2.4.0 is blocked: waiting for Gateway 4.0.0 to be deployed"
+    );
+    for s in [
+        "IN_DEVELOPMENT",
+        "IN_REVIEW",
+        "READY_STAGING",
+        "IN_STAGING",
+        "STAGING_VERIFIED",
+        "READY_PRODUCTION",
+        "DEPLOYED",
+    ] {
+        move_to(&owner, &api, s).await;
+    }
+    let got = wait_for(&slack, 2).await;
+    assert_eq!(
+        got[1]["text"],
+        "Checkout 2.4.0 is no longer blocked (Gateway 4.0.0 is deployed)"
+    );
+    assert_eq!(received(&slack).await.len(), 2, "status switches are off");
+}

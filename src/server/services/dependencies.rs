@@ -259,8 +259,25 @@ pub async fn create(
     )
     .await?;
     let view = views(&txn, vec![d]).await?.remove(0);
+    // A new BLOCKS edge on an undeployed blocker blocks the release: say so.
+    let mut queued = 0;
+    if kind == DependencyType::Blocks && !blocker_deployed {
+        if let Some(info) = super::notify::release_info(&txn, &r.id).await? {
+            let notice = crate::server::integrations::slack::Notice::Blocked {
+                reason: Some(format!(
+                    "waiting for {} {} to be deployed",
+                    blocker.title, blocker.version
+                )),
+                by: ctx.user_name.clone(),
+            };
+            queued = super::notify::enqueue(&txn, &ctx.team_id, &state.public_url, &info, &[notice]).await?;
+        }
+    }
     txn.commit().await?;
     state.events.publish([ev]);
+    if queued > 0 {
+        state.outbox_wake.notify_one();
+    }
     Ok(view)
 }
 
@@ -311,6 +328,7 @@ pub async fn delete(state: &AppState, ctx: &TeamContext, id: &str, dep_id: &str)
 pub(crate) async fn resolve_for_deployed(
     conn: &impl ConnectionTrait,
     ctx: &TeamContext,
+    public_url: &str,
     deployed: &release::Model,
 ) -> AppResult<Vec<ActivityView>> {
     let waiting = release_dependency::Entity::find()
@@ -348,6 +366,20 @@ pub(crate) async fn resolve_for_deployed(
             )
             .await?,
         );
+        // Unblocked, unless another blocker or a manual block still holds it.
+        let still = super::releases::unresolved_blockers(conn, &dependent).await?;
+        let by_hand = release::Entity::find_by_id(dependent.clone())
+            .one(conn)
+            .await?
+            .is_some_and(|m| m.is_blocked);
+        if still.is_empty() && !by_hand {
+            if let Some(info) = super::notify::release_info(conn, &dependent).await? {
+                let notice = crate::server::integrations::slack::Notice::Unblocked {
+                    by: format!("{} {} is deployed", deployed.title, deployed.version),
+                };
+                super::notify::enqueue(conn, &ctx.team_id, public_url, &info, &[notice]).await?;
+            }
+        }
     }
     Ok(out)
 }

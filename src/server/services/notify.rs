@@ -4,7 +4,7 @@
 //! deploy, blocked); a team without a webhook queues nothing. The webhook
 //! URL itself is read (and decrypted) only when sending.
 
-use crate::server::db::entities::{outbox, team};
+use crate::server::db::entities::{outbox, release, service, team, user};
 use crate::server::db::{self, new_id};
 use crate::server::error::AppResult;
 use crate::server::integrations::slack::{self, Notice, ReleaseInfo};
@@ -72,4 +72,32 @@ pub async fn enqueue(
         n += 1;
     }
     Ok(n)
+}
+
+/// What a message says about a release: title, version, service, owner.
+pub async fn release_info(
+    conn: &impl ConnectionTrait,
+    release_id: &str,
+) -> AppResult<Option<ReleaseInfo>> {
+    let Some((r, svc)) = release::Entity::find_by_id(release_id.to_string())
+        .find_also_related(service::Entity)
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let owner = match &r.owner_id {
+        Some(o) => user::Entity::find_by_id(o.clone())
+            .one(conn)
+            .await?
+            .map(|u| u.name),
+        None => None,
+    };
+    Ok(Some(ReleaseInfo {
+        id: r.id,
+        title: r.title,
+        version: r.version,
+        service: svc.map(|s| s.name).unwrap_or_default(),
+        owner,
+    }))
 }

@@ -671,12 +671,14 @@ pub async fn update(
     }
     let updated = find(&txn, ctx, id).await?;
     if updated.status != cur.status && updated.status == ReleaseStatus::Deployed.as_str() {
-        events.extend(super::dependencies::resolve_for_deployed(&txn, ctx, &updated).await?);
+        events.extend(
+            super::dependencies::resolve_for_deployed(&txn, ctx, &state.public_url, &updated).await?,
+        );
     }
     let queued = notify_change(state, &txn, ctx, &cur, &updated, &svc_name).await?;
     txn.commit().await?;
     state.events.publish(events);
-    if queued > 0 {
+    if queued > 0 || updated.status == ReleaseStatus::Deployed.as_str() {
         state.outbox_wake.notify_one();
     }
     Ok(updated.into())
