@@ -323,15 +323,22 @@ async fn dependencies_block_and_unblock_in_slack_too() {
     let (owner, web) = team_with_webhook(&app, &slack).await;
     json_of(
         owner
-            .patch("/api/team/settings", &json!({"notifyOnStatusChange": false, "notifyOnReadyToDeploy": false}))
+            .patch(
+                "/api/team/settings",
+                &json!({"notifyOnStatusChange": false, "notifyOnReadyToDeploy": false}),
+            )
             .await,
         StatusCode::OK,
     )
     .await;
-    let svc = json_of(owner.get("/api/services").await, StatusCode::OK).await["items"][0]["id"].clone();
+    let svc =
+        json_of(owner.get("/api/services").await, StatusCode::OK).await["items"][0]["id"].clone();
     let api = json_of(
         owner
-            .post("/api/releases", &json!({"serviceId": svc, "title": "Gateway", "version": "4.0.0"}))
+            .post(
+                "/api/releases",
+                &json!({"serviceId": svc, "title": "Gateway", "version": "4.0.0"}),
+            )
             .await,
         StatusCode::CREATED,
     )

@@ -5,6 +5,7 @@
 mod auth;
 mod catalog;
 mod health;
+mod oauth;
 mod planning;
 mod releases;
 mod teams;
@@ -24,6 +25,7 @@ pub fn router(timeout: std::time::Duration) -> Router<AppState> {
         .merge(catalog::router())
         .merge(releases::router())
         .merge(planning::router())
+        .merge(oauth::router())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             timeout,

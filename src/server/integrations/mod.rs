@@ -3,4 +3,5 @@
 //! HTTP client with timeouts, and one error enum derived from the status.
 //! Tokens are decrypted only in here and never logged.
 
+pub mod github;
 pub mod slack;

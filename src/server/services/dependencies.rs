@@ -270,7 +270,9 @@ pub async fn create(
                 )),
                 by: ctx.user_name.clone(),
             };
-            queued = super::notify::enqueue(&txn, &ctx.team_id, &state.public_url, &info, &[notice]).await?;
+            queued =
+                super::notify::enqueue(&txn, &ctx.team_id, &state.public_url, &info, &[notice])
+                    .await?;
         }
     }
     txn.commit().await?;

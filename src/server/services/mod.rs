@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod dependencies;
 pub mod groups;
 pub mod notify;
+pub mod oauth;
 pub mod releases;
 pub mod sprints;
 pub mod teams;

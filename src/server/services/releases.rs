@@ -672,7 +672,8 @@ pub async fn update(
     let updated = find(&txn, ctx, id).await?;
     if updated.status != cur.status && updated.status == ReleaseStatus::Deployed.as_str() {
         events.extend(
-            super::dependencies::resolve_for_deployed(&txn, ctx, &state.public_url, &updated).await?,
+            super::dependencies::resolve_for_deployed(&txn, ctx, &state.public_url, &updated)
+                .await?,
         );
     }
     let queued = notify_change(state, &txn, ctx, &cur, &updated, &svc_name).await?;

@@ -1,0 +1,217 @@
+//! The GitHub OAuth dance through the real routes, against a wiremock fake
+//! of GitHub: `state` bound to the user, single use and short-lived; the
+//! token stored encrypted and never shown.
+
+use crate::helpers::{error_of, json_of, Browser, TestApp};
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::json;
+use std::collections::HashMap;
+use wiremock::matchers::{body_string_contains, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TOKEN: &str = "gho_plaintextTOKEN123456789";
+
+async fn fake_github() -> MockServer {
+    let gh = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/login/oauth/access_token"))
+        .and(body_string_contains("code=good-code"))
+        .and(body_string_contains("client_secret=gh-secret"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"access_token": TOKEN, "scope": "repo", "token_type": "bearer"}),
+            ),
+        )
+        .mount(&gh)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/login/oauth/access_token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"error": "bad_verification_code", "error_description": "The code passed is incorrect or expired."}),
+        ))
+        .mount(&gh)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/user"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"login": "octo-ada", "id": 4242})),
+        )
+        .mount(&gh)
+        .await;
+    gh
+}
+
+async fn app_with(gh: &MockServer) -> TestApp {
+    TestApp::spawn_with(HashMap::from([
+        ("GITHUB_CLIENT_ID", "gh-client".to_string()),
+        ("GITHUB_CLIENT_SECRET", "gh-secret".to_string()),
+        ("GITHUB_OAUTH_BASE", gh.uri()),
+        ("GITHUB_API_BASE", gh.uri()),
+    ]))
+    .await
+}
+
+/// Follows `authorize` and returns the `state` GitHub would send back.
+async fn authorize(b: &Browser) -> String {
+    let res = b.get("/api/oauth/github/authorize").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let loc = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        loc.contains("/login/oauth/authorize?client_id=gh-client"),
+        "{loc}"
+    );
+    assert!(loc.contains("scope=repo"), "{loc}");
+    assert!(loc.contains("redirect_uri="), "{loc}");
+    let url = reqwest::Url::parse(&loc).unwrap();
+    url.query_pairs()
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.to_string())
+        .expect("state")
+}
+
+#[tokio::test]
+async fn connecting_github_stores_an_encrypted_token() {
+    let gh = fake_github().await;
+    let app = app_with(&gh).await;
+    let (user, _, _) = app.owner_with_team("Acme").await;
+    let state = authorize(&user).await;
+    let res = user
+        .get(&format!(
+            "/api/oauth/github/callback?code=good-code&state={state}"
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        res.headers()["location"],
+        "/settings/profile?connected=github"
+    );
+    let list = json_of(user.get("/api/oauth/connections").await, StatusCode::OK).await;
+    assert_eq!(list[0]["provider"], "GITHUB");
+    assert_eq!(list[0]["accountName"], "octo-ada");
+    assert_eq!(list[0]["isValid"], true);
+    assert!(!list.to_string().contains(TOKEN));
+    // The raw database holds only ciphertext with a key id.
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT access_token FROM oauth_connections",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let stored: String = row.try_get("", "access_token").unwrap();
+    assert!(
+        !stored.contains(TOKEN) && stored.starts_with("v1."),
+        "{stored}"
+    );
+    // The state was single use.
+    error_of(
+        user.get(&format!(
+            "/api/oauth/github/callback?code=good-code&state={state}"
+        ))
+        .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    // Disconnect.
+    assert_eq!(
+        user.delete("/api/oauth/connections/github").await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let list = json_of(user.get("/api/oauth/connections").await, StatusCode::OK).await;
+    assert_eq!(list, json!([]));
+}
+
+#[tokio::test]
+async fn a_missing_wrong_foreign_or_expired_state_stores_nothing() {
+    let gh = fake_github().await;
+    let app = app_with(&gh).await;
+    let (user, _, _) = app.owner_with_team("Acme").await;
+    let (other, _, _) = app.owner_with_team("Other").await;
+    error_of(
+        user.get("/api/oauth/github/callback?code=good-code").await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    error_of(
+        user.get("/api/oauth/github/callback?code=good-code&state=made-up")
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    // Someone else's state.
+    let theirs = authorize(&other).await;
+    error_of(
+        user.get(&format!(
+            "/api/oauth/github/callback?code=good-code&state={theirs}"
+        ))
+        .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    // Expired.
+    let mine = authorize(&user).await;
+    app.db
+        .execute_unprepared("UPDATE oauth_states SET expires_at = created_at")
+        .await
+        .unwrap();
+    error_of(
+        user.get(&format!(
+            "/api/oauth/github/callback?code=good-code&state={mine}"
+        ))
+        .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    let rows = app
+        .db
+        .query_one_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM oauth_connections",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let n: i64 = rows.try_get("", "n").unwrap();
+    assert_eq!(n, 0);
+    // A code GitHub refuses, and a user who said no, land back in settings.
+    let state = authorize(&user).await;
+    let res = user
+        .get(&format!(
+            "/api/oauth/github/callback?code=stale&state={state}"
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        res.headers()["location"],
+        "/settings/profile?error=github_unavailable"
+    );
+    let res = user
+        .get("/api/oauth/github/callback?error=access_denied&state=x")
+        .await;
+    assert_eq!(
+        res.headers()["location"],
+        "/settings/profile?error=access_denied"
+    );
+    // Signed out: 401.
+    let anon = app.browser();
+    assert_eq!(
+        anon.get("/api/oauth/connections").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn without_a_github_app_the_server_says_so() {
+    let app = TestApp::spawn().await;
+    let (user, _, _) = app.owner_with_team("Acme").await;
+    let msg = error_of(
+        user.get("/api/oauth/github/authorize").await,
+        StatusCode::SERVICE_UNAVAILABLE,
+    )
+    .await;
+    assert!(msg.contains("GITHUB_CLIENT_ID"), "{msg}");
+}
