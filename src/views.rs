@@ -574,3 +574,17 @@ pub struct DashboardStats {
     /// Deployments and median lead time per week of the window (charts).
     pub weekly: Vec<crate::domain::metrics::WeekPoint>,
 }
+
+/// A user's connection to Jira or GitHub, as the profile page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionInfo {
+    /// JIRA or GITHUB.
+    pub provider: String,
+    /// The account there.
+    pub account_name: Option<String>,
+    /// Whether it still works.
+    pub is_valid: bool,
+    /// Why not.
+    pub last_error: Option<String>,
+}

@@ -299,3 +299,31 @@ pub async fn accept_invitation(token: String) -> Result<(), ServerFnError> {
     leptos_axum::redirect("/board");
     Ok(())
 }
+
+/// The caller's OAuth connections (never a token).
+#[server(prefix = "/rpc")]
+pub async fn my_connections() -> Result<Vec<crate::views::ConnectionInfo>, ServerFnError> {
+    let state = ctx::state()?;
+    let auth = ctx::session().await?;
+    Ok(crate::server::services::oauth::connections(&state, &auth)
+        .await
+        .map_err(ctx::err)?
+        .into_iter()
+        .map(|c| crate::views::ConnectionInfo {
+            provider: c.provider.as_str().to_string(),
+            account_name: c.account_name,
+            is_valid: c.is_valid,
+            last_error: c.last_error,
+        })
+        .collect())
+}
+
+/// Removes one of the caller's connections.
+#[server(prefix = "/rpc")]
+pub async fn disconnect(provider: String) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let auth = ctx::session().await?;
+    crate::server::services::oauth::disconnect(&state, &auth, &provider)
+        .await
+        .map_err(ctx::err)
+}
