@@ -12,6 +12,9 @@ const port = Number(process.env.RC_E2E_PORT ?? 3310);
 const external = process.env.RC_E2E_BASE_URL;
 const baseURL = external ?? `http://127.0.0.1:${port}`;
 const runDir = path.join(root, 'target', 'e2e', `run-${Date.now()}`);
+// A local fake of GitHub's OAuth endpoints (end2end/fake-github.mjs).
+const fakeGithubPort = Number(process.env.FAKE_GITHUB_PORT ?? port + 1);
+const fakeGithub = `http://127.0.0.1:${fakeGithubPort}`;
 
 export default defineConfig({
   testDir: './tests',
@@ -43,7 +46,13 @@ export default defineConfig({
   },
   webServer: external
     ? undefined
-    : {
+    : [{
+        command: `node ${path.join(__dirname, 'fake-github.mjs')}`,
+        url: `${fakeGithub}/health`,
+        reuseExistingServer: false,
+        timeout: 10_000,
+        env: { ...process.env, FAKE_GITHUB_PORT: String(fakeGithubPort) },
+      }, {
         command: `${path.join(root, 'target', 'debug', 'release-coordinator')}`,
         cwd: root,
         url: `${baseURL}/api/health`,
@@ -61,6 +70,10 @@ export default defineConfig({
           PUBLIC_URL: baseURL,
           RC_ENCRYPTION_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
           RUST_LOG: process.env.RUST_LOG ?? 'warn',
+          GITHUB_CLIENT_ID: 'e2e-client',
+          GITHUB_CLIENT_SECRET: 'e2e-secret',
+          GITHUB_OAUTH_BASE: fakeGithub,
+          GITHUB_API_BASE: fakeGithub,
         },
-      },
+      }],
 });

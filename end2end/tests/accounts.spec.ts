@@ -150,3 +150,21 @@ test('team settings keep the Slack webhook secret and refuse a foreign host (nee
   expect(s.notifyOnBlocked).toBe(true);
   await t.ctx.close();
 });
+
+test('connecting GitHub goes through the OAuth dance and shows the account (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!);
+  const page = await t.ctx.newPage();
+  await page.goto('/settings/profile');
+  await waitForHydration(page);
+  await expect(page.getByTestId('github-connection')).toContainText('Not connected');
+  await page.getByRole('link', { name: 'Connect GitHub' }).click();
+  // Authorize at the (fake) GitHub, back through the callback, to the profile.
+  await expect(page).toHaveURL(/\/settings\/profile\?connected=github/);
+  await expect(page.getByTestId('github-connection')).toContainText('Connected as octo-e2e');
+  await expect(page.locator('body')).not.toContainText('gho_');
+  const conns = await (await t.api.get('/api/oauth/connections')).json();
+  expect(conns).toEqual([expect.objectContaining({ provider: 'GITHUB', accountName: 'octo-e2e', isValid: true })]);
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  await expect(page.getByTestId('github-connection')).toContainText('Not connected');
+  await t.ctx.close();
+});
