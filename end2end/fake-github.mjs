@@ -30,6 +30,14 @@ http
       const ok = req.headers.authorization === `Bearer ${TOKEN}`;
       res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
       res.end(JSON.stringify(ok ? { login: 'octo-e2e', id: 777 } : { message: 'Bad credentials' }));
+    } else if (req.method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+$/.test(url.pathname)) {
+      const [, , owner, repo, , number] = url.pathname.split('/');
+      const ok = req.headers.authorization === `Bearer ${TOKEN}`;
+      res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(ok ? {
+        title: `Fix flaky checkout (#${number})`, state: 'open', merged_at: null, draft: false,
+        html_url: `https://github.com/${owner}/${repo}/pull/${number}`, user: { login: 'octo-e2e' },
+      } : { message: 'Bad credentials' }));
     } else {
       res.writeHead(404);
       res.end();

@@ -588,3 +588,35 @@ pub struct ConnectionInfo {
     /// Why not.
     pub last_error: Option<String>,
 }
+
+/// A Jira ticket or GitHub pull request linked to a release, with its cached
+/// state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemView {
+    /// Opaque id.
+    pub id: String,
+    /// The release.
+    pub release_id: String,
+    /// JIRA_TICKET or GITHUB_PR.
+    #[serde(rename = "type")]
+    pub item_type: crate::domain::kinds::ItemType,
+    /// `PROJ-123` or `owner/repo#42`.
+    pub external_id: String,
+    /// Cached title.
+    pub title: Option<String>,
+    /// Cached status (`open`, `merged`, …).
+    pub status: Option<String>,
+    /// new/indeterminate/done, or open/merged/closed/draft.
+    pub status_category: Option<String>,
+    /// Cached assignee.
+    pub assignee: Option<String>,
+    /// Link.
+    pub url: Option<String>,
+    /// RFC 3339.
+    pub last_synced_at: Option<String>,
+    /// Why the last sync failed.
+    pub sync_error: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+}

@@ -151,7 +151,7 @@ test('team settings keep the Slack webhook secret and refuse a foreign host (nee
   await t.ctx.close();
 });
 
-test('connecting GitHub goes through the OAuth dance and shows the account (needs JavaScript)', async ({ browser, baseURL }) => {
+test('connecting GitHub goes through the OAuth dance; a pull request is linked to a release and shown (needs JavaScript)', async ({ browser, baseURL }) => {
   const t = await ownerWithTeam(browser, baseURL!);
   const page = await t.ctx.newPage();
   await page.goto('/settings/profile');
@@ -164,6 +164,19 @@ test('connecting GitHub goes through the OAuth dance and shows the account (need
   await expect(page.locator('body')).not.toContainText('gho_');
   const conns = await (await t.api.get('/api/oauth/connections')).json();
   expect(conns).toEqual([expect.objectContaining({ provider: 'GITHUB', accountName: 'octo-e2e', isValid: true })]);
+  // Link a pull request to a release through that connection.
+  const rel = await t.release('Checkout', '3.0.0');
+  await page.goto(`/releases/${rel.id}`);
+  await waitForHydration(page);
+  await page.getByLabel('Pull request (owner/repo#42 or its URL)').fill('https://github.com/acme/pay/pull/7');
+  await page.getByRole('button', { name: 'Link', exact: true }).click();
+  const linked = page.getByRole('list', { name: 'Linked work' });
+  await expect(linked).toContainText('Fix flaky checkout (#7)');
+  await expect(linked).toContainText('acme/pay#7');
+  await expect(page.getByTestId('items-readiness')).toContainText('0 of 1 pull request merged');
+  await expect(page.getByRole('list', { name: 'Activity' })).toContainText('linked acme/pay#7');
+  await page.goto('/settings/profile');
+  await waitForHydration(page);
   await page.getByRole('button', { name: 'Disconnect' }).click();
   await expect(page.getByTestId('github-connection')).toContainText('Not connected');
   await t.ctx.close();

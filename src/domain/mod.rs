@@ -12,6 +12,7 @@
 //!   types, item types, activity types, sprint status, deployment order).
 
 pub mod graph;
+pub mod items;
 pub mod kinds;
 pub mod metrics;
 pub mod roles;

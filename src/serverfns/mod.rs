@@ -6,6 +6,7 @@
 pub mod account;
 pub mod board;
 pub mod catalog;
+pub mod items;
 pub mod planning;
 pub mod releases;
 pub mod settings;

@@ -215,3 +215,153 @@ async fn without_a_github_app_the_server_says_so() {
     .await;
     assert!(msg.contains("GITHUB_CLIENT_ID"), "{msg}");
 }
+
+/// Connects `user` to the fake GitHub through the real routes.
+async fn connect(user: &Browser) {
+    let state = authorize(user).await;
+    let res = user
+        .get(&format!(
+            "/api/oauth/github/callback?code=good-code&state={state}"
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn pull_requests_link_through_the_callers_connection() {
+    let gh = fake_github().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/pay/pulls/42"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "title": "Retry webhooks", "state": "closed", "merged_at": "2026-11-20T10:00:00Z",
+            "draft": false, "html_url": "https://github.com/acme/pay/pull/42", "user": {"login": "octo-ada"}
+        })))
+        .mount(&gh)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/pay/pulls/404"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found"})))
+        .mount(&gh)
+        .await;
+    let app = app_with(&gh).await;
+    let (user, _, _) = app.owner_with_team("Acme").await;
+    let svc = json_of(
+        user.post("/api/services", &json!({"name": "Pay"})).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let rel = json_of(
+        user.post(
+            "/api/releases",
+            &json!({"serviceId": svc["id"], "title": "Checkout", "version": "1.0.0"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let rid = rel["id"].as_str().unwrap();
+    let items = format!("/api/releases/{rid}/items");
+    // Not connected yet.
+    let msg = error_of(
+        user.post(
+            &items,
+            &json!({"type": "GITHUB_PR", "externalId": "acme/pay#42"}),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(msg.contains("connect GitHub"), "{msg}");
+    connect(&user).await;
+    let item = json_of(
+        user.post(
+            &items,
+            &json!({"type": "GITHUB_PR", "externalId": "https://github.com/acme/pay/pull/42"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(item["externalId"], "acme/pay#42");
+    assert_eq!(item["title"], "Retry webhooks");
+    assert_eq!(item["status"], "merged");
+    assert_eq!(item["assignee"], "octo-ada");
+    assert_eq!(item["url"], "https://github.com/acme/pay/pull/42");
+    error_of(
+        user.post(
+            &items,
+            &json!({"type": "GITHUB_PR", "externalId": "acme/pay#42"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    error_of(
+        user.post(
+            &items,
+            &json!({"type": "GITHUB_PR", "externalId": "not a pr"}),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    error_of(
+        user.post(
+            &items,
+            &json!({"type": "GITHUB_PR", "externalId": "acme/pay#404"}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let list = json_of(user.get(&items).await, StatusCode::OK).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    let acts = json_of(
+        user.get(&format!("/api/releases/{rid}/activities")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(acts["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["type"] == "ITEM_ADDED"));
+    // Another team sees nothing.
+    let (other, _, _) = app.owner_with_team("Other").await;
+    error_of(other.get(&items).await, StatusCode::NOT_FOUND).await;
+    // GitHub revokes the token: sync says so and the connection turns invalid.
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/pay/pulls/42"))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(json!({"message": "Bad credentials"})),
+        )
+        .with_priority(1)
+        .mount(&gh)
+        .await;
+    let item_id = item["id"].as_str().unwrap();
+    let msg = error_of(
+        user.post_empty(&format!("{items}/{item_id}/sync")).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(msg.contains("reconnect GitHub"), "{msg}");
+    let conns = json_of(user.get("/api/oauth/connections").await, StatusCode::OK).await;
+    assert_eq!(conns[0]["isValid"], false);
+    assert!(conns[0]["lastError"].as_str().unwrap().contains("401"));
+    // Unlink.
+    assert_eq!(
+        user.delete(&format!("{items}/{item_id}")).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let acts = json_of(
+        user.get(&format!("/api/releases/{rid}/activities")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(acts["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["type"] == "ITEM_REMOVED"));
+}

@@ -25,6 +25,7 @@ pub fn router(timeout: std::time::Duration) -> Router<AppState> {
         .merge(catalog::router())
         .merge(releases::router())
         .merge(planning::router())
+        .merge(planning::items_router())
         .merge(oauth::router())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

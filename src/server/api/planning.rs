@@ -245,3 +245,54 @@ async fn stats(
         dashboard::stats(&s, &ctx, q.days.unwrap_or(30)).await?,
     ))
 }
+
+pub(super) fn items_router() -> Router<AppState> {
+    Router::new()
+        .route("/releases/{id}/items", get(list_items).post(add_item))
+        .route("/releases/{id}/items/{item_id}", delete(remove_item))
+        .route(
+            "/releases/{id}/items/{item_id}/sync",
+            axum::routing::post(sync_item),
+        )
+}
+
+async fn list_items(
+    State(s): State<AppState>,
+    ctx: TeamContext,
+    Path(id): Path<String>,
+) -> AppResult<Json<Page<crate::views::ItemView>>> {
+    Ok(Json(
+        crate::server::services::items::list(&s, &ctx, &id).await?,
+    ))
+}
+
+async fn add_item(
+    State(s): State<AppState>,
+    ctx: TeamContext,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<crate::server::services::items::ItemInput>,
+) -> AppResult<(StatusCode, Json<crate::views::ItemView>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::server::services::items::add(&s, &ctx, &id, body).await?),
+    ))
+}
+
+async fn remove_item(
+    State(s): State<AppState>,
+    ctx: TeamContext,
+    Path((id, item_id)): Path<(String, String)>,
+) -> AppResult<StatusCode> {
+    crate::server::services::items::remove(&s, &ctx, &id, &item_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn sync_item(
+    State(s): State<AppState>,
+    ctx: TeamContext,
+    Path((id, item_id)): Path<(String, String)>,
+) -> AppResult<Json<crate::views::ItemView>> {
+    Ok(Json(
+        crate::server::services::items::sync(&s, &ctx, &id, &item_id).await?,
+    ))
+}

@@ -129,3 +129,76 @@ mod tests {
         );
     }
 }
+
+/// A pull request, as an item caches it.
+#[derive(Debug, Deserialize)]
+pub struct Pull {
+    /// Title.
+    pub title: String,
+    /// `open` or `closed`.
+    pub state: String,
+    /// Set when merged.
+    pub merged_at: Option<String>,
+    /// A draft.
+    #[serde(default)]
+    pub draft: bool,
+    /// Web page.
+    pub html_url: String,
+    /// Author.
+    pub user: Option<PullUser>,
+    /// Assignee.
+    pub assignee: Option<PullUser>,
+}
+
+/// A user on a pull request.
+#[derive(Debug, Deserialize)]
+pub struct PullUser {
+    /// Login.
+    pub login: String,
+}
+
+impl Pull {
+    /// `merged`, `closed`, `draft` or `open` — status and category at once.
+    pub fn status(&self) -> &'static str {
+        if self.merged_at.is_some() {
+            "merged"
+        } else if self.state == "closed" {
+            "closed"
+        } else if self.draft {
+            "draft"
+        } else {
+            "open"
+        }
+    }
+}
+
+/// `GET {api}/repos/{owner}/{repo}/pulls/{number}`; a 404 is `Ok(None)`.
+pub async fn pull(
+    http: &reqwest::Client,
+    api_base: &str,
+    token: &str,
+    owner: &str,
+    repo: &str,
+    number: u64,
+) -> Result<Option<Pull>, GitHubError> {
+    let res = http
+        .get(format!(
+            "{}/repos/{owner}/{repo}/pulls/{number}",
+            api_base.trim_end_matches('/')
+        ))
+        .bearer_auth(token)
+        .header("accept", "application/vnd.github+json")
+        .send()
+        .await
+        .map_err(|_| GitHubError::Unreachable)?;
+    match res.status().as_u16() {
+        200 => res
+            .json()
+            .await
+            .map(Some)
+            .map_err(|_| GitHubError::Malformed),
+        404 => Ok(None),
+        401 => Err(GitHubError::Unauthorized),
+        s => Err(GitHubError::Failed(s.to_string())),
+    }
+}

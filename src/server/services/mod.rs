@@ -11,6 +11,7 @@ pub mod comments;
 pub mod dashboard;
 pub mod dependencies;
 pub mod groups;
+pub mod items;
 pub mod notify;
 pub mod oauth;
 pub mod releases;
