@@ -365,3 +365,95 @@ async fn pull_requests_link_through_the_callers_connection() {
         .iter()
         .any(|a| a["type"] == "ITEM_REMOVED"));
 }
+
+fn sign(secret: &str, body: &[u8]) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body);
+    let bytes = mac.finalize().into_bytes();
+    format!(
+        "sha256={}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
+}
+
+#[tokio::test]
+async fn signed_github_webhooks_update_linked_pull_requests() {
+    let gh = fake_github().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/pay/pulls/9"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "title": "Open PR", "state": "open", "merged_at": null, "draft": false,
+            "html_url": "https://github.com/acme/pay/pull/9", "user": {"login": "octo-ada"}
+        })))
+        .mount(&gh)
+        .await;
+    let app = TestApp::spawn_with(HashMap::from([
+        ("GITHUB_CLIENT_ID", "gh-client".to_string()),
+        ("GITHUB_CLIENT_SECRET", "gh-secret".to_string()),
+        ("GITHUB_OAUTH_BASE", gh.uri()),
+        ("GITHUB_API_BASE", gh.uri()),
+        ("GITHUB_WEBHOOK_SECRET", "hook-secret".to_string()),
+    ]))
+    .await;
+    let (user, _, _) = app.owner_with_team("Acme").await;
+    connect(&user).await;
+    let svc = json_of(
+        user.post("/api/services", &json!({"name": "Pay"})).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let rel = json_of(
+        user.post(
+            "/api/releases",
+            &json!({"serviceId": svc["id"], "title": "Checkout", "version": "1.0.0"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let items = format!("/api/releases/{}/items", rel["id"].as_str().unwrap());
+    json_of(
+        user.post(
+            &items,
+            &json!({"type": "GITHUB_PR", "externalId": "acme/pay#9"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let body = serde_json::to_vec(&json!({
+        "action": "closed", "number": 9,
+        "repository": {"full_name": "acme/pay"},
+        "pull_request": {"title": "Open PR, merged", "state": "closed", "merged_at": "2026-11-26T12:00:00Z",
+                         "draft": false, "html_url": "https://github.com/acme/pay/pull/9", "user": {"login": "octo-ada"}}
+    }))
+    .unwrap();
+    let post = |sig: Option<String>| {
+        let mut req = app
+            .client
+            .post(app.url("/api/webhooks/github"))
+            .header("x-github-event", "pull_request")
+            .header("content-type", "application/json")
+            .body(body.clone());
+        if let Some(s) = sig {
+            req = req.header("x-hub-signature-256", s);
+        }
+        req.send()
+    };
+    assert_eq!(post(None).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        post(Some(sign("wrong-secret", &body)))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let still = json_of(user.get(&items).await, StatusCode::OK).await;
+    assert_eq!(still["items"][0]["status"], "open");
+    let res = post(Some(sign("hook-secret", &body))).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let now = json_of(user.get(&items).await, StatusCode::OK).await;
+    assert_eq!(now["items"][0]["status"], "merged");
+    assert_eq!(now["items"][0]["title"], "Open PR, merged");
+}

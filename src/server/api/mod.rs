@@ -9,6 +9,7 @@ mod oauth;
 mod planning;
 mod releases;
 mod teams;
+mod webhooks;
 
 pub use auth::client_meta;
 
@@ -27,6 +28,7 @@ pub fn router(timeout: std::time::Duration) -> Router<AppState> {
         .merge(planning::router())
         .merge(planning::items_router())
         .merge(oauth::router())
+        .merge(webhooks::router())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             timeout,

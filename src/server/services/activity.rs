@@ -51,6 +51,28 @@ pub async fn record(
     Ok(view(row, Some(ctx.user_name.clone())))
 }
 
+/// Writes an activity no person did (an inbound webhook, a sync): no user.
+pub async fn record_system(
+    conn: &impl ConnectionTrait,
+    team_id: &str,
+    a: NewActivity<'_>,
+) -> AppResult<ActivityView> {
+    let row = activity::ActiveModel {
+        id: Set(new_id()),
+        team_id: Set(team_id.to_string()),
+        release_id: Set(a.release_id.map(str::to_string)),
+        user_id: Set(None),
+        activity_type: Set(a.kind.as_str().into()),
+        action: Set(a.action.into()),
+        description: Set(a.description),
+        metadata: Set(a.metadata.as_ref().map(|m| m.to_string())),
+        created_at: Set(db::now()),
+    }
+    .insert(conn)
+    .await?;
+    Ok(view(row, None))
+}
+
 fn view(a: activity::Model, user_name: Option<String>) -> ActivityView {
     ActivityView {
         activity_type: a

@@ -17,6 +17,7 @@ pub mod oauth;
 pub mod releases;
 pub mod sprints;
 pub mod teams;
+pub mod webhooks;
 
 use crate::server::error::AppError;
 use chrono::{DateTime, Utc};

@@ -1,0 +1,24 @@
+//! `/api/webhooks/*`: inbound events from GitHub (signature-checked).
+
+use crate::server::error::AppResult;
+use crate::server::services::webhooks;
+use crate::server::state::AppState;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::routing::post;
+use axum::{Json, Router};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/webhooks/github", post(github))
+}
+
+async fn github(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Json<serde_json::Value>> {
+    let h = |k: &str| headers.get(k).and_then(|v| v.to_str().ok());
+    let n = webhooks::github(&s, h("x-github-event"), h("x-hub-signature-256"), &body).await?;
+    Ok(Json(serde_json::json!({"updated": n})))
+}
