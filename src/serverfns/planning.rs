@@ -289,6 +289,24 @@ pub async fn groups_page() -> Result<GroupsPageData, ServerFnError> {
     })
 }
 
+/// The group form's fields as a full update (empty selects clear).
+#[cfg(feature = "ssr")]
+fn group_input(
+    name: String,
+    sprint_id: String,
+    owner_id: String,
+    target_date: String,
+    deployment_order: String,
+) -> crate::server::services::groups::GroupInput {
+    crate::server::services::groups::GroupInput {
+        name: Some(name),
+        sprint_id: Some(Some(sprint_id)),
+        owner_id: Some(Some(owner_id)),
+        target_date: Some(Some(target_date)),
+        deployment_order: Some(deployment_order),
+    }
+}
+
 /// Creates a deployment group and opens it.
 #[server(prefix = "/rpc")]
 pub async fn create_group(
@@ -298,19 +316,13 @@ pub async fn create_group(
     target_date: String,
     deployment_order: String,
 ) -> Result<(), ServerFnError> {
-    use crate::server::services::groups::{self, GroupInput};
+    use crate::server::services::groups;
     let state = ctx::state()?;
     let team = ctx::team().await?;
     let g = groups::create(
         &state,
         &team,
-        GroupInput {
-            name: Some(name),
-            sprint_id: Some(Some(sprint_id)),
-            owner_id: Some(Some(owner_id)),
-            target_date: Some(Some(target_date)),
-            deployment_order: Some(deployment_order),
-        },
+        group_input(name, sprint_id, owner_id, target_date, deployment_order),
     )
     .await
     .map_err(ctx::err)?;
@@ -401,20 +413,14 @@ pub async fn update_group(
     target_date: String,
     deployment_order: String,
 ) -> Result<DeploymentGroupView, ServerFnError> {
-    use crate::server::services::groups::{self, GroupInput};
+    use crate::server::services::groups;
     let state = ctx::state()?;
     let team = ctx::team().await?;
     groups::update(
         &state,
         &team,
         &id,
-        GroupInput {
-            name: Some(name),
-            sprint_id: Some(Some(sprint_id)),
-            owner_id: Some(Some(owner_id)),
-            target_date: Some(Some(target_date)),
-            deployment_order: Some(deployment_order),
-        },
+        group_input(name, sprint_id, owner_id, target_date, deployment_order),
     )
     .await
     .map_err(ctx::err)

@@ -12,7 +12,7 @@ use crate::server::error::{AppError, AppResult};
 use crate::server::state::AppState;
 use crate::views::{SprintProgress, SprintView, UpcomingRelease};
 use chrono::{Datelike, Duration, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{BTreeMap, HashMap};
 
 pub use crate::views::DashboardStats;
@@ -84,9 +84,8 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
         .filter(release::Column::TeamId.eq(team))
         .filter(release::Column::Status.eq(ReleaseStatus::Deployed.as_str()))
         .filter(release::Column::ProductionDeployedAt.gte(monday))
-        .all(db)
-        .await?
-        .len() as u64;
+        .count(db)
+        .await?;
 
     let horizon = (now + Duration::days(14)).date_naive();
     let upcoming = release::Entity::find()
