@@ -108,6 +108,25 @@ impl ReleaseStatus {
             .collect()
     }
 
+    /// The states that end a release's life: DEPLOYED, CANCELLED and
+    /// ROLLED_BACK. Their lists grow forever, so boards and dashboards show
+    /// the work in flight in full and only the latest of these.
+    pub const FINISHED: [ReleaseStatus; 3] = [Self::Deployed, Self::Cancelled, Self::RolledBack];
+
+    /// Whether this state ends a release's life (see [`Self::FINISHED`]).
+    pub fn is_finished(self) -> bool {
+        Self::FINISHED.contains(&self)
+    }
+
+    /// The wire names of every state still in flight (a filter value).
+    pub fn in_flight_names() -> Vec<&'static str> {
+        Self::ALL
+            .into_iter()
+            .filter(|s| !s.is_finished())
+            .map(|s| s.as_str())
+            .collect()
+    }
+
     /// Whether a release must be free of blocks to enter this state: nothing
     /// blocked ships. Entering READY_PRODUCTION or DEPLOYED needs every BLOCKS
     /// dependency deployed *and* no manual block (`isBlocked`); the two
@@ -291,6 +310,23 @@ mod tests {
                 assert_eq!(from.check_move(to).is_ok(), expected, "{from} -> {to}");
             }
         }
+    }
+
+    #[test]
+    fn finished_states_are_the_ends_of_the_machine() {
+        // A finished state leaves only by rollback or reopening, never forward.
+        for s in ReleaseStatus::ALL {
+            let ends = s.allowed_targets().iter().all(|t| {
+                matches!(
+                    (s, t),
+                    (Deployed, RolledBack)
+                        | (Cancelled, Planning)
+                        | (RolledBack, InDevelopment | Cancelled)
+                )
+            });
+            assert_eq!(s.is_finished(), ends && s != Planning, "{s}");
+        }
+        assert_eq!(ReleaseStatus::in_flight_names().len(), 7);
     }
 
     #[test]

@@ -374,10 +374,7 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
             .last()
             .map(|m| m.2)
             .unwrap_or(created_at + Duration::minutes(5));
-        let in_flight = !matches!(
-            status,
-            ReleaseStatus::Deployed | ReleaseStatus::Cancelled | ReleaseStatus::RolledBack
-        );
+        let in_flight = !status.is_finished();
         let blocked = in_flight && rng.gen_bool(0.12);
         let reason = blocked.then(|| BLOCK_REASONS[rng.gen_range(0..BLOCK_REASONS.len())]);
         let mut updated_at = last_at;

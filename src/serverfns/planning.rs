@@ -217,11 +217,7 @@ pub async fn assign_sprint_by_filter(
     use crate::server::services::releases::{self, ReleaseFilter, ReleaseInput};
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    let open: Vec<&str> = ReleaseStatus::ALL
-        .into_iter()
-        .filter(|s| !releases::is_finished(*s))
-        .map(|s| s.as_str())
-        .collect();
+    let open = ReleaseStatus::in_flight_names();
     let f = ReleaseFilter {
         status: Some(open.join(",")),
         service_id: Some(service_id),
@@ -361,11 +357,7 @@ pub async fn group_page(id: String) -> Result<GroupPageData, ServerFnError> {
         .await
         .map_err(ctx::err)?;
     let plan = groups::plan(&state, &team, &id).await.map_err(ctx::err)?;
-    let open: Vec<&str> = ReleaseStatus::ALL
-        .into_iter()
-        .filter(|s| !releases::is_finished(*s))
-        .map(|s| s.as_str())
-        .collect();
+    let open = ReleaseStatus::in_flight_names();
     let rows = rows(
         &state,
         &team,

@@ -17,12 +17,6 @@ use std::collections::{BTreeMap, HashMap};
 
 pub use crate::views::DashboardStats;
 
-const FINISHED: [ReleaseStatus; 3] = [
-    ReleaseStatus::Deployed,
-    ReleaseStatus::Cancelled,
-    ReleaseStatus::RolledBack,
-];
-
 /// The dashboard over the last `days` days (1–365).
 pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<DashboardStats> {
     if !(1..=365).contains(&days) {
@@ -63,7 +57,7 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
         .column(release::Column::Id)
         .column(release::Column::IsBlocked)
         .filter(release::Column::TeamId.eq(team))
-        .filter(release::Column::Status.is_not_in(FINISHED.map(|s| s.as_str())))
+        .filter(release::Column::Status.is_not_in(ReleaseStatus::FINISHED.map(|s| s.as_str())))
         .into_tuple()
         .all(db)
         .await?;
@@ -90,7 +84,7 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
     let horizon = (now + Duration::days(14)).date_naive();
     let upcoming = release::Entity::find()
         .filter(release::Column::TeamId.eq(team))
-        .filter(release::Column::Status.is_not_in(FINISHED.map(|s| s.as_str())))
+        .filter(release::Column::Status.is_not_in(ReleaseStatus::FINISHED.map(|s| s.as_str())))
         .filter(release::Column::TargetDate.lte(horizon))
         .find_also_related(service::Entity)
         .order_by_asc(release::Column::TargetDate)

@@ -258,6 +258,20 @@ pub async fn releases(
         .collect())
 }
 
+/// The position after the group's last release (1 for an empty group).
+pub(crate) async fn next_position(conn: &impl ConnectionTrait, group_id: &str) -> AppResult<i32> {
+    let last = release::Entity::find()
+        .filter(release::Column::DeploymentGroupId.eq(group_id))
+        .select_only()
+        .column_as(release::Column::GroupPosition.max(), "m")
+        .into_tuple::<Option<i32>>()
+        .one(conn)
+        .await?
+        .flatten()
+        .unwrap_or(0);
+    Ok(last + 1)
+}
+
 /// Puts a release into the group (at the end), moving it out of any other.
 /// Used by `POST …/releases` and by `PATCH /api/releases/{id}`.
 pub(crate) async fn assign(
@@ -269,21 +283,13 @@ pub(crate) async fn assign(
     if r.deployment_group_id.as_deref() == Some(group.id.as_str()) {
         return Ok(None);
     }
-    let last = release::Entity::find()
-        .filter(release::Column::DeploymentGroupId.eq(group.id.as_str()))
-        .select_only()
-        .column_as(release::Column::GroupPosition.max(), "m")
-        .into_tuple::<Option<i32>>()
-        .one(conn)
-        .await?
-        .flatten()
-        .unwrap_or(0);
+    let position = next_position(conn, &group.id).await?;
     release::Entity::update_many()
         .col_expr(
             release::Column::DeploymentGroupId,
             Expr::value(Some(group.id.clone())),
         )
-        .col_expr(release::Column::GroupPosition, Expr::value(Some(last + 1)))
+        .col_expr(release::Column::GroupPosition, Expr::value(Some(position)))
         .col_expr(release::Column::Revision, Expr::value(r.revision + 1))
         .col_expr(release::Column::UpdatedAt, Expr::value(db::now()))
         .filter(release::Column::Id.eq(r.id.as_str()))

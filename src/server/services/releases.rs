@@ -528,16 +528,7 @@ pub async fn update(
                             "no such deployment group in this team",
                         )
                     })?;
-                    let last = release::Entity::find()
-                        .filter(release::Column::DeploymentGroupId.eq(gid.as_str()))
-                        .select_only()
-                        .column_as(release::Column::GroupPosition.max(), "m")
-                        .into_tuple::<Option<i32>>()
-                        .one(&txn)
-                        .await?
-                        .flatten()
-                        .unwrap_or(0);
-                    am.group_position = Set(Some(last + 1));
+                    am.group_position = Set(Some(super::groups::next_position(&txn, gid).await?));
                     pending.push(NewActivity {
                         kind: ActivityType::DeploymentGroupAssigned,
                         release_id: Some(id),
@@ -719,16 +710,6 @@ pub async fn delete(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<
 /// Finished cards shown per finished column unless more are asked for.
 pub const FINISHED_SHOWN: u64 = 20;
 
-/// Whether a status ends a release's life on the board (DEPLOYED, and the
-/// collapsed CANCELLED / ROLLED_BACK area): those columns grow forever, so
-/// the board shows their most recent cards and counts the rest.
-pub fn is_finished(s: ReleaseStatus) -> bool {
-    matches!(
-        s,
-        ReleaseStatus::Deployed | ReleaseStatus::Cancelled | ReleaseStatus::RolledBack
-    )
-}
-
 /// The board: every status with its count under the filters, every card of
 /// work in progress (most urgent first, then nearest target date), and the
 /// `finished_shown` most recently changed cards of each finished column.
@@ -751,7 +732,7 @@ pub async fn board(
         .await?;
     let active: Vec<&str> = ReleaseStatus::ALL
         .into_iter()
-        .filter(|s| !is_finished(*s))
+        .filter(|s| !s.is_finished())
         .map(|s| s.as_str())
         .collect();
     let mut rows = release::Entity::find()
@@ -762,7 +743,7 @@ pub async fn board(
         .limit(BOARD_LIMIT)
         .all(&state.db)
         .await?;
-    for s in ReleaseStatus::ALL.into_iter().filter(|s| is_finished(*s)) {
+    for s in ReleaseStatus::FINISHED {
         rows.extend(
             release::Entity::find()
                 .filter(cond.clone())
@@ -809,7 +790,7 @@ pub async fn board(
     // Work in progress: most urgent first, then the nearest target date
     // (none last). Finished columns keep most recent first (a stable sort).
     cards.sort_by(|a, b| {
-        if is_finished(a.status) || is_finished(b.status) {
+        if a.status.is_finished() || b.status.is_finished() {
             return std::cmp::Ordering::Equal;
         }
         b.priority.rank().cmp(&a.priority.rank()).then_with(|| {

@@ -63,12 +63,7 @@ pub fn CardBody(card: BoardCard, today: String) -> impl IntoView {
         .target_date
         .as_deref()
         .is_some_and(|t| is_overdue(t, &today))
-        && !matches!(
-            card.status,
-            crate::domain::status::ReleaseStatus::Deployed
-                | crate::domain::status::ReleaseStatus::Cancelled
-                | crate::domain::status::ReleaseStatus::RolledBack
-        );
+        && !card.status.is_finished();
     view! {
         <span class=format!("absolute inset-y-0 left-0 w-1 rounded-l-md {}", dot_class(card.status)) aria-hidden="true"></span>
         <a href=format!("/releases/{}", card.id) class="block pr-6 font-medium hover:underline" draggable="false" tabindex="-1">{card.title.clone()}</a>

@@ -326,10 +326,7 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
                         .collect::<Vec<_>>()
                 })
             };
-            let finished = matches!(
-                s,
-                ReleaseStatus::Deployed | ReleaseStatus::Cancelled | ReleaseStatus::RolledBack
-            );
+            let finished = s.is_finished();
             let more = move || {
                 (finished && total > cards().len() as u64).then(|| {
                 let next = (shown + 20).min(500);
