@@ -300,22 +300,28 @@ pub async fn accept_invitation(token: String) -> Result<(), ServerFnError> {
     Ok(())
 }
 
-/// The caller's OAuth connections (never a token).
+/// Whether GitHub is set up on this server, and the caller's OAuth
+/// connections (never a token).
 #[server(prefix = "/rpc")]
-pub async fn my_connections() -> Result<Vec<crate::views::ConnectionInfo>, ServerFnError> {
+pub async fn my_connections() -> Result<(bool, Vec<crate::views::ConnectionInfo>), ServerFnError> {
     let state = ctx::state()?;
     let auth = ctx::session().await?;
-    Ok(crate::server::services::oauth::connections(&state, &auth)
-        .await
-        .map_err(ctx::err)?
-        .into_iter()
-        .map(|c| crate::views::ConnectionInfo {
-            provider: c.provider.as_str().to_string(),
-            account_name: c.account_name,
-            is_valid: c.is_valid,
-            last_error: c.last_error,
-        })
-        .collect())
+    // Whether this server has a GitHub app at all (else "Connect" cannot work).
+    let github_available = state.settings.github.is_some();
+    Ok((
+        github_available,
+        crate::server::services::oauth::connections(&state, &auth)
+            .await
+            .map_err(ctx::err)?
+            .into_iter()
+            .map(|c| crate::views::ConnectionInfo {
+                provider: c.provider.as_str().to_string(),
+                account_name: c.account_name,
+                is_valid: c.is_valid,
+                last_error: c.last_error,
+            })
+            .collect(),
+    ))
 }
 
 /// Removes one of the caller's connections.

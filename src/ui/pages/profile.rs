@@ -40,7 +40,7 @@ pub fn ProfilePage() -> impl IntoView {
                         _ => None,
                     }}
                     <Suspense fallback=|| ()>
-                        {move || conns.get().and_then(|r| r.ok()).map(|list| {
+                        {move || conns.get().and_then(|r| r.ok()).map(|(available, list)| {
                             let github = list.iter().find(|c| c.provider == "GITHUB").cloned();
                             view! {
                                 <div class="flex items-center justify-between gap-3 rounded-md border border-zinc-200 p-3 text-sm dark:border-zinc-800" data-testid="github-connection">
@@ -58,6 +58,9 @@ pub fn ProfilePage() -> impl IntoView {
                                                 <input type="hidden" name="provider" value="github"/>
                                                 <button type="submit" class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 dark:text-red-300 dark:ring-red-800 dark:hover:bg-red-950">"Disconnect"</button>
                                             </ActionForm>
+                                        }.into_any(),
+                                        None if !available => view! {
+                                            <span class="text-xs text-zinc-600 dark:text-zinc-400">"Not set up on this server (GITHUB_CLIENT_ID)"</span>
                                         }.into_any(),
                                         None => view! {
                                             <a href="/api/oauth/github/authorize" rel="external" class="rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 dark:bg-white dark:text-zinc-900">"Connect GitHub"</a>
