@@ -9,6 +9,9 @@
 //! release-coordinator seed-demo [--releases N] [--force]
 //!                                            a demo team with six months of history
 //!                                            (refuses a database that has accounts)
+//! release-coordinator rotate-key             re-encrypt stored tokens and webhook URLs
+//!                                            with RC_ENCRYPTION_KEY (old keys in
+//!                                            RC_ENCRYPTION_KEYS_OLD)
 //! ```
 
 use release_coordinator::server::config::{LogFormat, Settings};
@@ -16,7 +19,7 @@ use release_coordinator::server::startup::{shutdown_signal, Application};
 use release_coordinator::server::{db, services, telemetry};
 
 const USAGE: &str =
-    "usage: release-coordinator [serve | reset-password EMAIL | seed-demo [--releases N] [--force]]";
+    "usage: release-coordinator [serve | reset-password EMAIL | seed-demo [--releases N] [--force] | rotate-key]";
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -55,6 +58,7 @@ async fn run() -> anyhow::Result<()> {
         }
         ["reset-password", email] => reset_password(settings, email).await,
         ["seed-demo", rest @ ..] => seed_demo(settings, rest).await,
+        ["rotate-key"] => rotate_key(settings).await,
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             Ok(())
@@ -130,5 +134,25 @@ async fn seed_demo(settings: Settings, args: &[&str]) -> anyhow::Result<()> {
         seed::DEMO_EMAIL,
         seed::DEMO_PASSWORD
     );
+    Ok(())
+}
+
+/// Re-encrypts every stored secret with the current key (see `server::rotate`).
+async fn rotate_key(settings: Settings) -> anyhow::Result<()> {
+    use release_coordinator::server::crypto::Cipher;
+    let cipher = Cipher::with_old_keys(&settings.encryption_key, &settings.old_encryption_keys);
+    let conn = db::connect(settings.database_url.expose(), settings.backend).await?;
+    db::migrate(&conn).await?;
+    let n = release_coordinator::server::rotate::rotate_key(&conn, &cipher).await?;
+    println!(
+        "Re-encrypted {} token value(s) and {} Slack webhook URL(s) with key {}; {} value(s) already used it.",
+        n.tokens,
+        n.webhooks,
+        cipher.key_id(),
+        n.current
+    );
+    if !settings.old_encryption_keys.is_empty() {
+        println!("Nothing uses the old keys any more: remove RC_ENCRYPTION_KEYS_OLD.");
+    }
     Ok(())
 }

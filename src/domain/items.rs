@@ -67,9 +67,38 @@ pub fn parse_jira_key(s: &str) -> Option<String> {
     ok.then_some(s)
 }
 
+/// The GitHub search query for pull requests of one repository:
+/// `is:pr repo:OWNER/NAME` followed by the user's words. A word that looks
+/// like a qualifier (`repo:other/x`, `org:y`) is quoted into plain text —
+/// GitHub ORs repeated `repo:` qualifiers, which would widen the search.
+pub fn github_pr_query(repo: &str, terms: &str) -> String {
+    let words: Vec<String> = terms
+        .split_whitespace()
+        .map(|w| w.replace('"', ""))
+        .filter(|w| !w.is_empty())
+        .map(|w| if w.contains(':') { format!("\"{w}\"") } else { w })
+        .collect();
+    format!("is:pr repo:{repo} {}", words.join(" "))
+        .trim_end()
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn github_queries_stay_in_the_repository() {
+        assert_eq!(github_pr_query("acme/pay", ""), "is:pr repo:acme/pay");
+        assert_eq!(
+            github_pr_query("acme/pay", " fix  login "),
+            "is:pr repo:acme/pay fix login"
+        );
+        assert_eq!(
+            github_pr_query("acme/pay", "x repo:evil/secret \"is:issue"),
+            "is:pr repo:acme/pay x \"repo:evil/secret\" \"is:issue\""
+        );
+    }
 
     #[test]
     fn pull_requests_parse_from_both_forms() {

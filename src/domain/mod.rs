@@ -8,11 +8,13 @@
 //! - [`status`]: the release status state machine and priorities.
 //! - [`roles`]: team roles and what each may do, in one place.
 //! - [`validation`]: text limits and input shapes shared by every entry point.
+//! - [`jql`]: building Jira searches that user text cannot widen.
 //! - [`kinds`]: the small closed vocabularies of the data model (dependency
 //!   types, item types, activity types, sprint status, deployment order).
 
 pub mod graph;
 pub mod items;
+pub mod jql;
 pub mod kinds;
 pub mod metrics;
 pub mod roles;

@@ -90,6 +90,17 @@ pub struct Settings {
     /// `RC_OUTBOX_POLL_MS`: how often the outbox worker looks for due
     /// messages when nothing wakes it. Default 1000.
     pub outbox_poll_ms: u64,
+    /// `RC_OUTBOUND_TIMEOUT_MS`: the whole-request timeout of calls to
+    /// Jira, GitHub and Slack (connecting: at most 5 s). Default 10000.
+    pub outbound_timeout_ms: u64,
+    /// `RC_ITEM_SYNC_SECS`: how old a linked item's cached state may get
+    /// before the background sync refreshes it; 0 turns the job off.
+    /// Default 900 (15 minutes).
+    pub item_sync_secs: u64,
+    /// `RC_ENCRYPTION_KEYS_OLD`: earlier keys (comma-separated, same
+    /// format), still accepted for reading until `rotate-key` has
+    /// re-encrypted everything with `RC_ENCRYPTION_KEY`.
+    pub old_encryption_keys: Vec<Secret<[u8; 32]>>,
     /// `GITHUB_CLIENT_ID` / `GITHUB_CLIENT_SECRET`.
     pub github: Option<OAuthApp>,
     /// `JIRA_CLIENT_ID` / `JIRA_CLIENT_SECRET`.
@@ -208,6 +219,17 @@ impl Settings {
         let session_days = parse_num(source, "RC_SESSION_DAYS", file.session_days, 30)?;
         let outbox_retry_base_ms = parse_num(source, "RC_OUTBOX_RETRY_BASE_MS", None, 2000)?;
         let outbox_poll_ms = parse_num(source, "RC_OUTBOX_POLL_MS", None, 1000)?;
+        let outbound_timeout_ms = parse_num(source, "RC_OUTBOUND_TIMEOUT_MS", None, 10_000)?;
+        let item_sync_secs = parse_num(source, "RC_ITEM_SYNC_SECS", None, 900)?;
+        let old_encryption_keys = match source.get("RC_ENCRYPTION_KEYS_OLD") {
+            Some(v) => v
+                .split(',')
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(|k| decode_key(k).context("RC_ENCRYPTION_KEYS_OLD"))
+                .collect::<anyhow::Result<Vec<_>>>()?,
+            None => vec![],
+        };
         let request_timeout_secs = parse_num(
             source,
             "RC_REQUEST_TIMEOUT_SECS",
@@ -247,6 +269,9 @@ impl Settings {
             request_timeout_secs,
             outbox_retry_base_ms,
             outbox_poll_ms,
+            outbound_timeout_ms,
+            item_sync_secs,
+            old_encryption_keys,
             github: oauth("GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET"),
             jira: oauth("JIRA_CLIENT_ID", "JIRA_CLIENT_SECRET"),
             github_webhook_secret: source.get("GITHUB_WEBHOOK_SECRET").map(Secret::new),

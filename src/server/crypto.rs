@@ -63,6 +63,8 @@ pub fn dummy_password_hash() -> &'static str {
 pub struct Cipher {
     key_id: String,
     cipher: Aes256Gcm,
+    /// Earlier keys, by id: read-only, until `rotate-key` has run.
+    old: Vec<(String, Aes256Gcm)>,
 }
 
 impl std::fmt::Debug for Cipher {
@@ -76,10 +78,21 @@ impl std::fmt::Debug for Cipher {
 impl Cipher {
     /// A cipher for `key`; its id is the first 8 hex digits of SHA-256(key).
     pub fn new(key: &Secret<[u8; 32]>) -> Self {
-        let key_id = hash_token(&B64.encode(key.expose()))[..8].to_string();
-        let cipher =
-            Aes256Gcm::new_from_slice(key.expose()).expect("BUG: a 32-byte key is always valid");
-        Self { key_id, cipher }
+        Self::with_old_keys(key, &[])
+    }
+
+    /// The current key plus earlier ones that may still be read
+    /// (`RC_ENCRYPTION_KEYS_OLD`); new values always use the current key.
+    pub fn with_old_keys(key: &Secret<[u8; 32]>, old: &[Secret<[u8; 32]>]) -> Self {
+        let id_of = |k: &Secret<[u8; 32]>| hash_token(&B64.encode(k.expose()))[..8].to_string();
+        let aes = |k: &Secret<[u8; 32]>| {
+            Aes256Gcm::new_from_slice(k.expose()).expect("BUG: a 32-byte key is always valid")
+        };
+        Self {
+            key_id: id_of(key),
+            cipher: aes(key),
+            old: old.iter().map(|k| (id_of(k), aes(k))).collect(),
+        }
     }
 
     /// The id stored beside each ciphertext.
@@ -114,11 +127,15 @@ impl Cipher {
         let (Some("v1"), Some(id), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {
             anyhow::bail!("not an encrypted value");
         };
-        if id != self.key_id {
+        let cipher = if id == self.key_id {
+            &self.cipher
+        } else if let Some((_, c)) = self.old.iter().find(|(k, _)| k == id) {
+            c
+        } else {
             anyhow::bail!(
-                "encrypted with another key ({id}); set RC_ENCRYPTION_KEY to it or run rotate-key"
+                "encrypted with another key ({id}); add that key to RC_ENCRYPTION_KEYS_OLD and run rotate-key"
             );
-        }
+        };
         let blob = B64
             .decode(b64)
             .map_err(|_| anyhow::anyhow!("corrupt encrypted value"))?;
@@ -126,13 +143,23 @@ impl Cipher {
             anyhow::bail!("corrupt encrypted value");
         }
         let (nonce, ct) = blob.split_at(12);
-        let pt = self
-            .cipher
+        let pt = cipher
             .decrypt(Nonce::from_slice(nonce), ct)
             .map_err(|_| anyhow::anyhow!("encrypted value does not authenticate"))?;
         String::from_utf8(pt)
             .map(Secret::new)
             .map_err(|_| anyhow::anyhow!("corrupt encrypted value"))
+    }
+
+    /// `Some(new ciphertext)` when `stored` was written with an older key:
+    /// what `rotate-key` writes back. `None` when it already uses the
+    /// current key.
+    pub fn reencrypt(&self, stored: &str) -> anyhow::Result<Option<String>> {
+        if Self::key_id_of(stored) == Some(self.key_id.as_str()) {
+            return Ok(None);
+        }
+        let plain = self.decrypt(stored)?;
+        self.encrypt(plain.expose()).map(Some)
     }
 }
 
@@ -173,5 +200,19 @@ mod tests {
         tampered.pop();
         tampered.push('A');
         assert!(c.decrypt(&tampered).is_err() || tampered == a);
+    }
+
+    #[test]
+    fn old_keys_are_read_and_reencrypted_with_the_current_one() {
+        let old = Secret::new([1u8; 32]);
+        let a = Cipher::new(&old).encrypt("gho_token").unwrap();
+        let rotated = Cipher::with_old_keys(&Secret::new([2u8; 32]), &[old]);
+        assert_eq!(rotated.decrypt(&a).unwrap().expose(), "gho_token");
+        let b = rotated.reencrypt(&a).unwrap().expect("re-encrypted");
+        assert_eq!(Cipher::key_id_of(&b), Some(rotated.key_id()));
+        assert_eq!(rotated.reencrypt(&b).unwrap(), None, "already current");
+        let fresh = Cipher::new(&Secret::new([2u8; 32]));
+        assert_eq!(fresh.decrypt(&b).unwrap().expose(), "gho_token");
+        assert!(fresh.decrypt(&a).is_err(), "the old key is gone");
     }
 }

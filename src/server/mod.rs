@@ -11,7 +11,8 @@
 //! - [`services`]: the use cases; the only callers of the store.
 //! - [`integrations`]: Jira, GitHub and Slack clients.
 //! - [`api`]: the REST routes of `API.md`, thin over the services.
-//! - [`jobs`]: background workers (outbox, sync).
+//! - [`jobs`]: background workers (outbox, item sync).
+//! - [`rotate`]: the `rotate-key` command (re-encrypt with a new key).
 
 pub mod api;
 pub mod auth;
@@ -22,6 +23,7 @@ pub mod error;
 pub mod events;
 pub mod integrations;
 pub mod jobs;
+pub mod rotate;
 pub mod seed;
 pub mod services;
 pub mod startup;

@@ -61,7 +61,13 @@ impl Application {
             .site_addr(bound)
             .build();
 
-        let cipher = Cipher::new(&settings.encryption_key);
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_millis(settings.outbound_timeout_ms.max(100)))
+            .user_agent(concat!("release-coordinator/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .context("building the HTTP client")?;
+        let cipher = Cipher::with_old_keys(&settings.encryption_key, &settings.old_encryption_keys);
         let events = match settings.backend {
             crate::server::config::Backend::Postgres => {
                 EventBus::with_postgres(db.clone(), settings.database_url.expose())
@@ -78,12 +84,7 @@ impl Application {
             limiter: Arc::new(SignInLimiter::default()),
             cipher,
             events,
-            http: reqwest::Client::builder()
-                .connect_timeout(Duration::from_secs(5))
-                .timeout(Duration::from_secs(10))
-                .user_agent(concat!("release-coordinator/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .context("building the HTTP client")?,
+            http,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
         };
         let router = router(state.clone());
@@ -116,6 +117,10 @@ impl Application {
         let (stop_jobs, stopped) = tokio::sync::watch::channel(false);
         let outbox = tokio::spawn(crate::server::jobs::outbox::run(
             self.state.clone(),
+            stopped.clone(),
+        ));
+        let item_sync = tokio::spawn(crate::server::jobs::item_sync::run(
+            self.state.clone(),
             stopped,
         ));
         axum::serve(
@@ -127,7 +132,10 @@ impl Application {
         .await?;
         // Background jobs stop before the pool closes.
         let _ = stop_jobs.send(true);
-        let _ = tokio::time::timeout(Duration::from_secs(15), outbox).await;
+        let _ = tokio::time::timeout(Duration::from_secs(15), async {
+            let _ = tokio::join!(outbox, item_sync);
+        })
+        .await;
         self.state.db.clone().close().await.ok();
         tracing::info!("stopped");
         Ok(())

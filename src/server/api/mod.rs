@@ -5,6 +5,7 @@
 mod auth;
 mod catalog;
 mod health;
+mod integrations;
 mod oauth;
 mod planning;
 mod releases;
@@ -28,6 +29,7 @@ pub fn router(timeout: std::time::Duration) -> Router<AppState> {
         .merge(planning::router())
         .merge(planning::items_router())
         .merge(oauth::router())
+        .merge(integrations::router())
         .merge(webhooks::router())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

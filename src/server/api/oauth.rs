@@ -1,16 +1,19 @@
 //! `/api/oauth/*`: the caller's own connections. The browser is sent to the
 //! provider and comes back to the callback, which answers with a redirect
-//! to the profile page (`?connected=github`, or `?error=` when the provider
-//! refused); a bad `state` is a 400 and stores nothing.
+//! to the profile page (`?connected=github|jira`, `?choose=jira` when the
+//! Atlassian account reaches several sites, or `?error=` when the provider
+//! refused or could not be reached); a bad `state` is a 400 and stores
+//! nothing. `PUT /api/oauth/jira/site {cloudId}` picks the site (beyond
+//! `API.md`, which names the choice but not its route).
 
 use crate::server::auth::AuthSession;
-use crate::server::error::{AppError, AppResult};
+use crate::server::error::{ApiJson, AppError, AppResult};
 use crate::server::services::oauth::{self, ConnectionView};
 use crate::server::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Redirect;
-use axum::routing::{delete, get};
+use axum::routing::{delete, get, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 
@@ -20,6 +23,9 @@ pub(super) fn router() -> Router<AppState> {
         .route("/oauth/connections/{provider}", delete(remove))
         .route("/oauth/github/authorize", get(github_authorize))
         .route("/oauth/github/callback", get(github_callback))
+        .route("/oauth/jira/authorize", get(jira_authorize))
+        .route("/oauth/jira/callback", get(jira_callback))
+        .route("/oauth/jira/site", put(jira_site))
 }
 
 async fn list(
@@ -49,6 +55,17 @@ struct Callback {
     error: Option<String>,
 }
 
+/// The provider's own refusal (`?error=access_denied`): back to the
+/// profile with a short, safe code.
+fn refused(err: &str) -> Redirect {
+    let code: String = err
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(64)
+        .collect();
+    Redirect::to(&format!("/settings/profile?error={code}"))
+}
+
 async fn github_callback(
     State(s): State<AppState>,
     auth: AuthSession,
@@ -57,21 +74,54 @@ async fn github_callback(
     let Query(q) =
         q.map_err(|e| AppError::bad_request(format!("invalid query: {}", e.body_text())))?;
     if let Some(err) = q.error.as_deref() {
-        // The user said no at GitHub (access_denied): nothing to store.
-        let code: String = err
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .take(64)
-            .collect();
-        return Ok(Redirect::to(&format!("/settings/profile?error={code}")));
+        return Ok(refused(err));
     }
     match oauth::finish_github(&s, &auth, q.code.as_deref(), q.state.as_deref()).await {
         Ok(_) => Ok(Redirect::to("/settings/profile?connected=github")),
         // The state check failed: 400, as the contract says.
-        Err(e @ AppError::BadRequest { .. }) => Err(e),
         Err(AppError::BadGateway(_)) => {
             Ok(Redirect::to("/settings/profile?error=github_unavailable"))
         }
         Err(e) => Err(e),
     }
+}
+
+async fn jira_authorize(State(s): State<AppState>, auth: AuthSession) -> AppResult<Redirect> {
+    Ok(Redirect::to(&oauth::start_jira(&s, &auth).await?))
+}
+
+async fn jira_callback(
+    State(s): State<AppState>,
+    auth: AuthSession,
+    q: Result<Query<Callback>, axum::extract::rejection::QueryRejection>,
+) -> AppResult<Redirect> {
+    let Query(q) =
+        q.map_err(|e| AppError::bad_request(format!("invalid query: {}", e.body_text())))?;
+    if let Some(err) = q.error.as_deref() {
+        return Ok(refused(err));
+    }
+    match oauth::finish_jira(&s, &auth, q.code.as_deref(), q.state.as_deref()).await {
+        Ok(c) if !c.site_choices.is_empty() => Ok(Redirect::to("/settings/profile?choose=jira")),
+        Ok(_) => Ok(Redirect::to("/settings/profile?connected=jira")),
+        Err(AppError::BadGateway(_)) => Ok(Redirect::to("/settings/profile?error=jira_unavailable")),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SiteChoice {
+    cloud_id: Option<String>,
+}
+
+async fn jira_site(
+    State(s): State<AppState>,
+    auth: AuthSession,
+    ApiJson(body): ApiJson<SiteChoice>,
+) -> AppResult<Json<ConnectionView>> {
+    let id = body
+        .cloud_id
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| AppError::invalid_field("cloudId", "cloudId is required"))?;
+    Ok(Json(oauth::choose_jira_site(&s, &auth, &id).await?))
 }

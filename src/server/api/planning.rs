@@ -249,6 +249,8 @@ async fn stats(
 pub(super) fn items_router() -> Router<AppState> {
     Router::new()
         .route("/releases/{id}/items", get(list_items).post(add_item))
+        // Sync now for a whole release (beyond `API.md`'s per-item route).
+        .route("/releases/{id}/items/sync", axum::routing::post(sync_items))
         .route("/releases/{id}/items/{item_id}", delete(remove_item))
         .route(
             "/releases/{id}/items/{item_id}/sync",
@@ -294,5 +296,15 @@ async fn sync_item(
 ) -> AppResult<Json<crate::views::ItemView>> {
     Ok(Json(
         crate::server::services::items::sync(&s, &ctx, &id, &item_id).await?,
+    ))
+}
+
+async fn sync_items(
+    State(s): State<AppState>,
+    ctx: TeamContext,
+    Path(id): Path<String>,
+) -> AppResult<Json<Page<crate::views::ItemView>>> {
+    Ok(Json(
+        crate::server::services::items::sync_release(&s, &ctx, &id).await?,
     ))
 }

@@ -1,4 +1,4 @@
-//! `/api/webhooks/*`: inbound events from GitHub (signature-checked).
+//! `/api/webhooks/*`: inbound events from GitHub and Jira (signature-checked).
 
 use crate::server::error::AppResult;
 use crate::server::services::webhooks;
@@ -10,7 +10,9 @@ use axum::routing::post;
 use axum::{Json, Router};
 
 pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/webhooks/github", post(github))
+    Router::new()
+        .route("/webhooks/github", post(github))
+        .route("/webhooks/jira", post(jira))
 }
 
 async fn github(
@@ -20,5 +22,15 @@ async fn github(
 ) -> AppResult<Json<serde_json::Value>> {
     let h = |k: &str| headers.get(k).and_then(|v| v.to_str().ok());
     let n = webhooks::github(&s, h("x-github-event"), h("x-hub-signature-256"), &body).await?;
+    Ok(Json(serde_json::json!({"updated": n})))
+}
+
+async fn jira(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Json<serde_json::Value>> {
+    let sig = headers.get("x-hub-signature").and_then(|v| v.to_str().ok());
+    let n = webhooks::jira(&s, sig, &body).await?;
     Ok(Json(serde_json::json!({"updated": n})))
 }

@@ -11,6 +11,9 @@ pub enum GitHubError {
     /// 401: the token is revoked or wrong.
     #[error("GitHub refused the token (401)")]
     Unauthorized,
+    /// 403/429 with a rate-limit signal: wait this many seconds (when known).
+    #[error("GitHub is rate limiting requests")]
+    RateLimited(Option<u64>),
     /// Another error status, or an OAuth error answer.
     #[error("GitHub answered {0}")]
     Failed(String),
@@ -104,9 +107,37 @@ pub async fn account(
         .send()
         .await
         .map_err(|_| GitHubError::Unreachable)?;
-    match res.status().as_u16() {
-        200 => res.json().await.map_err(|_| GitHubError::Malformed),
+    match checked(res)? {
+        Some(res) => res.json().await.map_err(|_| GitHubError::Malformed),
+        None => Err(GitHubError::Failed("404".into())),
+    }
+}
+
+/// Maps an answer's status: `Ok(Some)` for 2xx, `Ok(None)` for 404, and
+/// the error for the rest — 401 revoked; 403/429 with a rate-limit signal
+/// (`retry-after`, or `x-ratelimit-remaining: 0` with `x-ratelimit-reset`).
+fn checked(res: reqwest::Response) -> Result<Option<reqwest::Response>, GitHubError> {
+    let status = res.status().as_u16();
+    let h = res.headers();
+    match status {
+        200..=299 => Ok(Some(res)),
+        404 => Ok(None),
         401 => Err(GitHubError::Unauthorized),
+        403 | 429 => {
+            let exhausted = h
+                .get("x-ratelimit-remaining")
+                .and_then(|v| v.to_str().ok())
+                == Some("0");
+            let wait = super::retry_after(h).or_else(|| {
+                let reset: i64 = h.get("x-ratelimit-reset")?.to_str().ok()?.parse().ok()?;
+                Some((reset - chrono::Utc::now().timestamp()).max(1) as u64)
+            });
+            if status == 429 || exhausted || h.contains_key("retry-after") {
+                Err(GitHubError::RateLimited(wait))
+            } else {
+                Err(GitHubError::Failed("403".into()))
+            }
+        }
         s => Err(GitHubError::Failed(s.to_string())),
     }
 }
@@ -151,7 +182,7 @@ pub struct Pull {
 }
 
 /// A user on a pull request.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct PullUser {
     /// Login.
     pub login: String,
@@ -191,14 +222,114 @@ pub async fn pull(
         .send()
         .await
         .map_err(|_| GitHubError::Unreachable)?;
-    match res.status().as_u16() {
-        200 => res
-            .json()
+    match checked(res)? {
+        Some(res) => res.json().await.map(Some).map_err(|_| GitHubError::Malformed),
+        None => Ok(None),
+    }
+}
+
+/// A pull request as the issue search returns it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FoundPull {
+    /// Number.
+    pub number: u64,
+    /// Title.
+    pub title: String,
+    /// `open` or `closed`.
+    pub state: String,
+    /// Draft.
+    #[serde(default)]
+    pub draft: bool,
+    /// Web page.
+    pub html_url: String,
+    /// Author.
+    pub user: Option<PullUser>,
+    /// Marks merged ones.
+    pub pull_request: Option<FoundPullMarker>,
+}
+
+/// `pull_request` of a search hit.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FoundPullMarker {
+    /// Set when merged.
+    pub merged_at: Option<String>,
+}
+
+impl FoundPull {
+    /// `merged`, `closed`, `draft` or `open`.
+    pub fn status(&self) -> &'static str {
+        if self.pull_request.as_ref().and_then(|p| p.merged_at.as_ref()).is_some() {
+            "merged"
+        } else if self.state == "closed" {
+            "closed"
+        } else if self.draft {
+            "draft"
+        } else {
+            "open"
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct SearchPage {
+    #[serde(default)]
+    items: Vec<FoundPull>,
+}
+
+/// `GET {api}/search/issues?q=…`: the first page, most recently updated
+/// first. `q` is built by `domain::items::github_pr_query`.
+pub async fn search_pulls(
+    http: &reqwest::Client,
+    api_base: &str,
+    token: &str,
+    q: &str,
+    per_page: u32,
+) -> Result<Vec<FoundPull>, GitHubError> {
+    let res = http
+        .get(format!("{}/search/issues", api_base.trim_end_matches('/')))
+        .query(&[("q", q), ("per_page", &per_page.to_string()), ("sort", "updated")])
+        .bearer_auth(token)
+        .header("accept", "application/vnd.github+json")
+        .send()
+        .await
+        .map_err(|_| GitHubError::Unreachable)?;
+    match checked(res)? {
+        Some(res) => res
+            .json::<SearchPage>()
             .await
-            .map(Some)
+            .map(|p| p.items)
             .map_err(|_| GitHubError::Malformed),
-        404 => Ok(None),
-        401 => Err(GitHubError::Unauthorized),
-        s => Err(GitHubError::Failed(s.to_string())),
+        None => Ok(vec![]),
+    }
+}
+
+/// A repository the user can reach.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct Repo {
+    /// `owner/name`.
+    pub full_name: String,
+    /// Private or public.
+    #[serde(default)]
+    pub private: bool,
+}
+
+/// `GET {api}/user/repos?sort=pushed&per_page=100`: the user's repositories,
+/// most recently pushed first (one page: enough to pick from).
+pub async fn repos(
+    http: &reqwest::Client,
+    api_base: &str,
+    token: &str,
+) -> Result<Vec<Repo>, GitHubError> {
+    let res = http
+        .get(format!("{}/user/repos", api_base.trim_end_matches('/')))
+        .query(&[("sort", "pushed"), ("per_page", "100")])
+        .bearer_auth(token)
+        .header("accept", "application/vnd.github+json")
+        .send()
+        .await
+        .map_err(|_| GitHubError::Unreachable)?;
+    match checked(res)? {
+        Some(res) => res.json().await.map_err(|_| GitHubError::Malformed),
+        None => Ok(vec![]),
     }
 }

@@ -221,11 +221,7 @@ pub async fn post(client: &reqwest::Client, url: &str, body: &Value) -> Result<(
     if (200..300).contains(&status) {
         return Ok(());
     }
-    let retry_after = res
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse().ok());
+    let retry_after = super::retry_after(res.headers());
     let body = res.text().await.unwrap_or_default();
     Err(SlackError::Status {
         status,

@@ -3,4 +3,5 @@
 //! periodic sync of linked Jira tickets and GitHub pull requests. Jobs keep
 //! their state in the database, so several app servers can share the work.
 
+pub mod item_sync;
 pub mod outbox;

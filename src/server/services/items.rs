@@ -1,22 +1,26 @@
-//! Items linked to a release: GitHub pull requests (and Jira tickets once
-//! Jira connections exist). Adding one fetches its title, status, assignee
-//! and link through the *caller's* connection and caches them; ITEM_ADDED
-//! and ITEM_REMOVED are recorded. A token GitHub refuses (401) marks the
-//! connection invalid, and the profile page asks to reconnect.
+//! Items linked to a release: Jira tickets and GitHub pull requests.
+//! Adding one fetches its title, status, assignee and link through the
+//! *caller's* connection and caches them; ITEM_ADDED and ITEM_REMOVED are
+//! recorded. Refreshing (Sync now, the background job, webhooks) goes
+//! through [`fetch`] and [`apply`], and a status that changed is written
+//! to the activity feed, so open pages see it live. A token the provider
+//! refuses (401; for Jira after one forced refresh) marks the connection
+//! invalid, and the profile page asks to reconnect.
 
 use crate::domain::items::{parse_jira_key, parse_pr};
-use crate::domain::kinds::{ActivityType, ItemType, Provider};
+use crate::domain::kinds::{ActivityType, ItemType};
 use crate::domain::roles::Role;
 use crate::server::auth::TeamContext;
-use crate::server::db::entities::{oauth_connection, release_item};
+use crate::server::db::entities::release_item;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
 use crate::server::integrations::github::{self, GitHubError};
+use crate::server::integrations::jira::{self, JiraError};
+use crate::server::services::oauth;
 use crate::server::services::activity::{self, NewActivity};
 use crate::server::services::ts;
 use crate::server::state::AppState;
 use crate::views::{ItemView, Page};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -72,46 +76,213 @@ pub async fn list(
     })
 }
 
-/// The caller's usable GitHub token.
-async fn github_token(
-    state: &AppState,
-    ctx: &TeamContext,
-) -> AppResult<(oauth_connection::Model, String)> {
-    let c = oauth_connection::Entity::find()
-        .filter(oauth_connection::Column::UserId.eq(ctx.user_id.as_str()))
-        .filter(oauth_connection::Column::Provider.eq(Provider::Github.as_str()))
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| AppError::bad_request("connect GitHub first (Profile → Connections)"))?;
-    if !c.is_valid {
-        return Err(AppError::bad_request(
-            "your GitHub connection no longer works; reconnect GitHub on your profile",
-        ));
-    }
-    let token = state.cipher.decrypt(&c.access_token).map_err(|_| {
-        AppError::bad_request("your GitHub connection cannot be read; reconnect GitHub")
-    })?;
-    Ok((c, token.expose().to_string()))
+/// What a provider says about an item now.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// Title.
+    pub title: String,
+    /// Status name (`In Progress`, `merged`).
+    pub status: String,
+    /// new/indeterminate/done, or open/draft/closed/merged.
+    pub category: String,
+    /// Assignee (GitHub: or the author).
+    pub assignee: Option<String>,
+    /// Web page.
+    pub url: String,
 }
 
-/// GitHub refused the token: the connection is invalid until reconnected.
-async fn invalidate(state: &AppState, c: &oauth_connection::Model) -> AppResult<AppError> {
-    oauth_connection::Entity::update_many()
-        .col_expr(oauth_connection::Column::IsValid, Expr::value(false))
-        .col_expr(
-            oauth_connection::Column::LastError,
-            Expr::value(Some("GitHub refused the token (401)".to_string())),
-        )
-        .col_expr(
-            oauth_connection::Column::LastErrorAt,
-            Expr::value(Some(db::now())),
-        )
-        .filter(oauth_connection::Column::Id.eq(c.id.as_str()))
-        .exec(&state.db)
-        .await?;
-    Ok(AppError::bad_request(
-        "GitHub refused your token; reconnect GitHub on your profile",
-    ))
+impl Fetched {
+    fn from_pull(p: github::Pull) -> Self {
+        Self {
+            title: p.title.clone(),
+            status: p.status().into(),
+            category: p.status().into(),
+            assignee: p.assignee.or(p.user).map(|u| u.login),
+            url: p.html_url,
+        }
+    }
+
+    fn from_issue(i: &jira::Issue, site_url: &str) -> Self {
+        Self {
+            title: i.fields.summary.clone().unwrap_or_default(),
+            status: i.status_name().unwrap_or_else(|| "unknown".into()),
+            category: i.category().unwrap_or_else(|| "indeterminate".into()),
+            assignee: i.assignee(),
+            url: i.browse_url(site_url),
+        }
+    }
+}
+
+/// Why reading an item failed: the error to answer, and for the background
+/// sync whether to back off (provider down or rate limiting) and for how
+/// long the provider asked.
+#[derive(Debug)]
+pub struct FetchFailure {
+    /// What the user is told.
+    pub error: AppError,
+    /// Provider trouble, not the user's connection: retry later.
+    pub transient: bool,
+    /// Seconds the provider asked us to wait (`Retry-After`).
+    pub retry_after: Option<u64>,
+}
+
+impl From<AppError> for FetchFailure {
+    fn from(error: AppError) -> Self {
+        let transient = matches!(error, AppError::BadGateway(_) | AppError::Unavailable(_));
+        Self {
+            error,
+            transient,
+            retry_after: None,
+        }
+    }
+}
+
+impl From<FetchFailure> for AppError {
+    fn from(f: FetchFailure) -> Self {
+        f.error
+    }
+}
+
+/// Wait time in words for a rate-limited provider.
+fn later(secs: Option<u64>) -> String {
+    match secs {
+        Some(s) if s > 0 => format!("try again in {s} s"),
+        _ => "try again in a minute".into(),
+    }
+}
+
+/// What a GitHub failure means (a 401 marks the connection invalid).
+pub(crate) async fn github_error(
+    state: &AppState,
+    connection_id: &str,
+    e: GitHubError,
+) -> Result<FetchFailure, AppError> {
+    Ok(match e {
+        GitHubError::Unauthorized => {
+            oauth::invalidate(state, connection_id, "GitHub refused the token (401)").await?;
+            AppError::bad_request("GitHub refused your token; reconnect GitHub on your profile")
+                .into()
+        }
+        GitHubError::RateLimited(s) => FetchFailure {
+            error: AppError::Unavailable(format!("GitHub is rate limiting requests; {}", later(s))),
+            transient: true,
+            retry_after: s,
+        },
+        e => AppError::BadGateway(e.to_string()).into(),
+    })
+}
+
+/// What a Jira failure means (after the forced-refresh retry).
+pub(crate) async fn jira_error(
+    state: &AppState,
+    connection_id: &str,
+    e: JiraError,
+) -> Result<FetchFailure, AppError> {
+    Ok(match e {
+        JiraError::Unauthorized => {
+            oauth::invalidate(state, connection_id, "Jira refused the token (401)").await?;
+            AppError::bad_request("Jira refused your token; reconnect Jira on your profile").into()
+        }
+        JiraError::RateLimited(s) => FetchFailure {
+            error: AppError::Unavailable(format!("Jira is rate limiting requests; {}", later(s))),
+            transient: true,
+            retry_after: s,
+        },
+        JiraError::BadQuery(m) => {
+            AppError::bad_request(format!("Jira refused the request: {m}")).into()
+        }
+        e => AppError::BadGateway(e.to_string()).into(),
+    })
+}
+
+/// Reads an item's current state through `user_id`'s connection:
+/// `Ok(None)` when the provider no longer shows it to that user.
+pub async fn fetch(
+    state: &AppState,
+    user_id: &str,
+    kind: ItemType,
+    external_id: &str,
+) -> Result<Option<Fetched>, FetchFailure> {
+    match kind {
+        ItemType::GithubPr => {
+            let pr = parse_pr(external_id)
+                .ok_or_else(|| AppError::bad_request("not a pull request reference"))?;
+            let access = oauth::github_access(state, user_id).await?;
+            match github::pull(
+                &state.http,
+                &state.settings.github_api_base,
+                &access.token,
+                &pr.owner,
+                &pr.repo,
+                pr.number,
+            )
+            .await
+            {
+                Ok(p) => Ok(p.map(Fetched::from_pull)),
+                Err(e) => Err(github_error(state, &access.connection_id, e).await?),
+            }
+        }
+        ItemType::JiraTicket => {
+            let key =
+                parse_jira_key(external_id).ok_or_else(|| AppError::bad_request("not a Jira key"))?;
+            let api = &state.settings.atlassian_api_base;
+            let mut access = oauth::jira_access(state, user_id, false).await?;
+            let mut result = jira::issue(&state.http, api, &access.token, &access.cloud_id, &key).await;
+            if matches!(result, Err(JiraError::Unauthorized)) {
+                // Perhaps revoked, perhaps our clock: one forced refresh, then believe it.
+                access = oauth::jira_access(state, user_id, true).await?;
+                result = jira::issue(&state.http, api, &access.token, &access.cloud_id, &key).await;
+            }
+            match result {
+                Ok(i) => Ok(i.map(|i| Fetched::from_issue(&i, &access.site_url))),
+                Err(e) => Err(jira_error(state, &access.connection_id, e).await?),
+            }
+        }
+    }
+}
+
+/// Writes fetched state onto an item; answers the activity to record when
+/// the status changed (`None` otherwise).
+pub fn apply(
+    am: &mut release_item::ActiveModel,
+    before: &release_item::Model,
+    f: Fetched,
+) -> Option<(String, String)> {
+    let changed = before.status.as_deref() != Some(f.status.as_str())
+        && before.status.is_some();
+    let status = f.status.clone();
+    am.title = Set(Some(f.title));
+    am.status = Set(Some(f.status));
+    am.status_category = Set(Some(f.category));
+    am.assignee = Set(f.assignee);
+    am.url = Set(Some(f.url));
+    am.last_synced_at = Set(Some(db::now()));
+    am.sync_error = Set(None);
+    changed.then(|| (before.external_id.clone(), status))
+}
+
+/// Records "PAY-12 is now Done" on the release's feed.
+pub async fn record_change(
+    conn: &impl sea_orm::ConnectionTrait,
+    item: &release_item::Model,
+    status: &str,
+) -> AppResult<crate::views::ActivityView> {
+    let provider = match item.item_type.parse() {
+        Ok(ItemType::JiraTicket) => "Jira",
+        _ => "GitHub",
+    };
+    activity::record_system(
+        conn,
+        &item.team_id,
+        NewActivity {
+            kind: ActivityType::ReleaseUpdated,
+            release_id: Some(&item.release_id),
+            action: "item_synced",
+            description: format!("{provider}: {} is now {status}", item.external_id),
+            metadata: Some(json!({"itemId": item.id, "externalId": item.external_id, "status": status})),
+        },
+    )
+    .await
 }
 
 /// Links an item to a release.
@@ -130,61 +301,45 @@ pub async fn add(
         .parse()
         .map_err(|_| AppError::invalid_field("type", "type must be JIRA_TICKET or GITHUB_PR"))?;
     let raw = input.external_id.unwrap_or_default();
-    let now = db::now();
-    let model = match kind {
-        ItemType::JiraTicket => {
-            parse_jira_key(&raw).ok_or_else(|| {
-                AppError::invalid_field("externalId", "a Jira key looks like PROJ-123")
-            })?;
-            return Err(AppError::bad_request(
-                "Jira is not connected for your account; Jira tickets are linked through your own Jira connection",
-            ));
-        }
-        ItemType::GithubPr => {
-            let pr = parse_pr(&raw).ok_or_else(|| {
+    let external_id = match kind {
+        ItemType::JiraTicket => parse_jira_key(&raw).ok_or_else(|| {
+            AppError::invalid_field("externalId", "a Jira key looks like PROJ-123")
+        })?,
+        ItemType::GithubPr => parse_pr(&raw)
+            .ok_or_else(|| {
                 AppError::invalid_field(
                     "externalId",
                     "a pull request looks like owner/repo#42 or https://github.com/owner/repo/pull/42",
                 )
-            })?;
-            let (conn, token) = github_token(state, ctx).await?;
-            let pull = match github::pull(
-                &state.http,
-                &state.settings.github_api_base,
-                &token,
-                &pr.owner,
-                &pr.repo,
-                pr.number,
-            )
-            .await
-            {
-                Ok(Some(p)) => p,
-                Ok(None) => {
-                    return Err(AppError::NotFound(format!(
-                        "GitHub has no pull request {} you can see",
-                        pr.external_id()
-                    )))
+            })?
+            .external_id(),
+    };
+    let f = fetch(state, &ctx.user_id, kind, &external_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(match kind {
+                ItemType::JiraTicket => format!("Jira has no issue {external_id} you can see"),
+                ItemType::GithubPr => {
+                    format!("GitHub has no pull request {external_id} you can see")
                 }
-                Err(GitHubError::Unauthorized) => return Err(invalidate(state, &conn).await?),
-                Err(e) => return Err(AppError::BadGateway(e.to_string())),
-            };
-            release_item::ActiveModel {
-                id: Set(new_id()),
-                team_id: Set(ctx.team_id.clone()),
-                release_id: Set(r.id.clone()),
-                item_type: Set(kind.as_str().into()),
-                external_id: Set(pr.external_id()),
-                status: Set(Some(pull.status().into())),
-                status_category: Set(Some(pull.status().into())),
-                assignee: Set(pull.assignee.or(pull.user).map(|u| u.login)),
-                url: Set(Some(pull.html_url)),
-                title: Set(Some(pull.title)),
-                added_by: Set(Some(ctx.user_id.clone())),
-                last_synced_at: Set(Some(now)),
-                sync_error: Set(None),
-                created_at: Set(now),
-            }
-        }
+            })
+        })?;
+    let now = db::now();
+    let model = release_item::ActiveModel {
+        id: Set(new_id()),
+        team_id: Set(ctx.team_id.clone()),
+        release_id: Set(r.id.clone()),
+        item_type: Set(kind.as_str().into()),
+        external_id: Set(external_id),
+        status: Set(Some(f.status)),
+        status_category: Set(Some(f.category)),
+        assignee: Set(f.assignee),
+        url: Set(Some(f.url)),
+        title: Set(Some(f.title)),
+        added_by: Set(Some(ctx.user_id.clone())),
+        last_synced_at: Set(Some(now)),
+        sync_error: Set(None),
+        created_at: Set(now),
     };
     let txn = db::begin_write(&state.db).await?;
     let saved = model.insert(&txn).await.map_err(|e| {
@@ -254,8 +409,10 @@ pub async fn remove(
     Ok(())
 }
 
-/// Refreshes one item's cached state through the caller's connection; a
-/// failure is kept on the item (`syncError`) and answered.
+/// Refreshes one item's cached state through the caller's connection.
+/// A provider that is down or rate limiting leaves the cached state and
+/// records why on the item (`syncError`); an unusable connection answers
+/// 400 saying to reconnect.
 pub async fn sync(
     state: &AppState,
     ctx: &TeamContext,
@@ -268,37 +425,85 @@ pub async fn sync(
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::not_found("item"))?;
-    let pr = parse_pr(&item.external_id)
-        .ok_or_else(|| AppError::bad_request("only GitHub pull requests sync for now"))?;
-    let (conn, token) = github_token(state, ctx).await?;
-    let result = github::pull(
-        &state.http,
-        &state.settings.github_api_base,
-        &token,
-        &pr.owner,
-        &pr.repo,
-        pr.number,
-    )
-    .await;
-    let mut am: release_item::ActiveModel = item.clone().into();
-    let now = db::now();
-    match result {
-        Ok(Some(p)) => {
-            am.status = Set(Some(p.status().into()));
-            am.status_category = Set(Some(p.status().into()));
-            am.assignee = Set(p.assignee.or(p.user).map(|u| u.login));
-            am.url = Set(Some(p.html_url));
-            am.title = Set(Some(p.title));
-            am.last_synced_at = Set(Some(now));
-            am.sync_error = Set(None);
-        }
-        Ok(None) => am.sync_error = Set(Some("GitHub no longer shows this pull request".into())),
-        Err(GitHubError::Unauthorized) => {
-            am.sync_error = Set(Some("GitHub refused the token (401)".into()));
-            am.update(&state.db).await?;
-            return Err(invalidate(state, &conn).await?);
-        }
-        Err(e) => am.sync_error = Set(Some(e.to_string())),
+    Ok(view(sync_one(state, &ctx.user_id, item).await?))
+}
+
+/// Refreshes every item of a release through the caller's connections.
+pub async fn sync_release(
+    state: &AppState,
+    ctx: &TeamContext,
+    release_id: &str,
+) -> AppResult<Page<ItemView>> {
+    let r = super::releases::find(&state.db, ctx, release_id).await?;
+    let items = release_item::Entity::find()
+        .filter(release_item::Column::ReleaseId.eq(r.id.as_str()))
+        .order_by_asc(release_item::Column::Id)
+        .all(&state.db)
+        .await?;
+    let mut out = vec![];
+    for item in items {
+        out.push(view(sync_one(state, &ctx.user_id, item).await?));
     }
-    Ok(view(am.update(&state.db).await?))
+    Ok(Page {
+        items: out,
+        next_cursor: None,
+    })
+}
+
+/// Fetches and stores one item's state through `user_id`'s connection.
+/// Provider trouble (down, rate limited, refused) is kept on the item as
+/// `syncError`, not answered; only a missing or unusable connection is an
+/// error (the caller must act).
+pub async fn sync_one(
+    state: &AppState,
+    user_id: &str,
+    item: release_item::Model,
+) -> AppResult<release_item::Model> {
+    let kind: ItemType = item.item_type.parse().unwrap_or(ItemType::GithubPr);
+    match fetch(state, user_id, kind, &item.external_id).await {
+        Ok(found) => store_fetched(state, item, kind, found).await,
+        Err(f) if !f.transient => {
+            store_error(state, item, &f.error.to_string()).await?;
+            Err(f.error)
+        }
+        Err(f) => store_error(state, item, &f.error.to_string()).await,
+    }
+}
+
+/// Keeps why a sync failed on the item (its cached state stays).
+pub async fn store_error(
+    state: &AppState,
+    item: release_item::Model,
+    why: &str,
+) -> AppResult<release_item::Model> {
+    let mut am: release_item::ActiveModel = item.into();
+    am.sync_error = Set(Some(why.to_string()));
+    Ok(am.update(&state.db).await?)
+}
+
+/// Stores what a provider answered; a changed status goes to the feed.
+pub async fn store_fetched(
+    state: &AppState,
+    item: release_item::Model,
+    kind: ItemType,
+    found: Option<Fetched>,
+) -> AppResult<release_item::Model> {
+    let Some(f) = found else {
+        let why = match kind {
+            ItemType::JiraTicket => "Jira no longer shows this issue",
+            ItemType::GithubPr => "GitHub no longer shows this pull request",
+        };
+        return store_error(state, item, why).await;
+    };
+    let mut am: release_item::ActiveModel = item.clone().into();
+    let change = apply(&mut am, &item, f);
+    let txn = db::begin_write(&state.db).await?;
+    let saved = am.update(&txn).await?;
+    let ev = match change {
+        Some((_, status)) => Some(record_change(&txn, &saved, &status).await?),
+        None => None,
+    };
+    txn.commit().await?;
+    state.events.publish(ev);
+    Ok(saved)
 }

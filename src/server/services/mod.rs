@@ -15,6 +15,7 @@ pub mod items;
 pub mod notify;
 pub mod oauth;
 pub mod releases;
+pub mod search;
 pub mod sprints;
 pub mod teams;
 pub mod webhooks;

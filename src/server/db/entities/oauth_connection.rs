@@ -25,6 +25,10 @@ pub struct Model {
     pub last_error_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Background sync passes that failed in a row (back-off).
+    pub sync_failures: i32,
+    /// When the background sync may next use this connection.
+    pub next_sync_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,199 @@
+//! Searching Jira and GitHub for items to link, through the caller's own
+//! connection (`API.md`, `/api/integrations/*`). The JQL is built by the
+//! pure rule in `domain::jql` and the GitHub query by
+//! `domain::items::github_pr_query`: user text cannot widen either. The project or repository defaults
+//! to the service's (`serviceId`, or the service of `releaseId`).
+
+use crate::domain::items::{github_pr_query, parse_pr};
+use crate::domain::jql;
+use crate::domain::kinds::ItemType;
+use crate::server::auth::TeamContext;
+use crate::server::error::{AppError, AppResult};
+use crate::server::integrations::github;
+use crate::server::integrations::jira::{self, JiraError};
+use crate::server::services::items::{github_error, jira_error};
+use crate::server::services::oauth;
+use crate::server::state::AppState;
+use serde::{Deserialize, Serialize};
+
+/// Query parameters of both searches.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchQuery {
+    /// Plain text (or an issue key).
+    pub q: Option<String>,
+    /// Jira: a project key (defaults to the service's).
+    pub project: Option<String>,
+    /// Jira: the user's own JQL, ANDed with the project.
+    pub jql: Option<String>,
+    /// GitHub: `owner/name` (defaults to the service's).
+    pub repo: Option<String>,
+    /// Whose defaults to use.
+    pub service_id: Option<String>,
+    /// Or: the release whose service's defaults to use.
+    pub release_id: Option<String>,
+}
+
+/// One search result, in the shape of a linked item.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchHit {
+    /// JIRA_TICKET or GITHUB_PR.
+    #[serde(rename = "type")]
+    pub item_type: ItemType,
+    /// What to POST as `externalId` to link it.
+    pub external_id: String,
+    /// Title.
+    pub title: String,
+    /// Status name.
+    pub status: String,
+    /// new/indeterminate/done, or open/draft/closed/merged.
+    pub status_category: String,
+    /// Assignee (GitHub: the author).
+    pub assignee: Option<String>,
+    /// Web page.
+    pub url: String,
+}
+
+/// The answer: the hits and the exact query that was run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchResults {
+    /// At most 20.
+    pub items: Vec<SearchHit>,
+    /// The JQL or GitHub query sent.
+    pub query: String,
+}
+
+const MAX_HITS: u32 = 20;
+
+/// The service named by `serviceId` or by the release `releaseId`.
+async fn service_defaults(
+    state: &AppState,
+    ctx: &TeamContext,
+    q: &SearchQuery,
+) -> AppResult<Option<crate::views::ServiceView>> {
+    let id = match (&q.service_id, &q.release_id) {
+        (Some(s), _) => s.clone(),
+        (None, Some(r)) => super::releases::get(state, ctx, r).await?.service_id,
+        (None, None) => return Ok(None),
+    };
+    Ok(Some(super::catalog::get(state, ctx, &id).await?))
+}
+
+/// `GET /api/integrations/jira/search`.
+pub async fn jira(state: &AppState, ctx: &TeamContext, q: SearchQuery) -> AppResult<SearchResults> {
+    let service = service_defaults(state, ctx, &q).await?;
+    let project = q
+        .project
+        .clone()
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| p.trim().to_string())
+        .or_else(|| service.and_then(|s| s.jira_project_key));
+    let built = jql::build_search(project.as_deref(), q.q.as_deref(), q.jql.as_deref())?;
+    let api = &state.settings.atlassian_api_base;
+    let mut access = oauth::jira_access(state, &ctx.user_id, false).await?;
+    let mut res = jira::search(&state.http, api, &access.token, &access.cloud_id, &built, MAX_HITS).await;
+    if matches!(res, Err(JiraError::Unauthorized)) {
+        access = oauth::jira_access(state, &ctx.user_id, true).await?;
+        res = jira::search(&state.http, api, &access.token, &access.cloud_id, &built, MAX_HITS).await;
+    }
+    let issues = match res {
+        Ok(i) => i,
+        Err(e) => return Err(jira_error(state, &access.connection_id, e).await?.into()),
+    };
+    Ok(SearchResults {
+        items: issues
+            .iter()
+            .map(|i| SearchHit {
+                item_type: ItemType::JiraTicket,
+                external_id: i.key.clone(),
+                title: i.fields.summary.clone().unwrap_or_default(),
+                status: i.status_name().unwrap_or_default(),
+                status_category: i.category().unwrap_or_else(|| "indeterminate".into()),
+                assignee: i.assignee(),
+                url: i.browse_url(&access.site_url),
+            })
+            .collect(),
+        query: built,
+    })
+}
+
+/// `owner/name` with GitHub's allowed characters.
+fn valid_repo(repo: &str) -> bool {
+    parse_pr(&format!("{repo}#1")).is_some()
+}
+
+/// `GET /api/integrations/github/search`.
+pub async fn github(
+    state: &AppState,
+    ctx: &TeamContext,
+    q: SearchQuery,
+) -> AppResult<SearchResults> {
+    let service = service_defaults(state, ctx, &q).await?;
+    let repo = q
+        .repo
+        .clone()
+        .filter(|r| !r.trim().is_empty())
+        .map(|r| r.trim().to_string())
+        .or_else(|| service.and_then(|s| s.github_repo))
+        .ok_or_else(|| {
+            AppError::invalid_field(
+                "repo",
+                "choose a repository (owner/name); the service has none",
+            )
+        })?;
+    if !valid_repo(&repo) {
+        return Err(AppError::invalid_field("repo", "a repository looks like owner/name"));
+    }
+    let terms = q.q.unwrap_or_default();
+    if terms.chars().count() > 200 {
+        return Err(AppError::invalid_field("q", "the search is too long"));
+    }
+    // A pasted reference or number finds that pull request.
+    let terms = match parse_pr(&terms) {
+        Some(pr) if format!("{}/{}", pr.owner, pr.repo).eq_ignore_ascii_case(&repo) => {
+            pr.number.to_string()
+        }
+        _ => terms.trim().trim_start_matches('#').to_string(),
+    };
+    let access = oauth::github_access(state, &ctx.user_id).await?;
+    let query = github_pr_query(&repo, &terms);
+    let found = github::search_pulls(
+        &state.http,
+        &state.settings.github_api_base,
+        &access.token,
+        &query,
+        MAX_HITS,
+    )
+    .await;
+    let pulls = match found {
+        Ok(p) => p,
+        Err(e) => return Err(github_error(state, &access.connection_id, e).await?.into()),
+    };
+    Ok(SearchResults {
+        items: pulls
+            .iter()
+            .map(|p| SearchHit {
+                item_type: ItemType::GithubPr,
+                external_id: format!("{repo}#{}", p.number),
+                title: p.title.clone(),
+                status: p.status().into(),
+                status_category: p.status().into(),
+                assignee: p.user.as_ref().map(|u| u.login.clone()),
+                url: p.html_url.clone(),
+            })
+            .collect(),
+        query,
+    })
+}
+
+/// `GET /api/integrations/github/repos`: the caller's repositories, for
+/// picking a service's repository.
+pub async fn github_repos(state: &AppState, user_id: &str) -> AppResult<Vec<github::Repo>> {
+    let access = oauth::github_access(state, user_id).await?;
+    match github::repos(&state.http, &state.settings.github_api_base, &access.token).await {
+        Ok(r) => Ok(r),
+        Err(e) => Err(github_error(state, &access.connection_id, e).await?.into()),
+    }
+}
