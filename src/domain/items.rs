@@ -76,7 +76,13 @@ pub fn github_pr_query(repo: &str, terms: &str) -> String {
         .split_whitespace()
         .map(|w| w.replace('"', ""))
         .filter(|w| !w.is_empty())
-        .map(|w| if w.contains(':') { format!("\"{w}\"") } else { w })
+        .map(|w| {
+            if w.contains(':') {
+                format!("\"{w}\"")
+            } else {
+                w
+            }
+        })
         .collect();
     format!("is:pr repo:{repo} {}", words.join(" "))
         .trim_end()

@@ -150,9 +150,9 @@ fn split_user_jql(jql: &str) -> Result<(String, Option<String>), DomainError> {
                     if let Some(after) = rest.strip_prefix("by") {
                         if after.starts_with(char::is_whitespace) {
                             let order = jql[i..].trim().to_string();
-                            let ok = order.chars().all(|c| {
-                                c.is_ascii_alphanumeric() || " ,._-\"".contains(c)
-                            });
+                            let ok = order
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || " ,._-\"".contains(c));
                             if !ok {
                                 return Err(bad("ORDER BY may only name fields and ASC/DESC"));
                             }
@@ -186,8 +186,7 @@ pub fn build_search(
             ));
         }
     }
-    if q.is_some_and(|q| q.chars().count() > 200) || jql.is_some_and(|j| j.chars().count() > 2000)
-    {
+    if q.is_some_and(|q| q.chars().count() > 200) || jql.is_some_and(|j| j.chars().count() > 2000) {
         return Err(DomainError::invalid("q", "the search is too long"));
     }
     let key = q.and_then(parse_jira_key);
@@ -215,7 +214,10 @@ pub fn build_search(
         ));
     }
     let mut out = conds.join(" AND ");
-    out.push_str(&format!(" {}", order.unwrap_or_else(|| "ORDER BY updated DESC".into())));
+    out.push_str(&format!(
+        " {}",
+        order.unwrap_or_else(|| "ORDER BY updated DESC".into())
+    ));
     Ok(out)
 }
 
@@ -231,8 +233,12 @@ mod tests {
             "project = PAY AND text ~ \"login fails\" ORDER BY updated DESC"
         );
         assert_eq!(
-            build_search(Some("PAY"), Some(r#"x" OR project = SECRET OR text ~ "y"#), None)
-                .unwrap(),
+            build_search(
+                Some("PAY"),
+                Some(r#"x" OR project = SECRET OR text ~ "y"#),
+                None
+            )
+            .unwrap(),
             r#"project = PAY AND text ~ "x\" OR project = SECRET OR text ~ \"y" ORDER BY updated DESC"#
         );
         assert_eq!(
@@ -254,12 +260,21 @@ mod tests {
     #[test]
     fn user_jql_is_wrapped_and_cannot_escape() {
         assert_eq!(
-            build_search(Some("PAY"), None, Some("status = Done OR assignee = currentUser()"))
-                .unwrap(),
+            build_search(
+                Some("PAY"),
+                None,
+                Some("status = Done OR assignee = currentUser()")
+            )
+            .unwrap(),
             "project = PAY AND (status = Done OR assignee = currentUser()) ORDER BY updated DESC"
         );
         assert_eq!(
-            build_search(Some("PAY"), None, Some("status = Done order by created ASC")).unwrap(),
+            build_search(
+                Some("PAY"),
+                None,
+                Some("status = Done order by created ASC")
+            )
+            .unwrap(),
             "project = PAY AND (status = Done) order by created ASC"
         );
         assert_eq!(
@@ -283,7 +298,9 @@ mod tests {
     /// condition sits inside a string or a parenthesised group, so nothing
     /// can be ORed with the project restriction.
     fn restricted_to(jql: &str, project: &str) -> bool {
-        let Some(toks) = tokens(jql) else { return false };
+        let Some(toks) = tokens(jql) else {
+            return false;
+        };
         if toks.get(..3)
             != Some(&[
                 Token::Word("project".into()),

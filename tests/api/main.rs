@@ -7,6 +7,7 @@ mod helpers;
 
 mod accounts;
 mod health;
+mod jira;
 mod oauth;
 mod planning;
 mod releases;

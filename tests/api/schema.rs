@@ -309,6 +309,8 @@ async fn every_entity_round_trips_and_cascades() {
             last_error_at: None,
             created_at: t,
             updated_at: t,
+            sync_failures: 2,
+            next_sync_at: Some(t),
         },
     )
     .await;

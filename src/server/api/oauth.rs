@@ -103,7 +103,9 @@ async fn jira_callback(
     match oauth::finish_jira(&s, &auth, q.code.as_deref(), q.state.as_deref()).await {
         Ok(c) if !c.site_choices.is_empty() => Ok(Redirect::to("/settings/profile?choose=jira")),
         Ok(_) => Ok(Redirect::to("/settings/profile?connected=jira")),
-        Err(AppError::BadGateway(_)) => Ok(Redirect::to("/settings/profile?error=jira_unavailable")),
+        Err(AppError::BadGateway(_)) => {
+            Ok(Redirect::to("/settings/profile?error=jira_unavailable"))
+        }
         Err(e) => Err(e),
     }
 }

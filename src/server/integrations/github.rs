@@ -124,10 +124,8 @@ fn checked(res: reqwest::Response) -> Result<Option<reqwest::Response>, GitHubEr
         404 => Ok(None),
         401 => Err(GitHubError::Unauthorized),
         403 | 429 => {
-            let exhausted = h
-                .get("x-ratelimit-remaining")
-                .and_then(|v| v.to_str().ok())
-                == Some("0");
+            let exhausted =
+                h.get("x-ratelimit-remaining").and_then(|v| v.to_str().ok()) == Some("0");
             let wait = super::retry_after(h).or_else(|| {
                 let reset: i64 = h.get("x-ratelimit-reset")?.to_str().ok()?.parse().ok()?;
                 Some((reset - chrono::Utc::now().timestamp()).max(1) as u64)
@@ -223,7 +221,11 @@ pub async fn pull(
         .await
         .map_err(|_| GitHubError::Unreachable)?;
     match checked(res)? {
-        Some(res) => res.json().await.map(Some).map_err(|_| GitHubError::Malformed),
+        Some(res) => res
+            .json()
+            .await
+            .map(Some)
+            .map_err(|_| GitHubError::Malformed),
         None => Ok(None),
     }
 }
@@ -258,7 +260,12 @@ pub struct FoundPullMarker {
 impl FoundPull {
     /// `merged`, `closed`, `draft` or `open`.
     pub fn status(&self) -> &'static str {
-        if self.pull_request.as_ref().and_then(|p| p.merged_at.as_ref()).is_some() {
+        if self
+            .pull_request
+            .as_ref()
+            .and_then(|p| p.merged_at.as_ref())
+            .is_some()
+        {
             "merged"
         } else if self.state == "closed" {
             "closed"
@@ -287,7 +294,11 @@ pub async fn search_pulls(
 ) -> Result<Vec<FoundPull>, GitHubError> {
     let res = http
         .get(format!("{}/search/issues", api_base.trim_end_matches('/')))
-        .query(&[("q", q), ("per_page", &per_page.to_string()), ("sort", "updated")])
+        .query(&[
+            ("q", q),
+            ("per_page", &per_page.to_string()),
+            ("sort", "updated"),
+        ])
         .bearer_auth(token)
         .header("accept", "application/vnd.github+json")
         .send()

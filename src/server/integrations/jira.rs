@@ -96,7 +96,9 @@ async fn token_call(
             let why = e.error.unwrap_or_else(|| status.to_string());
             // Atlassian's descriptions are plain text about the grant, never the token.
             let why = match e.error_description {
-                Some(d) if !d.is_empty() => format!("{why}: {}", d.chars().take(200).collect::<String>()),
+                Some(d) if !d.is_empty() => {
+                    format!("{why}: {}", d.chars().take(200).collect::<String>())
+                }
                 _ => why,
             };
             if refreshing {

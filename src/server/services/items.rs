@@ -16,8 +16,8 @@ use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
 use crate::server::integrations::github::{self, GitHubError};
 use crate::server::integrations::jira::{self, JiraError};
-use crate::server::services::oauth;
 use crate::server::services::activity::{self, NewActivity};
+use crate::server::services::oauth;
 use crate::server::services::ts;
 use crate::server::state::AppState;
 use crate::views::{ItemView, Page};
@@ -223,11 +223,12 @@ pub async fn fetch(
             }
         }
         ItemType::JiraTicket => {
-            let key =
-                parse_jira_key(external_id).ok_or_else(|| AppError::bad_request("not a Jira key"))?;
+            let key = parse_jira_key(external_id)
+                .ok_or_else(|| AppError::bad_request("not a Jira key"))?;
             let api = &state.settings.atlassian_api_base;
             let mut access = oauth::jira_access(state, user_id, false).await?;
-            let mut result = jira::issue(&state.http, api, &access.token, &access.cloud_id, &key).await;
+            let mut result =
+                jira::issue(&state.http, api, &access.token, &access.cloud_id, &key).await;
             if matches!(result, Err(JiraError::Unauthorized)) {
                 // Perhaps revoked, perhaps our clock: one forced refresh, then believe it.
                 access = oauth::jira_access(state, user_id, true).await?;
@@ -248,8 +249,7 @@ pub fn apply(
     before: &release_item::Model,
     f: Fetched,
 ) -> Option<(String, String)> {
-    let changed = before.status.as_deref() != Some(f.status.as_str())
-        && before.status.is_some();
+    let changed = before.status.as_deref() != Some(f.status.as_str()) && before.status.is_some();
     let status = f.status.clone();
     am.title = Set(Some(f.title));
     am.status = Set(Some(f.status));
@@ -279,7 +279,9 @@ pub async fn record_change(
             release_id: Some(&item.release_id),
             action: "item_synced",
             description: format!("{provider}: {} is now {status}", item.external_id),
-            metadata: Some(json!({"itemId": item.id, "externalId": item.external_id, "status": status})),
+            metadata: Some(
+                json!({"itemId": item.id, "externalId": item.external_id, "status": status}),
+            ),
         },
     )
     .await

@@ -17,13 +17,13 @@
 
 use crate::domain::kinds::Provider;
 use crate::server::auth::AuthSession;
+use crate::server::config::Backend;
 use crate::server::crypto::{hash_token, random_token};
 use crate::server::db::entities::{oauth_connection, oauth_state};
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
-use crate::server::config::Backend;
-use crate::server::integrations::jira::{self, JiraError, Site};
 use crate::server::integrations::github;
+use crate::server::integrations::jira::{self, JiraError, Site};
 use crate::server::services::ts;
 use crate::server::state::AppState;
 use chrono::Duration;
@@ -250,17 +250,23 @@ pub async fn finish_jira(
     )
     .await
     .map_err(|e| AppError::BadGateway(e.to_string()))?;
-    let sites = jira::accessible_resources(&state.http, &s.atlassian_api_base, &tokens.access_token)
-        .await
-        .map_err(|e| AppError::BadGateway(e.to_string()))?;
+    let sites =
+        jira::accessible_resources(&state.http, &s.atlassian_api_base, &tokens.access_token)
+            .await
+            .map_err(|e| AppError::BadGateway(e.to_string()))?;
     let Some(first) = sites.first() else {
         return Err(AppError::BadGateway(
             "this Atlassian account cannot reach any Jira site".into(),
         ));
     };
-    let who = jira::myself(&state.http, &s.atlassian_api_base, &tokens.access_token, &first.id)
-        .await
-        .map_err(|e| AppError::BadGateway(e.to_string()))?;
+    let who = jira::myself(
+        &state.http,
+        &s.atlassian_api_base,
+        &tokens.access_token,
+        &first.id,
+    )
+    .await
+    .map_err(|e| AppError::BadGateway(e.to_string()))?;
     let meta = if sites.len() == 1 {
         chosen(first)
     } else {
@@ -289,7 +295,9 @@ pub async fn finish_jira(
             expires_at: Some(db::now() + Duration::seconds(tokens.expires_in.unwrap_or(3600))),
             scopes: tokens.scope,
             account_id: who.account_id,
-            account_name: who.display_name.unwrap_or_else(|| "Atlassian account".into()),
+            account_name: who
+                .display_name
+                .unwrap_or_else(|| "Atlassian account".into()),
             metadata: Some(serde_json::to_string(&meta).unwrap_or_default()),
         },
     )
@@ -640,13 +648,18 @@ async fn refresh_row<C: ConnectionTrait>(
     {
         Ok(t) => {
             let mut am: oauth_connection::ActiveModel = fresh.into();
-            am.access_token = Set(state.cipher.encrypt(&t.access_token).map_err(AppError::Internal)?);
+            am.access_token = Set(state
+                .cipher
+                .encrypt(&t.access_token)
+                .map_err(AppError::Internal)?);
             // Rotation: the answer carries the next refresh token, and the
             // one just used is dead. Both are written in this one update.
             if let Some(rt) = t.refresh_token.as_deref() {
                 am.refresh_token = Set(Some(state.cipher.encrypt(rt).map_err(AppError::Internal)?));
             }
-            am.expires_at = Set(Some(db::now() + Duration::seconds(t.expires_in.unwrap_or(3600))));
+            am.expires_at = Set(Some(
+                db::now() + Duration::seconds(t.expires_in.unwrap_or(3600)),
+            ));
             if let Some(scope) = t.scope {
                 am.scopes = Set(Some(scope));
             }

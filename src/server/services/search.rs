@@ -93,10 +93,26 @@ pub async fn jira(state: &AppState, ctx: &TeamContext, q: SearchQuery) -> AppRes
     let built = jql::build_search(project.as_deref(), q.q.as_deref(), q.jql.as_deref())?;
     let api = &state.settings.atlassian_api_base;
     let mut access = oauth::jira_access(state, &ctx.user_id, false).await?;
-    let mut res = jira::search(&state.http, api, &access.token, &access.cloud_id, &built, MAX_HITS).await;
+    let mut res = jira::search(
+        &state.http,
+        api,
+        &access.token,
+        &access.cloud_id,
+        &built,
+        MAX_HITS,
+    )
+    .await;
     if matches!(res, Err(JiraError::Unauthorized)) {
         access = oauth::jira_access(state, &ctx.user_id, true).await?;
-        res = jira::search(&state.http, api, &access.token, &access.cloud_id, &built, MAX_HITS).await;
+        res = jira::search(
+            &state.http,
+            api,
+            &access.token,
+            &access.cloud_id,
+            &built,
+            MAX_HITS,
+        )
+        .await;
     }
     let issues = match res {
         Ok(i) => i,
@@ -144,7 +160,10 @@ pub async fn github(
             )
         })?;
     if !valid_repo(&repo) {
-        return Err(AppError::invalid_field("repo", "a repository looks like owner/name"));
+        return Err(AppError::invalid_field(
+            "repo",
+            "a repository looks like owner/name",
+        ));
     }
     let terms = q.q.unwrap_or_default();
     if terms.chars().count() > 200 {

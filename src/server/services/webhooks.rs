@@ -166,7 +166,9 @@ pub async fn jira(state: &AppState, signature: Option<&str>, body: &[u8]) -> App
         AppError::Unavailable("Jira webhooks are not configured (JIRA_WEBHOOK_SECRET)".into())
     })?;
     if !signature_ok(secret.expose().as_bytes(), body, signature) {
-        return Err(AppError::Unauthorized("missing or wrong X-Hub-Signature".into()));
+        return Err(AppError::Unauthorized(
+            "missing or wrong X-Hub-Signature".into(),
+        ));
     }
     let e: JiraEvent = serde_json::from_slice(body)
         .map_err(|_| AppError::bad_request("not a Jira issue event payload"))?;
