@@ -6,6 +6,7 @@
 mod helpers;
 
 mod accounts;
+mod github;
 mod health;
 mod jira;
 mod oauth;

@@ -10,9 +10,9 @@ use std::collections::HashMap;
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const TOKEN: &str = "gho_plaintextTOKEN123456789";
+pub(crate) const TOKEN: &str = "gho_plaintextTOKEN123456789";
 
-async fn fake_github() -> MockServer {
+pub(crate) async fn fake_github() -> MockServer {
     let gh = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/login/oauth/access_token"))
@@ -217,7 +217,7 @@ async fn without_a_github_app_the_server_says_so() {
 }
 
 /// Connects `user` to the fake GitHub through the real routes.
-async fn connect(user: &Browser) {
+pub(crate) async fn connect(user: &Browser) {
     let state = authorize(user).await;
     let res = user
         .get(&format!(
