@@ -89,8 +89,113 @@ pub fn github_pr_query(repo: &str, terms: &str) -> String {
         .to_string()
 }
 
+/// How far a release's linked work is: tickets whose status category is
+/// `done` (Jira's own category, not the status name teams rename) and pull
+/// requests that are merged. A closed, unmerged pull request does not count
+/// as merged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Readiness {
+    /// Jira tickets in the `done` category.
+    pub tickets_done: usize,
+    /// Jira tickets linked.
+    pub tickets: usize,
+    /// Pull requests merged.
+    pub prs_merged: usize,
+    /// Pull requests linked.
+    pub prs: usize,
+}
+
+impl Readiness {
+    /// Counts `(type, status category)` pairs.
+    pub fn of<'a>(
+        items: impl IntoIterator<Item = (super::kinds::ItemType, Option<&'a str>)>,
+    ) -> Self {
+        use super::kinds::ItemType;
+        let mut r = Self::default();
+        for (kind, category) in items {
+            match kind {
+                ItemType::JiraTicket => {
+                    r.tickets += 1;
+                    r.tickets_done += usize::from(category == Some("done"));
+                }
+                ItemType::GithubPr => {
+                    r.prs += 1;
+                    r.prs_merged += usize::from(category == Some("merged"));
+                }
+            }
+        }
+        r
+    }
+
+    /// Everything linked is done or merged (and something is linked).
+    pub fn complete(&self) -> bool {
+        self.tickets + self.prs > 0
+            && self.tickets_done == self.tickets
+            && self.prs_merged == self.prs
+    }
+
+    /// "2 of 3 tickets done · 1 of 1 pull request merged".
+    pub fn summary(&self) -> String {
+        let plural = |n: usize, one: &str, many: &str| {
+            if n == 1 {
+                one.to_string()
+            } else {
+                many.to_string()
+            }
+        };
+        let mut parts = vec![];
+        if self.tickets > 0 {
+            parts.push(format!(
+                "{} of {} {} done",
+                self.tickets_done,
+                self.tickets,
+                plural(self.tickets, "ticket", "tickets")
+            ));
+        }
+        if self.prs > 0 {
+            parts.push(format!(
+                "{} of {} {} merged",
+                self.prs_merged,
+                self.prs,
+                plural(self.prs, "pull request", "pull requests")
+            ));
+        }
+        parts.join(" · ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use crate::domain::kinds::ItemType;
+
+    #[test]
+    fn readiness_counts_done_tickets_and_merged_pull_requests() {
+        let r = Readiness::of([
+            (ItemType::JiraTicket, Some("done")),
+            (ItemType::JiraTicket, Some("indeterminate")),
+            (ItemType::JiraTicket, None),
+            (ItemType::GithubPr, Some("merged")),
+            (ItemType::GithubPr, Some("closed")),
+        ]);
+        assert_eq!(
+            r,
+            Readiness {
+                tickets_done: 1,
+                tickets: 3,
+                prs_merged: 1,
+                prs: 2
+            }
+        );
+        assert_eq!(
+            r.summary(),
+            "1 of 3 tickets done · 1 of 2 pull requests merged"
+        );
+        assert!(!r.complete());
+        let done = Readiness::of([(ItemType::GithubPr, Some("merged"))]);
+        assert_eq!(done.summary(), "1 of 1 pull request merged");
+        assert!(done.complete());
+        assert!(!Readiness::default().complete());
+    }
     use super::*;
 
     #[test]

@@ -300,28 +300,47 @@ pub async fn accept_invitation(token: String) -> Result<(), ServerFnError> {
     Ok(())
 }
 
-/// Whether GitHub is set up on this server, and the caller's OAuth
+/// Which integrations this server has set up, and the caller's OAuth
 /// connections (never a token).
 #[server(prefix = "/rpc")]
-pub async fn my_connections() -> Result<(bool, Vec<crate::views::ConnectionInfo>), ServerFnError> {
+pub async fn my_connections() -> Result<crate::views::ConnectionsInfo, ServerFnError> {
+    use crate::views::{ConnectionInfo, ConnectionsInfo, SiteChoice};
     let state = ctx::state()?;
     let auth = ctx::session().await?;
-    // Whether this server has a GitHub app at all (else "Connect" cannot work).
-    let github_available = state.settings.github.is_some();
-    Ok((
-        github_available,
-        crate::server::services::oauth::connections(&state, &auth)
+    let site = |s: crate::server::services::oauth::SiteView| SiteChoice {
+        id: s.id,
+        name: s.name,
+        url: s.url,
+    };
+    Ok(ConnectionsInfo {
+        // Without an app, "Connect" could only fail: the page says what to set.
+        github_available: state.settings.github.is_some(),
+        jira_available: state.settings.jira.is_some(),
+        list: crate::server::services::oauth::connections(&state, &auth)
             .await
             .map_err(ctx::err)?
             .into_iter()
-            .map(|c| crate::views::ConnectionInfo {
+            .map(|c| ConnectionInfo {
                 provider: c.provider.as_str().to_string(),
                 account_name: c.account_name,
                 is_valid: c.is_valid,
                 last_error: c.last_error,
+                site: c.site.map(site),
+                site_choices: c.site_choices.into_iter().map(site).collect(),
             })
             .collect(),
-    ))
+    })
+}
+
+/// Picks the Jira site of a connection whose account reaches several.
+#[server(prefix = "/rpc")]
+pub async fn choose_jira_site(cloud_id: String) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let auth = ctx::session().await?;
+    crate::server::services::oauth::choose_jira_site(&state, &auth, &cloud_id)
+        .await
+        .map_err(ctx::err)?;
+    Ok(())
 }
 
 /// Removes one of the caller's connections.

@@ -66,3 +66,19 @@ pub async fn delete_service(id: String) -> Result<(), ServerFnError> {
         .await
         .map_err(ctx::err)
 }
+
+/// The caller's GitHub repositories (`owner/name`), most recently pushed
+/// first, for picking a service's repository.
+#[server(prefix = "/rpc")]
+pub async fn my_github_repos() -> Result<Vec<String>, ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    Ok(
+        crate::server::services::search::github_repos(&state, &team.user_id)
+            .await
+            .map_err(ctx::err)?
+            .into_iter()
+            .map(|r| r.full_name)
+            .collect(),
+    )
+}

@@ -1,6 +1,6 @@
 //! Linked work items on the release page.
 
-use crate::views::ItemView;
+use crate::views::{ItemView, SearchHitView};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -19,9 +19,14 @@ pub async fn release_items(release_id: String) -> Result<Vec<ItemView>, ServerFn
     )
 }
 
-/// Links a pull request (`owner/repo#42` or its URL).
+/// Links a Jira ticket (`PAY-12`) or a pull request (`owner/repo#42` or
+/// its URL); `item_type` is JIRA_TICKET or GITHUB_PR.
 #[server(prefix = "/rpc")]
-pub async fn link_item(release_id: String, external_id: String) -> Result<ItemView, ServerFnError> {
+pub async fn link_item(
+    release_id: String,
+    item_type: String,
+    external_id: String,
+) -> Result<ItemView, ServerFnError> {
     use crate::server::services::items::{self, ItemInput};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -30,12 +35,62 @@ pub async fn link_item(release_id: String, external_id: String) -> Result<ItemVi
         &team,
         &release_id,
         ItemInput {
-            item_type: Some("GITHUB_PR".into()),
+            item_type: Some(item_type),
             external_id: Some(external_id),
         },
     )
     .await
     .map_err(ctx::err)
+}
+
+/// Searches Jira (`source` = JIRA_TICKET) or GitHub pull requests
+/// (GITHUB_PR) with the release's service's project or repository, through
+/// the caller's connection. `jql` is Jira's advanced search.
+#[server(prefix = "/rpc")]
+pub async fn search_items(
+    release_id: String,
+    source: String,
+    q: String,
+    #[server(default)] jql: Option<String>,
+) -> Result<Vec<SearchHitView>, ServerFnError> {
+    use crate::server::services::search::{self, SearchQuery};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let query = SearchQuery {
+        q: Some(q),
+        jql: jql.filter(|j| !j.trim().is_empty()),
+        release_id: Some(release_id),
+        ..Default::default()
+    };
+    let found = match source.as_str() {
+        "JIRA_TICKET" => search::jira(&state, &team, query).await,
+        _ => search::github(&state, &team, query).await,
+    }
+    .map_err(ctx::err)?;
+    Ok(found
+        .items
+        .into_iter()
+        .map(|h| SearchHitView {
+            item_type: h.item_type.as_str().to_string(),
+            external_id: h.external_id,
+            title: h.title,
+            status: h.status,
+            status_category: h.status_category,
+            assignee: h.assignee,
+            url: h.url,
+        })
+        .collect())
+}
+
+/// Refreshes every item of the release now.
+#[server(prefix = "/rpc")]
+pub async fn sync_release_items(release_id: String) -> Result<(), ServerFnError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::items::sync_release(&state, &team, &release_id)
+        .await
+        .map_err(ctx::err)?;
+    Ok(())
 }
 
 /// Unlinks an item.

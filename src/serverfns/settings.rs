@@ -14,6 +14,24 @@ pub struct TeamSettingsData {
     pub settings: TeamSettingsView,
     /// OWNER/ADMIN may change them.
     pub can_manage: bool,
+    /// What this server has set up (for the operator's checklist).
+    pub server: ServerIntegrations,
+}
+
+/// Which integrations the server's configuration enables, and the URLs to
+/// register with the providers (no secrets: only whether they are set).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerIntegrations {
+    /// `JIRA_CLIENT_ID`/`JIRA_CLIENT_SECRET` are set.
+    pub jira_oauth: bool,
+    /// `GITHUB_CLIENT_ID`/`GITHUB_CLIENT_SECRET` are set.
+    pub github_oauth: bool,
+    /// `JIRA_WEBHOOK_SECRET` is set.
+    pub jira_webhook: bool,
+    /// `GITHUB_WEBHOOK_SECRET` is set.
+    pub github_webhook: bool,
+    /// The public origin the URLs below start with.
+    pub public_url: String,
 }
 
 /// The team's settings.
@@ -26,6 +44,13 @@ pub async fn team_settings() -> Result<TeamSettingsData, ServerFnError> {
             .await
             .map_err(ctx::err)?,
         can_manage: team.role.can_manage_team_config(),
+        server: ServerIntegrations {
+            jira_oauth: state.settings.jira.is_some(),
+            github_oauth: state.settings.github.is_some(),
+            jira_webhook: state.settings.jira_webhook_secret.is_some(),
+            github_webhook: state.settings.github_webhook_secret.is_some(),
+            public_url: state.public_url.trim_end_matches('/').to_string(),
+        },
     })
 }
 

@@ -6,6 +6,7 @@ pub mod board;
 pub mod dashboard;
 pub mod invite;
 pub mod landing;
+pub mod linked_work;
 pub mod members;
 pub mod not_found;
 pub mod planning;

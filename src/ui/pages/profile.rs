@@ -1,9 +1,14 @@
-//! `/settings/profile`: who you are, and changing your password (which signs
-//! out your other sessions).
+//! `/settings/profile`: who you are, your Jira and GitHub connections
+//! (connect, pick a Jira site, reconnect when a token stops working,
+//! disconnect), and changing your password (which signs out your other
+//! sessions).
 
-use crate::serverfns::account::{get_me, my_connections, ChangePassword, Disconnect};
+use crate::serverfns::account::{
+    get_me, my_connections, ChangePassword, ChooseJiraSite, Disconnect,
+};
 use crate::ui::components::form::{ActionError, Field, Submit};
 use crate::ui::components::frame::AppFrame;
+use crate::views::ConnectionInfo;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -13,7 +18,11 @@ pub fn ProfilePage() -> impl IntoView {
     let me = Resource::new(|| (), |_| get_me());
     let change = ServerAction::<ChangePassword>::new();
     let disconnect = ServerAction::<Disconnect>::new();
-    let conns = Resource::new(move || disconnect.version().get(), |_| my_connections());
+    let choose = ServerAction::<ChooseJiraSite>::new();
+    let conns = Resource::new(
+        move || (disconnect.version().get(), choose.version().get()),
+        |_| my_connections(),
+    );
     let query = leptos_router::hooks::use_query_map();
     let flash = move || query.with(|q| (q.get("connected"), q.get("error")));
     view! {
@@ -33,39 +42,31 @@ pub fn ProfilePage() -> impl IntoView {
                 </Suspense>
                 <section aria-labelledby="conn-h">
                     <h2 id="conn-h" class="mb-1 font-semibold">"Connections"</h2>
-                    <p class="mb-3 text-sm text-zinc-600 dark:text-zinc-400">"Link GitHub pull requests to releases through your own GitHub account. Tokens are stored encrypted and never shown."</p>
+                    <p class="mb-3 text-sm text-zinc-600 dark:text-zinc-400">"Link Jira tickets and GitHub pull requests to releases through your own accounts. Tokens are stored encrypted and never shown."</p>
                     {move || match flash() {
-                        (Some(p), _) => Some(view! { <p role="status" class="mb-3 rounded-md bg-green-50 px-3 py-2 text-sm text-green-900 dark:bg-green-950 dark:text-green-200">{format!("Connected to {p}.")}</p> }.into_any()),
+                        (Some(p), _) => Some(view! { <p role="status" class="mb-3 rounded-md bg-green-50 px-3 py-2 text-sm text-green-900 dark:bg-green-950 dark:text-green-200">{format!("Connected to {}.", provider_label(&p))}</p> }.into_any()),
                         (_, Some(e)) => Some(view! { <p role="alert" class="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 dark:bg-red-950 dark:text-red-100">{format!("The connection did not complete ({e}). Try again.")}</p> }.into_any()),
                         _ => None,
                     }}
                     <Suspense fallback=|| ()>
-                        {move || conns.get().and_then(|r| r.ok()).map(|(available, list)| {
-                            let github = list.iter().find(|c| c.provider == "GITHUB").cloned();
+                        {move || conns.get().and_then(|r| r.ok()).map(|info| {
+                            let find = |p: &str| info.list.iter().find(|c| c.provider == p).cloned();
                             view! {
-                                <div class="flex items-center justify-between gap-3 rounded-md border border-zinc-200 p-3 text-sm dark:border-zinc-800" data-testid="github-connection">
-                                    <div>
-                                        <p class="font-medium">"GitHub"</p>
-                                        <p class="text-zinc-600 dark:text-zinc-400">{match &github {
-                                            Some(c) if c.is_valid => format!("Connected as {}", c.account_name.clone().unwrap_or_default()),
-                                            Some(c) => format!("Needs reconnecting: {}", c.last_error.clone().unwrap_or_default()),
-                                            None => "Not connected".to_string(),
-                                        }}</p>
-                                    </div>
-                                    {match github {
-                                        Some(_) => view! {
-                                            <ActionForm action=disconnect>
-                                                <input type="hidden" name="provider" value="github"/>
-                                                <button type="submit" class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 dark:text-red-300 dark:ring-red-800 dark:hover:bg-red-950">"Disconnect"</button>
-                                            </ActionForm>
-                                        }.into_any(),
-                                        None if !available => view! {
-                                            <span class="text-xs text-zinc-600 dark:text-zinc-400">"Not set up on this server (GITHUB_CLIENT_ID)"</span>
-                                        }.into_any(),
-                                        None => view! {
-                                            <a href="/api/oauth/github/authorize" rel="external" class="rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 dark:bg-white dark:text-zinc-900">"Connect GitHub"</a>
-                                        }.into_any(),
-                                    }}
+                                <div class="space-y-3">
+                                    <ProviderRow
+                                        provider="JIRA"
+                                        available=info.jira_available
+                                        conn=find("JIRA")
+                                        disconnect=disconnect
+                                        choose=choose
+                                    />
+                                    <ProviderRow
+                                        provider="GITHUB"
+                                        available=info.github_available
+                                        conn=find("GITHUB")
+                                        disconnect=disconnect
+                                        choose=choose
+                                    />
                                 </div>
                             }
                         })}
@@ -86,5 +87,104 @@ pub fn ProfilePage() -> impl IntoView {
                 </section>
             </div>
         </AppFrame>
+    }
+}
+
+fn provider_label(p: &str) -> &'static str {
+    match p.to_ascii_lowercase().as_str() {
+        "jira" => "Jira",
+        _ => "GitHub",
+    }
+}
+
+/// One provider's row: its state and what the user can do about it.
+#[component]
+fn ProviderRow(
+    provider: &'static str,
+    available: bool,
+    conn: Option<ConnectionInfo>,
+    disconnect: ServerAction<Disconnect>,
+    choose: ServerAction<ChooseJiraSite>,
+) -> impl IntoView {
+    let label = provider_label(provider);
+    let slug = provider.to_ascii_lowercase();
+    let authorize = format!("/api/oauth/{slug}/authorize");
+    let testid = format!("{slug}-connection");
+    let env = match provider {
+        "JIRA" => "JIRA_CLIENT_ID and JIRA_CLIENT_SECRET",
+        _ => "GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET",
+    };
+    let status = match &conn {
+        Some(c) if !c.is_valid => format!(
+            "Needs reconnecting: {}",
+            c.last_error
+                .clone()
+                .unwrap_or_else(|| "the token stopped working".into())
+        ),
+        Some(c) if !c.site_choices.is_empty() => format!(
+            "Connected as {} — choose the Jira site to use",
+            c.account_name.clone().unwrap_or_default()
+        ),
+        Some(c) => match &c.site {
+            Some(site) => format!(
+                "Connected as {} on {}",
+                c.account_name.clone().unwrap_or_default(),
+                site.url.trim_start_matches("https://")
+            ),
+            None => format!(
+                "Connected as {}",
+                c.account_name.clone().unwrap_or_default()
+            ),
+        },
+        None if !available => format!("Not set up on this server: the administrator sets {env}."),
+        None => "Not connected".to_string(),
+    };
+    let invalid = conn.as_ref().is_some_and(|c| !c.is_valid);
+    let choices = conn
+        .as_ref()
+        .map(|c| c.site_choices.clone())
+        .unwrap_or_default();
+    let primary = "rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 dark:bg-white dark:text-zinc-900 dark:hover:bg-zinc-200";
+    view! {
+        <div class="rounded-md border border-zinc-200 p-3 text-sm dark:border-zinc-800" data-testid=testid>
+            <div class="flex items-center justify-between gap-3">
+                <div>
+                    <p class="font-medium">{label}</p>
+                    <p class=if invalid { "text-red-700 dark:text-red-300" } else { "text-zinc-600 dark:text-zinc-400" }>{status}</p>
+                </div>
+                <div class="flex shrink-0 items-center gap-2">
+                    {(invalid && available).then(|| view! {
+                        <a href=authorize.clone() rel="external" class=primary>{format!("Reconnect {label}")}</a>
+                    })}
+                    {match (&conn, available) {
+                        (Some(_), _) => view! {
+                            <ActionForm action=disconnect>
+                                <input type="hidden" name="provider" value=slug.clone()/>
+                                <button type="submit" aria-label=format!("Disconnect {label}") class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 dark:text-red-300 dark:ring-red-800 dark:hover:bg-red-950">"Disconnect"</button>
+                            </ActionForm>
+                        }.into_any(),
+                        (None, true) => view! {
+                            <a href=authorize.clone() rel="external" class=primary>{format!("Connect {label}")}</a>
+                        }.into_any(),
+                        (None, false) => ().into_any(),
+                    }}
+                </div>
+            </div>
+            {(!choices.is_empty()).then(|| view! {
+                <ActionForm action=choose attr:class="mt-3 space-y-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">
+                    <fieldset>
+                        <legend class="mb-2 font-medium">"Your Atlassian account reaches several Jira sites. Which one do your teams use?"</legend>
+                        {choices.iter().enumerate().map(|(i, s)| view! {
+                            <label class="flex items-center gap-2 py-1">
+                                <input type="radio" name="cloud_id" value=s.id.clone() checked=i == 0 required/>
+                                <span>{s.name.clone()}</span>
+                                <span class="text-zinc-500 dark:text-zinc-400">{s.url.trim_start_matches("https://").to_string()}</span>
+                            </label>
+                        }).collect_view()}
+                    </fieldset>
+                    <button type="submit" class=primary>"Use this site"</button>
+                </ActionForm>
+            })}
+        </div>
     }
 }

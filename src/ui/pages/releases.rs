@@ -16,6 +16,7 @@ use crate::ui::components::filters::ReleaseFilters;
 use crate::ui::components::form::{error_text, ActionError, Field, Submit};
 use crate::ui::components::frame::AppFrame;
 use crate::ui::components::status::{badge_class, dot_class};
+use crate::ui::pages::linked_work::{ItemsSection, LinkedWork};
 use crate::views::{CommentView, ReleaseRef};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -222,21 +223,9 @@ pub fn ReleasePage() -> impl IntoView {
     );
     // Linked work: created here, not in the re-rendered section, so server
     // rendering and hydration agree on it.
-    let link = ServerAction::<crate::serverfns::items::LinkItem>::new();
-    let unlink = ServerAction::<crate::serverfns::items::UnlinkItem>::new();
-    let sync = ServerAction::<crate::serverfns::items::SyncItem>::new();
+    let linked = LinkedWork::new();
     let items = Resource::new(
-        move || {
-            (
-                id(),
-                (
-                    link.version().get(),
-                    unlink.version().get(),
-                    sync.version().get(),
-                ),
-                live.tick.get(),
-            )
-        },
+        move || (id(), linked.version(), live.tick.get()),
         |(id, ..)| crate::serverfns::items::release_items(id),
     );
     let planning = Resource::new(
@@ -314,7 +303,7 @@ pub fn ReleasePage() -> impl IntoView {
                                             </section>
                                         }
                                     })}
-                                    <ItemsSection release_id=r.id.clone() can_edit=d.can_edit items=items link=link unlink=unlink sync=sync/>
+                                    <ItemsSection release_id=r.id.clone() can_edit=d.can_edit items=items actions=linked/>
                                     <PlanningSection release_id=r.id.clone() sprint_id=r.sprint_id.clone() group_id=r.deployment_group_id.clone()
                                         can_edit=d.can_edit planning=planning set_plan=set_plan add_dep=add_dep rm_dep=rm_dep/>
                                     <section aria-labelledby="comments-h" class="space-y-3">
@@ -835,79 +824,4 @@ fn DependencyGraph(planning: ReleasePlanningData) -> impl IntoView {
         </svg>
     }
     .into_any()
-}
-
-/// Pull requests linked to the release, with their cached state, and a way
-/// to link one by pasting its reference.
-#[component]
-fn ItemsSection(
-    release_id: String,
-    can_edit: bool,
-    items: Resource<Result<Vec<crate::views::ItemView>, ServerFnError>>,
-    link: ServerAction<crate::serverfns::items::LinkItem>,
-    unlink: ServerAction<crate::serverfns::items::UnlinkItem>,
-    sync: ServerAction<crate::serverfns::items::SyncItem>,
-) -> impl IntoView {
-    let rid = StoredValue::new(release_id);
-    view! {
-        <section aria-labelledby="items-h" class="space-y-3">
-            <h3 id="items-h" class="font-semibold">"Linked work"</h3>
-            <Transition fallback=|| ()>
-                {move || items.get().map(|r| match r {
-                    Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="text-sm text-zinc-600 dark:text-zinc-400">"No pull requests linked yet."</p> }.into_any(),
-                    Ok(list) => {
-                        let merged = list.iter().filter(|i| i.status.as_deref() == Some("merged")).count();
-                        let total = list.len();
-                        view! {
-                            <p class="text-sm text-zinc-600 dark:text-zinc-400" data-testid="items-readiness">{format!("{merged} of {total} pull request{} merged", if total == 1 { "" } else { "s" })}</p>
-                            <ul class="space-y-1 text-sm" aria-label="Linked work">
-                                {list.into_iter().map(|i| {
-                                    let label = format!("{} {}", i.external_id, i.title.clone().unwrap_or_default());
-                                    let (id1, id2) = (i.id.clone(), i.id.clone());
-                                    view! {
-                                        <li class="flex flex-wrap items-center gap-2 rounded-md border border-zinc-200 p-2 dark:border-zinc-800" aria-label=label>
-                                            <span class="rounded bg-zinc-100 px-1.5 py-0.5 text-xs font-medium dark:bg-zinc-800">{i.status.clone().unwrap_or_else(|| "unknown".into())}</span>
-                                            {match i.url.clone() {
-                                                Some(u) => view! { <a class="font-medium text-indigo-700 hover:underline dark:text-indigo-300" href=u rel="external noopener" target="_blank">{i.title.clone().unwrap_or_else(|| i.external_id.clone())}</a> }.into_any(),
-                                                None => view! { <span>{i.external_id.clone()}</span> }.into_any(),
-                                            }}
-                                            <span class="text-xs text-zinc-500 dark:text-zinc-400">{i.external_id.clone()} {i.assignee.clone().map(|a| format!(" · {a}"))}</span>
-                                            {i.sync_error.clone().map(|e| view! { <span class="text-xs text-red-700 dark:text-red-300">{e}</span> })}
-                                            {can_edit.then(|| view! {
-                                                <span class="ml-auto flex gap-2">
-                                                    <ActionForm action=sync>
-                                                        <input type="hidden" name="release_id" value=rid.get_value()/>
-                                                        <input type="hidden" name="item_id" value=id1/>
-                                                        <button type="submit" class="text-xs text-indigo-700 hover:underline dark:text-indigo-300">"Sync now"</button>
-                                                    </ActionForm>
-                                                    <ActionForm action=unlink>
-                                                        <input type="hidden" name="release_id" value=rid.get_value()/>
-                                                        <input type="hidden" name="item_id" value=id2/>
-                                                        <button type="submit" class="text-xs text-red-700 hover:underline dark:text-red-300">"Unlink"</button>
-                                                    </ActionForm>
-                                                </span>
-                                            })}
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }
-                })}
-            </Transition>
-            <ActionError result=sync.value().into()/>
-            {can_edit.then(|| view! {
-                <ActionForm action=link attr:class="flex flex-wrap items-end gap-2">
-                    <input type="hidden" name="release_id" value=rid.get_value()/>
-                    <div class="min-w-64 flex-1 space-y-1">
-                        <label for="link-pr" class="block text-xs font-medium">"Pull request (owner/repo#42 or its URL)"</label>
-                        <input id="link-pr" name="external_id" required class="block w-full rounded-md border border-zinc-300 bg-white px-2 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"/>
-                    </div>
-                    <button type="submit" class="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">"Link"</button>
-                </ActionForm>
-                <ActionError result=link.value().into()/>
-            })}
-        </section>
-    }
 }

@@ -1,7 +1,9 @@
 //! `/services`: the team's deployable services. ADMIN+ creates, edits and
-//! deletes (deleting says what goes with it).
+//! deletes (deleting says what goes with it). The GitHub repository field
+//! suggests the editor's own repositories (through their GitHub
+//! connection), loaded the first time the field is focused.
 
-use crate::serverfns::catalog::{list_services, DeleteService, SaveService};
+use crate::serverfns::catalog::{list_services, DeleteService, MyGithubRepos, SaveService};
 use crate::ui::components::form::{error_text, ActionError, Field, Submit};
 use crate::ui::components::frame::AppFrame;
 use crate::views::ServiceView;
@@ -13,6 +15,7 @@ use leptos_meta::Title;
 pub fn ServicesPage() -> impl IntoView {
     let save = ServerAction::<SaveService>::new();
     let delete = ServerAction::<DeleteService>::new();
+    let repos = ServerAction::<MyGithubRepos>::new();
     let data = Resource::new(
         move || (save.version().get(), delete.version().get()),
         |_| list_services(),
@@ -25,6 +28,9 @@ pub fn ServicesPage() -> impl IntoView {
                     Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
                     Ok((services, can_manage)) => view! {
                         <div class="max-w-4xl space-y-8">
+                            <datalist id="my-repos">
+                                {move || repos.value().get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|r| view! { <option value=r></option> }).collect_view()}
+                            </datalist>
                             <ActionError result=delete.value().into()/>
                             {if services.is_empty() {
                                 view! {
@@ -36,14 +42,14 @@ pub fn ServicesPage() -> impl IntoView {
                             } else {
                                 view! {
                                     <ul class="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800" aria-label="Services">
-                                        {services.into_iter().map(|s| view! { <ServiceRow s=s can_manage=can_manage save=save delete=delete/> }).collect_view()}
+                                        {services.into_iter().map(|s| view! { <ServiceRow s=s can_manage=can_manage save=save delete=delete repos=repos/> }).collect_view()}
                                     </ul>
                                 }.into_any()
                             }}
                             {can_manage.then(|| view! {
                                 <section aria-labelledby="new-service-h" class="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
                                     <h2 id="new-service-h" class="mb-3 font-semibold">"Add a service"</h2>
-                                    <ServiceForm save=save service=None/>
+                                    <ServiceForm save=save service=None repos=repos/>
                                 </section>
                             })}
                         </div>
@@ -60,6 +66,7 @@ fn ServiceRow(
     can_manage: bool,
     save: ServerAction<SaveService>,
     delete: ServerAction<DeleteService>,
+    repos: ServerAction<MyGithubRepos>,
 ) -> impl IntoView {
     let name = s.name.clone();
     let id = s.id.clone();
@@ -86,7 +93,7 @@ fn ServiceRow(
             {can_manage.then(|| view! {
                 <details class="mt-2">
                     <summary class="cursor-pointer text-sm text-indigo-700 dark:text-indigo-300">"Edit"</summary>
-                    <div class="mt-3"><ServiceForm save=save service=Some(s.clone())/></div>
+                    <div class="mt-3"><ServiceForm save=save service=Some(s.clone()) repos=repos/></div>
                 </details>
             })}
         </li>
@@ -94,7 +101,11 @@ fn ServiceRow(
 }
 
 #[component]
-fn ServiceForm(save: ServerAction<SaveService>, service: Option<ServiceView>) -> impl IntoView {
+fn ServiceForm(
+    save: ServerAction<SaveService>,
+    service: Option<ServiceView>,
+    repos: ServerAction<MyGithubRepos>,
+) -> impl IntoView {
     let s = service.clone().unwrap_or(ServiceView {
         id: String::new(),
         team_id: String::new(),
@@ -106,6 +117,15 @@ fn ServiceForm(save: ServerAction<SaveService>, service: Option<ServiceView>) ->
         created_at: String::new(),
         updated_at: String::new(),
     });
+    // One id per form: the page shows an edit form per service.
+    let repo_id = format!(
+        "repo-{}",
+        if s.id.is_empty() {
+            "new"
+        } else {
+            s.id.as_str()
+        }
+    );
     let label = if service.is_some() {
         "Save service"
     } else {
@@ -116,7 +136,27 @@ fn ServiceForm(save: ServerAction<SaveService>, service: Option<ServiceView>) ->
             <input type="hidden" name="id" value=s.id.clone()/>
             <Field label="Name" name="name" value=s.name.clone()/>
             <Field label="Slug (optional)" name="slug" value=s.slug.clone() required=false/>
-            <Field label="GitHub repository (owner/name)" name="github_repo" value=s.github_repo.clone().unwrap_or_default() required=false/>
+            <div class="space-y-1">
+                <label for=repo_id.clone() class="block text-sm font-medium text-zinc-800 dark:text-zinc-200">"GitHub repository (owner/name)"</label>
+                <input
+                    id=repo_id
+                    name="github_repo"
+                    list="my-repos"
+                    autocomplete="off"
+                    value=s.github_repo.clone().unwrap_or_default()
+                    on:focus=move |_| {
+                        if repos.value().get_untracked().is_none() && !repos.pending().get_untracked() {
+                            repos.dispatch(MyGithubRepos {});
+                        }
+                    }
+                    class="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm placeholder:text-zinc-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 dark:border-zinc-700 dark:bg-zinc-900"
+                />
+                <p class="text-xs text-zinc-500 dark:text-zinc-400">{move || match repos.value().get() {
+                    Some(Ok(list)) if !list.is_empty() => format!("Suggesting your {} GitHub repositories as you type.", list.len()),
+                    Some(Err(_)) => "Connect GitHub on your profile to pick from your repositories.".to_string(),
+                    _ => String::new(),
+                }}</p>
+            </div>
             <Field label="Jira project key" name="jira_project_key" value=s.jira_project_key.clone().unwrap_or_default() required=false/>
             <div class="sm:col-span-2"><Field label="Description" name="description" value=s.description.clone() required=false/></div>
             <div class="sm:col-span-2"><ActionError result=save.value().into()/></div>

@@ -79,11 +79,67 @@ pub fn TeamSettingsPage() -> impl IntoView {
                                     </div>
                                 })}
                                 {(!manage).then(|| view! { <p class="text-sm text-zinc-600 dark:text-zinc-400">"Only owners and admins change team settings."</p> })}
+                                <ServerPanel server=d.server.clone()/>
                             </div>
                         }.into_any()
                     }
                 })}
             </Transition>
         </AppFrame>
+    }
+}
+
+/// What the server's configuration enables, with the environment variables
+/// that turn the rest on and the URLs to register with each provider.
+#[component]
+fn ServerPanel(server: crate::serverfns::settings::ServerIntegrations) -> impl IntoView {
+    let base = server.public_url.clone();
+    let rows = [
+        (
+            "Jira connections",
+            server.jira_oauth,
+            "JIRA_CLIENT_ID, JIRA_CLIENT_SECRET",
+            format!("callback URL {base}/api/oauth/jira/callback"),
+        ),
+        (
+            "GitHub connections",
+            server.github_oauth,
+            "GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET",
+            format!("callback URL {base}/api/oauth/github/callback"),
+        ),
+        (
+            "Jira webhook",
+            server.jira_webhook,
+            "JIRA_WEBHOOK_SECRET",
+            format!("webhook URL {base}/api/webhooks/jira"),
+        ),
+        (
+            "GitHub webhook",
+            server.github_webhook,
+            "GITHUB_WEBHOOK_SECRET",
+            format!("webhook URL {base}/api/webhooks/github (pull_request events)"),
+        ),
+    ];
+    view! {
+        <section aria-labelledby="server-h" class="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800" data-testid="server-integrations">
+            <h2 id="server-h" class="font-semibold">"Integrations on this server"</h2>
+            <p class="mt-1 text-sm text-zinc-600 dark:text-zinc-400">"Set by whoever runs Release Coordinator, in its environment. Each person then connects their own Jira and GitHub account on their profile."</p>
+            <ul class="mt-3 divide-y divide-zinc-200 text-sm dark:divide-zinc-800">
+                {rows.into_iter().map(|(name, on, vars, url)| view! {
+                    <li class="flex flex-wrap items-baseline gap-x-3 gap-y-1 py-2">
+                        <span class="w-40 font-medium">{name}</span>
+                        {if on {
+                            view! { <span class="rounded bg-green-100 px-1.5 py-0.5 text-xs font-medium text-green-900 dark:bg-green-950 dark:text-green-200">"Set up"</span> }.into_any()
+                        } else {
+                            view! { <span class="rounded bg-zinc-100 px-1.5 py-0.5 text-xs font-medium text-zinc-800 dark:bg-zinc-800 dark:text-zinc-200">"Off"</span> }.into_any()
+                        }}
+                        <span class="text-xs text-zinc-600 dark:text-zinc-400">
+                            {if on { String::new() } else { format!("set {vars}; ") }}
+                            <code class="break-all">{url}</code>
+                        </span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
