@@ -12,7 +12,7 @@ const port = Number(process.env.RC_E2E_PORT ?? 3310);
 const external = process.env.RC_E2E_BASE_URL;
 const baseURL = external ?? `http://127.0.0.1:${port}`;
 const runDir = path.join(root, 'target', 'e2e', `run-${Date.now()}`);
-// A local fake of GitHub's OAuth endpoints (end2end/fake-github.mjs).
+// Local fakes of GitHub and Atlassian (end2end/fake-providers.mjs).
 const fakeGithubPort = Number(process.env.FAKE_GITHUB_PORT ?? port + 1);
 const fakeGithub = `http://127.0.0.1:${fakeGithubPort}`;
 
@@ -47,7 +47,7 @@ export default defineConfig({
   webServer: external
     ? undefined
     : [{
-        command: `node ${path.join(__dirname, 'fake-github.mjs')}`,
+        command: `node ${path.join(__dirname, 'fake-providers.mjs')}`,
         url: `${fakeGithub}/health`,
         reuseExistingServer: false,
         timeout: 10_000,
@@ -74,6 +74,10 @@ export default defineConfig({
           GITHUB_CLIENT_SECRET: 'e2e-secret',
           GITHUB_OAUTH_BASE: fakeGithub,
           GITHUB_API_BASE: fakeGithub,
+          JIRA_CLIENT_ID: 'e2e-jira-client',
+          JIRA_CLIENT_SECRET: 'e2e-jira-secret',
+          ATLASSIAN_AUTH_BASE: `${fakeGithub}/atl-auth`,
+          ATLASSIAN_API_BASE: `${fakeGithub}/atl-api`,
         },
       }],
 });

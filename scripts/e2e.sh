@@ -14,7 +14,7 @@ if [ ! -x target/debug/release-coordinator ] || [ ! -f target/site/pkg/release_c
 fi
 # A free port, so a running `make run` (3000) or another suite does not clash.
 RC_E2E_PORT=${RC_E2E_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
-# The fake GitHub of the browser suite (end2end/fake-github.mjs).
+# The fake GitHub and Atlassian of the browser suite (end2end/fake-providers.mjs).
 FAKE_GITHUB_PORT=${FAKE_GITHUB_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
 export RC_E2E_PORT FAKE_GITHUB_PORT PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 cd end2end

@@ -168,7 +168,8 @@ test('connecting GitHub goes through the OAuth dance; a pull request is linked t
   const rel = await t.release('Checkout', '3.0.0');
   await page.goto(`/releases/${rel.id}`);
   await waitForHydration(page);
-  await page.getByLabel('Pull request (owner/repo#42 or its URL)').fill('https://github.com/acme/pay/pull/7');
+  await page.getByLabel('Or paste').selectOption('GITHUB_PR');
+  await page.getByLabel('Key or reference (PAY-123, owner/repo#42 or its URL)').fill('https://github.com/acme/pay/pull/7');
   await page.getByRole('button', { name: 'Link', exact: true }).click();
   const linked = page.getByRole('list', { name: 'Linked work' });
   await expect(linked).toContainText('Fix flaky checkout (#7)');
@@ -177,7 +178,7 @@ test('connecting GitHub goes through the OAuth dance; a pull request is linked t
   await expect(page.getByRole('list', { name: 'Activity' })).toContainText('linked acme/pay#7');
   await page.goto('/settings/profile');
   await waitForHydration(page);
-  await page.getByRole('button', { name: 'Disconnect' }).click();
+  await page.getByRole('button', { name: 'Disconnect GitHub' }).click();
   await expect(page.getByTestId('github-connection')).toContainText('Not connected');
   await t.ctx.close();
 });

@@ -103,17 +103,7 @@ pub fn ItemsSection(
     let source = RwSignal::new(ItemType::JiraTicket.as_str().to_string());
     view! {
         <section aria-labelledby="items-h" class="space-y-3">
-            <div class="flex items-center justify-between gap-2">
-                <h3 id="items-h" class="font-semibold">"Linked work"</h3>
-                {can_edit.then(|| view! {
-                    <ActionForm action=sync_all>
-                        <input type="hidden" name="release_id" value=rid.get_value()/>
-                        <button type="submit" class="text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-300" disabled=move || sync_all.pending().get()>
-                            {move || if sync_all.pending().get() { "Syncing…" } else { "Sync all" }}
-                        </button>
-                    </ActionForm>
-                })}
-            </div>
+            <h3 id="items-h" class="font-semibold">"Linked work"</h3>
             <Transition fallback=|| ()>
                 {move || items.get().map(|r| match r {
                     Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
@@ -121,9 +111,19 @@ pub fn ItemsSection(
                     Ok(list) => {
                         let ready = Readiness::of(list.iter().map(|i| (i.item_type, i.status_category.as_deref())));
                         view! {
-                            <p class=if ready.complete() { "text-sm font-medium text-green-800 dark:text-green-300" } else { "text-sm text-zinc-600 dark:text-zinc-400" } data-testid="items-readiness">
-                                {ready.summary()}
-                            </p>
+                            <div class="flex items-center justify-between gap-2">
+                                <p class=if ready.complete() { "text-sm font-medium text-green-800 dark:text-green-300" } else { "text-sm text-zinc-600 dark:text-zinc-400" } data-testid="items-readiness">
+                                    {ready.summary()}
+                                </p>
+                                {can_edit.then(|| view! {
+                                    <ActionForm action=sync_all>
+                                        <input type="hidden" name="release_id" value=rid.get_value()/>
+                                        <button type="submit" class="text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-300" disabled=move || sync_all.pending().get()>
+                                            {move || if sync_all.pending().get() { "Syncing…" } else { "Sync all" }}
+                                        </button>
+                                    </ActionForm>
+                                })}
+                            </div>
                             <ul class="space-y-1 text-sm" aria-label="Linked work">
                                 {list.into_iter().map(|i| view! { <ItemRow item=i can_edit=can_edit rid=rid sync=sync unlink=unlink/> }).collect_view()}
                             </ul>
