@@ -707,3 +707,57 @@ async fn without_a_jira_app_the_server_says_which_variables() {
     .await;
     assert!(msg.contains("JIRA_CLIENT_ID"), "{msg}");
 }
+
+#[tokio::test]
+async fn a_401_after_a_forced_refresh_marks_the_connection_invalid() {
+    let atl = fake_atlassian(json!([site(CLOUD, "acme")])).await;
+    serve_issue(&atl, ACCESS_1, "In Progress", "indeterminate").await;
+    // The refresh works, but Jira still refuses the new token: revoked access.
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .and(body_partial_json(json!({"grant_type": "refresh_token"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"access_token": ACCESS_2, "refresh_token": REFRESH_2, "expires_in": 3600}),
+        ))
+        .expect(1)
+        .mount(&atl)
+        .await;
+    let app = app_with(&atl, &[]).await;
+    let (user, _, _) = app.owner_with_team("Acme").await;
+    let (items, _) = release(&user).await;
+    connect(&user).await;
+    let item = json_of(
+        user.post(
+            &items,
+            &json!({"type": "JIRA_TICKET", "externalId": "PAY-1"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/ex/jira/{CLOUD}/rest/api/3/issue/PAY-1")))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(
+                json!({"code": 401, "message": "Unauthorized; scope does not match"}),
+            ),
+        )
+        .with_priority(1)
+        .mount(&atl)
+        .await;
+    let sync = format!("{items}/{}/sync", item["id"].as_str().unwrap());
+    let msg = error_of(user.post_empty(&sync).await, StatusCode::BAD_REQUEST).await;
+    assert!(msg.contains("reconnect Jira"), "{msg}");
+    let list = json_of(user.get("/api/oauth/connections").await, StatusCode::OK).await;
+    assert_eq!(list[0]["isValid"], false);
+    assert!(list[0]["lastError"].as_str().unwrap().contains("401"));
+    // Searching says so too, without calling Jira.
+    let msg = error_of(
+        user.get("/api/integrations/jira/search?q=x&project=PAY")
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(msg.contains("reconnect Jira"), "{msg}");
+    atl.verify().await;
+}
