@@ -400,6 +400,9 @@ async fn upsert(
     am.is_valid = Set(true);
     am.last_error = Set(None);
     am.last_error_at = Set(None);
+    // A fresh connection starts the background sync afresh.
+    am.sync_failures = Set(0);
+    am.next_sync_at = Set(None);
     am.updated_at = Set(now);
     let saved = if am.id.is_unchanged() {
         am.update(&state.db).await?
