@@ -67,6 +67,20 @@ pub fn parse_jira_key(s: &str) -> Option<String> {
     ok.then_some(s)
 }
 
+/// A pull request's state as items cache it — status and category at
+/// once: `merged` (whatever else), `closed`, `draft` or `open`.
+pub fn pr_status(merged: bool, closed: bool, draft: bool) -> &'static str {
+    if merged {
+        "merged"
+    } else if closed {
+        "closed"
+    } else if draft {
+        "draft"
+    } else {
+        "open"
+    }
+}
+
 /// The GitHub search query for pull requests of one repository:
 /// `is:pr repo:OWNER/NAME` followed by the user's words. A word that looks
 /// like a qualifier (`repo:other/x`, `org:y`) is quoted into plain text —

@@ -66,24 +66,43 @@ fn refused(err: &str) -> Redirect {
     Redirect::to(&format!("/settings/profile?error={code}"))
 }
 
+/// The callback's parameters, or the way back for a refusal at the provider.
+fn callback_query(
+    q: Result<Query<Callback>, axum::extract::rejection::QueryRejection>,
+) -> AppResult<Result<Callback, Redirect>> {
+    let Query(q) =
+        q.map_err(|e| AppError::bad_request(format!("invalid query: {}", e.body_text())))?;
+    Ok(match q.error.as_deref() {
+        Some(err) => Err(refused(err)),
+        None => Ok(q),
+    })
+}
+
+/// Where a finished dance lands. A bad `state` stays a 400, as the
+/// contract says; a provider that failed us is `?error=<provider>_unavailable`.
+fn landing(provider: &str, finished: AppResult<Redirect>) -> AppResult<Redirect> {
+    match finished {
+        Err(AppError::BadGateway(_)) => Ok(Redirect::to(&format!(
+            "/settings/profile?error={provider}_unavailable"
+        ))),
+        other => other,
+    }
+}
+
 async fn github_callback(
     State(s): State<AppState>,
     auth: AuthSession,
     q: Result<Query<Callback>, axum::extract::rejection::QueryRejection>,
 ) -> AppResult<Redirect> {
-    let Query(q) =
-        q.map_err(|e| AppError::bad_request(format!("invalid query: {}", e.body_text())))?;
-    if let Some(err) = q.error.as_deref() {
-        return Ok(refused(err));
-    }
-    match oauth::finish_github(&s, &auth, q.code.as_deref(), q.state.as_deref()).await {
-        Ok(_) => Ok(Redirect::to("/settings/profile?connected=github")),
-        // The state check failed: 400, as the contract says.
-        Err(AppError::BadGateway(_)) => {
-            Ok(Redirect::to("/settings/profile?error=github_unavailable"))
-        }
-        Err(e) => Err(e),
-    }
+    let q = match callback_query(q)? {
+        Ok(q) => q,
+        Err(back) => return Ok(back),
+    };
+    let done = oauth::finish_github(&s, &auth, q.code.as_deref(), q.state.as_deref()).await;
+    landing(
+        "github",
+        done.map(|_| Redirect::to("/settings/profile?connected=github")),
+    )
 }
 
 async fn jira_authorize(State(s): State<AppState>, auth: AuthSession) -> AppResult<Redirect> {
@@ -95,19 +114,22 @@ async fn jira_callback(
     auth: AuthSession,
     q: Result<Query<Callback>, axum::extract::rejection::QueryRejection>,
 ) -> AppResult<Redirect> {
-    let Query(q) =
-        q.map_err(|e| AppError::bad_request(format!("invalid query: {}", e.body_text())))?;
-    if let Some(err) = q.error.as_deref() {
-        return Ok(refused(err));
-    }
-    match oauth::finish_jira(&s, &auth, q.code.as_deref(), q.state.as_deref()).await {
-        Ok(c) if !c.site_choices.is_empty() => Ok(Redirect::to("/settings/profile?choose=jira")),
-        Ok(_) => Ok(Redirect::to("/settings/profile?connected=jira")),
-        Err(AppError::BadGateway(_)) => {
-            Ok(Redirect::to("/settings/profile?error=jira_unavailable"))
-        }
-        Err(e) => Err(e),
-    }
+    let q = match callback_query(q)? {
+        Ok(q) => q,
+        Err(back) => return Ok(back),
+    };
+    let done = oauth::finish_jira(&s, &auth, q.code.as_deref(), q.state.as_deref()).await;
+    landing(
+        "jira",
+        done.map(|c| {
+            // Several sites: the profile asks which one.
+            Redirect::to(if c.site_choices.is_empty() {
+                "/settings/profile?connected=jira"
+            } else {
+                "/settings/profile?choose=jira"
+            })
+        }),
+    )
 }
 
 #[derive(Debug, Deserialize)]

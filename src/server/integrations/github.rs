@@ -3,6 +3,7 @@
 //! come from configuration and may carry a path prefix, so every URL is the
 //! base with the endpoint's path appended.
 
+use crate::domain::items::pr_status;
 use serde::Deserialize;
 
 /// Why a GitHub call failed (never containing a token).
@@ -189,15 +190,7 @@ pub struct PullUser {
 impl Pull {
     /// `merged`, `closed`, `draft` or `open` — status and category at once.
     pub fn status(&self) -> &'static str {
-        if self.merged_at.is_some() {
-            "merged"
-        } else if self.state == "closed" {
-            "closed"
-        } else if self.draft {
-            "draft"
-        } else {
-            "open"
-        }
+        pr_status(self.merged_at.is_some(), self.state == "closed", self.draft)
     }
 }
 
@@ -260,20 +253,12 @@ pub struct FoundPullMarker {
 impl FoundPull {
     /// `merged`, `closed`, `draft` or `open`.
     pub fn status(&self) -> &'static str {
-        if self
+        let merged = self
             .pull_request
             .as_ref()
             .and_then(|p| p.merged_at.as_ref())
-            .is_some()
-        {
-            "merged"
-        } else if self.state == "closed" {
-            "closed"
-        } else if self.draft {
-            "draft"
-        } else {
-            "open"
-        }
+            .is_some();
+        pr_status(merged, self.state == "closed", self.draft)
     }
 }
 

@@ -55,17 +55,28 @@ fn view(i: release_item::Model) -> ItemView {
     }
 }
 
+/// The items of one of the team's releases, oldest first (404 for another
+/// team's release).
+async fn of_release(
+    state: &AppState,
+    ctx: &TeamContext,
+    release_id: &str,
+) -> AppResult<Vec<release_item::Model>> {
+    let r = super::releases::find(&state.db, ctx, release_id).await?;
+    Ok(release_item::Entity::find()
+        .filter(release_item::Column::ReleaseId.eq(r.id.as_str()))
+        .order_by_asc(release_item::Column::Id)
+        .all(&state.db)
+        .await?)
+}
+
 /// The release's items, oldest first.
 pub async fn list(
     state: &AppState,
     ctx: &TeamContext,
     release_id: &str,
 ) -> AppResult<Page<ItemView>> {
-    let r = super::releases::find(&state.db, ctx, release_id).await?;
-    let items = release_item::Entity::find()
-        .filter(release_item::Column::ReleaseId.eq(r.id.as_str()))
-        .order_by_asc(release_item::Column::Id)
-        .all(&state.db)
+    let items = of_release(state, ctx, release_id)
         .await?
         .into_iter()
         .map(view)
@@ -436,12 +447,7 @@ pub async fn sync_release(
     ctx: &TeamContext,
     release_id: &str,
 ) -> AppResult<Page<ItemView>> {
-    let r = super::releases::find(&state.db, ctx, release_id).await?;
-    let items = release_item::Entity::find()
-        .filter(release_item::Column::ReleaseId.eq(r.id.as_str()))
-        .order_by_asc(release_item::Column::Id)
-        .all(&state.db)
-        .await?;
+    let items = of_release(state, ctx, release_id).await?;
     let mut out = vec![];
     for item in items {
         out.push(view(sync_one(state, &ctx.user_id, item).await?));
