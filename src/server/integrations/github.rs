@@ -101,16 +101,35 @@ pub async fn account(
     api_base: &str,
     token: &str,
 ) -> Result<Account, GitHubError> {
+    api_get(http, api_base, "/user", &[], token)
+        .await?
+        .ok_or_else(|| GitHubError::Failed("404".into()))
+}
+
+/// `GET {api}{path}?{query}` with the token: the parsed answer, `None` for
+/// a 404, or the error the status means (see [`checked`]).
+async fn api_get<T: serde::de::DeserializeOwned>(
+    http: &reqwest::Client,
+    api_base: &str,
+    path: &str,
+    query: &[(&str, &str)],
+    token: &str,
+) -> Result<Option<T>, GitHubError> {
     let res = http
-        .get(format!("{}/user", api_base.trim_end_matches('/')))
+        .get(format!("{}{path}", api_base.trim_end_matches('/')))
+        .query(query)
         .bearer_auth(token)
         .header("accept", "application/vnd.github+json")
         .send()
         .await
         .map_err(|_| GitHubError::Unreachable)?;
     match checked(res)? {
-        Some(res) => res.json().await.map_err(|_| GitHubError::Malformed),
-        None => Err(GitHubError::Failed("404".into())),
+        Some(res) => res
+            .json()
+            .await
+            .map(Some)
+            .map_err(|_| GitHubError::Malformed),
+        None => Ok(None),
     }
 }
 
@@ -203,24 +222,8 @@ pub async fn pull(
     repo: &str,
     number: u64,
 ) -> Result<Option<Pull>, GitHubError> {
-    let res = http
-        .get(format!(
-            "{}/repos/{owner}/{repo}/pulls/{number}",
-            api_base.trim_end_matches('/')
-        ))
-        .bearer_auth(token)
-        .header("accept", "application/vnd.github+json")
-        .send()
-        .await
-        .map_err(|_| GitHubError::Unreachable)?;
-    match checked(res)? {
-        Some(res) => res
-            .json()
-            .await
-            .map(Some)
-            .map_err(|_| GitHubError::Malformed),
-        None => Ok(None),
-    }
+    let path = format!("/repos/{owner}/{repo}/pulls/{number}");
+    api_get(http, api_base, &path, &[], token).await
 }
 
 /// A pull request as the issue search returns it.
@@ -277,26 +280,18 @@ pub async fn search_pulls(
     q: &str,
     per_page: u32,
 ) -> Result<Vec<FoundPull>, GitHubError> {
-    let res = http
-        .get(format!("{}/search/issues", api_base.trim_end_matches('/')))
-        .query(&[
-            ("q", q),
-            ("per_page", &per_page.to_string()),
-            ("sort", "updated"),
-        ])
-        .bearer_auth(token)
-        .header("accept", "application/vnd.github+json")
-        .send()
-        .await
-        .map_err(|_| GitHubError::Unreachable)?;
-    match checked(res)? {
-        Some(res) => res
-            .json::<SearchPage>()
-            .await
+    let per_page = per_page.to_string();
+    let query = [
+        ("q", q),
+        ("per_page", per_page.as_str()),
+        ("sort", "updated"),
+    ];
+    Ok(
+        api_get::<SearchPage>(http, api_base, "/search/issues", &query, token)
+            .await?
             .map(|p| p.items)
-            .map_err(|_| GitHubError::Malformed),
-        None => Ok(vec![]),
-    }
+            .unwrap_or_default(),
+    )
 }
 
 /// A repository the user can reach.
@@ -316,16 +311,8 @@ pub async fn repos(
     api_base: &str,
     token: &str,
 ) -> Result<Vec<Repo>, GitHubError> {
-    let res = http
-        .get(format!("{}/user/repos", api_base.trim_end_matches('/')))
-        .query(&[("sort", "pushed"), ("per_page", "100")])
-        .bearer_auth(token)
-        .header("accept", "application/vnd.github+json")
-        .send()
-        .await
-        .map_err(|_| GitHubError::Unreachable)?;
-    match checked(res)? {
-        Some(res) => res.json().await.map_err(|_| GitHubError::Malformed),
-        None => Ok(vec![]),
-    }
+    let query = [("sort", "pushed"), ("per_page", "100")];
+    Ok(api_get(http, api_base, "/user/repos", &query, token)
+        .await?
+        .unwrap_or_default())
 }
