@@ -96,3 +96,27 @@ test('connect Jira and GitHub, pick a repository, search and link a ticket and a
   await shot(page, '6-team-settings');
   await t.ctx.close();
 });
+
+test('without connections, searching and linking explain what to do, and nothing answers 500 (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Unconnected team');
+  const page = await t.ctx.newPage();
+  const failures: string[] = [];
+  page.on('response', (r) => { if (r.status() >= 500) failures.push(`${r.status()} ${r.url()}`); });
+  const rel = await t.release('Ledger', '0.9.0');
+  await page.goto(`/releases/${rel.id}`);
+  await waitForHydration(page);
+  const rpc = page.waitForResponse((r) => r.url().includes('/rpc/search_items'));
+  await page.getByLabel('Search text, key or number').fill('ledger');
+  await page.getByRole('button', { name: 'Search' }).click();
+  expect((await rpc).status()).toBe(400);
+  await expect(page.getByRole('alert').filter({ hasText: 'choose a Jira project' })).toBeVisible();
+  // With a project to search, the missing connection is what it says.
+  await page.getByLabel('Search text, key or number').fill('LEDG-1');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'connect Jira first' })).toBeVisible();
+  await page.getByLabel('Key or reference (PAY-123, owner/repo#42 or its URL)').fill('not a key');
+  await page.getByRole('button', { name: 'Link', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'a Jira key looks like PROJ-123' })).toBeVisible();
+  expect(failures).toEqual([]);
+  await t.ctx.close();
+});

@@ -170,6 +170,21 @@ impl AppError {
                 "internal error in a server function"
             );
         }
+        // The server function's HTTP answer carries the same status as the
+        // REST API would (a refused move is a 400, not a 500); the browser's
+        // client reads any 4xx/5xx as the error. A plain form post (no
+        // JavaScript) is left alone: Leptos answers it with a redirect back.
+        let plain_form = leptos::prelude::use_context::<http::request::Parts>().is_some_and(|p| {
+            p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+        });
+        if !plain_form {
+            if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                res.set_status(self.status_code());
+            }
+        }
         leptos::prelude::ServerFnError::ServerError(self.to_string())
     }
 }

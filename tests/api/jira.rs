@@ -706,6 +706,27 @@ async fn without_a_jira_app_the_server_says_which_variables() {
     )
     .await;
     assert!(msg.contains("JIRA_CLIENT_ID"), "{msg}");
+    // Linking and searching say the same, instead of "connect Jira first".
+    let (items, svc) = release(&user).await;
+    let msg = error_of(
+        user.post(
+            &items,
+            &json!({"type": "JIRA_TICKET", "externalId": "PAY-1"}),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(msg.contains("not set up on this server"), "{msg}");
+    let msg = error_of(
+        user.get(&format!(
+            "/api/integrations/jira/search?q=x&serviceId={svc}"
+        ))
+        .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(msg.contains("JIRA_CLIENT_ID"), "{msg}");
 }
 
 #[tokio::test]

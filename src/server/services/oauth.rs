@@ -503,11 +503,24 @@ fn unusable(provider: &str, c: &oauth_connection::Model) -> AppError {
     ))
 }
 
+/// No connection: say how to get one, or that this server cannot.
+fn not_connected(app_configured: bool, provider: &str) -> AppError {
+    if app_configured {
+        AppError::bad_request(format!("connect {provider} first (Profile → Connections)"))
+    } else {
+        AppError::bad_request(format!(
+            "{provider} is not set up on this server ({}_CLIENT_ID and {}_CLIENT_SECRET)",
+            provider.to_uppercase(),
+            provider.to_uppercase()
+        ))
+    }
+}
+
 /// The user's GitHub token, or a 400 saying how to get one.
 pub async fn github_access(state: &AppState, user_id: &str) -> AppResult<GitHubAccess> {
     let c = find(state, user_id, Provider::Github)
         .await?
-        .ok_or_else(|| AppError::bad_request("connect GitHub first (Profile → Connections)"))?;
+        .ok_or_else(|| not_connected(state.settings.github.is_some(), "GitHub"))?;
     if !c.is_valid {
         return Err(unusable("GitHub", &c));
     }
@@ -557,7 +570,7 @@ fn refresh_lock(id: &str) -> Arc<tokio::sync::Mutex<()>> {
 pub async fn jira_access(state: &AppState, user_id: &str, force: bool) -> AppResult<JiraAccess> {
     let mut c = find(state, user_id, Provider::Jira)
         .await?
-        .ok_or_else(|| AppError::bad_request("connect Jira first (Profile → Connections)"))?;
+        .ok_or_else(|| not_connected(state.settings.jira.is_some(), "Jira"))?;
     if !c.is_valid {
         return Err(unusable("Jira", &c));
     }

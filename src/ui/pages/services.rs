@@ -153,7 +153,7 @@ fn ServiceForm(
                 />
                 <p class="text-xs text-zinc-500 dark:text-zinc-400">{move || match repos.value().get() {
                     Some(Ok(list)) if !list.is_empty() => format!("Suggesting your {} GitHub repositories as you type.", list.len()),
-                    Some(Err(_)) => "Connect GitHub on your profile to pick from your repositories.".to_string(),
+                    Some(Err(e)) => format!("No suggestions: {}", crate::ui::components::form::error_text(&e)),
                     _ => String::new(),
                 }}</p>
             </div>
