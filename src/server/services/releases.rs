@@ -351,7 +351,10 @@ pub async fn create(
                 kind: ActivityType::ReleaseCreated,
                 release_id: Some(&r.id),
                 action: "created",
-                description: format!("{} created {} {}", ctx.user_name, svc.name, r.version),
+                description: format!(
+                    "{} created {} {} for {}",
+                    ctx.user_name, r.title, r.version, svc.name
+                ),
                 metadata: Some(json!({"title": r.title, "serviceId": svc.id})),
             },
         )
