@@ -67,6 +67,9 @@ test('connect Jira and GitHub, pick a repository, search and link a ticket and a
   await expect(linked).toContainText('Card retries');
   await expect(linked).toContainText('In Progress');
   await expect(page.getByTestId('items-readiness')).toHaveText('0 of 1 ticket done');
+  // The linked result says so instead of offering Link again.
+  await expect(results.getByRole('listitem', { name: /PAY-101/ })).toContainText('Linked');
+  await expect(results.getByRole('button', { name: 'Link PAY-101' })).toHaveCount(0);
 
   // Then a pull request from the service's repository.
   await page.getByLabel('Find in').selectOption('GITHUB_PR');

@@ -162,12 +162,23 @@ pub fn ItemsSection(
                     </ActionForm>
                     <ActionError result=search.value().into()/>
                     {move || search.value().get().and_then(|r| r.ok()).map(|hits| {
+                        // What is already linked shows so instead of a Link button.
+                        let linked: Vec<(String, String)> = items
+                            .get()
+                            .and_then(|r| r.ok())
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|i| (i.item_type.as_str().to_string(), i.external_id))
+                            .collect();
                         if hits.is_empty() {
                             view! { <p role="status" class="text-sm text-zinc-600 dark:text-zinc-400">"Nothing found."</p> }.into_any()
                         } else {
                             view! {
                                 <ul class="space-y-1 text-sm" aria-label="Search results">
-                                    {hits.into_iter().map(|h| view! { <HitRow hit=h rid=rid link=link/> }).collect_view()}
+                                    {hits.into_iter().map(|h| {
+                                        let done = linked.iter().any(|(t, e)| *t == h.item_type && *e == h.external_id);
+                                        view! { <HitRow hit=h linked=done rid=rid link=link/> }
+                                    }).collect_view()}
                                 </ul>
                             }.into_any()
                         }
@@ -238,6 +249,7 @@ fn ItemRow(
 #[component]
 fn HitRow(
     hit: SearchHitView,
+    linked: bool,
     rid: StoredValue<String>,
     link: ServerAction<LinkItem>,
 ) -> impl IntoView {
@@ -248,12 +260,18 @@ fn HitRow(
             <span class=format!("rounded px-1.5 py-0.5 text-xs font-medium {}", pill(Some(h.status_category.as_str())))>{h.status.clone()}</span>
             <a class="font-medium hover:underline" href=h.url.clone() rel="external noopener" target="_blank">{h.title.clone()}</a>
             <span class="text-xs text-zinc-500 dark:text-zinc-400">{h.external_id.clone()} {h.assignee.clone().map(|a| format!(" · {a}"))}</span>
-            <ActionForm action=link attr:class="ml-auto">
-                <input type="hidden" name="release_id" value=rid.get_value()/>
-                <input type="hidden" name="item_type" value=h.item_type.clone()/>
-                <input type="hidden" name="external_id" value=h.external_id.clone()/>
-                <button type="submit" class="rounded-md px-2 py-1 text-xs font-medium text-indigo-700 ring-1 ring-inset ring-indigo-300 hover:bg-indigo-50 dark:text-indigo-300 dark:ring-indigo-800 dark:hover:bg-indigo-950" aria-label=format!("Link {}", h.external_id)>"Link"</button>
-            </ActionForm>
+            {if linked {
+                view! { <span class="ml-auto text-xs font-medium text-green-800 dark:text-green-300">"Linked"</span> }.into_any()
+            } else {
+                view! {
+                    <ActionForm action=link attr:class="ml-auto">
+                        <input type="hidden" name="release_id" value=rid.get_value()/>
+                        <input type="hidden" name="item_type" value=h.item_type.clone()/>
+                        <input type="hidden" name="external_id" value=h.external_id.clone()/>
+                        <button type="submit" class="rounded-md px-2 py-1 text-xs font-medium text-indigo-700 ring-1 ring-inset ring-indigo-300 hover:bg-indigo-50 dark:text-indigo-300 dark:ring-indigo-800 dark:hover:bg-indigo-950" aria-label=format!("Link {}", h.external_id)>"Link"</button>
+                    </ActionForm>
+                }.into_any()
+            }}
         </li>
     }
 }
