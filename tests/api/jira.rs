@@ -160,6 +160,19 @@ async fn expire(app: &TestApp) {
         .unwrap();
 }
 
+/// Links PAY-1 to the release (201) and answers the item.
+async fn link_pay1(user: &Browser, items: &str) -> Value {
+    json_of(
+        user.post(
+            items,
+            &json!({"type": "JIRA_TICKET", "externalId": "PAY-1"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await
+}
+
 /// A team with a service (Jira project PAY) and a release: the items URL.
 async fn release(user: &Browser) -> (String, String) {
     let svc = json_of(
@@ -353,15 +366,7 @@ async fn tickets_link_and_expired_tokens_refresh_with_rotation() {
     .await;
     assert!(msg.contains("connect Jira"), "{msg}");
     connect(&user).await;
-    let item = json_of(
-        user.post(
-            &items,
-            &json!({"type": "JIRA_TICKET", "externalId": "PAY-1"}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+    let item = link_pay1(&user, &items).await;
     assert_eq!(item["title"], "Card retries");
     assert_eq!(item["status"], "In Progress");
     assert_eq!(item["statusCategory"], "indeterminate");
@@ -421,15 +426,7 @@ async fn concurrent_requests_refresh_once() {
     let (user, _, _) = app.owner_with_team("Acme").await;
     let (items, _) = release(&user).await;
     connect(&user).await;
-    let item = json_of(
-        user.post(
-            &items,
-            &json!({"type": "JIRA_TICKET", "externalId": "PAY-1"}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+    let item = link_pay1(&user, &items).await;
     expire(&app).await;
     let sync = format!("{items}/{}/sync", item["id"].as_str().unwrap());
     let calls = (0..5).map(|_| user.post_empty(&sync));
@@ -456,15 +453,7 @@ async fn a_refused_refresh_marks_the_connection_invalid() {
     let (user, _, _) = app.owner_with_team("Acme").await;
     let (items, _) = release(&user).await;
     connect(&user).await;
-    let item = json_of(
-        user.post(
-            &items,
-            &json!({"type": "JIRA_TICKET", "externalId": "PAY-1"}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+    let item = link_pay1(&user, &items).await;
     expire(&app).await;
     let sync = format!("{items}/{}/sync", item["id"].as_str().unwrap());
     let msg = error_of(user.post_empty(&sync).await, StatusCode::BAD_REQUEST).await;
@@ -624,15 +613,7 @@ async fn signed_jira_webhooks_update_linked_tickets() {
     let (user, _, _) = app.owner_with_team("Acme").await;
     let (items, _) = release(&user).await;
     connect(&user).await;
-    json_of(
-        user.post(
-            &items,
-            &json!({"type": "JIRA_TICKET", "externalId": "PAY-1"}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+    link_pay1(&user, &items).await;
     let event = |site: &str| {
         serde_json::to_vec(&json!({
             "timestamp": 1764150000000u64,
@@ -747,15 +728,7 @@ async fn a_401_after_a_forced_refresh_marks_the_connection_invalid() {
     let (user, _, _) = app.owner_with_team("Acme").await;
     let (items, _) = release(&user).await;
     connect(&user).await;
-    let item = json_of(
-        user.post(
-            &items,
-            &json!({"type": "JIRA_TICKET", "externalId": "PAY-1"}),
-        )
-        .await,
-        StatusCode::CREATED,
-    )
-    .await;
+    let item = link_pay1(&user, &items).await;
     Mock::given(method("GET"))
         .and(path(format!("/ex/jira/{CLOUD}/rest/api/3/issue/PAY-1")))
         .respond_with(
