@@ -90,7 +90,11 @@ async fn reset_password(settings: Settings, email: &str) -> anyhow::Result<()> {
     };
     let conn = db::connect(settings.database_url.expose(), settings.backend).await?;
     db::migrate(&conn).await?;
-    let user = services::accounts::reset_password(&conn, email, &password)
+    let hasher = release_coordinator::server::limits::PasswordHasher::new(
+        1,
+        std::time::Duration::from_secs(60),
+    );
+    let user = services::accounts::reset_password(&hasher, &conn, email, &password)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     if generated {

@@ -104,7 +104,7 @@ pub struct InvitationView {
 }
 
 /// A just-created invitation: the only time the token is shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InvitationCreated {
     /// Opaque id.
@@ -119,6 +119,20 @@ pub struct InvitationCreated {
     pub url: String,
     /// RFC 3339.
     pub expires_at: String,
+}
+
+/// Written by hand: the token (and the link holding it) is never printed.
+impl std::fmt::Debug for InvitationCreated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InvitationCreated")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .field("token", &"[redacted]")
+            .field("url", &"[redacted]")
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 
 /// What the invitation page shows before accepting.
@@ -171,6 +185,8 @@ pub struct TeamSettingsView {
     pub slack_last_error: Option<String>,
     /// When it happened (RFC 3339).
     pub slack_last_error_at: Option<String>,
+    /// Notifications given up after a day of retries (read-only).
+    pub slack_failed_messages: u64,
 }
 
 /// A page of a list: `{"items": [...], "nextCursor": ...}`.

@@ -23,12 +23,15 @@ for (const scheme of ['light', 'dark'] as const) {
     const group = await (await ctx.request.post('/api/deployment-groups', { headers, data: { name: 'Train', targetDate: today } })).json();
     for (const r of [rel.id, other.id]) await ctx.request.post(`/api/deployment-groups/${group.id}/releases`, { headers, data: { releaseId: r } });
     const page = await ctx.newPage();
+    const cspViolations: string[] = [];
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${page.url()}: ${m.text()}`); });
     for (const path of ['/board', `/releases/${rel.id}`, '/releases', '/services', '/activity', '/deploy-queue', '/blocked', '/settings/members', '/settings/profile', '/select-team',
       '/settings/team', '/dashboard', '/sprints', `/sprints/${sprint.id}`, '/deployment-groups', `/deployment-groups/${group.id}`, '/calendar']) {
       await page.goto(path);
       await waitForHydration(page);
       await expectNoSeriousA11yViolations(page, `${path} (${scheme})`);
     }
+    expect(cspViolations, 'every page hydrates under the Content-Security-Policy').toEqual([]);
     await ctx.close();
   });
 }

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_initial_schema;
 mod m20261126_000002_one_active_sprint;
 mod m20261126_000003_connection_sync_backoff;
+mod m20261201_000001_hardening;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_initial_schema::Migration),
             Box::new(m20261126_000002_one_active_sprint::Migration),
             Box::new(m20261126_000003_connection_sync_backoff::Migration),
+            Box::new(m20261201_000001_hardening::Migration),
         ]
     }
 }

@@ -8,7 +8,13 @@
 //! partners deploy in the same step.
 
 use crate::domain::kinds::DependencyType;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
+
+/// The most releases one deployment group holds: a rollout plan is for
+/// people to read, and this keeps every plan small whatever a team does.
+/// (The planning itself is linear and iterative; see [`plan`].)
+pub const MAX_GROUP_SIZE: usize = 500;
 
 /// One dependency edge.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,20 +216,50 @@ pub fn plan(order: &[String], edges: &[Edge], how: Order) -> Plan {
             }
         }
     }
+    // Every walk below is a loop over a topological order (Kahn's
+    // algorithm), never recursion: a chain of tens of thousands of
+    // releases plans in linear time and constant stack.
+    let mut dependents: Vec<Vec<usize>> = vec![vec![]; n];
+    let mut waiting: Vec<usize> = vec![0; n];
+    for (d, bs) in before.iter().enumerate() {
+        for &b in bs {
+            dependents[b].push(d);
+            waiting[d] += 1;
+        }
+    }
+    // Units in the order Kahn's algorithm releases them, always taking the
+    // earliest ready unit; should a cycle ever be stored (the service never
+    // stores one), its earliest remaining unit goes next.
+    let topo: Vec<usize> = {
+        let mut ready: BinaryHeap<Reverse<usize>> =
+            (0..n).filter(|&u| waiting[u] == 0).map(Reverse).collect();
+        let mut done = vec![false; n];
+        let mut next_undone = 0;
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n {
+            let u = match ready.pop() {
+                Some(Reverse(u)) if done[u] => continue,
+                Some(Reverse(u)) => u,
+                None => {
+                    while done[next_undone] {
+                        next_undone += 1;
+                    }
+                    next_undone
+                }
+            };
+            done[u] = true;
+            out.push(u);
+            for &d in &dependents[u] {
+                waiting[d] = waiting[d].saturating_sub(1);
+                if waiting[d] == 0 && !done[d] {
+                    ready.push(Reverse(d));
+                }
+            }
+        }
+        out
+    };
     let steps_units: Vec<Vec<usize>> = match how {
         Order::Sequential => {
-            // Kahn's algorithm, always taking the earliest ready unit.
-            let mut done = vec![false; n];
-            let mut out: Vec<usize> = vec![];
-            while out.len() < n {
-                let next = (0..n)
-                    .find(|&u| !done[u] && before[u].iter().all(|&b| done[b]))
-                    // Defensive: a cycle (never stored) falls back to order.
-                    .or_else(|| (0..n).find(|&u| !done[u]))
-                    .expect("a unit left");
-                done[next] = true;
-                out.push(next);
-            }
             // Every BLOCKS edge that the chosen order broke is a correction.
             for (d, bs) in before.iter().enumerate() {
                 for &b in bs {
@@ -236,41 +272,28 @@ pub fn plan(order: &[String], edges: &[Edge], how: Order) -> Plan {
                     }
                 }
             }
-            out.into_iter().map(|u| vec![u]).collect()
+            topo.into_iter().map(|u| vec![u]).collect()
         }
         Order::Simultaneous => {
-            // Longest-path layering: a unit's wave is one after its latest blocker.
-            let mut wave: Vec<Option<usize>> = vec![None; n];
-            fn wave_of(
-                u: usize,
-                before: &[BTreeSet<usize>],
-                wave: &mut Vec<Option<usize>>,
-                visiting: &mut Vec<bool>,
-            ) -> usize {
-                if let Some(w) = wave[u] {
-                    return w;
-                }
-                if visiting[u] {
-                    return 0; // a cycle (never stored): stop here
-                }
-                visiting[u] = true;
-                let w = before[u]
+            // Longest-path layering: a unit's wave is one after its latest
+            // blocker, computed in topological order (blockers first).
+            let mut placed = vec![false; n];
+            let mut wave = vec![0usize; n];
+            for &u in &topo {
+                wave[u] = before[u]
                     .iter()
-                    .map(|&b| wave_of(b, before, wave, visiting) + 1)
+                    .filter(|&&b| placed[b])
+                    .map(|&b| wave[b] + 1)
                     .max()
                     .unwrap_or(0);
-                visiting[u] = false;
-                wave[u] = Some(w);
-                w
+                placed[u] = true;
             }
-            let mut visiting = vec![false; n];
-            let waves: Vec<usize> = (0..n)
-                .map(|u| wave_of(u, &before, &mut wave, &mut visiting))
-                .collect();
-            let depth = waves.iter().copied().max().map(|m| m + 1).unwrap_or(0);
-            (0..depth)
-                .map(|w| (0..n).filter(|&u| waves[u] == w).collect())
-                .collect()
+            let depth = wave.iter().copied().max().map(|m| m + 1).unwrap_or(0);
+            let mut waves: Vec<Vec<usize>> = vec![vec![]; depth];
+            for u in 0..n {
+                waves[wave[u]].push(u);
+            }
+            waves
         }
     };
     Plan {
@@ -371,6 +394,25 @@ mod tests {
         let order = ids(&["a", "b"]);
         let p = plan(&order, &[e("a", "zz", Blocks)], Order::Sequential);
         assert_eq!(p.steps, vec![ids(&["a"]), ids(&["b"])]);
+    }
+
+    /// A chain r0 ← r1 ← … (each BLOCKS-depends on the one before) of
+    /// 50,000 releases, listed backwards so the first unit looked at waits
+    /// on every other one: plans in order without exhausting the stack.
+    #[test]
+    fn a_very_long_chain_plans_without_recursion() {
+        let n = 50_000;
+        let order: Vec<String> = (0..n).rev().map(|i| format!("r{i}")).collect();
+        let edges: Vec<Edge> = (1..n)
+            .map(|i| e(&format!("r{i}"), &format!("r{}", i - 1), Blocks))
+            .collect();
+        for how in [Order::Simultaneous, Order::Sequential] {
+            let p = plan(&order, &edges, how);
+            assert_eq!(p.steps.len(), n, "{how:?}");
+            assert_eq!(p.steps[0], vec!["r0".to_string()]);
+            assert_eq!(p.steps[n - 1], vec![format!("r{}", n - 1)]);
+        }
+        assert!(cycle_with(&edges, "r0", &format!("r{}", n - 1), Blocks).is_some());
     }
 
     fn kind(k: u8) -> DependencyType {

@@ -20,11 +20,39 @@ impl PrRef {
     }
 }
 
+/// A GitHub owner or repository name: letters, digits, `-`, `_`, `.`, at
+/// most 100 — and never only dots (`.`/`..` would walk the API's paths).
 fn name_ok(p: &str) -> bool {
     !p.is_empty()
         && p.len() <= 100
         && p.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        && !p.chars().all(|c| c == '.')
+}
+
+/// Parses a repository `owner/name` (the service's `githubRepo`).
+pub fn parse_repo(s: &str) -> Option<(String, String)> {
+    let (o, n) = s.trim().split_once('/')?;
+    (name_ok(o) && name_ok(n)).then(|| (o.to_string(), n.to_string()))
+}
+
+/// The web page of a pull request, built from its validated parts — never
+/// taken from what a provider or a webhook says, so a stored link can only
+/// ever point at that pull request on the configured GitHub.
+pub fn pull_request_url(web_base: &str, pr: &PrRef) -> String {
+    format!(
+        "{}/{}/{}/pull/{}",
+        web_base.trim_end_matches('/'),
+        pr.owner,
+        pr.repo,
+        pr.number
+    )
+}
+
+/// The web page of a Jira issue on a site (an origin checked when the
+/// connection was made): `{site}/browse/{KEY}`.
+pub fn jira_issue_url(site: &str, key: &str) -> String {
+    format!("{}/browse/{key}", site.trim_end_matches('/'))
 }
 
 /// Parses `owner/repo#42` or `https://github.com/owner/repo/pull/42`.

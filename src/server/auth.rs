@@ -18,12 +18,67 @@ use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
 
-/// The session cookie.
+/// The session cookie's name over plain http (development).
 pub const SESSION_COOKIE: &str = "rc_session";
+/// Its name over https: the `__Host-` prefix makes browsers accept it only
+/// from this very origin (Secure, `Path=/`, no `Domain`), so a sibling
+/// subdomain cannot plant a session cookie of its own.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-rc_session";
+
+/// The session cookie's name for this server.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// Who is at the other end: the TCP peer, or, when that peer is a trusted
+/// proxy (`RC_TRUSTED_PROXIES`), the client `X-Forwarded-For` names. Put in
+/// the request's extensions by [`resolve_session`] for every request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub IpAddr);
+
+/// The client address of a request that arrived from `peer`. Only when
+/// `peer` is a trusted proxy is `X-Forwarded-For` read, from the right:
+/// the first address that is not itself a trusted proxy is the client
+/// (anything to its left was written by the client and proves nothing).
+pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        let Some(ip) = parse_hop(hop) else {
+            break; // garbage: believe nothing further left
+        };
+        client = ip;
+        if !is_trusted(&ip) {
+            break;
+        }
+    }
+    client
+}
+
+/// One `X-Forwarded-For` entry: an address, perhaps with a port.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    hop.parse::<IpAddr>()
+        .ok()
+        .or_else(|| hop.parse::<SocketAddr>().ok().map(|s| s.ip()))
+}
 
 /// A signed-in caller.
 #[derive(Debug, Clone)]
@@ -93,7 +148,8 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 /// The `Set-Cookie` value that stores a new session token.
 pub fn session_cookie(token: &str, max_age: Duration, secure: bool) -> String {
     format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        session_cookie_name(secure),
         max_age.as_secs(),
         if secure { "; Secure" } else { "" }
     )
@@ -102,7 +158,8 @@ pub fn session_cookie(token: &str, max_age: Duration, secure: bool) -> String {
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_session_cookie(secure: bool) -> String {
     format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        session_cookie_name(secure),
         if secure { "; Secure" } else { "" }
     )
 }
@@ -114,6 +171,11 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<ResolvedAuth, AppEr
     let found = session::Entity::find()
         .filter(session::Column::TokenHash.eq(hash_token(token)))
         .filter(session::Column::ExpiresAt.gt(now))
+        // However active, a session ends RC_SESSION_MAX_DAYS after sign-in.
+        .filter(
+            session::Column::CreatedAt
+                .gt(now - chrono::Duration::days(state.settings.session_max_days)),
+        )
         .find_also_related(user::Entity)
         .one(db)
         .await?;
@@ -156,11 +218,20 @@ pub async fn resolve_session(
     mut req: Request,
     next: Next,
 ) -> Response {
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Some(peer) = peer {
+        let ip = client_ip(peer, req.headers(), &state.settings.trusted_proxies);
+        req.extensions_mut().insert(ClientAddr(ip));
+    }
     let path = req.uri().path();
     let is_asset = path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/favicon.ico";
     let mut resolved = ResolvedAuth::default();
+    let cookie = session_cookie_name(state.settings.secure_cookies());
     if !is_asset {
-        if let Some(token) = cookie_value(req.headers(), SESSION_COOKIE) {
+        if let Some(token) = cookie_value(req.headers(), cookie) {
             match lookup(&state, &token).await {
                 Ok(r) => resolved = r,
                 Err(e) => return e.into_response(),
@@ -199,7 +270,9 @@ impl<S: Send + Sync> FromRequestParts<S> for TeamContext {
 /// Middleware: CSRF defence for cookie requests that change state (`API.md`).
 /// Refused with 403: an `Origin` naming another origin than the app's, or
 /// (without `Origin`) `Sec-Fetch-Site: cross-site`. A matching `Origin` is
-/// enough. Bearer requests are exempt (no ambient credentials).
+/// enough. No request is exempt while the cookie is the only credential: an
+/// `Authorization` header alone proves nothing (API tokens will be exempt
+/// once they exist, and such requests will ignore cookies).
 ///
 /// The app's origin is `PUBLIC_URL`'s. Without `PUBLIC_URL`, the origin the
 /// request itself was addressed to (its `Host`) is accepted, so that
@@ -207,12 +280,7 @@ impl<S: Send + Sync> FromRequestParts<S> for TeamContext {
 /// development; a cross-site page can never forge that pair.
 pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let bearer = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("Bearer "));
-    if changes_state && !bearer && !same_origin(&state, req.headers()) {
+    if changes_state && !same_origin(&state, req.headers()) {
         return AppError::Forbidden("cross-origin request refused".into()).into_response();
     }
     next.run(req).await
@@ -307,71 +375,25 @@ pub async fn page_guard(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-/// A `next` target that stays on this site: a local path, never `//host` or
-/// a full URL (no open redirect). Anything else becomes `/board`.
+/// A `next` target that stays on this site, or `/board`.
+///
+/// Kept only when it is a plain local path a browser cannot read as another
+/// origin: it starts with exactly one `/`, and every character is one a URL
+/// path or query may hold unescaped (RFC 3986 `pchar`, `/`, `?`, `#`, `%`).
+/// So no control characters (browsers drop TAB and newlines, turning
+/// `/\t/evil.example` into `//evil.example`), no backslashes (read as `/`),
+/// no spaces or non-ASCII, nothing that could make a header fail to build.
 pub fn safe_next(next: &str) -> String {
-    if next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.contains("://")
-    {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/?#%".contains(c);
+    let mut chars = next.chars();
+    let local = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && next.len() <= 2000
+        && next.chars().all(allowed);
+    if local {
         next.to_string()
     } else {
         "/board".to_string()
-    }
-}
-
-/// Counts failed sign-ins per account and per client address in a sliding
-/// window; past the limit, sign-in answers 429 until the window passes.
-/// Only failures count, so normal use never gets near it. Kept in memory:
-/// with several app servers each keeps its own count (documented in README).
-#[derive(Debug, Default)]
-pub struct SignInLimiter {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
-}
-
-impl SignInLimiter {
-    /// Failures allowed per account in the window.
-    pub const PER_ACCOUNT: usize = 5;
-    /// Failures allowed per client address in the window.
-    pub const PER_ADDRESS: usize = 30;
-    /// The window.
-    pub const WINDOW: Duration = Duration::from_secs(15 * 60);
-
-    fn keys(email: &str, ip: &str) -> [(String, usize); 2] {
-        [
-            (format!("a:{email}"), Self::PER_ACCOUNT),
-            (format!("i:{ip}"), Self::PER_ADDRESS),
-        ]
-    }
-
-    /// Whether another attempt for this account from this address is allowed.
-    pub fn allowed(&self, email: &str, ip: &str) -> bool {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        Self::keys(email, ip).iter().all(|(key, limit)| {
-            let entries = map.entry(key.clone()).or_default();
-            entries.retain(|t| now.duration_since(*t) < Self::WINDOW);
-            entries.len() < *limit
-        })
-    }
-
-    /// Records a failed attempt.
-    pub fn record_failure(&self, email: &str, ip: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        for (key, _) in Self::keys(email, ip) {
-            map.entry(key).or_default().push(Instant::now());
-        }
-        if map.len() > 100_000 {
-            let now = Instant::now();
-            map.retain(|_, v| v.iter().any(|t| now.duration_since(*t) < Self::WINDOW));
-        }
-    }
-
-    /// Forgets an account's failures after a successful sign-in.
-    pub fn record_success(&self, email: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(&format!("a:{email}"));
     }
 }
 
@@ -385,9 +407,105 @@ mod tests {
             safe_next("/releases?status=DEPLOYED"),
             "/releases?status=DEPLOYED"
         );
-        for bad in ["//evil.com", "https://evil.com", "/\\evil.com", "evil", ""] {
-            assert_eq!(safe_next(bad), "/board", "{bad}");
+        assert_eq!(safe_next("/releases/abc#x"), "/releases/abc#x");
+        for bad in [
+            "//evil.com",
+            "https://evil.com",
+            "/\\evil.com",
+            "evil",
+            "",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\n",
+            "\t//evil.example",
+            "/ /evil.example",
+            "/x\\..\\..\\evil.example",
+            "javascript:alert(1)",
+            "/\u{3000}/evil",
+        ] {
+            assert_eq!(safe_next(bad), "/board", "{bad:?}");
         }
+    }
+
+    /// What a browser does with a `Location` or `href` value: the WHATWG URL
+    /// parser (the `url` crate implements it) resolving it against our
+    /// origin. Whatever comes in, what `safe_next` lets through stays on
+    /// the origin and makes a valid header.
+    mod browser_like {
+        use super::super::safe_next;
+        use proptest::prelude::*;
+
+        fn stays_home(next: &str) {
+            let kept = safe_next(next);
+            let base = url::Url::parse("https://rc.example/sign-in").unwrap();
+            let joined = base.join(&kept).expect("a kept target resolves");
+            assert_eq!(
+                joined.origin(),
+                base.origin(),
+                "{next:?} → {kept:?} → {joined}"
+            );
+            assert!(http::HeaderValue::from_str(&kept).is_ok(), "{kept:?}");
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(4000))]
+
+            #[test]
+            fn anything_at_all(s in any::<String>()) {
+                stays_home(&s);
+            }
+
+            #[test]
+            fn slashes_tabs_and_escapes(
+                s in "[/\\\\\t\n\r %09%0A%5C%2F.:@a-z]{0,12}"
+            ) {
+                stays_home(&s);
+                stays_home(&format!("/{s}"));
+            }
+
+            #[test]
+            fn ordinary_paths_are_kept(
+                path in "(/[a-z0-9-]{1,12}){1,4}",
+                query in proptest::option::of("[a-z]{1,6}=[A-Za-z0-9%,]{0,10}"),
+            ) {
+                let next = match &query { Some(q) => format!("{path}?{q}"), None => path.clone() };
+                prop_assert_eq!(safe_next(&next), next.clone());
+                stays_home(&next);
+            }
+        }
+    }
+
+    #[test]
+    fn forwarded_for_is_read_only_from_trusted_proxies() {
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            "6.6.6.6, 1.2.3.4, 10.0.0.7".parse().unwrap(),
+        );
+        let proxy: IpAddr = "10.0.0.5".parse().unwrap();
+        let stranger: IpAddr = "9.9.9.9".parse().unwrap();
+        assert_eq!(
+            client_ip(proxy, &h, &trusted),
+            "1.2.3.4".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(
+            client_ip(stranger, &h, &trusted),
+            stranger,
+            "not a proxy: header ignored"
+        );
+        assert_eq!(client_ip(proxy, &h, &[]), proxy, "no proxies configured");
+        h.insert("x-forwarded-for", "garbage, 10.0.0.7".parse().unwrap());
+        assert_eq!(
+            client_ip(proxy, &h, &trusted),
+            "10.0.0.7".parse::<IpAddr>().unwrap()
+        );
+        h.insert("x-forwarded-for", "[2001:db8::1]:443".parse().unwrap());
+        assert_eq!(
+            client_ip(proxy, &h, &trusted),
+            "2001:db8::1".parse::<IpAddr>().unwrap()
+        );
     }
 
     #[test]
@@ -402,31 +520,17 @@ mod tests {
     }
 
     #[test]
-    fn limiter_counts_failures_per_account() {
-        let l = SignInLimiter::default();
-        for _ in 0..SignInLimiter::PER_ACCOUNT {
-            assert!(l.allowed("a@x.io", "1.2.3.4"));
-            l.record_failure("a@x.io", "1.2.3.4");
-        }
-        assert!(
-            !l.allowed("a@x.io", "5.6.7.8"),
-            "per account, whatever the address"
-        );
-        assert!(
-            l.allowed("b@x.io", "1.2.3.4"),
-            "another account from the same address"
-        );
-        l.record_success("a@x.io");
-        assert!(l.allowed("a@x.io", "1.2.3.4"));
-    }
-
-    #[test]
     fn cookies_are_parsed() {
         let mut h = HeaderMap::new();
         h.insert(header::COOKIE, "a=1; rc_session=tok; b=2".parse().unwrap());
         assert_eq!(cookie_value(&h, "rc_session").as_deref(), Some("tok"));
         assert_eq!(cookie_value(&h, "zz"), None);
-        assert!(session_cookie("t", Duration::from_secs(60), true)
-            .contains("HttpOnly; SameSite=Lax; Max-Age=60; Secure"));
+        let secure = session_cookie("t", Duration::from_secs(60), true);
+        assert!(
+            secure.starts_with("__Host-rc_session=t; Path=/;"),
+            "{secure}"
+        );
+        assert!(secure.contains("HttpOnly; SameSite=Lax; Max-Age=60; Secure"));
+        assert!(session_cookie("t", Duration::from_secs(60), false).starts_with("rc_session=t;"));
     }
 }

@@ -119,6 +119,32 @@ pub struct Settings {
     pub atlassian_api_base: String,
     /// `RC_OUTBOUND_ALLOW_HOSTS`: extra hosts outbound webhooks may reach.
     pub outbound_allow_hosts: Vec<String>,
+    /// `RC_TRUSTED_PROXIES`: proxies (CIDRs, comma-separated) whose
+    /// `X-Forwarded-For` is believed; empty means the TCP peer is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `RC_SIGNUP_PER_MINUTE`: sign-ups allowed per client address per
+    /// minute (0 turns the limit off). Default 30.
+    pub sign_up_per_minute: u32,
+    /// `RC_PASSWORD_HASH_CONCURRENCY`: password hashes computed at once.
+    /// Default: the number of cores less one (at least one).
+    pub password_hash_concurrency: usize,
+    /// `RC_SSE_MAX_PER_USER`: open live streams per user (429 beyond). Default 20.
+    pub sse_max_per_user: usize,
+    /// `RC_SSE_MAX_TOTAL`: open live streams per server (429 beyond). Default 10,000.
+    pub sse_max_total: usize,
+    /// `RC_SSE_RECHECK_MS`: how often open live streams re-check that their
+    /// session and membership still exist. Default 2000.
+    pub sse_recheck_ms: u64,
+    /// `RC_SESSION_MAX_DAYS`: a session ends this long after sign-in, however
+    /// active it is. Default 90.
+    pub session_max_days: i64,
+    /// `RC_OUTBOX_GIVE_UP_HOURS`: how long a notification is retried before
+    /// it is marked failed (and shown). Default 24.
+    pub outbox_give_up_hours: u64,
+    /// `RC_PURGE_INTERVAL_SECS`: how often expired sessions, OAuth states,
+    /// delivered outbox rows and old webhook delivery ids are deleted.
+    /// Default 3600.
+    pub purge_interval_secs: u64,
 }
 
 /// The optional keys of `Leptos.toml`.
@@ -255,6 +281,25 @@ impl Settings {
         let base =
             |key: &str, default: &str| pick(key, None, default).trim_end_matches('/').to_string();
 
+        let trusted_proxies = match source.get("RC_TRUSTED_PROXIES") {
+            Some(v) => v
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    p.parse::<ipnet::IpNet>()
+                        .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                        .map_err(|_| {
+                            anyhow::anyhow!(
+                                "RC_TRUSTED_PROXIES: {p:?} is not an address or CIDR like 10.0.0.0/8"
+                            )
+                        })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?,
+            None => vec![],
+        };
+        let session_max_days = parse_num(source, "RC_SESSION_MAX_DAYS", None, 90)?;
+
         Ok(Self {
             database_url: Secret::new(database_url),
             backend,
@@ -289,6 +334,21 @@ impl Settings {
                         .collect()
                 })
                 .unwrap_or_default(),
+            trusted_proxies,
+            sign_up_per_minute: parse_num(source, "RC_SIGNUP_PER_MINUTE", None, 30)?,
+            password_hash_concurrency: parse_num(
+                source,
+                "RC_PASSWORD_HASH_CONCURRENCY",
+                None,
+                crate::server::limits::PasswordHasher::default_permits(),
+            )?
+            .max(1),
+            sse_max_per_user: parse_num(source, "RC_SSE_MAX_PER_USER", None, 20)?,
+            sse_max_total: parse_num(source, "RC_SSE_MAX_TOTAL", None, 10_000)?,
+            sse_recheck_ms: parse_num(source, "RC_SSE_RECHECK_MS", None, 2000)?.max(50),
+            session_max_days: session_max_days.max(1),
+            outbox_give_up_hours: parse_num(source, "RC_OUTBOX_GIVE_UP_HOURS", None, 24)?,
+            purge_interval_secs: parse_num(source, "RC_PURGE_INTERVAL_SECS", None, 3600)?.max(1),
         })
     }
 

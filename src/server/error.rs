@@ -149,6 +149,17 @@ impl From<sea_orm::DbErr> for AppError {
         if crate::server::db::is_unique_violation(&e) {
             return Self::Conflict("that already exists".into());
         }
+        if crate::server::db::is_bad_value(&e) {
+            return Self::bad_request(
+                "the request holds a value the database cannot store (a NUL character, a number out of range)",
+            );
+        }
+        if crate::server::db::is_unavailable(&e) {
+            tracing::warn!(error = %e, "database unavailable");
+            return Self::Unavailable(
+                "the database is not reachable right now; try again in a moment".into(),
+            );
+        }
         Self::Internal(anyhow::Error::new(e))
     }
 }
@@ -224,3 +235,35 @@ impl From<JsonRejection> for AppError {
 
 /// The result type of handlers and services.
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Middleware for `/rpc`: a server function whose arguments cannot be read
+/// (garbage, a missing or mistyped field, an oversize body) is answered by
+/// Leptos with a 500, as if the server were at fault. It is the caller's:
+/// such answers become 400 (413 for a body over the limit), with the same
+/// body. Our own internal errors (`ServerError|internal error`) stay 500.
+pub async fn rpc_input_errors(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if !req.uri().path().starts_with(crate::serverfns::PREFIX) {
+        return next.run(req).await;
+    }
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let kind = text.split('|').next().unwrap_or_default();
+    if matches!(kind, "Args" | "MissingArg" | "Deserialization" | "Request") {
+        parts.status = if text.contains("length limit") {
+            StatusCode::PAYLOAD_TOO_LARGE
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}

@@ -5,8 +5,10 @@
 //! - [`startup`]: builds the router and binds the listener ([`startup::Application`]).
 //! - [`state`]: the shared state handed to handlers and server functions.
 //! - [`error`]: the one error type of the web edge.
+//! - [`headers`]: security and caching headers, the request time limit.
 //! - [`auth`]: sessions, the team context, CSRF, the sign-in limit, page guard.
 //! - [`crypto`]: tokens, password hashes, encryption at rest.
+//! - [`limits`]: sign-in and sign-up limits, bounded password hashing.
 //! - [`db`]: connection, migrations, entities.
 //! - [`services`]: the use cases; the only callers of the store.
 //! - [`integrations`]: Jira, GitHub and Slack clients.
@@ -21,11 +23,66 @@ pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod events;
+pub mod headers;
 pub mod integrations;
 pub mod jobs;
+pub mod limits;
 pub mod rotate;
 pub mod seed;
 pub mod services;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+
+#[cfg(test)]
+mod tests {
+    //! Types that hold secrets print `[redacted]` instead: a stray `{:?}` in
+    //! a log line can never leak a token, a password hash or a webhook URL.
+
+    const SECRET: &str = "s3cr3t-value-0123456789";
+
+    fn assert_hidden(what: &str, debug: String) {
+        assert!(!debug.contains(SECRET), "{what} printed a secret: {debug}");
+        assert!(debug.contains("[redacted]"), "{what}: {debug}");
+    }
+
+    #[test]
+    fn secret_holders_do_not_print_secrets() {
+        use serde_json::json;
+        let tokens: super::integrations::jira::Tokens = serde_json::from_value(
+            json!({"access_token": SECRET, "refresh_token": SECRET, "expires_in": 3600}),
+        )
+        .unwrap();
+        assert_hidden("jira::Tokens", format!("{tokens:?}"));
+        let token: super::integrations::github::Token =
+            serde_json::from_value(json!({"access_token": SECRET, "scope": "repo"})).unwrap();
+        assert_hidden("github::Token", format!("{token:?}"));
+        let patch: super::services::teams::SettingsPatch =
+            serde_json::from_value(json!({"slackWebhookUrl": SECRET})).unwrap();
+        assert_hidden("SettingsPatch", format!("{patch:?}"));
+        let now = chrono::Utc::now();
+        let user = super::db::entities::user::Model {
+            id: "u".into(),
+            email: "a@x.io".into(),
+            name: "A".into(),
+            password_hash: SECRET.into(),
+            created_at: now,
+            updated_at: now,
+        };
+        let session = super::auth::AuthSession {
+            session_id: "s".into(),
+            user,
+            current_team_id: None,
+        };
+        assert_hidden("AuthSession", format!("{session:?}"));
+        let inv = crate::views::InvitationCreated {
+            id: "i".into(),
+            email: "a@x.io".into(),
+            role: crate::domain::roles::Role::Member,
+            token: SECRET.into(),
+            url: format!("https://rc.example/invite/{SECRET}"),
+            expires_at: "2026-12-08T00:00:00Z".into(),
+        };
+        assert_hidden("InvitationCreated", format!("{inv:?}"));
+    }
+}

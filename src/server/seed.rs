@@ -181,6 +181,18 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
              do not belong next to them. Use a fresh database (DATABASE_URL) or pass --force"
         );
     }
+    if existing > 0 {
+        // Forced onto a database with real accounts: say it where it is seen.
+        tracing::warn!(
+            existing,
+            "seed-demo --force: adding demo accounts with the published password {DEMO_PASSWORD:?} \
+             beside {existing} real account(s); delete them (or the demo team) before going live"
+        );
+        eprintln!(
+            "WARNING: demo accounts with the published password {DEMO_PASSWORD:?} now sit beside \
+             {existing} real account(s). Anyone can sign in as them: remove them before going live."
+        );
+    }
     if opts.releases > 100_000 {
         bail!("at most 100000 releases");
     }

@@ -2,7 +2,7 @@
 //! [`Settings`]. `main` and the integration tests both go through
 //! [`Application::build`], so tests exercise the real server on port 0.
 
-use crate::server::auth::{self, SignInLimiter};
+use crate::server::auth;
 use crate::server::config::Settings;
 use crate::server::crypto::Cipher;
 use crate::server::events::EventBus;
@@ -12,7 +12,7 @@ use crate::ui::app::{shell, App};
 use anyhow::Context;
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, HeaderValue, Request};
+use axum::http::{HeaderName, Request};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -22,7 +22,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted (413 beyond).
@@ -63,25 +62,30 @@ impl Application {
 
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
+            // Never followed: a redirect could lead an allowed host's request
+            // anywhere (an internal address, another service).
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_millis(settings.outbound_timeout_ms.max(100)))
             .user_agent(concat!("release-coordinator/", env!("CARGO_PKG_VERSION")))
             .build()
             .context("building the HTTP client")?;
         let cipher = Cipher::with_old_keys(&settings.encryption_key, &settings.old_encryption_keys);
+        let (per_user, total) = (settings.sse_max_per_user, settings.sse_max_total);
         let events = match settings.backend {
             crate::server::config::Backend::Postgres => {
-                EventBus::with_postgres(db.clone(), settings.database_url.expose())
+                EventBus::with_postgres(db.clone(), settings.database_url.expose(), per_user, total)
                     .await
                     .context("starting the PostgreSQL event relay (LISTEN/NOTIFY)")?
             }
-            crate::server::config::Backend::Sqlite => EventBus::default(),
+            crate::server::config::Backend::Sqlite => EventBus::new(per_user, total),
         };
+        let limits = Arc::new(crate::server::limits::Limits::new(&settings));
         let state = AppState {
             leptos_options,
             db,
             settings: Arc::new(settings),
             public_url,
-            limiter: Arc::new(SignInLimiter::default()),
+            limits,
             cipher,
             events,
             http,
@@ -121,19 +125,29 @@ impl Application {
         ));
         let item_sync = tokio::spawn(crate::server::jobs::item_sync::run(
             self.state.clone(),
-            stopped,
+            stopped.clone(),
         ));
+        let stream_check = tokio::spawn(crate::server::jobs::stream_check::run(
+            self.state.clone(),
+            stopped.clone(),
+        ));
+        let purge = tokio::spawn(crate::server::jobs::purge::run(self.state.clone(), stopped));
+        let events = self.state.events.clone();
         axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            // Open live streams end, so the graceful shutdown can finish.
+            events.close();
+        })
         .await?;
         // Background jobs stop before the pool closes.
         let _ = stop_jobs.send(true);
         let _ = tokio::time::timeout(Duration::from_secs(15), async {
-            let _ = tokio::join!(outbox, item_sync);
+            let _ = tokio::join!(outbox, item_sync, stream_check, purge);
         })
         .await;
         self.state.db.clone().close().await.ok();
@@ -146,9 +160,7 @@ impl Application {
 /// static files — wrapped in request ids, tracing, compression and limits.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let timeout = Duration::from_secs(state.settings.request_timeout_secs);
-
-    let api = api::router(timeout);
+    let api = api::router();
 
     let app = Router::new()
         .nest("/api", api)
@@ -168,6 +180,9 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(
+            crate::server::error::rpc_input_errors,
+        ))
         // Outermost last: the session is resolved first, then CSRF is
         // checked, then pages are guarded.
         .layer(axum::middleware::from_fn(auth::page_guard))
@@ -179,28 +194,30 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::resolve_session,
         ))
-        .with_state(state);
+        .with_state(state.clone());
 
     let request_id = HeaderName::from_static("x-request-id");
-    app.layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::if_not_present(
-            HeaderName::from_static("x-content-type-options"),
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            HeaderName::from_static("x-frame-options"),
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            HeaderName::from_static("referrer-policy"),
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
+    app.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        crate::server::headers::time_limit,
+    ))
+    .layer(CompressionLayer::new())
+    .layer(axum::middleware::from_fn_with_state(
+        state,
+        crate::server::headers::security_headers,
+    ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
             tracing::info_span!("request", request_id = %id, method = %req.method(), path = %loggable_path(req.uri().path()))
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        // Our own id for every request: one a client sends is dropped, so
+        // logs cannot be salted with ids of somebody else's choosing.
+        .layer(axum::middleware::map_request(|mut req: Request<Body>| async move {
+            req.headers_mut().remove("x-request-id");
+            req
+        }))
 }
 
 /// The path as it may be logged: query strings are dropped (they carry OAuth

@@ -1,9 +1,9 @@
 //! The state every handler and server function can reach.
 
-use crate::server::auth::SignInLimiter;
 use crate::server::config::Settings;
 use crate::server::crypto::Cipher;
 use crate::server::events::EventBus;
+use crate::server::limits::Limits;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
@@ -20,8 +20,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The origin browsers use (`PUBLIC_URL`, or the bound address).
     pub public_url: Arc<str>,
-    /// Failed sign-in counts (429 past the limit).
-    pub limiter: Arc<SignInLimiter>,
+    /// Sign-in and sign-up limits, bounded password hashing.
+    pub limits: Arc<Limits>,
     /// Encryption at rest (`RC_ENCRYPTION_KEY`).
     pub cipher: Cipher,
     /// Live events to open boards and feeds.

@@ -24,7 +24,7 @@ pub async fn get_me() -> Result<Option<MeView>, ServerFnError> {
 
 #[cfg(feature = "ssr")]
 async fn client_meta() -> crate::server::services::accounts::ClientMeta {
-    let addr = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+    let addr = leptos_axum::extract::<axum::Extension<crate::server::auth::ClientAddr>>()
         .await
         .ok()
         .map(|c| c.0);
@@ -93,7 +93,7 @@ pub async fn sign_up(
 pub async fn sign_out() -> Result<(), ServerFnError> {
     let state = ctx::state()?;
     if let Some(auth) = ctx::maybe_session().await {
-        crate::server::services::accounts::sign_out(&state.db, &auth.session_id)
+        crate::server::services::accounts::sign_out(&state, &auth.session_id)
             .await
             .map_err(ctx::err)?;
     }

@@ -259,8 +259,8 @@ pub struct GroupsPageData {
     pub sprints: Vec<SprintView>,
     /// For the form.
     pub members: Vec<MemberView>,
-    /// MEMBER+ manages groups.
-    pub can_edit: bool,
+    /// ADMIN+ creates groups.
+    pub can_manage: bool,
 }
 
 /// The deployment groups page.
@@ -281,7 +281,7 @@ pub async fn groups_page() -> Result<GroupsPageData, ServerFnError> {
         groups,
         sprints,
         members,
-        can_edit: team.role.can_edit_releases(),
+        can_manage: team.role.can_manage_team_config(),
     })
 }
 
@@ -341,8 +341,10 @@ pub struct GroupPageData {
     pub sprints: Vec<SprintView>,
     /// For the form.
     pub members: Vec<MemberView>,
-    /// MEMBER+ manages groups.
+    /// MEMBER+ adds, removes and orders the group's releases.
     pub can_edit: bool,
+    /// ADMIN+ edits and deletes the group.
+    pub can_manage: bool,
 }
 
 /// One group with its plan.
@@ -392,6 +394,7 @@ pub async fn group_page(id: String) -> Result<GroupPageData, ServerFnError> {
         sprints,
         members,
         can_edit: team.role.can_edit_releases(),
+        can_manage: team.role.can_manage_team_config(),
     })
 }
 

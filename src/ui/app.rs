@@ -14,6 +14,7 @@ use crate::ui::pages::select_team::SelectTeamPage;
 use crate::ui::pages::services::ServicesPage;
 use crate::ui::pages::team_settings::TeamSettingsPage;
 use crate::ui::pages::{landing::LandingPage, not_found::NotFound};
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -30,6 +31,7 @@ document.documentElement.classList.toggle('dark',d);}catch(e){}})();";
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let theme_class = server_theme_class();
+    set_page_csp();
     view! {
         <!DOCTYPE html>
         <html lang="en" class=theme_class>
@@ -38,7 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
-                <script inner_html=THEME_SCRIPT></script>
+                <script nonce=use_nonce() inner_html=THEME_SCRIPT></script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -47,6 +49,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The page's Content-Security-Policy, with the nonce Leptos puts on its
+/// own inline scripts for this response (`server::headers`).
+fn set_page_csp() {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(res)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+        if let Ok(v) = http::HeaderValue::from_str(&crate::server::headers::page_csp(&nonce)) {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+        }
     }
 }
 

@@ -282,6 +282,7 @@ async fn operator_password_reset_revokes_every_session() {
     let user = TestUser::generate();
     let b = app.signed_up(&user).await;
     release_coordinator::server::services::accounts::reset_password(
+        &app.state.limits.hasher,
         &app.db,
         &user.email,
         "reset by the operator",

@@ -42,7 +42,9 @@ async fn every_response_carries_a_request_id() {
         .send()
         .await
         .unwrap();
-    assert_eq!(resp.headers()["x-request-id"], "abc-123");
+    // The server's own id, not one the client chose (it would salt the logs).
+    let id = resp.headers()["x-request-id"].to_str().unwrap();
+    assert!(!id.is_empty() && id != "abc-123", "{id}");
 }
 
 #[tokio::test]

@@ -114,6 +114,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub database_url: String,
     pub data_dir: tempfile::TempDir,
+    /// The running app's shared state (limits, live streams, …).
+    pub state: release_coordinator::server::state::AppState,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -153,6 +155,7 @@ impl TestApp {
             .expect("application builds");
         let port = app.port();
         let db = app.state().db.clone();
+        let state = app.state().clone();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
             let _ = rx.await;
@@ -164,6 +167,7 @@ impl TestApp {
             db,
             database_url,
             data_dir,
+            state,
             shutdown: Some(tx),
         }
     }

@@ -614,9 +614,10 @@ async fn signed_jira_webhooks_update_linked_tickets() {
     let (items, _) = release(&user).await;
     connect(&user).await;
     link_pay1(&user, &items).await;
-    let event = |site: &str| {
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let event_at = |site: &str, timestamp: i64| {
         serde_json::to_vec(&json!({
-            "timestamp": 1764150000000u64,
+            "timestamp": timestamp,
             "webhookEvent": "jira:issue_updated",
             "issue_event_type_name": "issue_generic",
             "user": {"accountId": "5b10", "displayName": "Ada Lovelace"},
@@ -632,6 +633,7 @@ async fn signed_jira_webhooks_update_linked_tickets() {
         }))
         .unwrap()
     };
+    let event = |site: &str| event_at(site, now_ms);
     let body = event(SITE);
     let client = reqwest::Client::new();
     let post = |sig: Option<String>, body: Vec<u8>| {
@@ -664,11 +666,22 @@ async fn signed_jira_webhooks_update_linked_tickets() {
         .await
         .unwrap();
     assert_eq!(json_of(res, StatusCode::OK).await["updated"], 0);
+    // Signed, but sent long ago (a captured delivery played back): refused.
+    let old = event_at(SITE, now_ms - 10 * 24 * 3600 * 1000);
+    let res = post(Some(sign("jira-hook-secret", &old)), old)
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     // Signed: the ticket is Done, and the feed says so.
-    let res = post(Some(sign("jira-hook-secret", &body)), body)
+    let res = post(Some(sign("jira-hook-secret", &body)), body.clone())
         .await
         .unwrap();
     assert_eq!(json_of(res, StatusCode::OK).await["updated"], 1);
+    // The same delivery again: refused, nothing changes.
+    let res = post(Some(sign("jira-hook-secret", &body)), body)
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
     let listed = json_of(user.get(&items).await, StatusCode::OK).await;
     assert_eq!(listed["items"][0]["status"], "Done");
     assert_eq!(listed["items"][0]["statusCategory"], "done");

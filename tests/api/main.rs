@@ -5,14 +5,19 @@
 
 mod helpers;
 
+mod access;
 mod accounts;
+mod fuzz;
 mod github;
 mod health;
 mod jira;
 mod oauth;
+mod outages;
 mod planning;
 mod releases;
+mod routes;
 mod schema;
+mod security;
 mod seed;
 mod slack;
 mod teams;

@@ -287,7 +287,11 @@ async fn pull_requests_link_through_the_callers_connection() {
     assert_eq!(item["title"], "Retry webhooks");
     assert_eq!(item["status"], "merged");
     assert_eq!(item["assignee"], "octo-ada");
-    assert_eq!(item["url"], "https://github.com/acme/pay/pull/42");
+    // Built from the reference on the configured GitHub (here the fake).
+    assert_eq!(
+        item["url"],
+        format!("{}/acme/pay/pull/42", gh.uri()).as_str()
+    );
     error_of(
         user.post(
             &items,
@@ -398,8 +402,14 @@ async fn signed_github_webhooks_update_linked_pull_requests() {
     .await;
     let (user, _, _) = app.owner_with_team("Acme").await;
     connect(&user).await;
+    // The repository is named on the service: that is what binds the
+    // webhook's events to this team.
     let svc = json_of(
-        user.post("/api/services", &json!({"name": "Pay"})).await,
+        user.post(
+            "/api/services",
+            &json!({"name": "Pay", "githubRepo": "acme/pay"}),
+        )
+        .await,
         StatusCode::CREATED,
     )
     .await;
@@ -422,25 +432,62 @@ async fn signed_github_webhooks_update_linked_pull_requests() {
         StatusCode::CREATED,
     )
     .await;
+    // Another team links the same pull request to a service of another
+    // repository: a delivery about acme/pay is not theirs to receive.
+    let (other, _, _) = app.owner_with_team("Other").await;
+    connect(&other).await;
+    let other_svc = json_of(
+        other
+            .post(
+                "/api/services",
+                &json!({"name": "Theirs", "githubRepo": "them/app"}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let other_rel = json_of(
+        other
+            .post(
+                "/api/releases",
+                &json!({"serviceId": other_svc["id"], "title": "Theirs", "version": "1"}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let other_items = format!("/api/releases/{}/items", other_rel["id"].as_str().unwrap());
+    json_of(
+        other
+            .post(
+                &other_items,
+                &json!({"type": "GITHUB_PR", "externalId": "acme/pay#9"}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
     let body = serde_json::to_vec(&json!({
         "action": "closed", "number": 9,
         "repository": {"full_name": "acme/pay"},
         "pull_request": {"title": "Open PR, merged", "state": "closed", "merged_at": "2026-11-26T12:00:00Z",
-                         "draft": false, "html_url": "https://github.com/acme/pay/pull/9", "user": {"login": "octo-ada"}}
+                         "draft": false, "html_url": "javascript:alert(document.cookie)", "user": {"login": "octo-ada"}}
     }))
     .unwrap();
-    let post = |sig: Option<String>| {
+    let post_with = |sig: Option<String>, delivery: &str, body: Vec<u8>| {
         let mut req = app
             .client
             .post(app.url("/api/webhooks/github"))
             .header("x-github-event", "pull_request")
+            .header("x-github-delivery", delivery)
             .header("content-type", "application/json")
-            .body(body.clone());
+            .body(body);
         if let Some(s) = sig {
             req = req.header("x-hub-signature-256", s);
         }
         req.send()
     };
+    let post = |sig: Option<String>| post_with(sig, "delivery-1", body.clone());
     assert_eq!(post(None).await.unwrap().status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
         post(Some(sign("wrong-secret", &body)))
@@ -456,4 +503,51 @@ async fn signed_github_webhooks_update_linked_pull_requests() {
     let now = json_of(user.get(&items).await, StatusCode::OK).await;
     assert_eq!(now["items"][0]["status"], "merged");
     assert_eq!(now["items"][0]["title"], "Open PR, merged");
+    // The link is built from the repository and number, never taken.
+    assert_eq!(
+        now["items"][0]["url"],
+        format!("{}/acme/pay/pull/9", gh.uri()).as_str()
+    );
+    let theirs = json_of(other.get(&other_items).await, StatusCode::OK).await;
+    assert_eq!(
+        theirs["items"][0]["status"], "open",
+        "another repository's team is untouched"
+    );
+    // A replay — the same delivery, or the same signed body under a new
+    // delivery id — is refused and changes nothing.
+    assert_eq!(
+        post(Some(sign("hook-secret", &body)))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        post_with(Some(sign("hook-secret", &body)), "delivery-2", body.clone())
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::CONFLICT
+    );
+    // A delivery about a pull request last updated long ago is refused.
+    let stale = serde_json::to_vec(&json!({
+        "action": "reopened", "number": 9,
+        "repository": {"full_name": "acme/pay"},
+        "pull_request": {"title": "Old", "state": "open", "merged_at": null, "draft": false,
+                         "updated_at": "2020-01-01T00:00:00Z", "user": {"login": "octo-ada"}}
+    }))
+    .unwrap();
+    assert_eq!(
+        post_with(
+            Some(sign("hook-secret", &stale)),
+            "delivery-3",
+            stale.clone()
+        )
+        .await
+        .unwrap()
+        .status(),
+        StatusCode::BAD_REQUEST
+    );
+    let still = json_of(user.get(&items).await, StatusCode::OK).await;
+    assert_eq!(still["items"][0]["status"], "merged");
 }

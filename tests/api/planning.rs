@@ -557,3 +557,141 @@ async fn the_dashboard_computes_delivery_figures_from_history() {
     assert_eq!(theirs["countsByStatus"]["DEPLOYED"], 0);
     assert_eq!(theirs["deploymentFrequency"]["sample"], 0);
 }
+
+/// Parity 19: a blocker rolled back after it resolved a dependency blocks
+/// again — the dependency is unresolved, the move is refused, the feed says so.
+#[tokio::test]
+async fn a_rolled_back_blocker_blocks_again() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    let svc = json_of(
+        owner.post("/api/services", &json!({"name": "Pay"})).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let mk = |t: &'static str| {
+        let owner = &owner;
+        let svc = svc["id"].clone();
+        async move {
+            json_of(
+                owner
+                    .post(
+                        "/api/releases",
+                        &json!({"serviceId": svc, "title": t, "version": "1"}),
+                    )
+                    .await,
+                StatusCode::CREATED,
+            )
+            .await["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let dependent = mk("Dependent").await;
+    let blocker = mk("Blocker").await;
+    json_of(
+        owner
+            .post(
+                &format!("/api/releases/{dependent}/dependencies"),
+                &json!({"dependsOnId": blocker, "type": "BLOCKS"}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let walk = |id: String, to: &'static [&'static str]| {
+        let owner = &owner;
+        async move {
+            for s in to {
+                json_of(
+                    owner
+                        .patch(&format!("/api/releases/{id}"), &json!({"status": s}))
+                        .await,
+                    StatusCode::OK,
+                )
+                .await;
+            }
+        }
+    };
+    walk(
+        blocker.clone(),
+        &[
+            "IN_DEVELOPMENT",
+            "IN_REVIEW",
+            "READY_STAGING",
+            "IN_STAGING",
+            "STAGING_VERIFIED",
+            "READY_PRODUCTION",
+            "DEPLOYED",
+        ],
+    )
+    .await;
+    let deps = json_of(
+        owner
+            .get(&format!("/api/releases/{dependent}/dependencies"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(deps["items"][0]["resolvedAt"].is_string(), "{deps}");
+    walk(blocker.clone(), &["ROLLED_BACK"]).await;
+    let deps = json_of(
+        owner
+            .get(&format!("/api/releases/{dependent}/dependencies"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(
+        deps["items"][0]["resolvedAt"].is_null(),
+        "unresolved again: {deps}"
+    );
+    walk(
+        dependent.clone(),
+        &[
+            "IN_DEVELOPMENT",
+            "IN_REVIEW",
+            "READY_STAGING",
+            "IN_STAGING",
+            "STAGING_VERIFIED",
+        ],
+    )
+    .await;
+    let msg = error_of(
+        owner
+            .patch(
+                &format!("/api/releases/{dependent}"),
+                &json!({"status": "READY_PRODUCTION"}),
+            )
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(msg.contains("Blocker"), "{msg}");
+    let feed = json_of(
+        owner
+            .get(&format!("/api/releases/{dependent}/activities"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(
+        feed.to_string().contains("blocked again by Blocker 1"),
+        "{feed}"
+    );
+    let blocked = json_of(
+        owner.get("/api/releases?blocked=true").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(blocked["items"][0]["id"], dependent.as_str());
+    // The release page says so consistently: no "resolved" beside the banner.
+    let html = owner
+        .get(&format!("/releases/{dependent}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains(">resolved<"), "the page still says resolved");
+}

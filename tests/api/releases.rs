@@ -784,3 +784,238 @@ async fn on_postgresql_events_reach_every_app_server() {
         .expect("server B relays server A's change");
     assert_eq!(ev["releaseId"], id);
 }
+
+/// Parity 17: a new release keeps the sprint and group it was created in.
+#[tokio::test]
+async fn a_new_release_keeps_its_sprint_and_group() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    let svc = service(&owner, "Payments").await;
+    let sprint = json_of(
+        owner
+            .post(
+                "/api/sprints",
+                &json!({"name": "S1", "startDate": "2026-12-01", "endDate": "2026-12-14"}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let group = json_of(
+        owner
+            .post("/api/deployment-groups", &json!({"name": "Wave 1"}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let r = json_of(
+        owner
+            .post(
+                "/api/releases",
+                &json!({"serviceId": svc, "title": "Checkout", "version": "1.0.0",
+                        "sprintId": sprint["id"], "deploymentGroupId": group["id"]}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(r["sprintId"], sprint["id"]);
+    assert_eq!(r["deploymentGroupId"], group["id"]);
+    let gid = group["id"].as_str().unwrap();
+    let members = json_of(
+        owner
+            .get(&format!("/api/deployment-groups/{gid}/releases"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(members["items"][0]["position"], 1);
+    let feed = json_of(
+        owner
+            .get(&format!(
+                "/api/releases/{}/activities",
+                r["id"].as_str().unwrap()
+            ))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(
+        feed.to_string().contains("DEPLOYMENT_GROUP_ASSIGNED"),
+        "{feed}"
+    );
+    // Another team's sprint or group is refused like a missing one.
+    let (other, _, _) = app.owner_with_team("Other").await;
+    let other_svc = service(&other, "Theirs").await;
+    for field in ["sprintId", "deploymentGroupId"] {
+        let id = if field == "sprintId" {
+            &sprint["id"]
+        } else {
+            &group["id"]
+        };
+        let resp = other
+            .post(
+                "/api/releases",
+                &json!({"serviceId": other_svc, "title": "X", "version": "1", field: id}),
+            )
+            .await;
+        let body = json_of(resp, StatusCode::BAD_REQUEST).await;
+        assert!(body["fields"][field].is_string(), "{body}");
+    }
+}
+
+/// Parity 18: "blocked" means one thing — by hand or waiting on an
+/// undeployed BLOCKS dependency — in the API filter, the board and the list.
+#[tokio::test]
+async fn blocked_means_the_same_everywhere() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    let svc = service(&owner, "Payments").await;
+    let by_hand = release(&owner, &svc, "By hand", "1").await;
+    let waiting = release(&owner, &svc, "Waiting", "1").await;
+    let blocker = release(&owner, &svc, "Blocker", "1").await;
+    let free = release(&owner, &svc, "Free", "1").await;
+    let _ = &free;
+    json_of(
+        owner
+            .patch(
+                &format!("/api/releases/{}", by_hand["id"].as_str().unwrap()),
+                &json!({"isBlocked": true, "blockedReason": "vendor"}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    json_of(
+        owner
+            .post(
+                &format!(
+                    "/api/releases/{}/dependencies",
+                    waiting["id"].as_str().unwrap()
+                ),
+                &json!({"dependsOnId": blocker["id"], "type": "BLOCKS"}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let titles = |v: &Value| {
+        let mut t: Vec<String> = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["title"].as_str().unwrap().to_string())
+            .collect();
+        t.sort();
+        t
+    };
+    let blocked = json_of(
+        owner.get("/api/releases?blocked=true").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(titles(&blocked), vec!["By hand", "Waiting"]);
+    let not = json_of(
+        owner.get("/api/releases?blocked=false").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(titles(&not), vec!["Blocker", "Free"]);
+    let stats = json_of(owner.get("/api/dashboard/stats").await, StatusCode::OK).await;
+    assert_eq!(stats["blocked"], 2);
+    // The board's and the list's Blocked filter show the same two.
+    for page in ["/board?blocked=true", "/releases?blocked=true"] {
+        let html = owner.get(page).await.text().await.unwrap();
+        assert!(
+            html.contains("By hand") && html.contains("Waiting"),
+            "{page}"
+        );
+        assert!(
+            !html.contains(">Free<") && !html.contains("Free 1"),
+            "{page}"
+        );
+    }
+}
+
+/// 0b. Racing status moves of one card without a client revision: every
+/// answer is 200, 400 (illegal from where the card is by then) or 409;
+/// every 200 that changed something has its own revision, one STATUS_CHANGED
+/// each, and the history adds up to the final revision.
+#[tokio::test]
+async fn racing_moves_without_a_revision_keep_an_honest_history() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    let svc = service(&owner, "Payments").await;
+    let r = release(&owner, &svc, "Checkout", "1.0.0").await;
+    let id = r["id"].as_str().unwrap().to_string();
+    let mut handles = vec![];
+    for i in 0..16 {
+        let client = owner.client.clone();
+        let url = owner.url(&format!("/api/releases/{id}"));
+        let origin = owner.address.clone();
+        let status = ["IN_DEVELOPMENT", "CANCELLED", "PLANNING", "IN_REVIEW"][i % 4];
+        handles.push(tokio::spawn(async move {
+            let resp = client
+                .patch(url)
+                .header("origin", origin)
+                .json(&json!({ "status": status }))
+                .send()
+                .await
+                .unwrap();
+            let s = resp.status();
+            (s, resp.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut revisions = vec![];
+    for h in handles {
+        let (s, body) = h.await.unwrap();
+        assert!(
+            s == StatusCode::OK || s == StatusCode::BAD_REQUEST || s == StatusCode::CONFLICT,
+            "got {s}: {body}"
+        );
+        if s == StatusCode::OK && body["revision"] != 1 {
+            revisions.push(body["revision"].as_i64().unwrap());
+        }
+    }
+    let now = json_of(
+        owner.get(&format!("/api/releases/{id}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    let moves = json_of(
+        owner.get(&format!("/api/releases/{id}/activities")).await,
+        StatusCode::OK,
+    )
+    .await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["type"] == "STATUS_CHANGED")
+        .count() as i64;
+    assert_eq!(
+        now["revision"].as_i64().unwrap(),
+        1 + moves,
+        "one revision per move"
+    );
+    // Distinct revisions for distinct changes (an unchanged answer repeats its own).
+    let mut distinct = revisions.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len() as i64,
+        moves,
+        "{revisions:?} vs {moves} moves"
+    );
+    // A PATCH to the status it already has: 200, unchanged, no activity.
+    let same = json_of(
+        owner
+            .patch(
+                &format!("/api/releases/{id}"),
+                &json!({"status": now["status"]}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(same["revision"], now["revision"]);
+}

@@ -339,6 +339,16 @@ async fn every_entity_round_trips_and_cascades() {
             last_error: None,
             sent_at: None,
             created_at: t,
+            failed_at: None,
+        },
+    )
+    .await;
+    round_trip(
+        db,
+        webhook_delivery::Model {
+            id: format!("github:{}", new_id()),
+            provider: "github".into(),
+            received_at: t,
         },
     )
     .await;

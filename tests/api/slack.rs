@@ -205,6 +205,47 @@ async fn test_message_reports_slacks_error_and_needs_a_webhook() {
 }
 
 #[tokio::test]
+async fn redirects_are_not_followed_and_upstream_pages_are_not_echoed() {
+    let slack = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/services/T000/B000/XXXX"))
+        .respond_with(
+            ResponseTemplate::new(307)
+                .insert_header(
+                    "location",
+                    format!("{}/internal/admin", elsewhere.uri()).as_str(),
+                )
+                .set_body_string("<html><body>moved: internal admin page</body></html>"),
+        )
+        .mount(&slack)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .mount(&elsewhere)
+        .await;
+    let app = TestApp::spawn_with(fast()).await;
+    let (owner, _) = team_with_webhook(&app, &slack).await;
+    let err = error_of(
+        owner.post_empty("/api/team/settings/test-slack").await,
+        StatusCode::BAD_GATEWAY,
+    )
+    .await;
+    assert!(
+        !err.contains('<') && !err.contains("internal/admin"),
+        "{err}"
+    );
+    assert!(
+        elsewhere
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty(),
+        "the redirect was not followed"
+    );
+}
+
+#[tokio::test]
 async fn an_outage_delays_messages_without_slowing_the_user() {
     let slack = MockServer::start().await;
     // Down for the first three tries, then up.
@@ -287,7 +328,7 @@ async fn queued_messages_survive_a_restart() {
 }
 
 #[tokio::test]
-async fn after_the_last_retry_the_error_is_kept_on_the_team() {
+async fn a_failing_message_shows_at_once_and_after_a_day_is_marked_failed_never_dropped() {
     let slack = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(500).set_body_string("internal_error"))
@@ -298,18 +339,68 @@ async fn after_the_last_retry_the_error_is_kept_on_the_team() {
     let app = TestApp::spawn_with(extra).await;
     let (owner, id) = team_with_webhook(&app, &slack).await;
     move_to(&owner, &id, "IN_DEVELOPMENT").await;
+    // The first failed attempt is enough for the settings page to say so.
+    wait_for(&slack, 1).await;
     let start = Instant::now();
     loop {
         let settings = json_of(owner.get("/api/team/settings").await, StatusCode::OK).await;
         if let Some(e) = settings["slackLastError"].as_str() {
             assert!(e.contains("500") && e.contains("internal_error"), "{e}");
+            assert!(e.contains("retrying"), "{e}");
             assert!(!e.contains("XXXX"), "the webhook URL is a secret: {e}");
+            assert_eq!(settings["slackFailedMessages"], 0);
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(15), "no error kept");
+        assert!(start.elapsed() < Duration::from_secs(5), "no error shown");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // The team's channel travels with every message.
+    assert_eq!(received(&slack).await[0]["channel"], "#releases");
+    // Retried well past the old limit of ten attempts.
+    wait_for(&slack, 12).await;
+    // A day later: the next failure gives up, keeps the message, shows it.
+    use release_coordinator::server::db::entities::outbox;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let day_ago = release_coordinator::server::db::now() - chrono::Duration::hours(25);
+    let start = Instant::now();
+    loop {
+        // (Again each time: an attempt in flight may write its own schedule.)
+        outbox::Entity::update_many()
+            .col_expr(
+                outbox::Column::CreatedAt,
+                sea_orm::sea_query::Expr::value(day_ago),
+            )
+            .col_expr(
+                outbox::Column::NextAttemptAt,
+                sea_orm::sea_query::Expr::value(day_ago),
+            )
+            .filter(outbox::Column::SentAt.is_null())
+            .filter(outbox::Column::FailedAt.is_null())
+            .exec(&app.db)
+            .await
+            .unwrap();
+        let settings = json_of(owner.get("/api/team/settings").await, StatusCode::OK).await;
+        if settings["slackFailedMessages"] == 1 {
+            let e = settings["slackLastError"].as_str().unwrap();
+            assert!(e.contains("gave up"), "{e}");
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "never marked failed"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(received(&slack).await.len(), 10);
+    let rows = outbox::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(rows.len(), 1, "kept, not dropped");
+    assert!(rows[0].failed_at.is_some() && rows[0].sent_at.is_none());
+    let tries = received(&slack).await.len();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        received(&slack).await.len(),
+        tries,
+        "no retries after giving up"
+    );
 }
 
 #[tokio::test]

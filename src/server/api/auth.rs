@@ -1,18 +1,19 @@
 //! `/api/auth/*` and `/api/me`: accounts and sessions.
 
-use crate::server::auth::{clear_session_cookie, session_cookie, AuthSession, ResolvedAuth};
+use crate::server::auth::{
+    clear_session_cookie, session_cookie, AuthSession, ClientAddr, ResolvedAuth,
+};
 use crate::server::error::{ApiJson, AppResult};
 use crate::server::services::accounts::{self, ClientMeta, NewSession};
 use crate::server::services::teams;
 use crate::server::state::AppState;
 use crate::views::{MeView, UserView};
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -23,12 +24,11 @@ pub(super) fn router() -> Router<AppState> {
         .route("/me", get(me))
 }
 
-/// The caller's address and user agent.
-pub fn client_meta(addr: Option<SocketAddr>, headers: &HeaderMap) -> ClientMeta {
+/// The caller's address (resolved once per request, proxies considered)
+/// and user agent.
+pub fn client_meta(addr: Option<ClientAddr>, headers: &HeaderMap) -> ClientMeta {
     ClientMeta {
-        ip: addr
-            .map(|a| a.ip().to_string())
-            .unwrap_or_else(|| "unknown".into()),
+        ip: addr.map(|a| a.0),
         user_agent: headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
@@ -82,11 +82,11 @@ fn with_session(
 
 async fn sign_up(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    addr: Option<Extension<ClientAddr>>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<SignUp>,
 ) -> AppResult<Response> {
-    let meta = client_meta(Some(addr), &headers);
+    let meta = client_meta(addr.map(|a| a.0), &headers);
     let (user, session) =
         accounts::sign_up(&state, &body.email, &body.name, &body.password, &meta).await?;
     Ok(with_session(&state, StatusCode::CREATED, user, session))
@@ -94,11 +94,11 @@ async fn sign_up(
 
 async fn sign_in(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    addr: Option<Extension<ClientAddr>>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<SignIn>,
 ) -> AppResult<Response> {
-    let meta = client_meta(Some(addr), &headers);
+    let meta = client_meta(addr.map(|a| a.0), &headers);
     let (user, session) = accounts::sign_in(&state, &body.email, &body.password, &meta).await?;
     Ok(with_session(&state, StatusCode::OK, user, session))
 }
@@ -108,7 +108,7 @@ async fn sign_out(
     Extension(resolved): Extension<ResolvedAuth>,
 ) -> AppResult<Response> {
     if let Some(auth) = resolved.session {
-        accounts::sign_out(&state.db, &auth.session_id).await?;
+        accounts::sign_out(&state, &auth.session_id).await?;
     }
     Ok((
         StatusCode::NO_CONTENT,

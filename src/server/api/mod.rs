@@ -18,9 +18,10 @@ use crate::server::error::AppError;
 use crate::server::state::AppState;
 use axum::Router;
 
-/// Every `/api` route. `timeout` wraps everything but the event stream.
-pub fn router(timeout: std::time::Duration) -> Router<AppState> {
-    let timed = Router::new()
+/// Every `/api` route (the request time limit wraps the whole app, see
+/// `server::headers`).
+pub fn router() -> Router<AppState> {
+    Router::new()
         .merge(health::router())
         .merge(auth::router())
         .merge(teams::router())
@@ -31,12 +32,6 @@ pub fn router(timeout: std::time::Duration) -> Router<AppState> {
         .merge(oauth::router())
         .merge(integrations::router())
         .merge(webhooks::router())
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            timeout,
-        ));
-    Router::new()
-        .merge(timed)
         .merge(releases::stream_router())
         .fallback(unmatched)
 }

@@ -2,8 +2,9 @@
 //! live event stream.
 
 use super::page_query;
-use crate::server::auth::TeamContext;
+use crate::server::auth::{AuthSession, TeamContext};
 use crate::server::error::{ApiJson, AppError, AppResult};
+use crate::server::events::{StreamOwner, StreamRefusal};
 use crate::server::services::releases::{self, ReleaseFilter, ReleaseInput};
 use crate::server::services::{activity, comments, PageRequest};
 use crate::server::state::AppState;
@@ -155,39 +156,57 @@ async fn delete_comment(
 
 /// `GET /api/events`: one `activity` event per committed activity of the
 /// caller's current team, as JSON in the feed's shape; a comment every 15 s
-/// keeps proxies from closing the connection. Ends on server shutdown.
+/// keeps proxies from closing the connection. Ends on server shutdown, and
+/// as soon as its session or membership is revoked (`server::events`).
+/// 429 past the per-user or per-server cap.
 async fn events(
     State(s): State<AppState>,
+    auth: AuthSession,
     ctx: TeamContext,
-) -> Sse<impl futures::Stream<Item = Result<Event, Infallible>>> {
-    let rx = s.events.subscribe();
+) -> AppResult<Sse<impl futures::Stream<Item = Result<Event, Infallible>>>> {
+    let ticket = s
+        .events
+        .streams()
+        .open(StreamOwner {
+            session_id: auth.session_id.clone(),
+            user_id: ctx.user_id.clone(),
+            team_id: ctx.team_id.clone(),
+        })
+        .map_err(|refusal| {
+            AppError::TooManyRequests(match refusal {
+                StreamRefusal::PerUser => {
+                    "too many live connections are open for your account; close some tabs".into()
+                }
+                StreamRefusal::Total => "the server has too many live connections open".into(),
+            })
+        })?;
+    let rx = s.events.subscribe(&ctx.team_id);
     let closing = s.events.closing();
-    let team = ctx.team_id.clone();
     let stream = futures::stream::unfold(
-        (rx, closing, team),
-        |(mut rx, mut closing, team)| async move {
-            loop {
-                if *closing.borrow() {
-                    return None;
-                }
-                tokio::select! {
-                    msg = rx.recv() => match msg {
-                        Ok(a) if a.team_id == team => {
-                            let data = serde_json::to_string(&*a).unwrap_or_default();
-                            let ev = Event::default().event("activity").id(a.id.clone()).data(data);
-                            return Some((Ok(ev), (rx, closing, team)));
-                        }
-                        Ok(_) => continue,
-                        // Fell behind: tell the client to reload what it shows.
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                            return Some((Ok(Event::default().event("resync").data("{}")), (rx, closing, team)));
-                        }
-                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                    },
-                    _ = closing.changed() => return None,
-                }
+        (rx, closing, ticket),
+        |(mut rx, mut closing, mut ticket)| async move {
+            if *closing.borrow() || ticket.is_revoked() {
+                return None;
+            }
+            tokio::select! {
+                // Checked first: nothing more goes out once revoked.
+                biased;
+                _ = ticket.revoked() => None,
+                _ = closing.changed() => None,
+                msg = rx.recv() => match msg {
+                    Ok(a) => {
+                        let data = serde_json::to_string(&*a).unwrap_or_default();
+                        let ev = Event::default().event("activity").id(a.id.clone()).data(data);
+                        Some((Ok(ev), (rx, closing, ticket)))
+                    }
+                    // Fell behind: tell the client to reload what it shows.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        Some((Ok(Event::default().event("resync").data("{}")), (rx, closing, ticket)))
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => None,
+                },
             }
         },
     );
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

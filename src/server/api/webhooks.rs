@@ -21,7 +21,14 @@ async fn github(
     body: Bytes,
 ) -> AppResult<Json<serde_json::Value>> {
     let h = |k: &str| headers.get(k).and_then(|v| v.to_str().ok());
-    let n = webhooks::github(&s, h("x-github-event"), h("x-hub-signature-256"), &body).await?;
+    let n = webhooks::github(
+        &s,
+        h("x-github-event"),
+        h("x-hub-signature-256"),
+        h("x-github-delivery"),
+        &body,
+    )
+    .await?;
     Ok(Json(serde_json::json!({"updated": n})))
 }
 
@@ -30,7 +37,13 @@ async fn jira(
     headers: HeaderMap,
     body: Bytes,
 ) -> AppResult<Json<serde_json::Value>> {
-    let sig = headers.get("x-hub-signature").and_then(|v| v.to_str().ok());
-    let n = webhooks::jira(&s, sig, &body).await?;
+    let h = |k: &str| headers.get(k).and_then(|v| v.to_str().ok());
+    let n = webhooks::jira(
+        &s,
+        h("x-hub-signature"),
+        h("x-atlassian-webhook-identifier"),
+        &body,
+    )
+    .await?;
     Ok(Json(serde_json::json!({"updated": n})))
 }

@@ -71,9 +71,62 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     db.begin_with_options(opts).await
 }
 
-/// Whether the database answers a trivial query (readiness).
+/// Whether the database answers a trivial query within two seconds
+/// (readiness: a load balancer must hear "no" quickly, not after the pool's
+/// acquire timeout).
 pub async fn ping(db: &DatabaseConnection) -> bool {
-    db.execute_unprepared("SELECT 1").await.is_ok()
+    matches!(
+        tokio::time::timeout(Duration::from_secs(2), db.execute_unprepared("SELECT 1")).await,
+        Ok(Ok(_))
+    )
+}
+
+/// Whether a database error means "the database is not reachable right now"
+/// (connection refused or dropped, pool exhausted or closed, the server
+/// shutting down or terminating our backend) rather than a fault in the
+/// query: such a request is answered 503 and may be retried.
+pub fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::sqlx;
+    let sqlx_err = match err {
+        // Failing to connect is always "unavailable", whatever the server said
+        // (refused, not accepting connections, too many clients, …).
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(sea_orm::RuntimeErr::SqlxError(e))
+        | DbErr::Query(sea_orm::RuntimeErr::SqlxError(e)) => e,
+        _ => return false,
+    };
+    match sqlx_err.as_ref() {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Tls(_) => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| {
+            // PostgreSQL: 08xxx connection exceptions, 53xxx insufficient
+            // resources, 57P01-57P03 admin shutdown / crash shutdown /
+            // cannot connect now.
+            c.starts_with("08")
+                || c.starts_with("53")
+                || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
+    }
+}
+
+/// Whether a database error is the database refusing a value a request
+/// carried (PostgreSQL class 22, "data exception": a NUL character in text,
+/// a number out of range, …) — the caller's input, answered 400.
+pub fn is_bad_value(err: &DbErr) -> bool {
+    use sea_orm::sqlx;
+    let (DbErr::Exec(sea_orm::RuntimeErr::SqlxError(e))
+    | DbErr::Query(sea_orm::RuntimeErr::SqlxError(e))) = err
+    else {
+        return false;
+    };
+    match e.as_ref() {
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| c.starts_with("22")),
+        _ => false,
+    }
 }
 
 /// A new opaque id: a UUIDv7 (time-ordered, so ids sort by creation).

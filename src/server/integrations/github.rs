@@ -41,7 +41,7 @@ pub fn authorize_url(oauth_base: &str, client_id: &str, redirect_uri: &str, stat
 }
 
 /// The token answer.
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct Token {
     /// The access token (classic OAuth-app tokens do not expire).
     pub access_token: Option<String>,
@@ -49,6 +49,20 @@ pub struct Token {
     pub scope: Option<String>,
     /// On failure: `bad_verification_code`, …
     pub error: Option<String>,
+}
+
+/// Written by hand: the token is never printed.
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Token")
+            .field(
+                "access_token",
+                &self.access_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("scope", &self.scope)
+            .field("error", &self.error)
+            .finish()
+    }
 }
 
 /// The signed-in account.
@@ -192,6 +206,7 @@ pub struct Pull {
     #[serde(default)]
     pub draft: bool,
     /// Web page.
+    #[serde(default)]
     pub html_url: String,
     /// Author.
     pub user: Option<PullUser>,
@@ -239,6 +254,7 @@ pub struct FoundPull {
     #[serde(default)]
     pub draft: bool,
     /// Web page.
+    #[serde(default)]
     pub html_url: String,
     /// Author.
     pub user: Option<PullUser>,

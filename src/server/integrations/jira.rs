@@ -55,7 +55,7 @@ pub fn authorize_url(auth_base: &str, client_id: &str, redirect_uri: &str, state
 }
 
 /// A token answer: access token for about an hour, and the next refresh token.
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct Tokens {
     /// Bearer token for `api.atlassian.com`.
     pub access_token: String,
@@ -65,6 +65,21 @@ pub struct Tokens {
     pub expires_in: Option<i64>,
     /// Granted scopes, space-separated.
     pub scope: Option<String>,
+}
+
+/// Written by hand: the tokens are never printed.
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("access_token", &"[redacted]")
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("expires_in", &self.expires_in)
+            .field("scope", &self.scope)
+            .finish()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -325,11 +340,6 @@ impl Issue {
             .assignee
             .as_ref()
             .and_then(|a| a.display_name.clone())
-    }
-
-    /// The issue's page on its site.
-    pub fn browse_url(&self, site_url: &str) -> String {
-        format!("{}/browse/{}", site_url.trim_end_matches('/'), self.key)
     }
 }
 

@@ -87,12 +87,47 @@ pub fn truncate(s: &str, max: usize) -> String {
     }
 }
 
+/// Makes user text plain text for Slack: `&`, `<` and `>` are its control
+/// characters (`<!channel>` pings everyone, `<https://x|Open release>` is a
+/// disguised link), so they become entities, as Slack asks. Applied to every
+/// user-supplied string before it is formatted (titles, versions, names,
+/// reasons, service and team names).
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 fn field(label: &str, value: &str) -> Value {
     json!({"type": "mrkdwn", "text": truncate(&format!("*{label}*\n{value}"), 2000)})
 }
 
 /// The `{text, blocks}` body for a notice about `r`.
 pub fn message(r: &ReleaseInfo, n: &Notice, public_url: &str) -> Value {
+    let r = &ReleaseInfo {
+        id: r.id.clone(),
+        title: escape(&r.title),
+        version: escape(&r.version),
+        service: escape(&r.service),
+        owner: r.owner.as_deref().map(escape),
+    };
+    let n = &match n {
+        Notice::StatusChanged { from, to, by } => Notice::StatusChanged {
+            from: *from,
+            to: *to,
+            by: escape(by),
+        },
+        Notice::ReadyToDeploy { from, to, by } => Notice::ReadyToDeploy {
+            from: *from,
+            to: *to,
+            by: escape(by),
+        },
+        Notice::Blocked { reason, by } => Notice::Blocked {
+            reason: reason.as_deref().map(escape),
+            by: escape(by),
+        },
+        Notice::Unblocked { by } => Notice::Unblocked { by: escape(by) },
+    };
     let name = format!("{} {}", r.title, r.version);
     let base = public_url.trim_end_matches('/');
     let (header, text, line, status_field, link) = match n {
@@ -175,6 +210,7 @@ pub fn message(r: &ReleaseInfo, n: &Notice, public_url: &str) -> Value {
 
 /// The "Send test message" body.
 pub fn test_message(team: &str, public_url: &str) -> Value {
+    let team = escape(team);
     json!({
         "text": format!("Release Coordinator is connected to this channel for {team}."),
         "blocks": [
@@ -225,9 +261,27 @@ pub async fn post(client: &reqwest::Client, url: &str, body: &Value) -> Result<(
     let body = res.text().await.unwrap_or_default();
     Err(SlackError::Status {
         status,
-        body: truncate(body.trim(), 200),
+        body: upstream_text(&body),
         retry_after,
     })
+}
+
+/// What of an upstream error body may be shown: Slack answers a short code
+/// (`invalid_payload`, `no_service`), so keep only such characters, at most
+/// 100 of them; anything else (an HTML page, a redirect target, data of an
+/// internal service) never reaches the browser or the settings page.
+pub fn upstream_text(body: &str) -> String {
+    let kept: String = body
+        .trim()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | ':'))
+        .take(100)
+        .collect();
+    if kept.trim().is_empty() {
+        "no details".into()
+    } else {
+        kept.trim().to_string()
+    }
 }
 
 #[cfg(test)]
@@ -242,6 +296,41 @@ mod tests {
             service: "Payments".into(),
             owner: Some("Ada".into()),
         }
+    }
+
+    #[test]
+    fn user_text_cannot_ping_or_disguise_links() {
+        let mut r = release();
+        r.title = "<!channel> urgent".into();
+        r.owner = Some("<https://evil.example|Ada>".into());
+        let m = message(
+            &r,
+            &Notice::Blocked {
+                reason: Some("<!here> re-auth at <https://evil.example|the release>".into()),
+                by: "Mallory & <@U123>".into(),
+            },
+            "https://rc.example",
+        );
+        let text = m.to_string();
+        for bad in ["<!channel>", "<!here>", "<https://evil.example|", "<@U123>"] {
+            assert!(!text.contains(bad), "{bad} in {text}");
+        }
+        assert!(text.contains("&lt;!channel&gt; urgent"), "{text}");
+        assert!(text.contains("Mallory &amp; &lt;@U123&gt;"), "{text}");
+        assert!(!test_message("<!channel>", "https://rc.example")
+            .to_string()
+            .contains("<!channel>"));
+    }
+
+    #[test]
+    fn upstream_errors_are_short_codes() {
+        assert_eq!(upstream_text("invalid_payload"), "invalid_payload");
+        assert_eq!(
+            upstream_text("<html><script>alert(1)</script>secret internal page</html>"),
+            "htmlscriptalert1scriptsecret internal pagehtml"
+        );
+        assert_eq!(upstream_text(&"x".repeat(500)).len(), 100);
+        assert_eq!(upstream_text("<>"), "no details");
     }
 
     #[test]

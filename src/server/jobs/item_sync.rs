@@ -15,8 +15,8 @@
 
 use crate::domain::kinds::{ItemType, Provider};
 use crate::server::db;
-use crate::server::db::entities::{oauth_connection, release_item};
-use crate::server::jobs::outbox::backoff_ms;
+use crate::server::db::entities::{oauth_connection, release_item, team_member};
+use crate::server::jobs::outbox::capped_backoff_ms;
 use crate::server::services::items;
 use crate::server::state::AppState;
 use chrono::Duration;
@@ -25,6 +25,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// First back-off delay after a failed pass.
 const BACKOFF_BASE_MS: u64 = 30_000;
+/// Longest back-off of a connection whose provider keeps failing.
+const BACKOFF_CAP_MS: u64 = 3_600_000;
 /// How long a claimed connection is reserved for its pass.
 const LEASE_SECS: i64 = 300;
 /// Items one connection refreshes per pass (the rest wait for the next).
@@ -108,8 +110,16 @@ async fn sync_connection(
         _ => ItemType::GithubPr,
     };
     let cutoff = db::now() - Duration::seconds(state.settings.item_sync_secs as i64);
+    // Only items of teams the linker still belongs to: a member who left
+    // no longer lends their connection to the team.
+    let their_teams = sea_orm::sea_query::Query::select()
+        .column(team_member::Column::TeamId)
+        .from(team_member::Entity)
+        .and_where(team_member::Column::UserId.eq(c.user_id.as_str()))
+        .to_owned();
     let stale = release_item::Entity::find()
         .filter(release_item::Column::AddedBy.eq(c.user_id.as_str()))
+        .filter(release_item::Column::TeamId.in_subquery(their_teams))
         .filter(release_item::Column::ItemType.eq(kind.as_str()))
         .filter(
             Condition::any()
@@ -122,17 +132,25 @@ async fn sync_connection(
         .await?;
     let mut done = 0;
     for item in stale {
-        let fetched = items::fetch(state, &c.user_id, kind, &item.external_id).await;
+        let site = items::linked_site(&item);
+        let fetched =
+            items::fetch(state, &c.user_id, kind, &item.external_id, site.as_deref()).await;
         match fetched {
             Ok(found) => {
                 items::store_fetched(state, item, kind, found).await?;
                 done += 1;
             }
+            Err(f) if f.wrong_site => {
+                // Linked on another site than this connection reaches: say
+                // so on the item and go on with the others.
+                items::store_error(state, item, &f.error.to_string()).await?;
+            }
             Err(f) if f.transient => {
                 // The provider is in trouble: note it on the item, back off.
                 items::store_error(state, item, &f.error.to_string()).await?;
                 let failures = c.sync_failures + 1;
-                let wait = backoff_ms(BACKOFF_BASE_MS, failures - 1, f.retry_after);
+                let wait =
+                    capped_backoff_ms(BACKOFF_BASE_MS, failures - 1, f.retry_after, BACKOFF_CAP_MS);
                 let next = db::now() + Duration::milliseconds(wait as i64);
                 tracing::info!(
                     provider = %c.provider,

@@ -6,8 +6,12 @@
 //! Each row is claimed with a compare-and-set lease on `next_attempt_at`
 //! (no lock held across the HTTP call), so several app servers on one
 //! database share the work without sending a message twice in the normal
-//! case. After [`MAX_ATTEMPTS`] the error is kept on the team
-//! (`slackLastError`) and shown in settings.
+//! case. A message that fails is retried with back-off (doubling from
+//! `RC_OUTBOX_RETRY_BASE_MS`, capped at one minute, or what Slack asks with
+//! `Retry-After`) for `RC_OUTBOX_GIVE_UP_HOURS` (a day by default); then it
+//! is marked failed (`failed_at`) and counted in the team's settings —
+//! never silently dropped. The team's `slackLastError` shows the problem
+//! from the first failed attempt and clears with the next success.
 
 use crate::server::db;
 use crate::server::db::entities::{outbox, team};
@@ -17,16 +21,26 @@ use chrono::Duration;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-/// Attempts before a message is given up.
-pub const MAX_ATTEMPTS: i32 = 10;
+/// The longest wait between two attempts (unless Slack asks for longer).
+pub const MAX_BACKOFF_MS: u64 = 60_000;
 /// Kind of a Slack message row.
 pub const SLACK_MESSAGE: &str = "SLACK_MESSAGE";
 
 /// Delay before attempt `n + 1` after `n` failures: the base doubling, at
-/// most an hour, or what Slack asked for with `Retry-After`.
+/// most a minute, or what Slack asked for with `Retry-After`.
 pub fn backoff_ms(base_ms: u64, failures: i32, retry_after_secs: Option<u64>) -> u64 {
+    capped_backoff_ms(base_ms, failures, retry_after_secs, MAX_BACKOFF_MS)
+}
+
+/// The same doubling with another cap (the item sync waits up to an hour).
+pub fn capped_backoff_ms(
+    base_ms: u64,
+    failures: i32,
+    retry_after_secs: Option<u64>,
+    cap_ms: u64,
+) -> u64 {
     let exp = base_ms.saturating_mul(1u64 << failures.clamp(0, 20) as u32);
-    let d = exp.min(3_600_000);
+    let d = exp.min(cap_ms);
     match retry_after_secs {
         Some(s) => d.max(s.saturating_mul(1000)),
         None => d,
@@ -57,7 +71,7 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
     let now = db::now();
     let due = outbox::Entity::find()
         .filter(outbox::Column::SentAt.is_null())
-        .filter(outbox::Column::Attempts.lt(MAX_ATTEMPTS))
+        .filter(outbox::Column::FailedAt.is_null())
         .filter(outbox::Column::NextAttemptAt.lte(now))
         .order_by_asc(outbox::Column::NextAttemptAt)
         .limit(50)
@@ -112,13 +126,17 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
                     _ => None,
                 };
                 let message = e.to_string();
+                let give_up_at =
+                    row.created_at + Duration::hours(state.settings.outbox_give_up_hours as i64);
+                // Nothing to send to (the webhook was removed): no retry helps.
+                let give_up = at >= give_up_at || matches!(e, SendError::NotConfigured);
                 let next = at
                     + Duration::milliseconds(backoff_ms(
                         state.settings.outbox_retry_base_ms,
                         row.attempts,
                         retry_after,
                     ) as i64);
-                tracing::warn!(outbox_id = %row.id, team_id = %row.team_id, attempts, error = %message, "Slack message not delivered");
+                tracing::warn!(outbox_id = %row.id, team_id = %row.team_id, attempts, give_up, error = %message, "Slack message not delivered");
                 outbox::Entity::update_many()
                     .col_expr(outbox::Column::Attempts, Expr::value(attempts))
                     .col_expr(outbox::Column::NextAttemptAt, Expr::value(next))
@@ -126,29 +144,22 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
                         outbox::Column::LastError,
                         Expr::value(Some(message.clone())),
                     )
+                    .col_expr(outbox::Column::FailedAt, Expr::value(give_up.then_some(at)))
                     .filter(outbox::Column::Id.eq(row.id.as_str()))
                     .exec(&state.db)
                     .await?;
-                if attempts >= MAX_ATTEMPTS || matches!(e, SendError::NotConfigured) {
-                    team::Entity::update_many()
-                        .col_expr(
-                            team::Column::SlackLastError,
-                            Expr::value(Some(format!(
-                                "{message} (gave up after {attempts} attempts)"
-                            ))),
-                        )
-                        .col_expr(team::Column::SlackLastErrorAt, Expr::value(Some(at)))
-                        .filter(team::Column::Id.eq(row.team_id.as_str()))
-                        .exec(&state.db)
-                        .await?;
-                    if matches!(e, SendError::NotConfigured) {
-                        outbox::Entity::update_many()
-                            .col_expr(outbox::Column::Attempts, Expr::value(MAX_ATTEMPTS))
-                            .filter(outbox::Column::Id.eq(row.id.as_str()))
-                            .exec(&state.db)
-                            .await?;
-                    }
-                }
+                // The settings page shows the problem from the first failure.
+                let shown = if give_up {
+                    format!("{message} (gave up after {attempts} attempts)")
+                } else {
+                    format!("{message} (retrying)")
+                };
+                team::Entity::update_many()
+                    .col_expr(team::Column::SlackLastError, Expr::value(Some(shown)))
+                    .col_expr(team::Column::SlackLastErrorAt, Expr::value(Some(at)))
+                    .filter(team::Column::Id.eq(row.team_id.as_str()))
+                    .exec(&state.db)
+                    .await?;
             }
         }
     }
@@ -177,8 +188,21 @@ async fn send(state: &AppState, row: &outbox::Model) -> Result<(), SendError> {
     let url = state.cipher.decrypt(stored).map_err(|_| {
         SendError::Other("the stored webhook URL cannot be decrypted (was the key rotated?)".into())
     })?;
-    let body: serde_json::Value = serde_json::from_str(&row.payload)
+    let mut body: serde_json::Value = serde_json::from_str(&row.payload)
         .map_err(|_| SendError::Other("corrupt message payload".into()))?;
+    // The team's channel, as set now (a legacy webhook posts there; an app's
+    // webhook keeps its own channel and ignores it).
+    if let (Some(channel), Some(obj)) = (
+        team.slack_channel
+            .as_deref()
+            .filter(|c| !c.trim().is_empty()),
+        body.as_object_mut(),
+    ) {
+        obj.insert(
+            "channel".into(),
+            serde_json::Value::String(channel.to_string()),
+        );
+    }
     slack::post(&state.http, url.expose(), &body).await?;
     Ok(())
 }
@@ -191,8 +215,10 @@ mod tests {
     fn backoff_doubles_caps_and_respects_retry_after() {
         assert_eq!(backoff_ms(1000, 0, None), 1000);
         assert_eq!(backoff_ms(1000, 3, None), 8000);
-        assert_eq!(backoff_ms(1000, 30, None), 3_600_000);
+        assert_eq!(backoff_ms(1000, 30, None), 60_000, "capped at a minute");
+        assert_eq!(backoff_ms(2000, 5, None), 60_000);
         assert_eq!(backoff_ms(1000, 0, Some(30)), 30_000);
-        assert_eq!(backoff_ms(1000, 6, Some(1)), 64_000);
+        assert_eq!(backoff_ms(1000, 6, Some(1)), 60_000);
+        assert_eq!(backoff_ms(1000, 0, Some(120)), 120_000, "Slack's wish wins");
     }
 }

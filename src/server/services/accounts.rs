@@ -7,6 +7,8 @@ use crate::server::crypto::{self, hash_token};
 use crate::server::db::entities::{session, user};
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
+use crate::server::events::Revocation;
+use crate::server::limits::{self, Key, PasswordHasher};
 use crate::server::services::ts;
 use crate::server::state::AppState;
 use crate::views::UserView;
@@ -21,11 +23,12 @@ pub const MIN_PASSWORD: usize = 10;
 /// Longest password accepted (hashing cost is bounded).
 pub const MAX_PASSWORD: usize = 1024;
 
-/// Where a request came from (for sessions and the rate limit).
+/// Where a request came from (for sessions and the rate limits).
 #[derive(Debug, Clone, Default)]
 pub struct ClientMeta {
-    /// The peer address.
-    pub ip: String,
+    /// The client's address: the TCP peer, or what a trusted proxy says
+    /// (`RC_TRUSTED_PROXIES`); `None` only when unknown.
+    pub ip: Option<std::net::IpAddr>,
     /// The `User-Agent` header, truncated.
     pub user_agent: Option<String>,
 }
@@ -66,17 +69,16 @@ fn check_password(field: &'static str, password: &str) -> AppResult<()> {
     Ok(())
 }
 
-async fn hash_blocking(password: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || crypto::hash_password(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(AppError::Internal)
+fn too_many(what: &str) -> AppError {
+    AppError::TooManyRequests(format!("too many {what}; try again in a few minutes"))
 }
 
-async fn verify_blocking(password: String, hash: String) -> AppResult<bool> {
-    tokio::task::spawn_blocking(move || crypto::verify_password(&password, &hash))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))
+/// The limiter key of a client address (unknown addresses share one).
+fn address_key(meta: &ClientMeta) -> Key {
+    match meta.ip {
+        Some(ip) => Key::of_address(ip),
+        None => Key::of("address", "unknown"),
+    }
 }
 
 /// Creates an account and signs it in.
@@ -88,10 +90,15 @@ pub async fn sign_up(
     password: &str,
     meta: &ClientMeta,
 ) -> AppResult<(UserView, NewSession)> {
+    if let Some(ip) = meta.ip {
+        if !state.limits.sign_ups.allow(ip) {
+            return Err(too_many("sign-ups from this address"));
+        }
+    }
     let email = validation::email(email)?;
     let name = validation::required_line("name", name, validation::MAX_NAME)?;
     check_password("password", password)?;
-    let hash = hash_blocking(password.to_string()).await?;
+    let hash = state.limits.hasher.hash(password.to_string()).await?;
     let now = db::now();
     let model = user::ActiveModel {
         id: Set(new_id()),
@@ -124,36 +131,45 @@ pub async fn sign_in(
     password: &str,
     meta: &ClientMeta,
 ) -> AppResult<(UserView, NewSession)> {
-    let email = email.trim().to_lowercase();
-    if !state.limiter.allowed(&email, &meta.ip) {
-        return Err(AppError::TooManyRequests(
-            "too many failed sign-in attempts; try again in a few minutes".into(),
-        ));
+    // The email is validated before anything keys on it: an invalid one
+    // (say, a megabyte of text) only counts against the address.
+    let email = validation::email(email).ok();
+    let account = email.as_deref().map(|e| Key::of("account", e));
+    let mut keys = vec![(address_key(meta), limits::SIGN_IN_FAILURES_PER_ADDRESS)];
+    if let Some(k) = account {
+        keys.push((k, limits::SIGN_IN_FAILURES_PER_ACCOUNT));
     }
-    let found = if validation::email(&email).is_ok() {
-        user::Entity::find()
-            .filter(user::Column::Email.eq(email.as_str()))
-            .one(&state.db)
-            .await?
-    } else {
-        None
+    let Some(attempt) = state.limits.failures.begin(&keys) else {
+        return Err(too_many("failed sign-in attempts"));
+    };
+    let found = match &email {
+        Some(email) => {
+            user::Entity::find()
+                .filter(user::Column::Email.eq(email.as_str()))
+                .one(&state.db)
+                .await?
+        }
+        None => None,
     };
     let password = password.chars().take(MAX_PASSWORD).collect::<String>();
+    let hasher = &state.limits.hasher;
     let (ok, user) = match found {
         Some(u) => (
-            verify_blocking(password, u.password_hash.clone()).await?,
+            hasher.verify(password, u.password_hash.clone()).await?,
             Some(u),
         ),
         None => {
-            verify_blocking(password, crypto::dummy_password_hash().to_string()).await?;
+            hasher
+                .verify(password, crypto::dummy_password_hash().to_string())
+                .await?;
             (false, None)
         }
     };
     let Some(user) = user.filter(|_| ok) else {
-        state.limiter.record_failure(&email, &meta.ip);
+        attempt.failed();
         return Err(AppError::Unauthorized("wrong email or password".into()));
     };
-    state.limiter.record_success(&email);
+    attempt.succeeded(account.as_slice());
     // A returning user lands in the team they joined most recently.
     let team = crate::server::db::entities::team_member::Entity::find()
         .filter(crate::server::db::entities::team_member::Column::UserId.eq(user.id.as_str()))
@@ -184,7 +200,7 @@ pub async fn create_session(
         last_seen_at: Set(now),
         expires_at: Set(now + chrono::Duration::days(days)),
         user_agent: Set(meta.user_agent.clone()),
-        ip: Set(Some(meta.ip.clone())),
+        ip: Set(meta.ip.map(|ip| ip.to_string())),
     }
     .insert(&state.db)
     .await?;
@@ -194,26 +210,31 @@ pub async fn create_session(
     })
 }
 
-/// Revokes a session server-side.
-pub async fn sign_out(db: &DatabaseConnection, session_id: &str) -> AppResult<()> {
+/// Revokes a session server-side; its open live streams end with it.
+pub async fn sign_out(state: &AppState, session_id: &str) -> AppResult<()> {
     session::Entity::delete_by_id(session_id.to_string())
-        .exec(db)
+        .exec(&state.db)
         .await?;
+    state.events.revoke(Revocation::Session {
+        session_id: session_id.to_string(),
+    });
     Ok(())
 }
 
 /// Sliding expiry: a session in use is extended, at most every five minutes
-/// (so reads do not turn into writes on every request). Best effort.
+/// (so reads do not turn into writes on every request), but never past its
+/// absolute end (`RC_SESSION_MAX_DAYS` after sign-in). Best effort.
 pub async fn touch_session(state: &AppState, sess: &session::Model) {
     let now = db::now();
     if now - sess.last_seen_at < chrono::Duration::minutes(5) {
         return;
     }
     let days = state.settings.session_days.max(1);
+    let absolute_end = sess.created_at + chrono::Duration::days(state.settings.session_max_days);
     let update = session::ActiveModel {
         id: Set(sess.id.clone()),
         last_seen_at: Set(now),
-        expires_at: Set(now + chrono::Duration::days(days)),
+        expires_at: Set((now + chrono::Duration::days(days)).min(absolute_end)),
         ..Default::default()
     };
     if let Err(e) = update.update(&state.db).await {
@@ -229,23 +250,44 @@ pub async fn change_password(
     new: &str,
 ) -> AppResult<()> {
     check_password("newPassword", new)?;
+    // Someone holding a stolen session must not be able to guess the
+    // password through this form: wrong guesses count per user.
+    let key = Key::of("password-check", &auth.user.id);
+    let Some(attempt) = state
+        .limits
+        .failures
+        .begin(&[(key, limits::PASSWORD_CHECK_FAILURES_PER_USER)])
+    else {
+        return Err(too_many("wrong passwords"));
+    };
     let current = current.chars().take(MAX_PASSWORD).collect::<String>();
-    if !verify_blocking(current, auth.user.password_hash.clone()).await? {
+    let hasher = &state.limits.hasher;
+    if !hasher
+        .verify(current, auth.user.password_hash.clone())
+        .await?
+    {
+        attempt.failed();
         return Err(AppError::invalid_field(
             "currentPassword",
             "the current password is wrong",
         ));
     }
-    let hash = hash_blocking(new.to_string()).await?;
+    attempt.succeeded(&[key]);
+    let hash = hasher.hash(new.to_string()).await?;
     let txn = db::begin_write(&state.db).await?;
     set_password(&txn, &auth.user.id, hash, Some(&auth.session_id)).await?;
     txn.commit().await?;
+    state.events.revoke(Revocation::UserExcept {
+        user_id: auth.user.id.clone(),
+        keep: Some(auth.session_id.clone()),
+    });
     Ok(())
 }
 
 /// The operator's reset (`release-coordinator reset-password EMAIL`): sets a
 /// new password and revokes every session of that user.
 pub async fn reset_password(
+    hasher: &PasswordHasher,
     db_conn: &DatabaseConnection,
     email: &str,
     new: &str,
@@ -257,7 +299,7 @@ pub async fn reset_password(
         .one(db_conn)
         .await?
         .ok_or_else(|| AppError::not_found("user"))?;
-    let hash = hash_blocking(new.to_string()).await?;
+    let hash = hasher.hash(new.to_string()).await?;
     let txn = db::begin_write(db_conn).await?;
     let updated = set_password(&txn, &user.id, hash, None).await?;
     txn.commit().await?;

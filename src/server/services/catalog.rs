@@ -55,16 +55,7 @@ fn github_repo(v: Option<String>) -> AppResult<Option<String>> {
     let Some(v) = v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
-    let ok = v.split_once('/').is_some_and(|(o, n)| {
-        let part = |p: &str| {
-            !p.is_empty()
-                && p.len() <= 100
-                && p.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-        };
-        part(o) && part(n)
-    });
-    if ok {
+    if crate::domain::items::parse_repo(&v).is_some() {
         Ok(Some(v))
     } else {
         Err(AppError::invalid_field(

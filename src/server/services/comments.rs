@@ -20,18 +20,37 @@ use serde_json::json;
 
 /// Markdown → HTML with everything dangerous removed: no scripts, no event
 /// handlers, no `javascript:` (or any non-http/mailto) links; links get
-/// `rel="noopener noreferrer nofollow"`.
+/// `rel="noopener noreferrer nofollow"`. Images are never loaded: a remote
+/// image would tell its owner who read the comment and when, so a Markdown
+/// image becomes a link to it (its alt text as the link text) and raw
+/// `<img>` tags are dropped.
 pub fn render_markdown(src: &str) -> String {
-    use pulldown_cmark::{html, Options, Parser};
+    use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_TASKLISTS);
+    let events = Parser::new_ext(src, opts).map(|e| match e {
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }),
+        Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
+        other => other,
+    });
     let mut out = String::new();
-    html::push_html(&mut out, Parser::new_ext(src, opts));
+    html::push_html(&mut out, events);
     ammonia::Builder::default()
         .url_schemes(std::collections::HashSet::from(["http", "https", "mailto"]))
         .link_rel(Some("noopener noreferrer nofollow"))
+        .rm_tags(["img"])
         .clean(&out)
         .to_string()
 }
@@ -261,5 +280,17 @@ mod tests {
         );
         assert!(html.contains("href=\"https://example.com\""));
         assert!(html.contains("noopener"));
+    }
+
+    #[test]
+    fn images_are_never_loaded() {
+        let html = render_markdown(
+            "![the chart](https://tracker.example/p.gif?u=1) <img src=\"https://tracker.example/q.gif\">",
+        );
+        assert!(!html.contains("<img"), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://tracker.example/p.gif?u=1" rel="noopener noreferrer nofollow">the chart</a>"#),
+            "{html}"
+        );
     }
 }

@@ -51,23 +51,14 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
         .map(|s| (s.as_str().to_string(), count_of(s)))
         .collect();
 
-    // Work in flight: blocked by hand or by an undeployed BLOCKS dependency.
-    let in_flight: Vec<(String, bool)> = release::Entity::find()
-        .select_only()
-        .column(release::Column::Id)
-        .column(release::Column::IsBlocked)
+    // Work in flight that is blocked (by hand or by an undeployed BLOCKS
+    // dependency): one count, the same rule as every other place.
+    let blocked = release::Entity::find()
         .filter(release::Column::TeamId.eq(team))
         .filter(release::Column::Status.is_not_in(ReleaseStatus::FINISHED.map(|s| s.as_str())))
-        .into_tuple()
-        .all(db)
+        .filter(super::releases::blocked_condition(team))
+        .count(db)
         .await?;
-    let waiting =
-        super::dependencies::blocked_by(db, in_flight.iter().map(|(id, _)| id.clone()).collect())
-            .await?;
-    let blocked = in_flight
-        .iter()
-        .filter(|(id, manual)| *manual || waiting.contains_key(id))
-        .count() as u64;
 
     let monday = (now - Duration::days(i64::from(now.weekday().num_days_from_monday())))
         .date_naive()

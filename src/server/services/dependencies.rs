@@ -386,6 +386,74 @@ pub(crate) async fn resolve_for_deployed(
     Ok(out)
 }
 
+/// The blocker `left` just left DEPLOYED (rolled back): the BLOCKS
+/// dependencies it had resolved are unresolved again, the dependents are
+/// blocked again (they cannot enter READY_PRODUCTION or DEPLOYED), each
+/// hears it on its feed, and the team in Slack. Runs inside the move's
+/// transaction.
+pub(crate) async fn unresolve_for_undeployed(
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    public_url: &str,
+    left: &release::Model,
+) -> AppResult<Vec<ActivityView>> {
+    let resolved = release_dependency::Entity::find()
+        .filter(release_dependency::Column::DependsOnId.eq(left.id.as_str()))
+        .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks.as_str()))
+        .filter(release_dependency::Column::ResolvedAt.is_not_null())
+        .all(conn)
+        .await?;
+    let names = refs(
+        conn,
+        resolved.iter().map(|d| d.release_id.clone()).collect(),
+    )
+    .await?;
+    let status: ReleaseStatus = left.status.parse().unwrap_or(ReleaseStatus::RolledBack);
+    let mut out = vec![];
+    for d in resolved {
+        let dependent = d.release_id.clone();
+        let mut am: release_dependency::ActiveModel = d.into();
+        am.resolved_at = Set(None);
+        let d = am.update(conn).await?;
+        let who = names
+            .get(&dependent)
+            .map(|n| format!("{} {}", n.title, n.version))
+            .unwrap_or_default();
+        out.push(
+            activity::record(
+                conn,
+                ctx,
+                NewActivity {
+                    kind: ActivityType::ReleaseUpdated,
+                    release_id: Some(&dependent),
+                    action: "dependency_unresolved",
+                    description: format!(
+                        "{who} is blocked again by {} {}: it is {} now",
+                        left.title,
+                        left.version,
+                        status.label().to_lowercase()
+                    ),
+                    metadata: Some(json!({"dependencyId": d.id, "dependsOnId": left.id})),
+                },
+            )
+            .await?,
+        );
+        if let Some(info) = super::notify::release_info(conn, &dependent).await? {
+            let notice = crate::server::integrations::slack::Notice::Blocked {
+                reason: Some(format!(
+                    "waits for {} {}, which is {} now",
+                    left.title,
+                    left.version,
+                    status.label().to_lowercase()
+                )),
+                by: format!("{} {}", left.title, left.version),
+            };
+            super::notify::enqueue(conn, &ctx.team_id, public_url, &info, &[notice]).await?;
+        }
+    }
+    Ok(out)
+}
+
 /// Unresolved BLOCKS blockers of each of `ids` ("blocked by …" on cards).
 pub(crate) async fn blocked_by(
     conn: &impl ConnectionTrait,

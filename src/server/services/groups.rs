@@ -1,6 +1,8 @@
 //! Deployment groups: releases shipped together, in a chosen order
-//! (SEQUENTIAL) or in waves (SIMULTANEOUS), and their rollout plan. MEMBER+
-//! manages them, like releases. Adding a release records
+//! (SEQUENTIAL) or in waves (SIMULTANEOUS), and their rollout plan. ADMIN+
+//! creates, edits and deletes groups; MEMBER+ adds, removes and orders their
+//! releases (`API.md`, roles). A group holds at most
+//! [`graph::MAX_GROUP_SIZE`] releases. Adding a release records
 //! DEPLOYMENT_GROUP_ASSIGNED on it; a release is in at most one group
 //! (adding it elsewhere moves it).
 
@@ -23,8 +25,8 @@ use crate::views::{
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -176,7 +178,7 @@ pub async fn create(
     ctx: &TeamContext,
     input: GroupInput,
 ) -> AppResult<DeploymentGroupView> {
-    ctx.require(Role::can_edit_releases, "manage deployment groups")?;
+    ctx.require(Role::can_manage_team_config, "manage deployment groups")?;
     if input.name.is_none() {
         return Err(AppError::invalid_field("name", "name is required"));
     }
@@ -203,7 +205,7 @@ pub async fn update(
     id: &str,
     input: GroupInput,
 ) -> AppResult<DeploymentGroupView> {
-    ctx.require(Role::can_edit_releases, "manage deployment groups")?;
+    ctx.require(Role::can_manage_team_config, "manage deployment groups")?;
     let cur = find(&state.db, ctx, id).await?;
     let mut am: deployment_group::ActiveModel = cur.into();
     apply(&state.db, ctx, &mut am, &input).await?;
@@ -213,7 +215,7 @@ pub async fn update(
 
 /// Deletes a group; its releases stay, ungrouped.
 pub async fn delete(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<()> {
-    ctx.require(Role::can_edit_releases, "manage deployment groups")?;
+    ctx.require(Role::can_manage_team_config, "manage deployment groups")?;
     let g = find(&state.db, ctx, id).await?;
     let txn = db::begin_write(&state.db).await?;
     release::Entity::update_many()
@@ -272,6 +274,24 @@ pub(crate) async fn next_position(conn: &impl ConnectionTrait, group_id: &str) -
     Ok(last + 1)
 }
 
+/// 400 when the group already holds [`graph::MAX_GROUP_SIZE`] releases.
+pub(crate) async fn check_room(conn: &impl ConnectionTrait, group_id: &str) -> AppResult<()> {
+    let size = release::Entity::find()
+        .filter(release::Column::DeploymentGroupId.eq(group_id))
+        .count(conn)
+        .await?;
+    if size >= graph::MAX_GROUP_SIZE as u64 {
+        return Err(AppError::invalid_field(
+            "deploymentGroupId",
+            format!(
+                "a deployment group holds at most {} releases",
+                graph::MAX_GROUP_SIZE
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Puts a release into the group (at the end), moving it out of any other.
 /// Used by `POST …/releases` and by `PATCH /api/releases/{id}`.
 pub(crate) async fn assign(
@@ -283,6 +303,7 @@ pub(crate) async fn assign(
     if r.deployment_group_id.as_deref() == Some(group.id.as_str()) {
         return Ok(None);
     }
+    check_room(conn, &group.id).await?;
     let position = next_position(conn, &group.id).await?;
     release::Entity::update_many()
         .col_expr(
@@ -320,7 +341,10 @@ pub async fn add_release(
     id: &str,
     input: AddRelease,
 ) -> AppResult<Vec<GroupReleaseView>> {
-    ctx.require(Role::can_edit_releases, "manage deployment groups")?;
+    ctx.require(
+        Role::can_edit_releases,
+        "change a deployment group's releases",
+    )?;
     let txn = db::begin_write(&state.db).await?;
     let g = find(&txn, ctx, id).await?;
     let r = super::releases::find(&txn, ctx, &input.release_id).await?;
@@ -337,7 +361,10 @@ pub async fn remove_release(
     id: &str,
     release_id: &str,
 ) -> AppResult<()> {
-    ctx.require(Role::can_edit_releases, "manage deployment groups")?;
+    ctx.require(
+        Role::can_edit_releases,
+        "change a deployment group's releases",
+    )?;
     let txn = db::begin_write(&state.db).await?;
     let g = find(&txn, ctx, id).await?;
     let r = super::releases::find(&txn, ctx, release_id).await?;
@@ -385,7 +412,10 @@ pub async fn reorder(
     id: &str,
     input: Reorder,
 ) -> AppResult<Vec<GroupReleaseView>> {
-    ctx.require(Role::can_edit_releases, "manage deployment groups")?;
+    ctx.require(
+        Role::can_edit_releases,
+        "change a deployment group's releases",
+    )?;
     let txn = db::begin_write(&state.db).await?;
     let g = find(&txn, ctx, id).await?;
     let current: HashSet<String> = members(&txn, &g.id)

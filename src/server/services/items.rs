@@ -7,7 +7,7 @@
 //! refuses (401; for Jira after one forced refresh) marks the connection
 //! invalid, and the profile page asks to reconnect.
 
-use crate::domain::items::{parse_jira_key, parse_pr};
+use crate::domain::items::{jira_issue_url, parse_jira_key, parse_pr, pull_request_url, PrRef};
 use crate::domain::kinds::{ActivityType, ItemType};
 use crate::domain::roles::Role;
 use crate::server::auth::TeamContext;
@@ -103,23 +103,27 @@ pub struct Fetched {
 }
 
 impl Fetched {
-    fn from_pull(p: github::Pull) -> Self {
+    /// A pull request's state; the link is built from the reference (the
+    /// provider's `html_url` is never stored).
+    pub fn from_pull(p: github::Pull, pr: &PrRef, web_base: &str) -> Self {
         Self {
             title: p.title.clone(),
             status: p.status().into(),
             category: p.status().into(),
             assignee: p.assignee.or(p.user).map(|u| u.login),
-            url: p.html_url,
+            url: pull_request_url(web_base, pr),
         }
     }
 
-    fn from_issue(i: &jira::Issue, site_url: &str) -> Self {
+    /// An issue's state; the link is `{site}/browse/{KEY}` with the site's
+    /// checked origin and the key we asked for.
+    pub fn from_issue(i: &jira::Issue, site: &str, key: &str) -> Self {
         Self {
             title: i.fields.summary.clone().unwrap_or_default(),
             status: i.status_name().unwrap_or_else(|| "unknown".into()),
             category: i.category().unwrap_or_else(|| "indeterminate".into()),
             assignee: i.assignee(),
-            url: i.browse_url(site_url),
+            url: jira_issue_url(site, key),
         }
     }
 }
@@ -135,6 +139,9 @@ pub struct FetchFailure {
     pub transient: bool,
     /// Seconds the provider asked us to wait (`Retry-After`).
     pub retry_after: Option<u64>,
+    /// The connection reaches another Jira site than the one the item was
+    /// linked on: this item cannot be read through it (others can).
+    pub wrong_site: bool,
 }
 
 impl From<AppError> for FetchFailure {
@@ -144,8 +151,17 @@ impl From<AppError> for FetchFailure {
             error,
             transient,
             retry_after: None,
+            wrong_site: false,
         }
     }
+}
+
+/// The Jira site an item was linked on: the origin of its link, which is
+/// always built as `{site}/browse/{KEY}`.
+pub fn linked_site(item: &release_item::Model) -> Option<String> {
+    item.url
+        .as_deref()
+        .and_then(crate::server::integrations::site_origin)
 }
 
 impl From<FetchFailure> for AppError {
@@ -178,6 +194,7 @@ pub(crate) async fn github_error(
             error: AppError::Unavailable(format!("GitHub is rate limiting requests; {}", later(s))),
             transient: true,
             retry_after: s,
+            wrong_site: false,
         },
         e => AppError::BadGateway(e.to_string()).into(),
     })
@@ -198,6 +215,7 @@ pub(crate) async fn jira_error(
             error: AppError::Unavailable(format!("Jira is rate limiting requests; {}", later(s))),
             transient: true,
             retry_after: s,
+            wrong_site: false,
         },
         JiraError::BadQuery(m) => {
             AppError::bad_request(format!("Jira refused the request: {m}")).into()
@@ -207,12 +225,16 @@ pub(crate) async fn jira_error(
 }
 
 /// Reads an item's current state through `user_id`'s connection:
-/// `Ok(None)` when the provider no longer shows it to that user.
+/// `Ok(None)` when the provider no longer shows it to that user. A Jira
+/// item already linked on `site` is read only through a connection to that
+/// same site: keys repeat across sites, and another site's `PAY-12` is
+/// another ticket.
 pub async fn fetch(
     state: &AppState,
     user_id: &str,
     kind: ItemType,
     external_id: &str,
+    site: Option<&str>,
 ) -> Result<Option<Fetched>, FetchFailure> {
     match kind {
         ItemType::GithubPr => {
@@ -229,7 +251,9 @@ pub async fn fetch(
             )
             .await
             {
-                Ok(p) => Ok(p.map(Fetched::from_pull)),
+                Ok(p) => {
+                    Ok(p.map(|p| Fetched::from_pull(p, &pr, &state.settings.github_oauth_base)))
+                }
                 Err(e) => Err(github_error(state, &access.connection_id, e).await?),
             }
         }
@@ -238,6 +262,17 @@ pub async fn fetch(
                 .ok_or_else(|| AppError::bad_request("not a Jira key"))?;
             let api = &state.settings.atlassian_api_base;
             let mut access = oauth::jira_access(state, user_id, false).await?;
+            if let Some(site) = site.filter(|s| *s != access.site_url) {
+                return Err(FetchFailure {
+                    error: AppError::bad_request(format!(
+                        "{key} was linked on {site}; your Jira connection is to {}",
+                        access.site_url
+                    )),
+                    transient: false,
+                    retry_after: None,
+                    wrong_site: true,
+                });
+            }
             let mut result =
                 jira::issue(&state.http, api, &access.token, &access.cloud_id, &key).await;
             if matches!(result, Err(JiraError::Unauthorized)) {
@@ -246,7 +281,7 @@ pub async fn fetch(
                 result = jira::issue(&state.http, api, &access.token, &access.cloud_id, &key).await;
             }
             match result {
-                Ok(i) => Ok(i.map(|i| Fetched::from_issue(&i, &access.site_url))),
+                Ok(i) => Ok(i.map(|i| Fetched::from_issue(&i, &access.site_url, &key))),
                 Err(e) => Err(jira_error(state, &access.connection_id, e).await?),
             }
         }
@@ -327,7 +362,7 @@ pub async fn add(
             })?
             .external_id(),
     };
-    let f = fetch(state, &ctx.user_id, kind, &external_id)
+    let f = fetch(state, &ctx.user_id, kind, &external_id, None)
         .await?
         .ok_or_else(|| {
             AppError::NotFound(match kind {
@@ -432,6 +467,7 @@ pub async fn sync(
     release_id: &str,
     item_id: &str,
 ) -> AppResult<ItemView> {
+    ctx.require(Role::can_edit_releases, "sync linked items")?;
     let r = super::releases::find(&state.db, ctx, release_id).await?;
     let item = release_item::Entity::find_by_id(item_id.to_string())
         .filter(release_item::Column::ReleaseId.eq(r.id.as_str()))
@@ -447,6 +483,7 @@ pub async fn sync_release(
     ctx: &TeamContext,
     release_id: &str,
 ) -> AppResult<Page<ItemView>> {
+    ctx.require(Role::can_edit_releases, "sync linked items")?;
     let items = of_release(state, ctx, release_id).await?;
     let mut out = vec![];
     for item in items {
@@ -468,8 +505,18 @@ pub async fn sync_one(
     item: release_item::Model,
 ) -> AppResult<release_item::Model> {
     let kind: ItemType = item.item_type.parse().unwrap_or(ItemType::GithubPr);
-    match fetch(state, user_id, kind, &item.external_id).await {
+    // Without a connection the caller could not even ask: a 400 that
+    // writes nothing (the item's state is not in question).
+    let provider = match kind {
+        ItemType::JiraTicket => crate::domain::kinds::Provider::Jira,
+        ItemType::GithubPr => crate::domain::kinds::Provider::Github,
+    };
+    oauth::require_connection(state, user_id, provider).await?;
+    let site = linked_site(&item);
+    match fetch(state, user_id, kind, &item.external_id, site.as_deref()).await {
         Ok(found) => store_fetched(state, item, kind, found).await,
+        // Linked on another site than the caller's: not the item's problem.
+        Err(f) if f.wrong_site => Err(f.error),
         Err(f) if !f.transient => {
             store_error(state, item, &f.error.to_string()).await?;
             Err(f.error)

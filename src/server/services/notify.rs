@@ -66,6 +66,7 @@ pub async fn enqueue(
             last_error: Set(None),
             sent_at: Set(None),
             created_at: Set(now),
+            failed_at: Set(None),
         }
         .insert(conn)
         .await?;

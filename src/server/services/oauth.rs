@@ -516,6 +516,29 @@ fn not_connected(app_configured: bool, provider: &str) -> AppError {
     }
 }
 
+/// A 400 saying how to connect, unless the user has a connection to
+/// `provider` (usable or not).
+pub async fn require_connection(
+    state: &AppState,
+    user_id: &str,
+    provider: Provider,
+) -> AppResult<()> {
+    let configured = match provider {
+        Provider::Github => state.settings.github.is_some(),
+        Provider::Jira => state.settings.jira.is_some(),
+    };
+    match find(state, user_id, provider).await? {
+        Some(_) => Ok(()),
+        None => Err(not_connected(
+            configured,
+            match provider {
+                Provider::Github => "GitHub",
+                Provider::Jira => "Jira",
+            },
+        )),
+    }
+}
+
 /// The user's GitHub token, or a 400 saying how to get one.
 pub async fn github_access(state: &AppState, user_id: &str) -> AppResult<GitHubAccess> {
     let c = find(state, user_id, Provider::Github)
@@ -580,6 +603,10 @@ pub async fn jira_access(state: &AppState, user_id: &str, force: bool) -> AppRes
             "choose your Jira site first (Profile → Connections)",
         ));
     };
+    // Links to issues are built from this origin: it must be a plain https one.
+    let site_url = crate::server::integrations::site_origin(&site_url).ok_or_else(|| {
+        AppError::bad_request("your Jira site's address is not an https address; reconnect Jira")
+    })?;
     if force || needs_refresh(&c) {
         c = refresh_jira(state, c, force).await?;
     }

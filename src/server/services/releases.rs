@@ -16,7 +16,7 @@ use crate::server::services::{ts, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{ActivityView, BoardCard, BoardColumn, Page, ReleaseView, Waiting};
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, JoinType, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -95,6 +95,49 @@ fn parse_list<T: std::str::FromStr>(
         .collect()
 }
 
+/// "Blocked", the one meaning every page, filter and count uses: marked
+/// blocked by hand, or waiting on a BLOCKS dependency whose blocker is not
+/// deployed (which is what keeps it out of READY_PRODUCTION and DEPLOYED).
+pub(crate) fn blocked_condition(team_id: &str) -> Condition {
+    let blocker = Alias::new("blocker");
+    let waiting = Query::select()
+        .column((
+            release_dependency::Entity,
+            release_dependency::Column::ReleaseId,
+        ))
+        .from(release_dependency::Entity)
+        .join_as(
+            JoinType::InnerJoin,
+            release::Entity,
+            blocker.clone(),
+            Expr::col((blocker.clone(), release::Column::Id)).equals((
+                release_dependency::Entity,
+                release_dependency::Column::DependsOnId,
+            )),
+        )
+        .and_where(
+            Expr::col((
+                release_dependency::Entity,
+                release_dependency::Column::TeamId,
+            ))
+            .eq(team_id),
+        )
+        .and_where(
+            Expr::col((
+                release_dependency::Entity,
+                release_dependency::Column::DepType,
+            ))
+            .eq(DependencyType::Blocks.as_str()),
+        )
+        .and_where(
+            Expr::col((blocker, release::Column::Status)).ne(ReleaseStatus::Deployed.as_str()),
+        )
+        .to_owned();
+    Condition::any()
+        .add(release::Column::IsBlocked.eq(true))
+        .add(release::Column::Id.in_subquery(waiting))
+}
+
 /// The filter as a SQL condition (the team, and every filter given).
 fn conditions(ctx: &TeamContext, f: &ReleaseFilter) -> AppResult<Condition> {
     let mut cond = Condition::all().add(release::Column::TeamId.eq(ctx.team_id.as_str()));
@@ -118,8 +161,8 @@ fn conditions(ctx: &TeamContext, f: &ReleaseFilter) -> AppResult<Condition> {
     }
     match f.blocked.as_deref() {
         None | Some("") => {}
-        Some("true") => cond = cond.add(release::Column::IsBlocked.eq(true)),
-        Some("false") => cond = cond.add(release::Column::IsBlocked.eq(false)),
+        Some("true") => cond = cond.add(blocked_condition(&ctx.team_id)),
+        Some("false") => cond = cond.add(blocked_condition(&ctx.team_id).not()),
         Some(_) => {
             return Err(AppError::invalid_field(
                 "blocked",
@@ -135,8 +178,9 @@ fn conditions(ctx: &TeamContext, f: &ReleaseFilter) -> AppResult<Condition> {
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         );
+        // Qualified: the board joins services, which have a description too.
         let like = |col: release::Column| {
-            Expr::expr(Func::lower(Expr::col(col)))
+            Expr::expr(Func::lower(Expr::col((release::Entity, col))))
                 .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
         };
         cond = cond.add(
@@ -318,6 +362,30 @@ pub async fn create(
     if let Some(o) = &owner {
         check_owner(&txn, ctx, o).await?;
     }
+    let sprint = input.sprint_id.flatten().filter(|s| !s.is_empty());
+    if let Some(sid) = &sprint {
+        super::sprints::find(&txn, ctx, sid)
+            .await
+            .map_err(|_| AppError::invalid_field("sprintId", "no such sprint in this team"))?;
+    }
+    let group = match input
+        .deployment_group_id
+        .flatten()
+        .filter(|g| !g.is_empty())
+    {
+        Some(gid) => {
+            let g = super::groups::find(&txn, ctx, &gid).await.map_err(|_| {
+                AppError::invalid_field(
+                    "deploymentGroupId",
+                    "no such deployment group in this team",
+                )
+            })?;
+            super::groups::check_room(&txn, &g.id).await?;
+            let position = super::groups::next_position(&txn, &g.id).await?;
+            Some((g, position))
+        }
+        None => None,
+    };
     let now = db::now();
     let r = release::ActiveModel {
         id: Set(new_id()),
@@ -329,9 +397,9 @@ pub async fn create(
         status: Set(ReleaseStatus::Planning.as_str().into()),
         priority: Set(priority.as_str().into()),
         owner_id: Set(owner.clone()),
-        sprint_id: Set(None),
-        deployment_group_id: Set(None),
-        group_position: Set(None),
+        sprint_id: Set(sprint),
+        deployment_group_id: Set(group.as_ref().map(|(g, _)| g.id.clone())),
+        group_position: Set(group.as_ref().map(|(_, p)| *p)),
         target_date: Set(target_date),
         is_blocked: Set(input.is_blocked.unwrap_or(false)),
         blocked_reason: Set(blocked_reason),
@@ -380,8 +448,37 @@ pub async fn create(
             .await?,
         );
     }
+    if let Some((g, _)) = &group {
+        events.push(
+            activity::record(
+                &txn,
+                ctx,
+                NewActivity {
+                    kind: ActivityType::DeploymentGroupAssigned,
+                    release_id: Some(&r.id),
+                    action: "grouped",
+                    description: format!(
+                        "{} added {} {} to deployment group {}",
+                        ctx.user_name, r.title, r.version, g.name
+                    ),
+                    metadata: Some(json!({"deploymentGroupId": g.id, "from": null})),
+                },
+            )
+            .await?,
+        );
+    }
+    // Created blocked: the team hears it as it would hear a later block.
+    let unblocked = release::Model {
+        is_blocked: false,
+        blocked_reason: None,
+        ..r.clone()
+    };
+    let queued = notify_change(state, &txn, ctx, &unblocked, &r, &svc.name).await?;
     txn.commit().await?;
     state.events.publish(events);
+    if queued > 0 {
+        state.outbox_wake.notify_one();
+    }
     Ok(r.into())
 }
 
@@ -531,6 +628,7 @@ pub async fn update(
                             "no such deployment group in this team",
                         )
                     })?;
+                    super::groups::check_room(&txn, gid).await?;
                     am.group_position = Set(Some(super::groups::next_position(&txn, gid).await?));
                     pending.push(NewActivity {
                         kind: ActivityType::DeploymentGroupAssigned,
@@ -664,16 +762,23 @@ pub async fn update(
         events.push(activity::record(&txn, ctx, a).await?);
     }
     let updated = find(&txn, ctx, id).await?;
-    if updated.status != cur.status && updated.status == ReleaseStatus::Deployed.as_str() {
+    let deployed = ReleaseStatus::Deployed.as_str();
+    if updated.status != cur.status && updated.status == deployed {
         events.extend(
             super::dependencies::resolve_for_deployed(&txn, ctx, &state.public_url, &updated)
+                .await?,
+        );
+    }
+    if updated.status != cur.status && cur.status == deployed {
+        events.extend(
+            super::dependencies::unresolve_for_undeployed(&txn, ctx, &state.public_url, &updated)
                 .await?,
         );
     }
     let queued = notify_change(state, &txn, ctx, &cur, &updated, &svc_name).await?;
     txn.commit().await?;
     state.events.publish(events);
-    if queued > 0 || updated.status == ReleaseStatus::Deployed.as_str() {
+    if queued > 0 || updated.status == deployed || cur.status == deployed {
         state.outbox_wake.notify_one();
     }
     Ok(updated.into())
@@ -907,6 +1012,7 @@ pub async fn blocked(state: &AppState, ctx: &TeamContext) -> AppResult<Vec<Waiti
     let rows = release::Entity::find()
         .filter(release::Column::TeamId.eq(ctx.team_id.as_str()))
         .filter(release::Column::Status.is_not_in(open))
+        .filter(blocked_condition(&ctx.team_id))
         .find_also_related(service::Entity)
         .order_by_asc(release::Column::UpdatedAt)
         .limit(BOARD_LIMIT)

@@ -4,7 +4,9 @@
 //! `domain::items::github_pr_query`: user text cannot widen either. The project or repository defaults
 //! to the service's (`serviceId`, or the service of `releaseId`).
 
-use crate::domain::items::{github_pr_query, parse_pr};
+use crate::domain::items::{
+    github_pr_query, jira_issue_url, parse_jira_key, parse_pr, pull_request_url,
+};
 use crate::domain::jql;
 use crate::domain::kinds::ItemType;
 use crate::server::auth::TeamContext;
@@ -121,14 +123,17 @@ pub async fn jira(state: &AppState, ctx: &TeamContext, q: SearchQuery) -> AppRes
     Ok(SearchResults {
         items: issues
             .iter()
-            .map(|i| SearchHit {
-                item_type: ItemType::JiraTicket,
-                external_id: i.key.clone(),
-                title: i.fields.summary.clone().unwrap_or_default(),
-                status: i.status_name().unwrap_or_default(),
-                status_category: i.category().unwrap_or_else(|| "indeterminate".into()),
-                assignee: i.assignee(),
-                url: i.browse_url(&access.site_url),
+            .filter_map(|i| {
+                let key = parse_jira_key(&i.key)?;
+                Some(SearchHit {
+                    item_type: ItemType::JiraTicket,
+                    url: jira_issue_url(&access.site_url, &key),
+                    external_id: key,
+                    title: i.fields.summary.clone().unwrap_or_default(),
+                    status: i.status_name().unwrap_or_default(),
+                    status_category: i.category().unwrap_or_else(|| "indeterminate".into()),
+                    assignee: i.assignee(),
+                })
             })
             .collect(),
         query: built,
@@ -193,14 +198,17 @@ pub async fn github(
     Ok(SearchResults {
         items: pulls
             .iter()
-            .map(|p| SearchHit {
-                item_type: ItemType::GithubPr,
-                external_id: format!("{repo}#{}", p.number),
-                title: p.title.clone(),
-                status: p.status().into(),
-                status_category: p.status().into(),
-                assignee: p.user.as_ref().map(|u| u.login.clone()),
-                url: p.html_url.clone(),
+            .filter_map(|p| {
+                let pr = parse_pr(&format!("{repo}#{}", p.number))?;
+                Some(SearchHit {
+                    item_type: ItemType::GithubPr,
+                    external_id: pr.external_id(),
+                    url: pull_request_url(&state.settings.github_oauth_base, &pr),
+                    title: p.title.clone(),
+                    status: p.status().into(),
+                    status_category: p.status().into(),
+                    assignee: p.user.as_ref().map(|u| u.login.clone()),
+                })
             })
             .collect(),
         query,

@@ -10,6 +10,7 @@ use crate::server::crypto::{self, hash_token, Cipher};
 use crate::server::db::entities::{invitation, session, team, team_member, user};
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
+use crate::server::events::Revocation;
 use crate::server::services::{ts, PageRequest};
 use crate::server::state::AppState;
 use crate::views::*;
@@ -197,6 +198,9 @@ pub async fn delete_team(state: &AppState, auth: &AuthSession, team_id: &str) ->
         .exec(&txn)
         .await?;
     txn.commit().await?;
+    state.events.revoke(Revocation::Team {
+        team_id: team_id.to_string(),
+    });
     tracing::info!(team_id, user_id = %auth.user.id, "team deleted");
     Ok(())
 }
@@ -337,6 +341,11 @@ pub async fn remove(state: &AppState, ctx: &TeamContext, user_id: &str) -> AppRe
         .exec(&txn)
         .await?;
     txn.commit().await?;
+    // Their open boards stop hearing the team now, not at the next check.
+    state.events.revoke(Revocation::Member {
+        team_id: ctx.team_id.clone(),
+        user_id: user_id.to_string(),
+    });
     Ok(())
 }
 
@@ -393,12 +402,14 @@ pub async fn invite(
     })
 }
 
-/// Pending invitations (not accepted, not expired), oldest first.
+/// Pending invitations (not accepted, not expired), oldest first; only for
+/// those who may invite (the emails are theirs to see, not every member's).
 pub async fn invitations(
     state: &AppState,
     ctx: &TeamContext,
     page: &PageRequest,
 ) -> AppResult<Page<InvitationView>> {
+    ctx.require(Role::can_invite, "see pending invitations")?;
     let mut q = invitation::Entity::find()
         .filter(invitation::Column::TeamId.eq(ctx.team_id.as_str()))
         .filter(invitation::Column::AcceptedAt.is_null())
@@ -546,6 +557,18 @@ pub async fn accept_invitation(
     })
 }
 
+/// The settings as shown, with the count of notifications given up.
+async fn settings_of(state: &AppState, t: team::Model) -> AppResult<TeamSettingsView> {
+    let failed = crate::server::db::entities::outbox::Entity::find()
+        .filter(crate::server::db::entities::outbox::Column::TeamId.eq(t.id.as_str()))
+        .filter(crate::server::db::entities::outbox::Column::FailedAt.is_not_null())
+        .count(&state.db)
+        .await?;
+    let mut v = settings_view(t, &state.cipher);
+    v.slack_failed_messages = failed;
+    Ok(v)
+}
+
 fn settings_view(t: team::Model, cipher: &Cipher) -> TeamSettingsView {
     let hint = t
         .slack_webhook_url
@@ -562,6 +585,7 @@ fn settings_view(t: team::Model, cipher: &Cipher) -> TeamSettingsView {
         notify_on_ready_to_deploy: t.notify_on_ready_to_deploy,
         slack_last_error: t.slack_last_error,
         slack_last_error_at: t.slack_last_error_at.map(ts),
+        slack_failed_messages: 0,
     }
 }
 
@@ -641,11 +665,11 @@ pub async fn settings(state: &AppState, ctx: &TeamContext) -> AppResult<TeamSett
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::not_found("team"))?;
-    Ok(settings_view(t, &state.cipher))
+    settings_of(state, t).await
 }
 
 /// The fields `PATCH /api/team/settings` accepts; absent fields are unchanged.
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SettingsPatch {
     /// Team name.
@@ -660,6 +684,23 @@ pub struct SettingsPatch {
     pub notify_on_blocked: Option<bool>,
     /// Switch.
     pub notify_on_ready_to_deploy: Option<bool>,
+}
+
+/// Written by hand: the webhook URL is a secret and is never printed.
+impl std::fmt::Debug for SettingsPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SettingsPatch")
+            .field("name", &self.name)
+            .field(
+                "slack_webhook_url",
+                &self.slack_webhook_url.as_ref().map(|_| "[redacted]"),
+            )
+            .field("slack_channel", &self.slack_channel)
+            .field("notify_on_status_change", &self.notify_on_status_change)
+            .field("notify_on_blocked", &self.notify_on_blocked)
+            .field("notify_on_ready_to_deploy", &self.notify_on_ready_to_deploy)
+            .finish()
+    }
 }
 
 /// "Send test message" (OWNER/ADMIN): posts to the team's webhook now and
@@ -728,7 +769,7 @@ pub async fn update_settings(
         am.notify_on_ready_to_deploy = Set(v);
     }
     let t = am.update(&state.db).await?;
-    Ok(settings_view(t, &state.cipher))
+    settings_of(state, t).await
 }
 
 #[cfg(test)]

@@ -3,10 +3,10 @@
 
 use crate::serverfns::releases::activity_feed;
 use crate::ui::components::form::error_text;
+use crate::ui::components::form::PageTitle;
 use crate::ui::components::frame::AppFrame;
 use crate::ui::components::live::use_live;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// "just now", "3 minutes ago", "2 hours ago", "5 days ago".
 pub fn relative(then: &str, now: chrono::DateTime<chrono::Utc>) -> String {
@@ -47,7 +47,7 @@ pub fn ActivityPage() -> impl IntoView {
     let feed = Resource::new(move || live.tick.get(), |_| activity_feed());
     let now = use_now();
     view! {
-        <Title text="Activity"/>
+        <PageTitle text="Activity"/>
         <AppFrame title="Activity">
             <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
                 {move || feed.get().map(|r| match r {

@@ -2,11 +2,11 @@
 //! they work before (and without) hydration; errors show next to the form.
 
 use crate::serverfns::account::{SignIn, SignUp};
+use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{ActionError, Field, Submit};
 use crate::ui::components::icons::LogoMark;
 use crate::ui::components::theme_toggle::ThemeToggle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The centred card around the account forms.
@@ -37,7 +37,7 @@ pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let pending = action.pending();
     view! {
-        <Title text="Sign in"/>
+        <PageTitle text="Sign in"/>
         <AuthCard title="Sign in">
             <ActionForm action=action attr:class="space-y-4">
                 <input type="hidden" name="next" value=next/>
@@ -63,7 +63,7 @@ pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
     let pending = action.pending();
     view! {
-        <Title text="Create an account"/>
+        <PageTitle text="Create an account"/>
         <AuthCard title="Create an account">
             <ActionForm action=action attr:class="space-y-4">
                 <input type="hidden" name="next" value=next/>

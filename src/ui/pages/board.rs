@@ -14,11 +14,11 @@ use crate::serverfns::releases::move_release;
 use crate::ui::components::card::{card_label, CardBody};
 use crate::ui::components::filters::ReleaseFilters;
 use crate::ui::components::form::error_text;
+use crate::ui::components::form::PageTitle;
 use crate::ui::components::frame::AppFrame;
 use crate::ui::components::status::dot_class;
 use crate::views::BoardCard;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use std::collections::HashMap;
 
@@ -233,7 +233,7 @@ pub fn BoardPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Board"/>
+        <PageTitle text="Board"/>
         <AppFrame title="Board">
             <Transition fallback=|| view! { <div class="h-64 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
                 {move || data.get().map(|r| match r {

@@ -6,13 +6,13 @@ use crate::domain::metrics::{Figure, WeekPoint};
 use crate::domain::status::ReleaseStatus;
 use crate::serverfns::planning::{calendar_month, load_dashboard};
 use crate::ui::components::form::error_text;
+use crate::ui::components::form::PageTitle;
 use crate::ui::components::frame::AppFrame;
 use crate::ui::components::status::dot_class;
 use crate::ui::pages::planning::Progress;
 use crate::ui::pages::releases::StatusBadge;
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 const CARD: &str = "rounded-lg border border-zinc-200 p-4 dark:border-zinc-800";
@@ -168,7 +168,7 @@ pub fn DashboardPage() -> impl IntoView {
         |(d, _)| load_dashboard(d),
     );
     view! {
-        <Title text="Dashboard"/>
+        <PageTitle text="Dashboard"/>
         <AppFrame title="Dashboard">
             <Transition fallback=|| view! { <div class="h-60 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
                 {move || data.get().map(|r| match r {
@@ -276,7 +276,7 @@ pub fn CalendarPage() -> impl IntoView {
         |(m, _)| calendar_month(m),
     );
     view! {
-        <Title text="Calendar"/>
+        <PageTitle text="Calendar"/>
         <AppFrame title="Calendar">
             <Transition fallback=|| view! { <div class="h-96 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
                 {move || data.get().map(|r| match r {

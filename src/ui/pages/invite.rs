@@ -2,10 +2,10 @@
 //! invited email and join. Expired, used and unknown links say so.
 
 use crate::serverfns::account::{invite_page, AcceptInvitation};
+use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{ActionError, Submit};
 use crate::ui::components::icons::LogoMark;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 /// The invitation page.
@@ -16,7 +16,7 @@ pub fn InvitePage() -> impl IntoView {
     let data = Resource::new(token, invite_page);
     let accept = ServerAction::<AcceptInvitation>::new();
     view! {
-        <Title text="Invitation"/>
+        <PageTitle text="Invitation"/>
         <main class="mx-auto max-w-md px-4 py-16">
             <div class="mb-8 flex items-center gap-2 font-semibold"><LogoMark class="h-8 w-8"/>"Release Coordinator"</div>
             <Suspense fallback=|| view! { <div class="h-32 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>

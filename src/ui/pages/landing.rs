@@ -3,18 +3,18 @@
 //! very state machine the server enforces.
 
 use crate::domain::status::ReleaseStatus;
+use crate::ui::components::form::PageTitle;
 use crate::ui::components::icons::LogoMark;
 use crate::ui::components::status::{badge_class, dot_class};
 use crate::ui::components::theme_toggle::ThemeToggle;
 use crate::ui::components::use_hydrated;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// `/`
 #[component]
 pub fn LandingPage() -> impl IntoView {
     view! {
-        <Title text="Plan, track and ship releases"/>
+        <PageTitle text="Plan, track and ship releases"/>
         <header class="border-b border-zinc-200 dark:border-zinc-800">
             <div class="mx-auto flex h-14 max-w-6xl items-center justify-between px-4">
                 <a href="/" class="flex items-center gap-2 font-semibold">

@@ -221,7 +221,7 @@ fn ItemRow(
         <li class="flex flex-wrap items-center gap-2 rounded-md border border-zinc-200 p-2 dark:border-zinc-800" aria-label=label>
             <span class="w-9 text-xs font-semibold uppercase text-zinc-500 dark:text-zinc-400">{kind_label(i.item_type.as_str())}</span>
             <span class=format!("rounded px-1.5 py-0.5 text-xs font-medium {}", pill(i.status_category.as_deref()))>{i.status.clone().unwrap_or_else(|| "unknown".into())}</span>
-            {match i.url.clone() {
+            {match i.url.clone().filter(|u| is_web_link(u)) {
                 Some(u) => view! { <a class="font-medium text-indigo-700 hover:underline dark:text-indigo-300" href=u rel="external noopener" target="_blank">{i.title.clone().unwrap_or_else(|| i.external_id.clone())}</a> }.into_any(),
                 None => view! { <span>{i.external_id.clone()}</span> }.into_any(),
             }}
@@ -258,7 +258,11 @@ fn HitRow(
     view! {
         <li class="flex flex-wrap items-center gap-2 rounded-md bg-zinc-50 p-2 dark:bg-zinc-900" aria-label=label>
             <span class=format!("rounded px-1.5 py-0.5 text-xs font-medium {}", pill(Some(h.status_category.as_str())))>{h.status.clone()}</span>
-            <a class="font-medium hover:underline" href=h.url.clone() rel="external noopener" target="_blank">{h.title.clone()}</a>
+            {if is_web_link(&h.url) {
+                view! { <a class="font-medium hover:underline" href=h.url.clone() rel="external noopener" target="_blank">{h.title.clone()}</a> }.into_any()
+            } else {
+                view! { <span class="font-medium">{h.title.clone()}</span> }.into_any()
+            }}
             <span class="text-xs text-zinc-500 dark:text-zinc-400">{h.external_id.clone()} {h.assignee.clone().map(|a| format!(" · {a}"))}</span>
             {if linked {
                 view! { <span class="ml-auto text-xs font-medium text-green-800 dark:text-green-300">"Linked"</span> }.into_any()
@@ -274,4 +278,12 @@ fn HitRow(
             }}
         </li>
     }
+}
+
+/// Whether a stored link may become an `href`: only web addresses. The
+/// server builds every link itself; this is the second lock on the door
+/// (a `javascript:` URL must never be clickable, whatever got stored).
+fn is_web_link(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
 }

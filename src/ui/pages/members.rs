@@ -6,10 +6,10 @@ use crate::serverfns::account::{
     members_page, ChangeMemberRole, DeleteTeam, InviteMember, LeaveTeam, RemoveMember,
     RevokeInvitation,
 };
+use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{error_text, ActionError, Submit};
 use crate::ui::components::frame::AppFrame;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 const SELECT: &str = "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900";
 const BUTTON: &str = "rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800";
@@ -34,7 +34,7 @@ pub fn MembersPage() -> impl IntoView {
         |_| members_page(),
     );
     view! {
-        <Title text="Members"/>
+        <PageTitle text="Members"/>
         <AppFrame title="Members">
             <Suspense fallback=|| view! { <div class="h-48 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
                 {move || data.get().map(|r| match r {

@@ -1,7 +1,7 @@
 //! The page for any unknown path (status 404).
 
+use crate::ui::components::form::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// "Nothing here", with a way back.
 #[component]
@@ -13,7 +13,7 @@ pub fn NotFound() -> impl IntoView {
         }
     }
     view! {
-        <Title text="Not found"/>
+        <PageTitle text="Not found"/>
         <main class="mx-auto flex min-h-screen max-w-md flex-col items-center justify-center gap-4 p-8 text-center">
             <p class="text-sm font-semibold text-indigo-600 dark:text-indigo-400">"404"</p>
             <h1 class="text-2xl font-semibold">"This page does not exist"</h1>

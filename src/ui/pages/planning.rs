@@ -8,12 +8,12 @@ use crate::serverfns::planning::{
     group_page, groups_page, sprint_page, sprints_page, AddToGroup, CreateGroup, CreateSprint,
     DeleteGroup, DeleteSprint, RemoveFromGroup, ReorderGroup, UpdateGroup, UpdateSprint,
 };
+use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{error_text, ActionError, Field, Submit};
 use crate::ui::components::frame::AppFrame;
 use crate::ui::pages::releases::StatusBadge;
 use crate::views::{GroupReleaseView, MemberView, SprintView};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 const SELECT: &str = "block w-full rounded-md border border-zinc-300 bg-white px-2 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900";
@@ -75,7 +75,7 @@ pub fn SprintsPage() -> impl IntoView {
     let create = ServerAction::<CreateSprint>::new();
     let data = Resource::new(|| (), |_| sprints_page());
     view! {
-        <Title text="Sprints"/>
+        <PageTitle text="Sprints"/>
         <AppFrame title="Sprints">
             <Suspense fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
                 {move || data.get().map(|r| match r {
@@ -135,7 +135,7 @@ pub fn SprintPage() -> impl IntoView {
         |(id, ..)| sprint_page(id),
     );
     view! {
-        <Title text="Sprint"/>
+        <PageTitle text="Sprint"/>
         <AppFrame title="Sprint">
             <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
                 {move || data.get().map(|r| match r {
@@ -242,7 +242,7 @@ pub fn GroupsPage() -> impl IntoView {
     let create = ServerAction::<CreateGroup>::new();
     let data = Resource::new(|| (), |_| groups_page());
     view! {
-        <Title text="Deployment groups"/>
+        <PageTitle text="Deployment groups"/>
         <AppFrame title="Deployment groups">
             <Suspense fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
                 {move || data.get().map(|r| match r {
@@ -266,7 +266,7 @@ pub fn GroupsPage() -> impl IntoView {
                                     </ul>
                                 }.into_any()
                             }}
-                            {d.can_edit.then(|| view! {
+                            {d.can_manage.then(|| view! {
                                 <section aria-labelledby="new-group-h" class=CARD>
                                     <h2 id="new-group-h" class="mb-3 font-semibold">"New deployment group"</h2>
                                     <ActionForm action=create attr:class="grid gap-3 sm:grid-cols-2">
@@ -311,7 +311,7 @@ pub fn GroupPage() -> impl IntoView {
         |(id, ..)| group_page(id),
     );
     view! {
-        <Title text="Deployment group"/>
+        <PageTitle text="Deployment group"/>
         <AppFrame title="Deployment group">
             <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
                 {move || data.get().map(|r| match r {
@@ -391,7 +391,7 @@ pub fn GroupPage() -> impl IntoView {
                                         }
                                     })}
                                 </div>
-                                {d.can_edit.then(|| { let (gid1, gid2) = (g.id.clone(), g.id.clone()); view! {
+                                {d.can_manage.then(|| { let (gid1, gid2) = (g.id.clone(), g.id.clone()); view! {
                                     <aside class="space-y-6">
                                         <section aria-labelledby="g-edit-h" class=CARD>
                                             <h3 id="g-edit-h" class="mb-2 font-semibold">"Edit group"</h3>

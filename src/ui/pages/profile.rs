@@ -6,11 +6,11 @@
 use crate::serverfns::account::{
     get_me, my_connections, ChangePassword, ChooseJiraSite, Disconnect,
 };
+use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{ActionError, Field, Submit};
 use crate::ui::components::frame::AppFrame;
 use crate::views::ConnectionInfo;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The profile page.
 #[component]
@@ -26,7 +26,7 @@ pub fn ProfilePage() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let flash = move || query.with(|q| (q.get("connected"), q.get("error")));
     view! {
-        <Title text="Profile"/>
+        <PageTitle text="Profile"/>
         <AppFrame title="Profile">
             <div class="max-w-md space-y-10">
                 <Suspense fallback=|| view! { <div class="h-16 animate-pulse rounded bg-zinc-100 dark:bg-zinc-900"></div> }>

@@ -3,12 +3,12 @@
 
 use crate::serverfns::releases::{blocked_releases, deploy_queue};
 use crate::ui::components::form::error_text;
+use crate::ui::components::form::PageTitle;
 use crate::ui::components::frame::AppFrame;
 use crate::ui::components::live::use_live;
 use crate::ui::pages::releases::StatusBadge;
 use crate::views::Waiting;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 fn WaitingList(label: &'static str, items: Vec<Waiting>, empty: &'static str) -> impl IntoView {
@@ -40,7 +40,7 @@ pub fn DeployQueuePage() -> impl IntoView {
     let live = use_live();
     let data = Resource::new(move || live.tick.get(), |_| deploy_queue());
     view! {
-        <Title text="Deploy queue"/>
+        <PageTitle text="Deploy queue"/>
         <AppFrame title="Deploy queue">
             <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
                 {move || data.get().map(|r| match r {
@@ -69,7 +69,7 @@ pub fn BlockedPage() -> impl IntoView {
     let live = use_live();
     let data = Resource::new(move || live.tick.get(), |_| blocked_releases());
     view! {
-        <Title text="Blocked"/>
+        <PageTitle text="Blocked"/>
         <AppFrame title="Blocked releases">
             <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
                 {move || data.get().map(|r| match r {

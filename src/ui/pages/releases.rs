@@ -13,13 +13,13 @@ use crate::serverfns::releases::{
 };
 use crate::serverfns::releases::{DeleteComment, DeleteRelease, EditComment, EditRelease};
 use crate::ui::components::filters::ReleaseFilters;
-use crate::ui::components::form::{error_text, ActionError, Field, Submit};
+use crate::ui::components::form::PageTitle;
+use crate::ui::components::form::{error_text, ActionError, Field, Submit, TextArea};
 use crate::ui::components::frame::AppFrame;
 use crate::ui::components::status::{badge_class, dot_class};
 use crate::ui::pages::linked_work::{ItemsSection, LinkedWork};
 use crate::views::{CommentView, ReleaseRef};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use std::collections::HashMap;
 
@@ -84,7 +84,7 @@ pub fn ReleasesPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="Releases"/>
+        <PageTitle text="Releases"/>
         <AppFrame title="Releases">
             <Suspense fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
                 {move || data.get().map(|r| match r {
@@ -245,7 +245,7 @@ pub fn ReleasePage() -> impl IntoView {
         |(id, ..)| release_planning(id),
     );
     view! {
-        <Title text="Release"/>
+        <PageTitle text="Release"/>
         <AppFrame title="Release">
             <Transition fallback=|| view! { <div class="h-60 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
                 {move || data.get().map(|r| match r {
@@ -323,10 +323,9 @@ pub fn ReleasePage() -> impl IntoView {
                                             <ActionForm action=comment attr:class="space-y-2">
                                                 <input type="hidden" name="release_id" value=rid_c/>
                                                 <label for="comment-body" class="block text-sm font-medium">"Add a comment (Markdown)"</label>
-                                                <textarea id="comment-body" name="body" rows="3" required
-                                                    on:input=move |ev| drafts.comment.set(event_target_value(&ev))
-                                                    prop:value=move || drafts.comment.get()
-                                                    class="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">{drafts.comment.get_untracked()}</textarea>
+                                                <TextArea id="comment-body" name="body" required=true
+                                                    value=drafts.comment
+                                                    on_input=move |v: String| drafts.comment.set(v)/>
                                                 <ActionError result=comment.value().into()/>
                                                 <div class="w-40"><Submit label="Comment" pending=comment.pending().into()/></div>
                                             </ActionForm>
@@ -534,9 +533,9 @@ fn CommentItem(
                             <input type="hidden" name="release_id" value=rid/>
                             <input type="hidden" name="comment_id" value=cid2/>
                             <label for=area_id.clone() class="sr-only">"Edit comment"</label>
-                            <textarea id=area_id name="body" rows="3" required
-                                on:input=move |ev| { let v = event_target_value(&ev); drafts.comment_edits.update(|m| { m.insert(cid3.clone(), v); }); }
-                                class="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900">{text}</textarea>
+                            <TextArea id=area_id name="body" required=true
+                                value=Signal::stored(text)
+                                on_input=move |v: String| drafts.comment_edits.update(|m| { m.insert(cid3.clone(), v); })/>
                             <ActionError result=edit.value().into()/>
                             <button type="submit" class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">"Save comment"</button>
                         </ActionForm>

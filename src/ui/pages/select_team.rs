@@ -1,11 +1,11 @@
 //! `/select-team`: pick one of your teams or create one.
 
 use crate::serverfns::account::{get_me, CreateTeam, SelectTeam};
+use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{ActionError, Field, Submit};
 use crate::ui::components::icons::LogoMark;
 use crate::ui::components::theme_toggle::ThemeToggle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The team chooser.
 #[component]
@@ -14,7 +14,7 @@ pub fn SelectTeamPage() -> impl IntoView {
     let create = ServerAction::<CreateTeam>::new();
     let select = ServerAction::<SelectTeam>::new();
     view! {
-        <Title text="Choose a team"/>
+        <PageTitle text="Choose a team"/>
         <div class="absolute right-4 top-4"><ThemeToggle/></div>
         <main class="mx-auto max-w-lg px-4 py-16">
             <div class="mb-8 flex items-center gap-2 font-semibold"><LogoMark class="h-8 w-8"/>"Release Coordinator"</div>

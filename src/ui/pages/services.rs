@@ -4,11 +4,11 @@
 //! connection), loaded the first time the field is focused.
 
 use crate::serverfns::catalog::{list_services, DeleteService, MyGithubRepos, SaveService};
+use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{error_text, ActionError, Field, Submit};
 use crate::ui::components::frame::AppFrame;
 use crate::views::ServiceView;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The services page.
 #[component]
@@ -21,7 +21,7 @@ pub fn ServicesPage() -> impl IntoView {
         |_| list_services(),
     );
     view! {
-        <Title text="Services"/>
+        <PageTitle text="Services"/>
         <AppFrame title="Services">
             <Suspense fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
                 {move || data.get().map(|r| match r {

@@ -4,10 +4,10 @@
 //! the last delivery error when Slack keeps refusing.
 
 use crate::serverfns::settings::{team_settings, SaveTeamSettings, SendTestSlack};
+use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{error_text, ActionError, Field, Submit};
 use crate::ui::components::frame::AppFrame;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// `/settings/team`
 #[component]
@@ -19,7 +19,7 @@ pub fn TeamSettingsPage() -> impl IntoView {
         |_| team_settings(),
     );
     view! {
-        <Title text="Team settings"/>
+        <PageTitle text="Team settings"/>
         <AppFrame title="Team settings">
             <Transition fallback=|| view! { <div class="h-60 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
                 {move || data.get().map(|r| match r {
@@ -35,6 +35,14 @@ pub fn TeamSettingsPage() -> impl IntoView {
                                         <p>{e}</p>
                                         {s.slack_last_error_at.clone().map(|t| view! { <p class="text-xs">"Last failure " {t.get(..16).unwrap_or_default().replace('T', " ")} " UTC"</p> })}
                                     </div>
+                                })}
+                                {(s.slack_failed_messages > 0).then(|| view! {
+                                    <p class="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100" data-testid="slack-failed">
+                                        {match s.slack_failed_messages {
+                                            1 => "1 notification could not be delivered after a day of retries.".to_string(),
+                                            n => format!("{n} notifications could not be delivered after a day of retries."),
+                                        }}
+                                    </p>
                                 })}
                                 <ActionForm action=save attr:class="space-y-6">
                                     <fieldset class="space-y-3 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800" disabled=!manage>

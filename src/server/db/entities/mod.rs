@@ -36,3 +36,5 @@ pub mod team;
 pub mod team_member;
 /// A person with a self-hosted account.
 pub mod user;
+/// An inbound webhook delivery already processed (replays are refused).
+pub mod webhook_delivery;

@@ -17,6 +17,9 @@ pub struct Model {
     pub last_error: Option<String>,
     pub sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// Set when the message was given up (retried for
+    /// `RC_OUTBOX_GIVE_UP_HOURS`); it stays, visible, and is not retried.
+    pub failed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

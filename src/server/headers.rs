@@ -1,0 +1,128 @@
+//! Response headers every answer gets, and the request time limit.
+//!
+//! - Pages carry a Content-Security-Policy whose `script-src` is a fresh
+//!   nonce per response (Leptos puts it on its own inline scripts; `shell`
+//!   sets the header, see [`page_csp`]) — no `'unsafe-inline'` for scripts,
+//!   so injected markup could not run even if it got onto a page. Every
+//!   other answer gets a policy that allows nothing at all.
+//! - `frame-ancestors 'none'` (and `X-Frame-Options: DENY`), `nosniff`,
+//!   a strict referrer policy; HSTS when `PUBLIC_URL` is https.
+//! - `Cache-Control: no-store` on everything but static assets: pages and
+//!   API answers carry team and account data that no cache may keep.
+//! - Every request but the live stream is bounded by
+//!   `RC_REQUEST_TIMEOUT_SECS` (REST, server functions and pages alike).
+
+use crate::server::error::ErrorBody;
+use crate::server::state::AppState;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// The policy of a page rendered with `nonce`.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// The policy of everything that is not a page: nothing may load or run.
+pub const NON_PAGE_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/// HSTS for two years, subdomains included (sent only over https).
+pub const HSTS: &str = "max-age=63072000; includeSubDomains";
+
+/// Whether a path is a static asset (hashed or public files): cacheable.
+pub fn is_static_asset(path: &str) -> bool {
+    path.starts_with("/pkg/")
+        || (!path.starts_with("/api/")
+            && !path.starts_with("/rpc/")
+            && path
+                .rsplit('/')
+                .next()
+                .is_some_and(|last| last.contains('.')))
+}
+
+/// Middleware: the headers above.
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let is_static = is_static_asset(req.uri().path());
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, name: header::HeaderName, value: &'static str| {
+        if !h.contains_key(&name) {
+            h.insert(name, HeaderValue::from_static(value));
+        }
+    };
+    set(h, header::CONTENT_SECURITY_POLICY, NON_PAGE_CSP);
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    set(
+        h,
+        header::REFERRER_POLICY,
+        "strict-origin-when-cross-origin",
+    );
+    if !is_static {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.settings.secure_cookies() {
+        set(h, header::STRICT_TRANSPORT_SECURITY, HSTS);
+    }
+    res
+}
+
+/// Middleware: answers 408 when a request takes longer than
+/// `RC_REQUEST_TIMEOUT_SECS`. The live stream (`/api/events`) is meant to
+/// stay open and is exempt.
+pub async fn time_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req.uri().path() == "/api/events" {
+        return next.run(req).await;
+    }
+    let limit = std::time::Duration::from_secs(state.settings.request_timeout_secs.max(1));
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => (
+            StatusCode::REQUEST_TIMEOUT,
+            axum::Json(ErrorBody {
+                error: "the request took too long".into(),
+                fields: Default::default(),
+            }),
+        )
+            .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn static_assets_are_told_apart() {
+        for p in ["/pkg/release_coordinator.wasm", "/favicon.svg"] {
+            assert!(is_static_asset(p), "{p}");
+        }
+        for p in [
+            "/board",
+            "/releases/abc",
+            "/api/releases",
+            "/api/x.json",
+            "/rpc/get_me",
+        ] {
+            assert!(!is_static_asset(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn pages_allow_only_their_own_scripts() {
+        let csp = page_csp("abc123");
+        assert!(csp.contains("script-src 'nonce-abc123' 'strict-dynamic'"));
+        let scripts = csp
+            .split(';')
+            .find(|d| d.trim().starts_with("script-src"))
+            .unwrap();
+        assert!(!scripts.contains("unsafe-inline"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+    }
+}

@@ -1,0 +1,501 @@
+//! Limits that keep one client from exhausting the server or guessing
+//! passwords: failed-attempt counters (sign-in, password checks), a
+//! per-address rate for sign-up, and a bound on concurrent password
+//! hashing. The thresholds are settings (`README.md`, "Security").
+//!
+//! - [`FailureLimiter`] counts *failures* per key in a window and reserves
+//!   a slot for every attempt in flight, so parallel guesses cannot all be
+//!   checked before the first failure is recorded. Keys are SHA-256 hashes
+//!   (fixed size whatever the caller sent), nothing is stored for a refused
+//!   attempt, and the map is bounded: expired entries are pruned, and past
+//!   the capacity the oldest entries are evicted. This is our own because
+//!   no crate counts failures with in-flight reservations; plain rates use
+//!   `governor`.
+//! - [`SignUpLimiter`]: `governor`'s keyed GCRA limiter, per client address
+//!   (IPv6 by /64, so one host cannot mint keys), pruned by the purge job.
+//! - [`PasswordHasher`]: argon2 on the blocking pool behind a semaphore sized
+//!   to the machine; a caller that cannot get a permit within a few seconds
+//!   gets 503 instead of queueing without bound.
+
+use crate::server::error::{AppError, AppResult};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Failed sign-ins allowed per account in [`WINDOW`].
+pub const SIGN_IN_FAILURES_PER_ACCOUNT: u32 = 5;
+/// Failed sign-ins allowed per client address in [`WINDOW`].
+pub const SIGN_IN_FAILURES_PER_ADDRESS: u32 = 30;
+/// Wrong current passwords allowed per user in [`WINDOW`] (password change).
+pub const PASSWORD_CHECK_FAILURES_PER_USER: u32 = 5;
+/// The window failures are counted in.
+pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Keys the failure counter holds at most (about 100 bytes each).
+pub const FAILURE_KEYS: usize = 100_000;
+/// How long a request waits for a turn to hash a password.
+pub const HASH_WAIT: Duration = Duration::from_secs(10);
+
+/// Every limit of one app server (each server keeps its own counts).
+pub struct Limits {
+    /// Failed sign-ins and password checks.
+    pub failures: FailureLimiter,
+    /// Sign-ups per address.
+    pub sign_ups: SignUpLimiter,
+    /// Password hashing.
+    pub hasher: PasswordHasher,
+}
+
+impl Limits {
+    /// The limits the settings ask for.
+    pub fn new(settings: &crate::server::config::Settings) -> Self {
+        Self {
+            failures: FailureLimiter::new(WINDOW, FAILURE_KEYS),
+            sign_ups: SignUpLimiter::new(settings.sign_up_per_minute),
+            hasher: PasswordHasher::new(settings.password_hash_concurrency, HASH_WAIT),
+        }
+    }
+
+    /// Forgets what has expired (called by the purge job).
+    pub fn prune(&self) {
+        self.failures.prune();
+        self.sign_ups.prune();
+    }
+}
+
+/// A fixed-size limiter key: SHA-256 of a namespaced value.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key([u8; 32]);
+
+impl Key {
+    /// The key of `value` in `namespace` (`"account"`, `"address"`, …).
+    pub fn of(namespace: &str, value: &str) -> Self {
+        let mut h = Sha256::new();
+        h.update(namespace.as_bytes());
+        h.update([0]);
+        h.update(value.as_bytes());
+        Self(h.finalize().into())
+    }
+
+    /// The key of a client address: IPv4 as is, IPv6 by its /64 (one host
+    /// usually owns a whole /64, so finer keys would let it mint new ones).
+    pub fn of_address(ip: IpAddr) -> Self {
+        Self::of("address", &address_bucket(ip))
+    }
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Key({:02x}{:02x}…)", self.0[0], self.0[1])
+    }
+}
+
+/// The text an address is limited by: IPv4 whole, IPv6 by its /64.
+pub fn address_bucket(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Counter {
+    /// Failures since `since`.
+    failures: u32,
+    /// When the current window began (the first failure in it).
+    since: Instant,
+    /// Attempts in flight.
+    pending: u32,
+}
+
+/// Counts failures per key in a fixed window that starts at the first
+/// failure; an attempt is allowed while `failures + attempts in flight` is
+/// under the key's limit.
+#[derive(Debug)]
+pub struct FailureLimiter {
+    map: Mutex<HashMap<Key, Counter>>,
+    window: Duration,
+    capacity: usize,
+}
+
+impl FailureLimiter {
+    /// A limiter with this window, holding at most `capacity` keys.
+    pub fn new(window: Duration, capacity: usize) -> Self {
+        Self {
+            map: Mutex::new(HashMap::new()),
+            window,
+            capacity: capacity.max(16),
+        }
+    }
+
+    fn live(&self, c: &Counter, now: Instant) -> u32 {
+        let failures = if now.duration_since(c.since) < self.window {
+            c.failures
+        } else {
+            0
+        };
+        failures + c.pending
+    }
+
+    /// Reserves one attempt on every `(key, limit)`, or refuses (`None`)
+    /// without storing anything when any key is at its limit.
+    pub fn begin(&self, keys: &[(Key, u32)]) -> Option<Attempt<'_>> {
+        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let refused = keys.iter().any(|(k, limit)| {
+            map.get(k)
+                .is_some_and(|c| self.live(c, now) >= (*limit).max(1))
+        });
+        if refused {
+            return None;
+        }
+        let new_keys = keys.iter().filter(|(k, _)| !map.contains_key(k)).count();
+        if map.len() + new_keys > self.capacity {
+            self.make_room(&mut map, now, new_keys);
+        }
+        for (k, _) in keys {
+            let c = map.entry(*k).or_insert(Counter {
+                failures: 0,
+                since: now,
+                pending: 0,
+            });
+            c.pending += 1;
+        }
+        Some(Attempt {
+            limiter: self,
+            keys: keys.iter().map(|(k, _)| *k).collect(),
+            done: false,
+        })
+    }
+
+    /// Drops expired idle entries; if that is not enough, evicts the idle
+    /// entries whose window began longest ago (a tenth of the map at once,
+    /// so eviction stays rare).
+    fn make_room(&self, map: &mut HashMap<Key, Counter>, now: Instant, needed: usize) {
+        map.retain(|_, c| c.pending > 0 || self.live(c, now) > 0);
+        if map.len() + needed <= self.capacity {
+            return;
+        }
+        let mut idle: Vec<(Instant, Key)> = map
+            .iter()
+            .filter(|(_, c)| c.pending == 0)
+            .map(|(k, c)| (c.since, *k))
+            .collect();
+        idle.sort_unstable_by_key(|(since, _)| *since);
+        let evict = (map.len() + needed - self.capacity).max(self.capacity / 10);
+        for (_, k) in idle.into_iter().take(evict) {
+            map.remove(&k);
+        }
+    }
+
+    /// Removes entries whose window has passed (the purge job calls this).
+    pub fn prune(&self) {
+        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        map.retain(|_, c| c.pending > 0 || self.live(c, now) > 0);
+    }
+
+    /// How many keys are held (for tests and metrics).
+    pub fn len(&self) -> usize {
+        self.map.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    /// Whether no key is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn finish(&self, keys: &[Key], failed: bool, clear: &[Key]) {
+        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        for k in keys {
+            if let Some(c) = map.get_mut(k) {
+                c.pending = c.pending.saturating_sub(1);
+                if failed {
+                    if now.duration_since(c.since) >= self.window {
+                        c.failures = 0;
+                        c.since = now;
+                    }
+                    if c.failures == 0 {
+                        c.since = now;
+                    }
+                    c.failures += 1;
+                }
+            }
+        }
+        for k in clear {
+            if let Some(c) = map.get_mut(k) {
+                c.failures = 0;
+            }
+        }
+        map.retain(|_, c| c.pending > 0 || c.failures > 0);
+    }
+}
+
+/// One reserved attempt. Say how it went with [`Attempt::failed`] or
+/// [`Attempt::succeeded`]; dropped unresolved (an error on the way), the
+/// reservation is simply released.
+pub struct Attempt<'a> {
+    limiter: &'a FailureLimiter,
+    keys: Vec<Key>,
+    done: bool,
+}
+
+impl Attempt<'_> {
+    /// The attempt failed: it counts against every key.
+    pub fn failed(mut self) {
+        self.done = true;
+        self.limiter.finish(&self.keys, true, &[]);
+    }
+
+    /// The attempt succeeded: the reservation is released and the failures
+    /// of `forget` (the account's own key) are forgotten.
+    pub fn succeeded(mut self, forget: &[Key]) {
+        self.done = true;
+        self.limiter.finish(&self.keys, false, forget);
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.limiter.finish(&self.keys, false, &[]);
+        }
+    }
+}
+
+/// Sign-ups per client address per minute.
+pub struct SignUpLimiter {
+    limiter: Option<DefaultKeyedRateLimiter<String>>,
+}
+
+impl SignUpLimiter {
+    /// `per_minute` sign-ups per address; 0 turns the limit off.
+    pub fn new(per_minute: u32) -> Self {
+        Self {
+            limiter: NonZeroU32::new(per_minute)
+                .map(|n| RateLimiter::keyed(Quota::per_minute(n).allow_burst(n))),
+        }
+    }
+
+    /// Whether another sign-up from `ip` is allowed now (and counts it).
+    pub fn allow(&self, ip: IpAddr) -> bool {
+        self.limiter
+            .as_ref()
+            .is_none_or(|l| l.check_key(&address_bucket(ip)).is_ok())
+    }
+
+    /// Forgets addresses that are back to a full allowance.
+    pub fn prune(&self) {
+        if let Some(l) = &self.limiter {
+            l.retain_recent();
+            l.shrink_to_fit();
+        }
+    }
+}
+
+/// Runs argon2 on the blocking pool, at most `permits` at once.
+pub struct PasswordHasher {
+    permits: Arc<tokio::sync::Semaphore>,
+    size: usize,
+    wait: Duration,
+    running: Arc<AtomicUsize>,
+    peak: Arc<AtomicUsize>,
+}
+
+impl PasswordHasher {
+    /// At most `permits` hashes at once; a caller waits at most `wait` for
+    /// a turn before the request is answered 503.
+    pub fn new(permits: usize, wait: Duration) -> Self {
+        let size = permits.max(1);
+        Self {
+            permits: Arc::new(tokio::sync::Semaphore::new(size)),
+            size,
+            wait,
+            running: Arc::new(AtomicUsize::new(0)),
+            peak: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    /// The default size: every core but one (at least one), so hashing
+    /// never takes the whole machine from other requests.
+    pub fn default_permits() -> usize {
+        std::thread::available_parallelism()
+            .map(|n| n.get().saturating_sub(1))
+            .unwrap_or(1)
+            .max(1)
+    }
+
+    /// How many may run at once.
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    /// The most that ever ran at once (tests check the bound).
+    pub fn peak(&self) -> usize {
+        self.peak.load(Ordering::SeqCst)
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> AppResult<T> {
+        let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| AppError::Unavailable("the server is busy; try again in a moment".into()))?
+            .map_err(|e| AppError::Internal(e.into()))?;
+        let (running, peak) = (self.running.clone(), self.peak.clone());
+        // The permit lives inside the blocking task: even if the request is
+        // dropped meanwhile, no more than `size` hashes ever run at once.
+        tokio::task::spawn_blocking(move || {
+            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+            peak.fetch_max(now, Ordering::SeqCst);
+            let out = work();
+            running.fetch_sub(1, Ordering::SeqCst);
+            drop(permit);
+            out
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.into()))
+    }
+
+    /// An argon2id hash of `password`.
+    pub async fn hash(&self, password: String) -> AppResult<String> {
+        self.run(move || crate::server::crypto::hash_password(&password))
+            .await?
+            .map_err(AppError::Internal)
+    }
+
+    /// Whether `password` matches `hash`.
+    pub async fn verify(&self, password: String, hash: String) -> AppResult<bool> {
+        self.run(move || crate::server::crypto::verify_password(&password, &hash))
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn k(s: &str) -> Key {
+        Key::of("t", s)
+    }
+
+    #[test]
+    fn failures_count_per_key() {
+        let l = FailureLimiter::new(WINDOW, 1000);
+        for _ in 0..5 {
+            l.begin(&[(k("a"), 5), (k("ip"), 30)]).unwrap().failed();
+        }
+        assert!(l.begin(&[(k("a"), 5), (k("ip2"), 30)]).is_none());
+        let other = l
+            .begin(&[(k("b"), 5), (k("ip"), 30)])
+            .expect("another account");
+        other.succeeded(&[k("b")]);
+    }
+
+    #[test]
+    fn attempts_in_flight_are_reserved() {
+        let l = FailureLimiter::new(WINDOW, 1000);
+        let held: Vec<_> = (0..5).map(|_| l.begin(&[(k("a"), 5)]).unwrap()).collect();
+        assert!(l.begin(&[(k("a"), 5)]).is_none(), "five already in flight");
+        drop(held);
+        assert!(l.begin(&[(k("a"), 5)]).is_some(), "released when dropped");
+    }
+
+    #[test]
+    fn success_forgets_the_account_but_not_the_address() {
+        let l = FailureLimiter::new(WINDOW, 1000);
+        for _ in 0..4 {
+            l.begin(&[(k("a"), 5), (k("ip"), 5)]).unwrap().failed();
+        }
+        l.begin(&[(k("a"), 5), (k("ip"), 5)])
+            .unwrap()
+            .succeeded(&[k("a")]);
+        assert!(l.begin(&[(k("a"), 5)]).is_some());
+        l.begin(&[(k("ip"), 5)]).unwrap().failed();
+        assert!(l.begin(&[(k("ip"), 5)]).is_none());
+    }
+
+    #[test]
+    fn refused_attempts_store_nothing() {
+        let l = FailureLimiter::new(WINDOW, 1000);
+        for _ in 0..3 {
+            l.begin(&[(k("ip"), 3)]).unwrap().failed();
+        }
+        for i in 0..100 {
+            assert!(l
+                .begin(&[(k(&format!("acct{i}")), 5), (k("ip"), 3)])
+                .is_none());
+        }
+        assert_eq!(l.len(), 1);
+    }
+
+    #[test]
+    fn the_map_is_bounded() {
+        let l = FailureLimiter::new(WINDOW, 100);
+        for i in 0..10_000 {
+            l.begin(&[(k(&format!("a{i}")), 5)]).unwrap().failed();
+        }
+        assert!(l.len() <= 100, "{}", l.len());
+    }
+
+    #[test]
+    fn an_expired_window_starts_over() {
+        let l = FailureLimiter::new(Duration::from_millis(30), 100);
+        for _ in 0..2 {
+            l.begin(&[(k("a"), 2)]).unwrap().failed();
+        }
+        assert!(l.begin(&[(k("a"), 2)]).is_none());
+        std::thread::sleep(Duration::from_millis(40));
+        assert!(l.begin(&[(k("a"), 2)]).is_some());
+        l.prune();
+        assert!(l.is_empty());
+    }
+
+    #[test]
+    fn ipv6_is_limited_by_its_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(Key::of_address(a), Key::of_address(b));
+        assert_ne!(Key::of_address(a), Key::of_address(c));
+        let mapped: IpAddr = "::ffff:10.0.0.1".parse().unwrap();
+        assert_eq!(address_bucket(mapped), "10.0.0.1");
+    }
+
+    #[test]
+    fn sign_ups_are_limited_per_address() {
+        let l = SignUpLimiter::new(3);
+        let ip: IpAddr = "10.0.0.1".parse().unwrap();
+        assert!((0..3).all(|_| l.allow(ip)));
+        assert!(!l.allow(ip));
+        assert!(l.allow("10.0.0.2".parse().unwrap()));
+        assert!(SignUpLimiter::new(0).allow(ip), "0 turns it off");
+    }
+
+    #[tokio::test]
+    async fn hashing_is_bounded() {
+        let h = Arc::new(PasswordHasher::new(2, Duration::from_secs(30)));
+        let tasks: Vec<_> = (0..6)
+            .map(|i| {
+                let h = h.clone();
+                tokio::spawn(async move { h.hash(format!("password-{i}")).await })
+            })
+            .collect();
+        for t in tasks {
+            assert!(t.await.unwrap().is_ok());
+        }
+        assert!(h.peak() <= 2, "{}", h.peak());
+    }
+}
