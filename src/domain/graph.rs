@@ -140,7 +140,7 @@ fn sync_units(order: &[String], edges: &[Edge]) -> (Vec<Vec<String>>, HashMap<St
         .map(|(i, r)| (r.as_str(), i))
         .collect();
     let mut parent: Vec<usize> = (0..order.len()).collect();
-    fn root(p: &mut Vec<usize>, mut i: usize) -> usize {
+    fn root(p: &mut [usize], mut i: usize) -> usize {
         while p[i] != i {
             p[i] = p[p[i]];
             i = p[i];

@@ -3,6 +3,12 @@
 //! client. The same binary runs twice in `make test`: with `RC_TEST_DB=sqlite`
 //! (default) and with `RC_TEST_DB=postgres`.
 
+// This whole crate is tests: helpers that unwrap are test code, and a failed
+// unwrap is a failed test with its message — the same rule clippy.toml
+// (`allow-unwrap-in-tests`) applies to `#[test]` functions, extended to the
+// helpers clippy cannot see are test-only.
+#![allow(clippy::unwrap_used)]
+
 mod helpers;
 
 mod access;

@@ -208,17 +208,25 @@ impl Child {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("start the server binary");
-        let base = format!("http://127.0.0.1:{port}");
+        // Owned at once: dropping it (a panic included) kills and reaps it.
+        let child = Child {
+            process,
+            base: format!("http://127.0.0.1:{port}"),
+        };
         let client = reqwest::Client::new();
         for _ in 0..150 {
-            if let Ok(r) = client.get(format!("{base}/api/health")).send().await {
+            if let Ok(r) = client
+                .get(format!("{}/api/health", child.base))
+                .send()
+                .await
+            {
                 if r.status() == StatusCode::OK {
-                    return Child { process, base };
+                    return child;
                 }
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("the server did not start on {base}");
+        panic!("the server did not start on {}", child.base);
     }
 
     /// Resident memory in KiB (Linux).

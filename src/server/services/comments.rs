@@ -164,7 +164,7 @@ async fn editable(
         .await?
         .ok_or_else(|| AppError::not_found("comment"))?;
     let is_author = c.author_id.as_deref() == Some(ctx.user_id.as_str());
-    if !(is_author && ctx.role.can_edit_releases()) && !ctx.role.can_manage_team_config() {
+    if !(ctx.role.can_manage_team_config() || is_author && ctx.role.can_edit_releases()) {
         return Err(AppError::Forbidden(
             "only the author or an admin can change this comment".into(),
         ));

@@ -271,7 +271,7 @@ pub async fn finish_jira(
         chosen(first)
     } else {
         let mut choices: Vec<SiteView> = sites.iter().map(site_view).collect();
-        choices.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        choices.sort_by_key(|a| a.name.to_lowercase());
         JiraMeta {
             sites: choices,
             ..Default::default()

@@ -513,12 +513,10 @@ fn Card(card: BoardCard, today: String, st: BoardState, can_edit: bool) -> impl 
                     ev.prevent_default();
                     open_move();
                 }
-                "Enter" => {
-                    // On the card itself (not its button): open the release.
-                    if ev.target() == ev.current_target() {
-                        ev.prevent_default();
-                        navigate(&href, Default::default());
-                    }
+                // On the card itself (not its button): open the release.
+                "Enter" if ev.target() == ev.current_target() => {
+                    ev.prevent_default();
+                    navigate(&href, Default::default());
                 }
                 "ArrowUp" | "ArrowDown" | "ArrowLeft" | "ArrowRight" => {
                     #[cfg(feature = "hydrate")]

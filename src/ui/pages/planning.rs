@@ -45,11 +45,7 @@ fn sprint_status_class(s: SprintStatus) -> &'static str {
 /// A progress bar: share of releases deployed.
 #[component]
 pub fn Progress(deployed: usize, total: usize, label: String) -> impl IntoView {
-    let pct = if total == 0 {
-        0
-    } else {
-        deployed * 100 / total
-    };
+    let pct = (deployed * 100).checked_div(total).unwrap_or(0);
     view! {
         <div class="space-y-1">
             <div class="h-2 w-full overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800" role="progressbar"
