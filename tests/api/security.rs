@@ -928,3 +928,45 @@ async fn a_group_has_a_size_limit() {
     .await;
     assert!(msg.contains("at most 500"), "{msg}");
 }
+
+/// L14. Server functions (and pages) are under the request time limit too:
+/// a search stuck on a slow provider answers 408 after
+/// `RC_REQUEST_TIMEOUT_SECS`, not whenever the provider gets round to it.
+#[tokio::test]
+async fn server_functions_are_under_the_request_time_limit() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+    let gh = crate::oauth::fake_github().await;
+    Mock::given(method("GET"))
+        .and(path("/search/issues"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_delay(Duration::from_secs(8))
+                .set_body_json(json!({"total_count": 0, "incomplete_results": false, "items": []})),
+        )
+        .mount(&gh)
+        .await;
+    let app = TestApp::spawn_with(HashMap::from([
+        ("GITHUB_CLIENT_ID", "gh-client".to_string()),
+        ("GITHUB_CLIENT_SECRET", "gh-secret".to_string()),
+        ("GITHUB_OAUTH_BASE", gh.uri()),
+        ("GITHUB_API_BASE", gh.uri()),
+        ("RC_REQUEST_TIMEOUT_SECS", "1".to_string()),
+        ("RC_OUTBOUND_TIMEOUT_MS", "20000".to_string()),
+    ]))
+    .await;
+    let (owner, _, rel) = owner_team_release(&app).await;
+    crate::oauth::connect(&owner).await;
+    let resp = owner
+        .client
+        .post(app.url(&crate::routes::rpc_path("search_items")))
+        .header("origin", &app.address)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("release_id={rel}&source=GITHUB_PR&q=retry"))
+        .send()
+        .await
+        .unwrap();
+    // The provider would have answered (200, no hits) after 8 s: a 408
+    // means the limit cut it short.
+    assert_eq!(resp.status(), StatusCode::REQUEST_TIMEOUT);
+}
