@@ -11,6 +11,9 @@ const shot = async (page: import('@playwright/test').Page, name: string) => {
 };
 
 test('connect Jira and GitHub, pick a repository, search and link a ticket and a pull request (needs JavaScript)', async ({ browser, baseURL }) => {
+  // A long journey (two OAuth dances, searches, three links, two axe scans):
+  // about 15 s alone, twice that beside another worker on two cores.
+  test.setTimeout(90_000);
   const t = await ownerWithTeam(browser, baseURL!, 'Integrations team');
   const page = await t.ctx.newPage();
 

@@ -100,6 +100,11 @@ pub fn slugify(name: &str, fallback: &str) -> String {
 /// case-insensitive on every database. Deliberately loose: one `@`, a dot in
 /// the domain, no spaces — the invitation link is the real proof of address.
 pub fn email(value: &str) -> Result<String, DomainError> {
+    // Far too long is refused before any copy is made (a megabyte "email"
+    // costs nothing beyond reading it).
+    if value.len() > MAX_EMAIL * 4 + 64 {
+        return Err(DomainError::invalid("email", "enter a valid email address"));
+    }
     let v = value.trim().to_lowercase();
     let valid = v.len() <= MAX_EMAIL
         && !v.chars().any(|c| c.is_whitespace() || c.is_control())
