@@ -1,10 +1,13 @@
 //! Response headers every answer gets, and the request time limit.
 //!
 //! - Pages carry a Content-Security-Policy whose `script-src` is a fresh
-//!   nonce per response (Leptos puts it on its own inline scripts; `shell`
-//!   sets the header, see [`page_csp`]) — no `'unsafe-inline'` for scripts,
-//!   so injected markup could not run even if it got onto a page. Every
-//!   other answer gets a policy that allows nothing at all.
+//!   nonce per response — no `'unsafe-inline'` for scripts, so injected
+//!   markup could not run even if it got onto a page. The nonce is made
+//!   here, before the page renders: it goes into the request
+//!   ([`CspNonce`]), Leptos takes it from there for its own inline scripts
+//!   ([`provide_page_nonce`]), and the header is set here on the way out —
+//!   one value, whatever the renderer does with its own response options.
+//!   Every other answer gets a policy that allows nothing at all.
 //! - `frame-ancestors 'none'` (and `X-Frame-Options: DENY`), `nosniff`,
 //!   a strict referrer policy; HSTS when `PUBLIC_URL` is https.
 //! - `Cache-Control: no-store` on everything but static assets: pages and
@@ -18,6 +21,45 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+
+/// This response's script nonce, in the request's extensions.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub std::sync::Arc<str>);
+
+impl CspNonce {
+    /// 128 random bits, URL-safe base64.
+    fn new() -> Self {
+        use base64::Engine;
+        let bytes: [u8; 16] = rand::random();
+        Self(
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(bytes)
+                .into(),
+        )
+    }
+}
+
+/// For the Leptos render of a page: the nonce of this request replaces the
+/// one Leptos made itself, so its inline scripts carry the header's value.
+/// Called from the router's additional context (after Leptos provides
+/// the request's parts).
+pub fn provide_page_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    if let Some(nonce) =
+        use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
+}
+
+/// Whether a request is for a page (a document the renderer answers).
+fn is_page_request(req: &Request) -> bool {
+    let path = req.uri().path();
+    req.method() == axum::http::Method::GET
+        && !path.starts_with("/api")
+        && !path.starts_with("/rpc")
+        && !is_static_asset(path)
+}
 
 /// The policy of a page rendered with `nonce`.
 pub fn page_csp(nonce: &str) -> String {
@@ -47,10 +89,28 @@ pub fn is_static_asset(path: &str) -> bool {
 }
 
 /// Middleware: the headers above.
-pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let is_static = is_static_asset(req.uri().path());
+    let nonce = is_page_request(&req).then(CspNonce::new);
+    if let Some(n) = &nonce {
+        req.extensions_mut().insert(n.clone());
+    }
     let mut res = next.run(req).await;
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
     let h = res.headers_mut();
+    if let (Some(n), true) = (&nonce, is_html) {
+        if let Ok(v) = HeaderValue::from_str(&page_csp(&n.0)) {
+            h.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
     let set = |h: &mut axum::http::HeaderMap, name: header::HeaderName, value: &'static str| {
         if !h.contains_key(&name) {
             h.insert(name, HeaderValue::from_static(value));

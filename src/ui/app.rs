@@ -31,7 +31,6 @@ document.documentElement.classList.toggle('dark',d);}catch(e){}})();";
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let theme_class = server_theme_class();
-    set_page_csp();
     view! {
         <!DOCTYPE html>
         <html lang="en" class=theme_class>
@@ -49,17 +48,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
-    }
-}
-
-/// The page's Content-Security-Policy, with the nonce Leptos puts on its
-/// own inline scripts for this response (`server::headers`).
-fn set_page_csp() {
-    #[cfg(feature = "ssr")]
-    if let (Some(nonce), Some(res)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
-        if let Ok(v) = http::HeaderValue::from_str(&crate::server::headers::page_csp(&nonce)) {
-            res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
-        }
     }
 }
 
