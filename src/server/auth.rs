@@ -188,7 +188,7 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<ResolvedAuth, AppEr
             .filter(team_member::Column::UserId.eq(user.id.as_str()))
             .one(db)
             .await?
-            .and_then(|m| m.role.parse::<Role>().ok())
+            .map(|m| m.role)
             .map(|role| {
                 Arc::new(TeamContext {
                     team_id: team_id.clone(),

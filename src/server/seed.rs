@@ -245,7 +245,7 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
             id: Set(id_at(origin, &mut rng)),
             team_id: Set(team_id.clone()),
             user_id: Set(uid.clone()),
-            role: Set(role.as_str().into()),
+            role: Set(role),
             created_at: Set(origin),
         })
         .exec(&txn)
@@ -330,7 +330,7 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
                 team_id: Set(team_id.clone()),
                 release_id: Set(Some(rid.clone())),
                 user_id: Set(Some(who.0.clone())),
-                activity_type: Set(kind.as_str().into()),
+                activity_type: Set(kind),
                 action: Set(action.into()),
                 description: Set(description),
                 metadata: Set(Some(metadata.to_string())),
@@ -448,8 +448,8 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
                 "{title} for {}. Seeded demo data.",
                 sname.to_lowercase()
             )),
-            status: Set(status.as_str().into()),
-            priority: Set(priority.as_str().into()),
+            status: Set(status),
+            priority: Set(priority),
             owner_id: Set(owner.map(|o| o.0.clone())),
             sprint_id: Set(None),
             deployment_group_id: Set(None),

@@ -671,7 +671,7 @@ pub async fn calendar_month(month: String) -> Result<CalendarData, ServerFnError
         .filter_map(|(r, s)| {
             Some(UpcomingRelease {
                 target_date: r.target_date?.format("%Y-%m-%d").to_string(),
-                status: r.status.parse().ok()?,
+                status: r.status,
                 id: r.id,
                 title: r.title,
                 version: r.version,

@@ -481,7 +481,7 @@ impl Fixture {
                 id: Set(release_coordinator::server::db::new_id()),
                 team_id: Set(team.clone()),
                 release_id: Set(release.clone()),
-                item_type: Set("GITHUB_PR".into()),
+                item_type: Set(release_coordinator::domain::kinds::ItemType::GithubPr),
                 external_id: Set("acme/pay#7".into()),
                 title: Set(Some("Retry cards".into())),
                 status: Set(Some("open".into())),

@@ -97,7 +97,7 @@ async fn every_entity_round_trips_and_cascades() {
             id: new_id(),
             team_id: team.id.clone(),
             user_id: ada.id.clone(),
-            role: "OWNER".into(),
+            role: release_coordinator::domain::roles::Role::Owner,
             created_at: t,
         },
     )
@@ -108,7 +108,7 @@ async fn every_entity_round_trips_and_cascades() {
             id: new_id(),
             team_id: team.id.clone(),
             user_id: bob.id.clone(),
-            role: "MEMBER".into(),
+            role: release_coordinator::domain::roles::Role::Member,
             created_at: t,
         },
     )
@@ -119,7 +119,7 @@ async fn every_entity_round_trips_and_cascades() {
             id: new_id(),
             team_id: team.id.clone(),
             email: "cy@example.com".into(),
-            role: "VIEWER".into(),
+            role: release_coordinator::domain::roles::Role::Viewer,
             token_hash: "h1".into(),
             invited_by: Some(bob.id.clone()),
             expires_at: t,
@@ -150,7 +150,7 @@ async fn every_entity_round_trips_and_cascades() {
             id: new_id(),
             team_id: team.id.clone(),
             name: "CI".into(),
-            role: "MEMBER".into(),
+            role: release_coordinator::domain::roles::Role::Member,
             token_hash: "a1".into(),
             prefix: "rc_ab".into(),
             created_by: Some(ada.id.clone()),
@@ -184,7 +184,7 @@ async fn every_entity_round_trips_and_cascades() {
             name: "Sprint 1".into(),
             start_date: date(2026, 11, 2),
             end_date: date(2026, 11, 13),
-            status: "ACTIVE".into(),
+            status: release_coordinator::domain::kinds::SprintStatus::Active,
             created_at: t,
             updated_at: t,
         },
@@ -199,7 +199,7 @@ async fn every_entity_round_trips_and_cascades() {
             sprint_id: Some(sprint.id.clone()),
             owner_id: Some(bob.id.clone()),
             target_date: Some(date(2026, 11, 27)),
-            deployment_order: "SEQUENTIAL".into(),
+            deployment_order: release_coordinator::domain::kinds::DeploymentOrder::Sequential,
             created_at: t,
             updated_at: t,
         },
@@ -212,8 +212,8 @@ async fn every_entity_round_trips_and_cascades() {
         title: title.into(),
         version: "2.4.0".into(),
         description: "**bold**".into(),
-        status: "IN_REVIEW".into(),
-        priority: "HIGH".into(),
+        status: release_coordinator::domain::status::ReleaseStatus::InReview,
+        priority: release_coordinator::domain::status::Priority::High,
         owner_id: Some(bob.id.clone()),
         sprint_id: Some(sprint.id.clone()),
         deployment_group_id: Some(group.id.clone()),
@@ -235,7 +235,7 @@ async fn every_entity_round_trips_and_cascades() {
             id: new_id(),
             team_id: team.id.clone(),
             release_id: r1.id.clone(),
-            item_type: "JIRA_TICKET".into(),
+            item_type: release_coordinator::domain::kinds::ItemType::JiraTicket,
             external_id: "PAY-1".into(),
             title: Some("Do it".into()),
             status: Some("Done".into()),
@@ -256,7 +256,7 @@ async fn every_entity_round_trips_and_cascades() {
             team_id: team.id.clone(),
             release_id: r1.id.clone(),
             depends_on_id: r2.id.clone(),
-            dep_type: "BLOCKS".into(),
+            dep_type: release_coordinator::domain::kinds::DependencyType::Blocks,
             resolved_at: None,
             created_by: Some(bob.id.clone()),
             created_at: t,
@@ -283,7 +283,7 @@ async fn every_entity_round_trips_and_cascades() {
             team_id: team.id.clone(),
             release_id: Some(r1.id.clone()),
             user_id: Some(bob.id.clone()),
-            activity_type: "STATUS_CHANGED".into(),
+            activity_type: release_coordinator::domain::kinds::ActivityType::StatusChanged,
             action: "moved".into(),
             description: "Bob moved Checkout v2".into(),
             metadata: Some(r#"{"from":"IN_DEVELOPMENT"}"#.into()),
@@ -296,7 +296,7 @@ async fn every_entity_round_trips_and_cascades() {
         oauth_connection::Model {
             id: new_id(),
             user_id: bob.id.clone(),
-            provider: "GITHUB".into(),
+            provider: release_coordinator::domain::kinds::Provider::Github,
             access_token: "v1:enc".into(),
             refresh_token: None,
             expires_at: None,
@@ -319,7 +319,7 @@ async fn every_entity_round_trips_and_cascades() {
         oauth_state::Model {
             id: "statehash".into(),
             user_id: bob.id.clone(),
-            provider: "JIRA".into(),
+            provider: release_coordinator::domain::kinds::Provider::Jira,
             pkce_verifier: None,
             redirect_after: Some("/settings".into()),
             expires_at: t,
@@ -448,4 +448,44 @@ async fn every_entity_round_trips_and_cascades() {
         .unwrap()
         .expect("session kept");
     assert_eq!(s.current_team_id, None);
+}
+
+/// A value in an enum column that no code writes is an error — never read
+/// as some default (a corrupt status used to become PLANNING).
+#[tokio::test]
+async fn corrupt_stored_values_are_errors_not_defaults() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    let svc = crate::helpers::json_of(
+        owner
+            .post("/api/services", &serde_json::json!({"name": "Pay"}))
+            .await,
+        reqwest::StatusCode::CREATED,
+    )
+    .await;
+    let rel = crate::helpers::json_of(
+        owner
+            .post(
+                "/api/releases",
+                &serde_json::json!({"serviceId": svc["id"], "title": "T", "version": "1"}),
+            )
+            .await,
+        reqwest::StatusCode::CREATED,
+    )
+    .await;
+    let id = rel["id"].as_str().unwrap();
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE releases SET status = 'NOT_A_STATUS' WHERE id = '{id}'"
+        ))
+        .await
+        .unwrap();
+    let resp = owner.get(&format!("/api/releases/{id}")).await;
+    assert_eq!(resp.status(), reqwest::StatusCode::INTERNAL_SERVER_ERROR);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(
+        body["error"], "internal error",
+        "no detail reaches the client"
+    );
 }

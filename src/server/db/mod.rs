@@ -7,6 +7,7 @@
 //! `SQLITE_BUSY` half-way and surface as a 500.
 
 pub mod entities;
+pub mod types;
 
 use crate::server::config::Backend;
 use migration::MigratorTrait;

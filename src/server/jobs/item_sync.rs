@@ -105,9 +105,9 @@ async fn sync_connection(
     state: &AppState,
     c: &oauth_connection::Model,
 ) -> anyhow::Result<(usize, Next)> {
-    let kind = match c.provider.parse() {
-        Ok(Provider::Jira) => ItemType::JiraTicket,
-        _ => ItemType::GithubPr,
+    let kind = match c.provider {
+        Provider::Jira => ItemType::JiraTicket,
+        Provider::Github => ItemType::GithubPr,
     };
     let cutoff = db::now() - Duration::seconds(state.settings.item_sync_secs as i64);
     // Only items of teams the linker still belongs to: a member who left
@@ -120,7 +120,7 @@ async fn sync_connection(
     let stale = release_item::Entity::find()
         .filter(release_item::Column::AddedBy.eq(c.user_id.as_str()))
         .filter(release_item::Column::TeamId.in_subquery(their_teams))
-        .filter(release_item::Column::ItemType.eq(kind.as_str()))
+        .filter(release_item::Column::ItemType.eq(kind))
         .filter(
             Condition::any()
                 .add(release_item::Column::LastSyncedAt.is_null())

@@ -40,7 +40,7 @@ pub async fn record(
         team_id: Set(ctx.team_id.clone()),
         release_id: Set(a.release_id.map(str::to_string)),
         user_id: Set(Some(ctx.user_id.clone())),
-        activity_type: Set(a.kind.as_str().into()),
+        activity_type: Set(a.kind),
         action: Set(a.action.into()),
         description: Set(a.description),
         metadata: Set(a.metadata.as_ref().map(|m| m.to_string())),
@@ -62,7 +62,7 @@ pub async fn record_system(
         team_id: Set(team_id.to_string()),
         release_id: Set(a.release_id.map(str::to_string)),
         user_id: Set(None),
-        activity_type: Set(a.kind.as_str().into()),
+        activity_type: Set(a.kind),
         action: Set(a.action.into()),
         description: Set(a.description),
         metadata: Set(a.metadata.as_ref().map(|m| m.to_string())),
@@ -75,10 +75,7 @@ pub async fn record_system(
 
 fn view(a: activity::Model, user_name: Option<String>) -> ActivityView {
     ActivityView {
-        activity_type: a
-            .activity_type
-            .parse()
-            .unwrap_or(ActivityType::ReleaseUpdated),
+        activity_type: a.activity_type,
         metadata: a
             .metadata
             .as_deref()

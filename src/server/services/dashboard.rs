@@ -55,7 +55,7 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
     // dependency): one count, the same rule as every other place.
     let blocked = release::Entity::find()
         .filter(release::Column::TeamId.eq(team))
-        .filter(release::Column::Status.is_not_in(ReleaseStatus::FINISHED.map(|s| s.as_str())))
+        .filter(release::Column::Status.is_not_in(ReleaseStatus::FINISHED))
         .filter(super::releases::blocked_condition(team))
         .count(db)
         .await?;
@@ -67,7 +67,7 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
         .unwrap_or(now);
     let deployed_this_week = release::Entity::find()
         .filter(release::Column::TeamId.eq(team))
-        .filter(release::Column::Status.eq(ReleaseStatus::Deployed.as_str()))
+        .filter(release::Column::Status.eq(ReleaseStatus::Deployed))
         .filter(release::Column::ProductionDeployedAt.gte(monday))
         .count(db)
         .await?;
@@ -75,7 +75,7 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
     let horizon = (now + Duration::days(14)).date_naive();
     let upcoming = release::Entity::find()
         .filter(release::Column::TeamId.eq(team))
-        .filter(release::Column::Status.is_not_in(ReleaseStatus::FINISHED.map(|s| s.as_str())))
+        .filter(release::Column::Status.is_not_in(ReleaseStatus::FINISHED))
         .filter(release::Column::TargetDate.lte(horizon))
         .find_also_related(service::Entity)
         .order_by_asc(release::Column::TargetDate)
@@ -86,7 +86,7 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
         .filter_map(|(r, s)| {
             Some(UpcomingRelease {
                 target_date: r.target_date?.format("%Y-%m-%d").to_string(),
-                status: r.status.parse().ok()?,
+                status: r.status,
                 id: r.id,
                 title: r.title,
                 version: r.version,
@@ -97,7 +97,7 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
 
     let active_sprint = match sprint::Entity::find()
         .filter(sprint::Column::TeamId.eq(team))
-        .filter(sprint::Column::Status.eq(SprintStatus::Active.as_str()))
+        .filter(sprint::Column::Status.eq(SprintStatus::Active))
         .one(db)
         .await?
     {
@@ -132,7 +132,7 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
     // (later deployments restore rollbacks of the window).
     let moves = activity::Entity::find()
         .filter(activity::Column::TeamId.eq(team))
-        .filter(activity::Column::ActivityType.eq(ActivityType::StatusChanged.as_str()))
+        .filter(activity::Column::ActivityType.eq(ActivityType::StatusChanged))
         .filter(activity::Column::CreatedAt.gte(from))
         .all(db)
         .await?;

@@ -58,7 +58,7 @@ pub(crate) async fn refs(
             (
                 r.id.clone(),
                 ReleaseRef {
-                    status: r.status.parse().unwrap_or(ReleaseStatus::Planning),
+                    status: r.status,
                     id: r.id,
                     title: r.title,
                     version: r.version,
@@ -81,7 +81,7 @@ async fn views(
     Ok(rows
         .into_iter()
         .map(|d| DependencyView {
-            dep_type: d.dep_type.parse().unwrap_or(DependencyType::SoftDependency),
+            dep_type: d.dep_type,
             depends_on: refs.get(&d.depends_on_id).cloned(),
             release: refs.get(&d.release_id).cloned(),
             id: d.id,
@@ -197,7 +197,7 @@ pub async fn create(
             Some(Edge {
                 dependent: d.release_id.clone(),
                 blocker: d.depends_on_id.clone(),
-                kind: d.dep_type.parse().ok()?,
+                kind: d.dep_type,
             })
         })
         .collect();
@@ -218,13 +218,13 @@ pub async fn create(
         )));
     }
     let now = db::now();
-    let blocker_deployed = blocker.status == ReleaseStatus::Deployed.as_str();
+    let blocker_deployed = blocker.status == ReleaseStatus::Deployed;
     let d = release_dependency::ActiveModel {
         id: Set(new_id()),
         team_id: Set(ctx.team_id.clone()),
         release_id: Set(r.id.clone()),
         depends_on_id: Set(blocker.id.clone()),
-        dep_type: Set(kind.as_str().into()),
+        dep_type: Set(kind),
         resolved_at: Set((kind == DependencyType::Blocks && blocker_deployed).then_some(now)),
         created_by: Set(Some(ctx.user_id.clone())),
         created_at: Set(now),
@@ -335,7 +335,7 @@ pub(crate) async fn resolve_for_deployed(
 ) -> AppResult<Vec<ActivityView>> {
     let waiting = release_dependency::Entity::find()
         .filter(release_dependency::Column::DependsOnId.eq(deployed.id.as_str()))
-        .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks.as_str()))
+        .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks))
         .filter(release_dependency::Column::ResolvedAt.is_null())
         .all(conn)
         .await?;
@@ -399,7 +399,7 @@ pub(crate) async fn unresolve_for_undeployed(
 ) -> AppResult<Vec<ActivityView>> {
     let resolved = release_dependency::Entity::find()
         .filter(release_dependency::Column::DependsOnId.eq(left.id.as_str()))
-        .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks.as_str()))
+        .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks))
         .filter(release_dependency::Column::ResolvedAt.is_not_null())
         .all(conn)
         .await?;
@@ -408,7 +408,7 @@ pub(crate) async fn unresolve_for_undeployed(
         resolved.iter().map(|d| d.release_id.clone()).collect(),
     )
     .await?;
-    let status: ReleaseStatus = left.status.parse().unwrap_or(ReleaseStatus::RolledBack);
+    let status: ReleaseStatus = left.status;
     let mut out = vec![];
     for d in resolved {
         let dependent = d.release_id.clone();
@@ -464,7 +464,7 @@ pub(crate) async fn blocked_by(
     }
     let deps = release_dependency::Entity::find()
         .filter(release_dependency::Column::ReleaseId.is_in(ids))
-        .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks.as_str()))
+        .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks))
         .all(conn)
         .await?;
     let refs = refs(conn, deps.iter().map(|d| d.depends_on_id.clone()).collect()).await?;

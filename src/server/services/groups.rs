@@ -7,7 +7,7 @@
 //! (adding it elsewhere moves it).
 
 use crate::domain::graph::{self, CorrectionKind, Edge, Order};
-use crate::domain::kinds::{ActivityType, DependencyType, DeploymentOrder};
+use crate::domain::kinds::{ActivityType, DeploymentOrder};
 use crate::domain::roles::Role;
 use crate::domain::status::ReleaseStatus;
 use crate::domain::validation;
@@ -35,10 +35,7 @@ use std::collections::{HashMap, HashSet};
 impl From<deployment_group::Model> for DeploymentGroupView {
     fn from(g: deployment_group::Model) -> Self {
         Self {
-            deployment_order: g
-                .deployment_order
-                .parse()
-                .unwrap_or(DeploymentOrder::Sequential),
+            deployment_order: g.deployment_order,
             id: g.id,
             team_id: g.team_id,
             name: g.name,
@@ -140,7 +137,7 @@ async fn apply(
             .transpose()?);
     }
     if let Some(o) = &input.deployment_order {
-        am.deployment_order = Set(order(o)?.as_str().into());
+        am.deployment_order = Set(order(o)?);
     }
     Ok(())
 }
@@ -190,7 +187,7 @@ pub async fn create(
         sprint_id: Set(None),
         owner_id: Set(None),
         target_date: Set(None),
-        deployment_order: Set(DeploymentOrder::Sequential.as_str().into()),
+        deployment_order: Set(DeploymentOrder::Sequential),
         created_at: Set(now),
         updated_at: Set(now),
     };
@@ -467,7 +464,7 @@ pub async fn reorder(
 /// A release counts as ready for the rollout when it is READY_PRODUCTION
 /// (or already DEPLOYED) and not blocked by hand.
 pub fn is_ready(r: &release::Model) -> bool {
-    let s: ReleaseStatus = r.status.parse().unwrap_or(ReleaseStatus::Planning);
+    let s: ReleaseStatus = r.status;
     matches!(s, ReleaseStatus::ReadyProduction | ReleaseStatus::Deployed) && !r.is_blocked
 }
 
@@ -487,14 +484,11 @@ pub async fn plan(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<Pl
             Some(Edge {
                 dependent: d.release_id.clone(),
                 blocker: d.depends_on_id.clone(),
-                kind: d.dep_type.parse::<DependencyType>().ok()?,
+                kind: d.dep_type,
             })
         })
         .collect();
-    let how = g
-        .deployment_order
-        .parse()
-        .unwrap_or(DeploymentOrder::Sequential);
+    let how = g.deployment_order;
     let p = graph::plan(
         &ids,
         &edges,
@@ -522,7 +516,7 @@ pub async fn plan(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<Pl
                     id: r.id.clone(),
                     title: r.title.clone(),
                     version: r.version.clone(),
-                    status: r.status.parse().unwrap_or(ReleaseStatus::Planning),
+                    status: r.status,
                     ready: is_ready(r),
                 })
                 .collect();

@@ -40,7 +40,7 @@ pub struct ItemInput {
 
 fn view(i: release_item::Model) -> ItemView {
     ItemView {
-        item_type: i.item_type.parse().unwrap_or(ItemType::GithubPr),
+        item_type: i.item_type,
         id: i.id,
         release_id: i.release_id,
         external_id: i.external_id,
@@ -313,9 +313,9 @@ pub async fn record_change(
     item: &release_item::Model,
     status: &str,
 ) -> AppResult<crate::views::ActivityView> {
-    let provider = match item.item_type.parse() {
-        Ok(ItemType::JiraTicket) => "Jira",
-        _ => "GitHub",
+    let provider = match item.item_type {
+        ItemType::JiraTicket => "Jira",
+        ItemType::GithubPr => "GitHub",
     };
     activity::record_system(
         conn,
@@ -377,7 +377,7 @@ pub async fn add(
         id: Set(new_id()),
         team_id: Set(ctx.team_id.clone()),
         release_id: Set(r.id.clone()),
-        item_type: Set(kind.as_str().into()),
+        item_type: Set(kind),
         external_id: Set(external_id),
         status: Set(Some(f.status)),
         status_category: Set(Some(f.category)),
@@ -504,7 +504,7 @@ pub async fn sync_one(
     user_id: &str,
     item: release_item::Model,
 ) -> AppResult<release_item::Model> {
-    let kind: ItemType = item.item_type.parse().unwrap_or(ItemType::GithubPr);
+    let kind: ItemType = item.item_type;
     // Without a connection the caller could not even ask: a 400 that
     // writes nothing (the item's state is not in question).
     let provider = match kind {

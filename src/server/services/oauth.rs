@@ -101,7 +101,7 @@ async fn new_state(state: &AppState, auth: &AuthSession, provider: Provider) -> 
     oauth_state::ActiveModel {
         id: Set(hash_token(&token)),
         user_id: Set(auth.user.id.clone()),
-        provider: Set(provider.as_str().into()),
+        provider: Set(provider),
         pkce_verifier: Set(None),
         redirect_after: Set(Some("/settings/profile".into())),
         expires_at: Set(now + Duration::minutes(10)),
@@ -172,10 +172,7 @@ async fn take_state(
     oauth_state::Entity::delete_by_id(row.id.clone())
         .exec(&state.db)
         .await?;
-    if row.user_id != auth.user.id
-        || row.provider != provider.as_str()
-        || row.expires_at < db::now()
-    {
+    if row.user_id != auth.user.id || row.provider != provider || row.expires_at < db::now() {
         return Err(bad());
     }
     Ok(())
@@ -385,7 +382,7 @@ async fn upsert(
         None => oauth_connection::ActiveModel {
             id: Set(new_id()),
             user_id: Set(auth.user.id.clone()),
-            provider: Set(s.provider.as_str().into()),
+            provider: Set(s.provider),
             created_at: Set(now),
             ..Default::default()
         },
@@ -419,7 +416,7 @@ async fn find(
 ) -> AppResult<Option<oauth_connection::Model>> {
     Ok(oauth_connection::Entity::find()
         .filter(oauth_connection::Column::UserId.eq(user_id))
-        .filter(oauth_connection::Column::Provider.eq(provider.as_str()))
+        .filter(oauth_connection::Column::Provider.eq(provider))
         .one(&state.db)
         .await?)
 }
@@ -431,7 +428,7 @@ fn view(c: oauth_connection::Model) -> ConnectionView {
         _ => None,
     };
     ConnectionView {
-        provider: c.provider.parse().unwrap_or(Provider::Github),
+        provider: c.provider,
         account_name: c.account_name,
         is_valid: c.is_valid,
         last_error: c.last_error,
@@ -460,7 +457,7 @@ pub async fn disconnect(state: &AppState, auth: &AuthSession, provider: &str) ->
         .map_err(|_| AppError::not_found("provider"))?;
     let res = oauth_connection::Entity::delete_many()
         .filter(oauth_connection::Column::UserId.eq(auth.user.id.as_str()))
-        .filter(oauth_connection::Column::Provider.eq(p.as_str()))
+        .filter(oauth_connection::Column::Provider.eq(p))
         .exec(&state.db)
         .await?;
     if res.rows_affected == 0 {

@@ -30,8 +30,8 @@ pub const BOARD_LIMIT: u64 = 500;
 impl From<release::Model> for ReleaseView {
     fn from(r: release::Model) -> Self {
         Self {
-            status: r.status.parse().unwrap_or(ReleaseStatus::Planning),
-            priority: r.priority.parse().unwrap_or_default(),
+            status: r.status,
+            priority: r.priority,
             id: r.id,
             team_id: r.team_id,
             service_id: r.service_id,
@@ -127,11 +127,9 @@ pub(crate) fn blocked_condition(team_id: &str) -> Condition {
                 release_dependency::Entity,
                 release_dependency::Column::DepType,
             ))
-            .eq(DependencyType::Blocks.as_str()),
+            .eq(DependencyType::Blocks),
         )
-        .and_where(
-            Expr::col((blocker, release::Column::Status)).ne(ReleaseStatus::Deployed.as_str()),
-        )
+        .and_where(Expr::col((blocker, release::Column::Status)).ne(ReleaseStatus::Deployed))
         .to_owned();
     Condition::any()
         .add(release::Column::IsBlocked.eq(true))
@@ -143,11 +141,11 @@ fn conditions(ctx: &TeamContext, f: &ReleaseFilter) -> AppResult<Condition> {
     let mut cond = Condition::all().add(release::Column::TeamId.eq(ctx.team_id.as_str()));
     let statuses: Vec<ReleaseStatus> = parse_list("status", &f.status)?;
     if !statuses.is_empty() {
-        cond = cond.add(release::Column::Status.is_in(statuses.iter().map(|s| s.as_str())));
+        cond = cond.add(release::Column::Status.is_in(statuses));
     }
     let priorities: Vec<Priority> = parse_list("priority", &f.priority)?;
     if !priorities.is_empty() {
-        cond = cond.add(release::Column::Priority.is_in(priorities.iter().map(|s| s.as_str())));
+        cond = cond.add(release::Column::Priority.is_in(priorities));
     }
     for (col, v) in [
         (release::Column::ServiceId, &f.service_id),
@@ -394,8 +392,8 @@ pub async fn create(
         title: Set(title),
         version: Set(version),
         description: Set(description),
-        status: Set(ReleaseStatus::Planning.as_str().into()),
-        priority: Set(priority.as_str().into()),
+        status: Set(ReleaseStatus::Planning),
+        priority: Set(priority),
         owner_id: Set(owner.clone()),
         sprint_id: Set(sprint),
         deployment_group_id: Set(group.as_ref().map(|(g, _)| g.id.clone())),
@@ -490,7 +488,7 @@ pub async fn unresolved_blockers(
 ) -> AppResult<Vec<release::Model>> {
     let deps = release_dependency::Entity::find()
         .filter(release_dependency::Column::ReleaseId.eq(release_id))
-        .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks.as_str()))
+        .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks))
         .all(conn)
         .await?;
     if deps.is_empty() {
@@ -499,7 +497,7 @@ pub async fn unresolved_blockers(
     let ids: Vec<String> = deps.into_iter().map(|d| d.depends_on_id).collect();
     Ok(release::Entity::find()
         .filter(release::Column::Id.is_in(ids))
-        .filter(release::Column::Status.ne(ReleaseStatus::Deployed.as_str()))
+        .filter(release::Column::Status.ne(ReleaseStatus::Deployed))
         .all(conn)
         .await?)
 }
@@ -569,8 +567,8 @@ pub async fn update(
         let p: Priority = p.parse().map_err(|_| {
             AppError::invalid_field("priority", "priority must be LOW, MEDIUM, HIGH or CRITICAL")
         })?;
-        if p.as_str() != cur.priority {
-            am.priority = Set(p.as_str().into());
+        if p != cur.priority {
+            am.priority = Set(p);
             changed.push("priority");
         }
     }
@@ -682,7 +680,7 @@ pub async fn update(
         let to: ReleaseStatus = s
             .parse()
             .map_err(|_| AppError::invalid_field("status", format!("unknown status {s:?}")))?;
-        let from: ReleaseStatus = cur.status.parse().unwrap_or(ReleaseStatus::Planning);
+        let from: ReleaseStatus = cur.status;
         if to != from {
             from.check_move(to)?;
             if to.requires_unblocked() {
@@ -710,7 +708,7 @@ pub async fn update(
                     )));
                 }
             }
-            am.status = Set(to.as_str().into());
+            am.status = Set(to);
             match to {
                 ReleaseStatus::InStaging => am.staging_deployed_at = Set(Some(now)),
                 ReleaseStatus::Deployed => am.production_deployed_at = Set(Some(now)),
@@ -762,7 +760,7 @@ pub async fn update(
         events.push(activity::record(&txn, ctx, a).await?);
     }
     let updated = find(&txn, ctx, id).await?;
-    let deployed = ReleaseStatus::Deployed.as_str();
+    let deployed = ReleaseStatus::Deployed;
     if updated.status != cur.status && updated.status == deployed {
         events.extend(
             super::dependencies::resolve_for_deployed(&txn, ctx, &state.public_url, &updated)
@@ -855,7 +853,7 @@ pub async fn board(
         rows.extend(
             release::Entity::find()
                 .filter(cond.clone())
-                .filter(release::Column::Status.eq(s.as_str()))
+                .filter(release::Column::Status.eq(s))
                 .find_also_related(service::Entity)
                 .order_by_desc(release::Column::UpdatedAt)
                 .limit(finished_shown.clamp(1, BOARD_LIMIT))
@@ -873,8 +871,8 @@ pub async fn board(
         .into_iter()
         .filter_map(|(r, s)| {
             Some(BoardCard {
-                status: r.status.parse().ok()?,
-                priority: r.priority.parse().unwrap_or_default(),
+                status: r.status,
+                priority: r.priority,
                 owner_name: r.owner_id.as_ref().and_then(|o| owners.get(o).cloned()),
                 is_blocked: r.is_blocked,
                 blocked_reason: r.blocked_reason,
@@ -936,7 +934,7 @@ async fn with_blockers(
     // All BLOCKS edges of these releases, and their blockers, in two queries.
     let deps = release_dependency::Entity::find()
         .filter(release_dependency::Column::ReleaseId.is_in(ids))
-        .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks.as_str()))
+        .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks))
         .all(&state.db)
         .await?;
     let blocker_ids: Vec<String> = deps.iter().map(|d| d.depends_on_id.clone()).collect();
@@ -945,7 +943,7 @@ async fn with_blockers(
     } else {
         release::Entity::find()
             .filter(release::Column::Id.is_in(blocker_ids))
-            .filter(release::Column::Status.ne(ReleaseStatus::Deployed.as_str()))
+            .filter(release::Column::Status.ne(ReleaseStatus::Deployed))
             .all(&state.db)
             .await?
     };
@@ -985,10 +983,10 @@ pub async fn deploy_queue(
 ) -> AppResult<(Vec<Waiting>, Vec<Waiting>)> {
     let rows = release::Entity::find()
         .filter(release::Column::TeamId.eq(ctx.team_id.as_str()))
-        .filter(release::Column::Status.is_in([
-            ReleaseStatus::ReadyStaging.as_str(),
-            ReleaseStatus::ReadyProduction.as_str(),
-        ]))
+        .filter(
+            release::Column::Status
+                .is_in([ReleaseStatus::ReadyStaging, ReleaseStatus::ReadyProduction]),
+        )
         .find_also_related(service::Entity)
         .order_by_asc(release::Column::UpdatedAt)
         .limit(BOARD_LIMIT)
@@ -1004,14 +1002,9 @@ pub async fn deploy_queue(
 /// Releases blocked by hand or by an unresolved BLOCKS dependency, oldest
 /// change first (the page Slack's "blocked" messages link to).
 pub async fn blocked(state: &AppState, ctx: &TeamContext) -> AppResult<Vec<Waiting>> {
-    let open = [
-        ReleaseStatus::Deployed.as_str(),
-        ReleaseStatus::Cancelled.as_str(),
-        ReleaseStatus::RolledBack.as_str(),
-    ];
     let rows = release::Entity::find()
         .filter(release::Column::TeamId.eq(ctx.team_id.as_str()))
-        .filter(release::Column::Status.is_not_in(open))
+        .filter(release::Column::Status.is_not_in(ReleaseStatus::FINISHED))
         .filter(blocked_condition(&ctx.team_id))
         .find_also_related(service::Entity)
         .order_by_asc(release::Column::UpdatedAt)
@@ -1038,8 +1031,8 @@ async fn notify_change(
     use crate::server::integrations::slack::{Notice, ReleaseInfo};
     let mut notices = vec![];
     if before.status != after.status {
-        let from: ReleaseStatus = before.status.parse().unwrap_or(ReleaseStatus::Planning);
-        let to: ReleaseStatus = after.status.parse().unwrap_or(ReleaseStatus::Planning);
+        let from: ReleaseStatus = before.status;
+        let to: ReleaseStatus = after.status;
         let by = ctx.user_name.clone();
         notices.push(
             if matches!(

@@ -23,7 +23,7 @@ use serde::Deserialize;
 impl From<sprint::Model> for SprintView {
     fn from(s: sprint::Model) -> Self {
         Self {
-            status: s.status.parse().unwrap_or(SprintStatus::Planning),
+            status: s.status,
             id: s.id,
             team_id: s.team_id,
             name: s.name,
@@ -84,7 +84,7 @@ async fn check_one_active(
 ) -> AppResult<()> {
     let mut q = sprint::Entity::find()
         .filter(sprint::Column::TeamId.eq(ctx.team_id.as_str()))
-        .filter(sprint::Column::Status.eq(SprintStatus::Active.as_str()));
+        .filter(sprint::Column::Status.eq(SprintStatus::Active));
     if let Some(id) = except {
         q = q.filter(sprint::Column::Id.ne(id));
     }
@@ -181,7 +181,7 @@ pub async fn create(
         name: Set(name),
         start_date: Set(start),
         end_date: Set(end),
-        status: Set(st.as_str().into()),
+        status: Set(st),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -227,7 +227,7 @@ pub async fn update(
         if st == SprintStatus::Active {
             check_one_active(&txn, ctx, Some(id)).await?;
         }
-        am.status = Set(st.as_str().into());
+        am.status = Set(st);
     }
     am.updated_at = Set(db::now());
     let s = am.update(&txn).await.map_err(active_conflict)?;

@@ -56,7 +56,7 @@ fn parse_role(raw: &str) -> AppResult<Role> {
 fn stored_role(m: &team_member::Model) -> Role {
     // Rows are only ever written from `Role`; an unknown value would be a bug
     // or manual tampering, and reads least privilege.
-    m.role.parse().unwrap_or(Role::Viewer)
+    m.role
 }
 
 /// `GET /api/me`.
@@ -134,7 +134,7 @@ pub async fn create_team(state: &AppState, auth: &AuthSession, name: &str) -> Ap
         id: Set(new_id()),
         team_id: Set(team.id.clone()),
         user_id: Set(auth.user.id.clone()),
-        role: Set(Role::Owner.as_str().into()),
+        role: Set(Role::Owner),
         created_at: Set(now),
     }
     .insert(&txn)
@@ -208,7 +208,7 @@ pub async fn delete_team(state: &AppState, auth: &AuthSession, team_id: &str) ->
 async fn owner_count(conn: &impl ConnectionTrait, team_id: &str) -> AppResult<u64> {
     Ok(team_member::Entity::find()
         .filter(team_member::Column::TeamId.eq(team_id))
-        .filter(team_member::Column::Role.eq(Role::Owner.as_str()))
+        .filter(team_member::Column::Role.eq(Role::Owner))
         .count(conn)
         .await?)
 }
@@ -287,7 +287,7 @@ pub async fn change_role(
     }
     let updated = team_member::ActiveModel {
         id: Set(m.id.clone()),
-        role: Set(target_role.as_str().into()),
+        role: Set(target_role),
         ..Default::default()
     }
     .update(&txn)
@@ -382,7 +382,7 @@ pub async fn invite(
         id: Set(new_id()),
         team_id: Set(ctx.team_id.clone()),
         email: Set(email),
-        role: Set(role.as_str().into()),
+        role: Set(role),
         token_hash: Set(hash_token(&token)),
         invited_by: Set(Some(ctx.user_id.clone())),
         expires_at: Set(now + chrono::Duration::days(INVITATION_DAYS)),
@@ -428,7 +428,7 @@ pub async fn invitations(
                 .invited_by
                 .as_ref()
                 .and_then(|id| inviters.get(id).cloned()),
-            role: i.role.parse().unwrap_or(Role::Viewer),
+            role: i.role,
             id: i.id,
             email: i.email,
             expires_at: ts(i.expires_at),
@@ -478,7 +478,7 @@ pub async fn preview_invitation(state: &AppState, token: &str) -> AppResult<Invi
     Ok(InvitationPreview {
         team_name: team.name,
         email: inv.email,
-        role: inv.role.parse().unwrap_or(Role::Viewer),
+        role: inv.role,
         state: status.into(),
     })
 }
@@ -508,7 +508,7 @@ pub async fn accept_invitation(
             inv.email
         )));
     }
-    let role: Role = inv.role.parse().unwrap_or(Role::Viewer);
+    let role: Role = inv.role;
     let team = team::Entity::find_by_id(inv.team_id.clone())
         .one(&txn)
         .await?
@@ -542,7 +542,7 @@ pub async fn accept_invitation(
         id: Set(new_id()),
         team_id: Set(team.id.clone()),
         user_id: Set(auth.user.id.clone()),
-        role: Set(role.as_str().into()),
+        role: Set(role),
         created_at: Set(now),
     }
     .insert(&txn)

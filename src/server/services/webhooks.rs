@@ -248,7 +248,7 @@ async fn update_linked(
     fetched: Fetched,
 ) -> AppResult<usize> {
     let mut q = release_item::Entity::find()
-        .filter(release_item::Column::ItemType.eq(kind.as_str()))
+        .filter(release_item::Column::ItemType.eq(kind))
         .filter(release_item::Column::ExternalId.eq(external_id));
     if let Scope::Repository(repo) = scope {
         let of_repo = Query::select()

@@ -12,7 +12,7 @@ pub struct Model {
     pub user_id: Option<String>,
     /// One of the activity types (column `type`).
     #[sea_orm(column_name = "type")]
-    pub activity_type: String,
+    pub activity_type: crate::domain::kinds::ActivityType,
     pub action: String,
     #[sea_orm(column_type = "Text")]
     pub description: String,

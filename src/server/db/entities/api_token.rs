@@ -9,7 +9,7 @@ pub struct Model {
     pub id: String,
     pub team_id: String,
     pub name: String,
-    pub role: String,
+    pub role: crate::domain::roles::Role,
     pub token_hash: String,
     pub prefix: String,
     pub created_by: Option<String>,

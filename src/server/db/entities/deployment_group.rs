@@ -12,7 +12,7 @@ pub struct Model {
     pub sprint_id: Option<String>,
     pub owner_id: Option<String>,
     pub target_date: Option<Date>,
-    pub deployment_order: String,
+    pub deployment_order: crate::domain::kinds::DeploymentOrder,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

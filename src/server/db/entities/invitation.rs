@@ -9,7 +9,7 @@ pub struct Model {
     pub id: String,
     pub team_id: String,
     pub email: String,
-    pub role: String,
+    pub role: crate::domain::roles::Role,
     pub token_hash: String,
     pub invited_by: Option<String>,
     pub expires_at: DateTimeUtc,

@@ -1,6 +1,7 @@
 //! SeaORM entities: one file per table of `DATA-MODEL.md`. Rows only — the
-//! rules live in `domain`, the use cases in `services`. Enum-like columns are
-//! text holding the wire names of `domain::kinds`/`status`/`roles`.
+//! rules live in `domain`, the use cases in `services`. Enum-like columns
+//! are the domain's enums (`domain::kinds`/`status`/`roles`), stored as
+//! their wire names in text (`db::types`).
 
 /// One audit-log entry; outlives its release.
 pub mod activity;

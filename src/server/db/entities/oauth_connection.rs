@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     pub user_id: String,
-    pub provider: String,
+    pub provider: crate::domain::kinds::Provider,
     /// Encrypted.
     #[sea_orm(column_type = "Text")]
     pub access_token: String,

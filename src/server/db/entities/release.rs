@@ -13,8 +13,8 @@ pub struct Model {
     pub version: String,
     #[sea_orm(column_type = "Text")]
     pub description: String,
-    pub status: String,
-    pub priority: String,
+    pub status: crate::domain::status::ReleaseStatus,
+    pub priority: crate::domain::status::Priority,
     pub owner_id: Option<String>,
     pub sprint_id: Option<String>,
     pub deployment_group_id: Option<String>,

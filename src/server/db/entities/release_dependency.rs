@@ -12,7 +12,7 @@ pub struct Model {
     pub depends_on_id: String,
     /// BLOCKS, SOFT_DEPENDENCY or REQUIRES_SYNC (column `type`).
     #[sea_orm(column_name = "type")]
-    pub dep_type: String,
+    pub dep_type: crate::domain::kinds::DependencyType,
     pub resolved_at: Option<DateTimeUtc>,
     pub created_by: Option<String>,
     pub created_at: DateTimeUtc,

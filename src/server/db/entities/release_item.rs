@@ -11,7 +11,7 @@ pub struct Model {
     pub release_id: String,
     /// JIRA_TICKET or GITHUB_PR (column `type`).
     #[sea_orm(column_name = "type")]
-    pub item_type: String,
+    pub item_type: crate::domain::kinds::ItemType,
     pub external_id: String,
     pub title: Option<String>,
     pub status: Option<String>,

@@ -11,7 +11,7 @@ pub struct Model {
     pub name: String,
     pub start_date: Date,
     pub end_date: Date,
-    pub status: String,
+    pub status: crate::domain::kinds::SprintStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -9,7 +9,7 @@ pub struct Model {
     pub id: String,
     pub team_id: String,
     pub user_id: String,
-    pub role: String,
+    pub role: crate::domain::roles::Role,
     pub created_at: DateTimeUtc,
 }
 
