@@ -33,7 +33,7 @@ macro_rules! wire_enum {
             type Err = super::DomainError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
-                    super::DomainError::invalid($field, format!("unknown value {s:?}"))
+                    super::DomainError::invalid($field, format!("unknown value {}", super::quote(s)))
                 })
             }
         }

@@ -60,3 +60,13 @@ impl DomainError {
         }
     }
 }
+
+/// A value quoted in an error message, cut to 40 characters: a refused
+/// value is named, but a megabyte of input is never echoed back.
+pub fn quote(value: &str) -> String {
+    let mut cut: String = value.chars().take(40).collect();
+    if value.chars().count() > 40 {
+        cut.push('…');
+    }
+    format!("{cut:?}")
+}

@@ -93,7 +93,9 @@ impl FromStr for Role {
         Self::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
-            .ok_or_else(|| super::DomainError::invalid("role", format!("unknown role {s:?}")))
+            .ok_or_else(|| {
+                super::DomainError::invalid("role", format!("unknown role {}", super::quote(s)))
+            })
     }
 }
 

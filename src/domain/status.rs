@@ -210,7 +210,9 @@ impl FromStr for ReleaseStatus {
         Self::ALL
             .into_iter()
             .find(|v| v.as_str() == s)
-            .ok_or_else(|| super::DomainError::invalid("status", format!("unknown status {s:?}")))
+            .ok_or_else(|| {
+                super::DomainError::invalid("status", format!("unknown status {}", super::quote(s)))
+            })
     }
 }
 
@@ -274,7 +276,10 @@ impl FromStr for Priority {
             .into_iter()
             .find(|v| v.as_str() == s)
             .ok_or_else(|| {
-                super::DomainError::invalid("priority", format!("unknown priority {s:?}"))
+                super::DomainError::invalid(
+                    "priority",
+                    format!("unknown priority {}", super::quote(s)),
+                )
             })
     }
 }

@@ -5,6 +5,7 @@
 //! client only as a generic message.
 
 use crate::domain::DomainError;
+use crate::views::{ApiError, ErrorKind};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::FromRequest;
 use axum::http::StatusCode;
@@ -105,16 +106,62 @@ impl AppError {
         }
     }
 
-    /// The body sent to the client.
-    pub fn body(&self) -> ErrorBody {
-        let fields = match self {
-            Self::BadRequest { fields, .. } => fields.clone(),
-            _ => BTreeMap::new(),
-        };
-        ErrorBody {
-            error: self.to_string(),
-            fields,
+    /// The kind callers see (`views::ErrorKind`, one HTTP status each).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::BadRequest { .. } => ErrorKind::BadRequest,
+            Self::Unauthorized(_) => ErrorKind::Unauthorized,
+            Self::Forbidden(_) => ErrorKind::Forbidden,
+            Self::NotFound(_) => ErrorKind::NotFound,
+            Self::Conflict(_) => ErrorKind::Conflict,
+            Self::Gone(_) => ErrorKind::Gone,
+            Self::PayloadTooLarge(_) => ErrorKind::PayloadTooLarge,
+            Self::TooManyRequests(_) => ErrorKind::TooManyRequests,
+            Self::BadGateway(_) => ErrorKind::BadGateway,
+            Self::Unavailable(_) => ErrorKind::Unavailable,
+            Self::Internal(_) => ErrorKind::Internal,
         }
+    }
+
+    /// What the caller is told (an internal fault's cause stays here).
+    pub fn to_api(&self) -> ApiError {
+        ApiError {
+            kind: self.kind(),
+            message: self.to_string(),
+            fields: match self {
+                Self::BadRequest { fields, .. } => fields.clone(),
+                _ => BTreeMap::new(),
+            },
+        }
+    }
+
+    /// The body sent to REST clients: `API.md`'s `{error, fields}`.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody::from(self.to_api())
+    }
+}
+
+impl From<ApiError> for ErrorBody {
+    fn from(e: ApiError) -> Self {
+        ErrorBody {
+            error: e.message,
+            fields: e.fields,
+        }
+    }
+}
+
+/// For server functions (`?` on a service call): the same error the REST
+/// API would give; an internal fault is logged here, once, with its cause.
+/// The HTTP status follows the kind (`rpc_input_errors`).
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        if let AppError::Internal(cause) = &e {
+            tracing::error!(
+                error = format!("{cause:#}"),
+                "internal error in a server function"
+            );
+        }
+        e.to_api()
     }
 }
 
@@ -170,36 +217,6 @@ impl From<anyhow::Error> for AppError {
     }
 }
 
-impl AppError {
-    /// For server functions: the same message the REST API would give, and
-    /// internal faults logged with their cause here (the client sees only
-    /// "internal error"). `ServerFnError: From<E: Error>` covers the rest.
-    pub fn into_server_fn_error(self) -> leptos::prelude::ServerFnError {
-        if let AppError::Internal(cause) = &self {
-            tracing::error!(
-                error = format!("{cause:#}"),
-                "internal error in a server function"
-            );
-        }
-        // The server function's HTTP answer carries the same status as the
-        // REST API would (a refused move is a 400, not a 500); the browser's
-        // client reads any 4xx/5xx as the error. A plain form post (no
-        // JavaScript) is left alone: Leptos answers it with a redirect back.
-        let plain_form = leptos::prelude::use_context::<http::request::Parts>().is_some_and(|p| {
-            p.headers
-                .get(http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.contains("text/html"))
-        });
-        if !plain_form {
-            if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-                res.set_status(self.status_code());
-            }
-        }
-        leptos::prelude::ServerFnError::ServerError(self.to_string())
-    }
-}
-
 /// `Json<T>` whose rejections are our JSON errors: malformed JSON and wrong
 /// field types are 400 (never axum's plain-text 422), a missing
 /// `Content-Type` is 400, an oversize body 413.
@@ -236,11 +253,11 @@ impl From<JsonRejection> for AppError {
 /// The result type of handlers and services.
 pub type AppResult<T> = Result<T, AppError>;
 
-/// Middleware for `/rpc`: a server function whose arguments cannot be read
-/// (garbage, a missing or mistyped field, an oversize body) is answered by
-/// Leptos with a 500, as if the server were at fault. It is the caller's:
-/// such answers become 400 (413 for a body over the limit), with the same
-/// body. Our own internal errors (`ServerError|internal error`) stay 500.
+/// Middleware for `/rpc`: a server function that fails answers with its
+/// `ApiError` as JSON, but Leptos sends every error with status 500. The
+/// status follows the error's kind instead (a refused move is a 400, an
+/// unreadable argument a 400, a body over the limit 413), so the browser,
+/// proxies and logs see what happened; our own faults stay 500.
 pub async fn rpc_input_errors(
     req: axum::extract::Request,
     next: axum::middleware::Next,
@@ -253,17 +270,15 @@ pub async fn rpc_input_errors(
         return res;
     }
     let (mut parts, body) = res.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+    let Ok(bytes) = axum::body::to_bytes(body, crate::server::startup::MAX_BODY_BYTES).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
     };
-    let text = String::from_utf8_lossy(&bytes);
-    let kind = text.split('|').next().unwrap_or_default();
-    if matches!(kind, "Args" | "MissingArg" | "Deserialization" | "Request") {
-        parts.status = if text.contains("length limit") {
-            StatusCode::PAYLOAD_TOO_LARGE
-        } else {
-            StatusCode::BAD_REQUEST
-        };
+    if let Ok(e) = serde_json::from_slice::<ApiError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&e).unwrap_or_default();
+        parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+        return Response::from_parts(parts, axum::body::Body::from(body));
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }

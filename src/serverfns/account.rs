@@ -10,13 +10,11 @@ use super::ctx;
 
 /// The signed-in user with their teams, or `None` when signed out.
 #[server(prefix = "/rpc")]
-pub async fn get_me() -> Result<Option<MeView>, ServerFnError> {
+pub async fn get_me() -> Result<Option<MeView>, ApiError> {
     let state = ctx::state()?;
     match ctx::maybe_session().await {
         Some(auth) => Ok(Some(
-            crate::server::services::teams::me(&state, &auth)
-                .await
-                .map_err(ctx::err)?,
+            crate::server::services::teams::me(&state, &auth).await?,
         )),
         None => Ok(None),
     }
@@ -52,12 +50,11 @@ pub async fn sign_in(
     email: String,
     password: String,
     next: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let meta = client_meta().await;
-    let (_, session) = crate::server::services::accounts::sign_in(&state, &email, &password, &meta)
-        .await
-        .map_err(ctx::err)?;
+    let (_, session) =
+        crate::server::services::accounts::sign_in(&state, &email, &password, &meta).await?;
     start_session(&state, &session);
     leptos_axum::redirect(&crate::server::auth::safe_next(
         next.as_deref().unwrap_or("/board"),
@@ -72,13 +69,11 @@ pub async fn sign_up(
     email: String,
     password: String,
     next: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let meta = client_meta().await;
     let (_, session) =
-        crate::server::services::accounts::sign_up(&state, &email, &name, &password, &meta)
-            .await
-            .map_err(ctx::err)?;
+        crate::server::services::accounts::sign_up(&state, &email, &name, &password, &meta).await?;
     start_session(&state, &session);
     let dest = next
         .filter(|n| !n.is_empty())
@@ -90,12 +85,10 @@ pub async fn sign_up(
 
 /// Signs out (the session is revoked server-side) and goes to the start page.
 #[server(prefix = "/rpc")]
-pub async fn sign_out() -> Result<(), ServerFnError> {
+pub async fn sign_out() -> Result<(), ApiError> {
     let state = ctx::state()?;
     if let Some(auth) = ctx::maybe_session().await {
-        crate::server::services::accounts::sign_out(&state, &auth.session_id)
-            .await
-            .map_err(ctx::err)?;
+        crate::server::services::accounts::sign_out(&state, &auth.session_id).await?;
     }
     ctx::set_cookie(&crate::server::auth::clear_session_cookie(
         state.settings.secure_cookies(),
@@ -106,24 +99,20 @@ pub async fn sign_out() -> Result<(), ServerFnError> {
 
 /// Creates a team (the caller becomes OWNER) and opens its board.
 #[server(prefix = "/rpc")]
-pub async fn create_team(name: String) -> Result<(), ServerFnError> {
+pub async fn create_team(name: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let auth = ctx::session().await?;
-    crate::server::services::teams::create_team(&state, &auth, &name)
-        .await
-        .map_err(ctx::err)?;
+    crate::server::services::teams::create_team(&state, &auth, &name).await?;
     leptos_axum::redirect("/board");
     Ok(())
 }
 
 /// Switches the current team and opens its board.
 #[server(prefix = "/rpc")]
-pub async fn select_team(team_id: String) -> Result<(), ServerFnError> {
+pub async fn select_team(team_id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let auth = ctx::session().await?;
-    crate::server::services::teams::select_team(&state, &auth, &team_id)
-        .await
-        .map_err(ctx::err)?;
+    crate::server::services::teams::select_team(&state, &auth, &team_id).await?;
     leptos_axum::redirect("/board");
     Ok(())
 }
@@ -147,7 +136,7 @@ pub struct MembersPageData {
 
 /// The members page's data.
 #[server(prefix = "/rpc")]
-pub async fn members_page() -> Result<MembersPageData, ServerFnError> {
+pub async fn members_page() -> Result<MembersPageData, ApiError> {
     use crate::server::services::{teams, PageRequest};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -155,19 +144,13 @@ pub async fn members_page() -> Result<MembersPageData, ServerFnError> {
         limit: Some(500),
         cursor: None,
     };
-    let members = teams::members(&state, &team, &all)
-        .await
-        .map_err(ctx::err)?
-        .items;
+    let members = teams::members(&state, &team, &all).await?.items;
     let invitations = if team.role.can_invite() {
-        teams::invitations(&state, &team, &all)
-            .await
-            .map_err(ctx::err)?
-            .items
+        teams::invitations(&state, &team, &all).await?.items
     } else {
         vec![]
     };
-    let settings = teams::settings(&state, &team).await.map_err(ctx::err)?;
+    let settings = teams::settings(&state, &team).await?;
     Ok(MembersPageData {
         my_role: team.role,
         my_user_id: team.user_id.clone(),
@@ -180,25 +163,22 @@ pub async fn members_page() -> Result<MembersPageData, ServerFnError> {
 
 /// Invites an email with a role; returns the link (shown once).
 #[server(prefix = "/rpc")]
-pub async fn invite_member(
-    email: String,
-    role: String,
-) -> Result<InvitationCreated, ServerFnError> {
+pub async fn invite_member(email: String, role: String) -> Result<InvitationCreated, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::teams::invite(&state, &team, &email, &role)
         .await
-        .map_err(ctx::err)
+        .map_err(ApiError::from)
 }
 
 /// Revokes a pending invitation.
 #[server(prefix = "/rpc")]
-pub async fn revoke_invitation(id: String) -> Result<(), ServerFnError> {
+pub async fn revoke_invitation(id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::teams::revoke_invitation(&state, &team, &id)
         .await
-        .map_err(ctx::err)
+        .map_err(ApiError::from)
 }
 
 /// Changes the caller's password; their other sessions are signed out.
@@ -206,7 +186,7 @@ pub async fn revoke_invitation(id: String) -> Result<(), ServerFnError> {
 pub async fn change_password(
     current_password: String,
     new_password: String,
-) -> Result<(), ServerFnError> {
+) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let auth = ctx::session().await?;
     crate::server::services::accounts::change_password(
@@ -216,51 +196,43 @@ pub async fn change_password(
         &new_password,
     )
     .await
-    .map_err(ctx::err)
+    .map_err(ApiError::from)
 }
 
 /// Changes a member's role.
 #[server(prefix = "/rpc")]
-pub async fn change_member_role(user_id: String, role: String) -> Result<(), ServerFnError> {
+pub async fn change_member_role(user_id: String, role: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::teams::change_role(&state, &team, &user_id, &role)
-        .await
-        .map_err(ctx::err)?;
+    crate::server::services::teams::change_role(&state, &team, &user_id, &role).await?;
     Ok(())
 }
 
 /// Removes a member from the team.
 #[server(prefix = "/rpc")]
-pub async fn remove_member(user_id: String) -> Result<(), ServerFnError> {
+pub async fn remove_member(user_id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::teams::remove(&state, &team, &user_id)
-        .await
-        .map_err(ctx::err)?;
+    crate::server::services::teams::remove(&state, &team, &user_id).await?;
     Ok(())
 }
 
 /// Leaves the current team.
 #[server(prefix = "/rpc")]
-pub async fn leave_team() -> Result<(), ServerFnError> {
+pub async fn leave_team() -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::teams::leave(&state, &team)
-        .await
-        .map_err(ctx::err)?;
+    crate::server::services::teams::leave(&state, &team).await?;
     leptos_axum::redirect("/select-team");
     Ok(())
 }
 
 /// Deletes the current team and everything in it (OWNER).
 #[server(prefix = "/rpc")]
-pub async fn delete_team(team_id: String) -> Result<(), ServerFnError> {
+pub async fn delete_team(team_id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let auth = ctx::session().await?;
-    crate::server::services::teams::delete_team(&state, &auth, &team_id)
-        .await
-        .map_err(ctx::err)?;
+    crate::server::services::teams::delete_team(&state, &auth, &team_id).await?;
     leptos_axum::redirect("/select-team");
     Ok(())
 }
@@ -276,7 +248,7 @@ pub struct InvitePageData {
 
 /// The invitation page's data (public).
 #[server(prefix = "/rpc")]
-pub async fn invite_page(token: String) -> Result<InvitePageData, ServerFnError> {
+pub async fn invite_page(token: String) -> Result<InvitePageData, ApiError> {
     let state = ctx::state()?;
     let invitation = crate::server::services::teams::preview_invitation(&state, &token)
         .await
@@ -290,12 +262,10 @@ pub async fn invite_page(token: String) -> Result<InvitePageData, ServerFnError>
 
 /// Accepts an invitation and opens the team's board.
 #[server(prefix = "/rpc")]
-pub async fn accept_invitation(token: String) -> Result<(), ServerFnError> {
+pub async fn accept_invitation(token: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let auth = ctx::session().await?;
-    crate::server::services::teams::accept_invitation(&state, &auth, &token)
-        .await
-        .map_err(ctx::err)?;
+    crate::server::services::teams::accept_invitation(&state, &auth, &token).await?;
     leptos_axum::redirect("/board");
     Ok(())
 }
@@ -303,7 +273,7 @@ pub async fn accept_invitation(token: String) -> Result<(), ServerFnError> {
 /// Which integrations this server has set up, and the caller's OAuth
 /// connections (never a token).
 #[server(prefix = "/rpc")]
-pub async fn my_connections() -> Result<crate::views::ConnectionsInfo, ServerFnError> {
+pub async fn my_connections() -> Result<crate::views::ConnectionsInfo, ApiError> {
     use crate::views::{ConnectionInfo, ConnectionsInfo, SiteChoice};
     let state = ctx::state()?;
     let auth = ctx::session().await?;
@@ -317,8 +287,7 @@ pub async fn my_connections() -> Result<crate::views::ConnectionsInfo, ServerFnE
         github_available: state.settings.github.is_some(),
         jira_available: state.settings.jira.is_some(),
         list: crate::server::services::oauth::connections(&state, &auth)
-            .await
-            .map_err(ctx::err)?
+            .await?
             .into_iter()
             .map(|c| ConnectionInfo {
                 provider: c.provider.as_str().to_string(),
@@ -334,21 +303,19 @@ pub async fn my_connections() -> Result<crate::views::ConnectionsInfo, ServerFnE
 
 /// Picks the Jira site of a connection whose account reaches several.
 #[server(prefix = "/rpc")]
-pub async fn choose_jira_site(cloud_id: String) -> Result<(), ServerFnError> {
+pub async fn choose_jira_site(cloud_id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let auth = ctx::session().await?;
-    crate::server::services::oauth::choose_jira_site(&state, &auth, &cloud_id)
-        .await
-        .map_err(ctx::err)?;
+    crate::server::services::oauth::choose_jira_site(&state, &auth, &cloud_id).await?;
     Ok(())
 }
 
 /// Removes one of the caller's connections.
 #[server(prefix = "/rpc")]
-pub async fn disconnect(provider: String) -> Result<(), ServerFnError> {
+pub async fn disconnect(provider: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let auth = ctx::session().await?;
     crate::server::services::oauth::disconnect(&state, &auth, &provider)
         .await
-        .map_err(ctx::err)
+        .map_err(ApiError::from)
 }

@@ -1,6 +1,6 @@
 //! The board's data.
 
-use crate::views::{BoardColumn, MemberView, ServiceView};
+use crate::views::{ApiError, BoardColumn, MemberView, ServiceView};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -35,7 +35,7 @@ pub async fn board(
     blocked: String,
     q: String,
     shown: String,
-) -> Result<BoardData, ServerFnError> {
+) -> Result<BoardData, ApiError> {
     use crate::server::services::releases::{self, ReleaseFilter, FINISHED_SHOWN};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -51,9 +51,7 @@ pub async fn board(
         .parse::<u64>()
         .unwrap_or(FINISHED_SHOWN)
         .clamp(FINISHED_SHOWN, releases::BOARD_LIMIT);
-    let columns = releases::board(&state, &team, &f, finished_shown)
-        .await
-        .map_err(ctx::err)?;
+    let columns = releases::board(&state, &team, &f, finished_shown).await?;
     let (services, members) = super::releases::names(&state, &team).await?;
     let sprints = crate::server::services::sprints::list(
         &state,
@@ -63,8 +61,7 @@ pub async fn board(
             cursor: None,
         },
     )
-    .await
-    .map_err(ctx::err)?
+    .await?
     .items
     .into_iter()
     .filter(|s| {

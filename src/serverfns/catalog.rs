@@ -1,6 +1,6 @@
 //! Services, for the services page.
 
-use crate::views::ServiceView;
+use crate::views::{ApiError, ServiceView};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -8,7 +8,7 @@ use super::ctx;
 
 /// The team's services and whether the caller may manage them.
 #[server(prefix = "/rpc")]
-pub async fn list_services() -> Result<(Vec<ServiceView>, bool), ServerFnError> {
+pub async fn list_services() -> Result<(Vec<ServiceView>, bool), ApiError> {
     use crate::server::services::{catalog, PageRequest};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -20,8 +20,7 @@ pub async fn list_services() -> Result<(Vec<ServiceView>, bool), ServerFnError> 
             cursor: None,
         },
     )
-    .await
-    .map_err(ctx::err)?
+    .await?
     .items;
     Ok((items, team.role.can_manage_team_config()))
 }
@@ -35,7 +34,7 @@ pub async fn save_service(
     description: String,
     github_repo: String,
     jira_project_key: String,
-) -> Result<ServiceView, ServerFnError> {
+) -> Result<ServiceView, ApiError> {
     use crate::server::services::catalog::{self, ServiceInput};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -49,34 +48,33 @@ pub async fn save_service(
     if id.is_empty() {
         catalog::create(&state, &team, input)
             .await
-            .map_err(ctx::err)
+            .map_err(ApiError::from)
     } else {
         catalog::update(&state, &team, &id, input)
             .await
-            .map_err(ctx::err)
+            .map_err(ApiError::from)
     }
 }
 
 /// Deletes a service and its releases.
 #[server(prefix = "/rpc")]
-pub async fn delete_service(id: String) -> Result<(), ServerFnError> {
+pub async fn delete_service(id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::catalog::delete(&state, &team, &id)
         .await
-        .map_err(ctx::err)
+        .map_err(ApiError::from)
 }
 
 /// The caller's GitHub repositories (`owner/name`), most recently pushed
 /// first, for picking a service's repository.
 #[server(prefix = "/rpc")]
-pub async fn my_github_repos() -> Result<Vec<String>, ServerFnError> {
+pub async fn my_github_repos() -> Result<Vec<String>, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     Ok(
         crate::server::services::search::github_repos(&state, &team.user_id)
-            .await
-            .map_err(ctx::err)?
+            .await?
             .into_iter()
             .map(|r| r.full_name)
             .collect(),

@@ -1,6 +1,6 @@
 //! Linked work items on the release page.
 
-use crate::views::{ItemView, SearchHitView};
+use crate::views::{ApiError, ItemView, SearchHitView};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -8,13 +8,12 @@ use super::ctx;
 
 /// The release's linked items.
 #[server(prefix = "/rpc")]
-pub async fn release_items(release_id: String) -> Result<Vec<ItemView>, ServerFnError> {
+pub async fn release_items(release_id: String) -> Result<Vec<ItemView>, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     Ok(
         crate::server::services::items::list(&state, &team, &release_id)
-            .await
-            .map_err(ctx::err)?
+            .await?
             .items,
     )
 }
@@ -26,7 +25,7 @@ pub async fn link_item(
     release_id: String,
     item_type: String,
     external_id: String,
-) -> Result<ItemView, ServerFnError> {
+) -> Result<ItemView, ApiError> {
     use crate::server::services::items::{self, ItemInput};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -40,7 +39,7 @@ pub async fn link_item(
         },
     )
     .await
-    .map_err(ctx::err)
+    .map_err(ApiError::from)
 }
 
 /// Searches Jira (`source` = JIRA_TICKET) or GitHub pull requests
@@ -52,7 +51,7 @@ pub async fn search_items(
     source: String,
     q: String,
     #[server(default)] jql: Option<String>,
-) -> Result<Vec<SearchHitView>, ServerFnError> {
+) -> Result<Vec<SearchHitView>, ApiError> {
     use crate::server::services::search::{self, SearchQuery};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -65,8 +64,7 @@ pub async fn search_items(
     let found = match source.as_str() {
         "JIRA_TICKET" => search::jira(&state, &team, query).await,
         _ => search::github(&state, &team, query).await,
-    }
-    .map_err(ctx::err)?;
+    }?;
     Ok(found
         .items
         .into_iter()
@@ -84,31 +82,29 @@ pub async fn search_items(
 
 /// Refreshes every item of the release now.
 #[server(prefix = "/rpc")]
-pub async fn sync_release_items(release_id: String) -> Result<(), ServerFnError> {
+pub async fn sync_release_items(release_id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::items::sync_release(&state, &team, &release_id)
-        .await
-        .map_err(ctx::err)?;
+    crate::server::services::items::sync_release(&state, &team, &release_id).await?;
     Ok(())
 }
 
 /// Unlinks an item.
 #[server(prefix = "/rpc")]
-pub async fn unlink_item(release_id: String, item_id: String) -> Result<(), ServerFnError> {
+pub async fn unlink_item(release_id: String, item_id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::items::remove(&state, &team, &release_id, &item_id)
         .await
-        .map_err(ctx::err)
+        .map_err(ApiError::from)
 }
 
 /// Refreshes an item now.
 #[server(prefix = "/rpc")]
-pub async fn sync_item(release_id: String, item_id: String) -> Result<ItemView, ServerFnError> {
+pub async fn sync_item(release_id: String, item_id: String) -> Result<ItemView, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::items::sync(&state, &team, &release_id, &item_id)
         .await
-        .map_err(ctx::err)
+        .map_err(ApiError::from)
 }

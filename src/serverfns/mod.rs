@@ -20,11 +20,14 @@ pub(crate) mod ctx {
     use crate::server::auth::{AuthSession, ResolvedAuth, TeamContext};
     use crate::server::error::AppError;
     use crate::server::state::AppState;
+    use crate::views::ApiError;
     use leptos::prelude::*;
 
     /// The shared state (provided by the router for every request).
-    pub fn state() -> Result<AppState, ServerFnError> {
-        use_context::<AppState>().ok_or_else(|| ServerFnError::new("BUG: no AppState in context"))
+    pub fn state() -> Result<AppState, ApiError> {
+        use_context::<AppState>().ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("BUG: no AppState in context")).into()
+        })
     }
 
     async fn resolved() -> ResolvedAuth {
@@ -35,13 +38,13 @@ pub(crate) mod ctx {
     }
 
     /// The signed-in caller, or "sign in first".
-    pub async fn session() -> Result<AuthSession, ServerFnError> {
+    pub async fn session() -> Result<AuthSession, ApiError> {
         resolved()
             .await
             .session
             .as_deref()
             .cloned()
-            .ok_or_else(|| AppError::Unauthorized("sign in first".into()).into_server_fn_error())
+            .ok_or_else(|| AppError::Unauthorized("sign in first".into()).into())
     }
 
     /// The signed-in caller, if any.
@@ -50,14 +53,14 @@ pub(crate) mod ctx {
     }
 
     /// The caller inside their current team, or "no team selected".
-    pub async fn team() -> Result<TeamContext, ServerFnError> {
+    pub async fn team() -> Result<TeamContext, ApiError> {
         session().await?;
         resolved()
             .await
             .team
             .as_deref()
             .cloned()
-            .ok_or_else(|| AppError::Forbidden("no team selected".into()).into_server_fn_error())
+            .ok_or_else(|| AppError::Forbidden("no team selected".into()).into())
     }
 
     /// Adds a `Set-Cookie` header to the response.
@@ -68,10 +71,5 @@ pub(crate) mod ctx {
         ) {
             resp.append_header(http::header::SET_COOKIE, v);
         }
-    }
-
-    /// Maps service errors to the message the REST API would give.
-    pub fn err(e: AppError) -> ServerFnError {
-        e.into_server_fn_error()
     }
 }

@@ -22,10 +22,8 @@ async fn rows(
     state: &crate::server::state::AppState,
     team: &crate::server::auth::TeamContext,
     f: crate::server::services::releases::ReleaseFilter,
-) -> Result<Vec<ReleaseRow>, ServerFnError> {
-    let page = crate::server::services::releases::list(state, team, &f)
-        .await
-        .map_err(ctx::err)?;
+) -> Result<Vec<ReleaseRow>, ApiError> {
+    let page = crate::server::services::releases::list(state, team, &f).await?;
     let (services, members) = super::releases::names(state, team).await?;
     Ok(page
         .items
@@ -56,15 +54,14 @@ pub struct SprintsPageData {
 
 /// The sprints page.
 #[server(prefix = "/rpc")]
-pub async fn sprints_page() -> Result<SprintsPageData, ServerFnError> {
+pub async fn sprints_page() -> Result<SprintsPageData, ApiError> {
     use crate::domain::status::ReleaseStatus;
     use crate::server::db::entities::release;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
     let state = ctx::state()?;
     let team = ctx::team().await?;
     let sprints = crate::server::services::sprints::list(&state, &team, &all())
-        .await
-        .map_err(ctx::err)?
+        .await?
         .items;
     let pairs: Vec<(Option<String>, String)> = release::Entity::find()
         .select_only()
@@ -75,7 +72,7 @@ pub async fn sprints_page() -> Result<SprintsPageData, ServerFnError> {
         .into_tuple()
         .all(&state.db)
         .await
-        .map_err(|e| ctx::err(e.into()))?;
+        .map_err(|e| ApiError::from(crate::server::error::AppError::from(e)))?;
     Ok(SprintsPageData {
         sprints: sprints
             .into_iter()
@@ -106,7 +103,7 @@ pub async fn create_sprint(
     start_date: String,
     end_date: String,
     status: String,
-) -> Result<(), ServerFnError> {
+) -> Result<(), ApiError> {
     use crate::server::services::sprints::{self, SprintInput};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -120,8 +117,7 @@ pub async fn create_sprint(
             status: Some(status).filter(|s| !s.is_empty()),
         },
     )
-    .await
-    .map_err(ctx::err)?;
+    .await?;
     leptos_axum::redirect(&format!("/sprints/{}", s.id));
     Ok(())
 }
@@ -139,13 +135,11 @@ pub struct SprintPageData {
 
 /// One sprint with its releases.
 #[server(prefix = "/rpc")]
-pub async fn sprint_page(id: String) -> Result<SprintPageData, ServerFnError> {
+pub async fn sprint_page(id: String) -> Result<SprintPageData, ApiError> {
     use crate::server::services::releases::ReleaseFilter;
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    let sprint = crate::server::services::sprints::get(&state, &team, &id)
-        .await
-        .map_err(ctx::err)?;
+    let sprint = crate::server::services::sprints::get(&state, &team, &id).await?;
     let releases = rows(
         &state,
         &team,
@@ -171,7 +165,7 @@ pub async fn update_sprint(
     start_date: String,
     end_date: String,
     status: String,
-) -> Result<SprintView, ServerFnError> {
+) -> Result<SprintView, ApiError> {
     use crate::server::services::sprints::{self, SprintInput};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -187,17 +181,15 @@ pub async fn update_sprint(
         },
     )
     .await
-    .map_err(ctx::err)
+    .map_err(ApiError::from)
 }
 
 /// Deletes a sprint and goes back to the list.
 #[server(prefix = "/rpc")]
-pub async fn delete_sprint(id: String) -> Result<(), ServerFnError> {
+pub async fn delete_sprint(id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::sprints::delete(&state, &team, &id)
-        .await
-        .map_err(ctx::err)?;
+    crate::server::services::sprints::delete(&state, &team, &id).await?;
     leptos_axum::redirect("/sprints");
     Ok(())
 }
@@ -212,7 +204,7 @@ pub async fn assign_sprint_by_filter(
     priority: String,
     blocked: String,
     q: String,
-) -> Result<usize, ServerFnError> {
+) -> Result<usize, ApiError> {
     use crate::domain::status::ReleaseStatus;
     use crate::server::services::releases::{self, ReleaseFilter, ReleaseInput};
     let state = ctx::state()?;
@@ -228,7 +220,7 @@ pub async fn assign_sprint_by_filter(
         limit: Some(500),
         ..Default::default()
     };
-    let page = releases::list(&state, &team, &f).await.map_err(ctx::err)?;
+    let page = releases::list(&state, &team, &f).await?;
     let mut n = 0;
     for r in page.items {
         if r.sprint_id.as_deref() == Some(sprint_id.as_str()) {
@@ -243,8 +235,7 @@ pub async fn assign_sprint_by_filter(
                 ..Default::default()
             },
         )
-        .await
-        .map_err(ctx::err)?;
+        .await?;
         n += 1;
     }
     Ok(n)
@@ -265,16 +256,14 @@ pub struct GroupsPageData {
 
 /// The deployment groups page.
 #[server(prefix = "/rpc")]
-pub async fn groups_page() -> Result<GroupsPageData, ServerFnError> {
+pub async fn groups_page() -> Result<GroupsPageData, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     let groups = crate::server::services::groups::list(&state, &team, &all())
-        .await
-        .map_err(ctx::err)?
+        .await?
         .items;
     let sprints = crate::server::services::sprints::list(&state, &team, &all())
-        .await
-        .map_err(ctx::err)?
+        .await?
         .items;
     let (_, members) = super::releases::names(&state, &team).await?;
     Ok(GroupsPageData {
@@ -311,7 +300,7 @@ pub async fn create_group(
     owner_id: String,
     target_date: String,
     deployment_order: String,
-) -> Result<(), ServerFnError> {
+) -> Result<(), ApiError> {
     use crate::server::services::groups;
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -320,8 +309,7 @@ pub async fn create_group(
         &team,
         group_input(name, sprint_id, owner_id, target_date, deployment_order),
     )
-    .await
-    .map_err(ctx::err)?;
+    .await?;
     leptos_axum::redirect(&format!("/deployment-groups/{}", g.id));
     Ok(())
 }
@@ -349,16 +337,14 @@ pub struct GroupPageData {
 
 /// One group with its plan.
 #[server(prefix = "/rpc")]
-pub async fn group_page(id: String) -> Result<GroupPageData, ServerFnError> {
+pub async fn group_page(id: String) -> Result<GroupPageData, ApiError> {
     use crate::domain::status::ReleaseStatus;
     use crate::server::services::{groups, releases};
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    let group = groups::get(&state, &team, &id).await.map_err(ctx::err)?;
-    let members_of = groups::releases(&state, &team, &id)
-        .await
-        .map_err(ctx::err)?;
-    let plan = groups::plan(&state, &team, &id).await.map_err(ctx::err)?;
+    let group = groups::get(&state, &team, &id).await?;
+    let members_of = groups::releases(&state, &team, &id).await?;
+    let plan = groups::plan(&state, &team, &id).await?;
     let open = ReleaseStatus::in_flight_names();
     let rows = rows(
         &state,
@@ -382,8 +368,7 @@ pub async fn group_page(id: String) -> Result<GroupPageData, ServerFnError> {
         })
         .collect();
     let sprints = crate::server::services::sprints::list(&state, &team, &all())
-        .await
-        .map_err(ctx::err)?
+        .await?
         .items;
     let (_, members) = super::releases::names(&state, &team).await?;
     Ok(GroupPageData {
@@ -407,7 +392,7 @@ pub async fn update_group(
     owner_id: String,
     target_date: String,
     deployment_order: String,
-) -> Result<DeploymentGroupView, ServerFnError> {
+) -> Result<DeploymentGroupView, ApiError> {
     use crate::server::services::groups;
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -418,46 +403,42 @@ pub async fn update_group(
         group_input(name, sprint_id, owner_id, target_date, deployment_order),
     )
     .await
-    .map_err(ctx::err)
+    .map_err(ApiError::from)
 }
 
 /// Deletes a group and goes back to the list.
 #[server(prefix = "/rpc")]
-pub async fn delete_group(id: String) -> Result<(), ServerFnError> {
+pub async fn delete_group(id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::groups::delete(&state, &team, &id)
-        .await
-        .map_err(ctx::err)?;
+    crate::server::services::groups::delete(&state, &team, &id).await?;
     leptos_axum::redirect("/deployment-groups");
     Ok(())
 }
 
 /// Adds a release to a group.
 #[server(prefix = "/rpc")]
-pub async fn add_to_group(group_id: String, release_id: String) -> Result<(), ServerFnError> {
+pub async fn add_to_group(group_id: String, release_id: String) -> Result<(), ApiError> {
     use crate::server::services::groups::{self, AddRelease};
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    groups::add_release(&state, &team, &group_id, AddRelease { release_id })
-        .await
-        .map_err(ctx::err)?;
+    groups::add_release(&state, &team, &group_id, AddRelease { release_id }).await?;
     Ok(())
 }
 
 /// Removes a release from a group.
 #[server(prefix = "/rpc")]
-pub async fn remove_from_group(group_id: String, release_id: String) -> Result<(), ServerFnError> {
+pub async fn remove_from_group(group_id: String, release_id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::groups::remove_release(&state, &team, &group_id, &release_id)
         .await
-        .map_err(ctx::err)
+        .map_err(ApiError::from)
 }
 
 /// Sets a group's order (`release_ids` comma-separated, every member once).
 #[server(prefix = "/rpc")]
-pub async fn reorder_group(group_id: String, release_ids: String) -> Result<(), ServerFnError> {
+pub async fn reorder_group(group_id: String, release_ids: String) -> Result<(), ApiError> {
     use crate::server::services::groups::{self, Reorder};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -467,9 +448,7 @@ pub async fn reorder_group(group_id: String, release_ids: String) -> Result<(), 
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect();
-    groups::reorder(&state, &team, &group_id, Reorder { release_ids: ids })
-        .await
-        .map_err(ctx::err)?;
+    groups::reorder(&state, &team, &group_id, Reorder { release_ids: ids }).await?;
     Ok(())
 }
 
@@ -488,25 +467,18 @@ pub struct ReleasePlanningData {
 
 /// The release page's planning section.
 #[server(prefix = "/rpc")]
-pub async fn release_planning(id: String) -> Result<ReleasePlanningData, ServerFnError> {
+pub async fn release_planning(id: String) -> Result<ReleasePlanningData, ApiError> {
     use crate::server::services::dependencies;
     let state = ctx::state()?;
     let team = ctx::team().await?;
     Ok(ReleasePlanningData {
-        dependencies: dependencies::list(&state, &team, &id)
-            .await
-            .map_err(ctx::err)?
-            .items,
-        dependents: dependencies::dependents(&state, &team, &id)
-            .await
-            .map_err(ctx::err)?,
+        dependencies: dependencies::list(&state, &team, &id).await?.items,
+        dependents: dependencies::dependents(&state, &team, &id).await?,
         sprints: crate::server::services::sprints::list(&state, &team, &all())
-            .await
-            .map_err(ctx::err)?
+            .await?
             .items,
         groups: crate::server::services::groups::list(&state, &team, &all())
-            .await
-            .map_err(ctx::err)?
+            .await?
             .items,
     })
 }
@@ -514,7 +486,7 @@ pub async fn release_planning(id: String) -> Result<ReleasePlanningData, ServerF
 /// Releases of the team matching `q` (title, version or service), for
 /// picking a dependency; at most 10, never `exclude`.
 #[server(prefix = "/rpc")]
-pub async fn search_releases(q: String, exclude: String) -> Result<Vec<ReleaseRef>, ServerFnError> {
+pub async fn search_releases(q: String, exclude: String) -> Result<Vec<ReleaseRef>, ApiError> {
     use crate::server::services::releases::ReleaseFilter;
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -559,7 +531,7 @@ pub async fn add_dependency(
     release_id: String,
     depends_on_id: String,
     dep_type: String,
-) -> Result<DependencyView, ServerFnError> {
+) -> Result<DependencyView, ApiError> {
     use crate::server::services::dependencies::{self, DependencyInput};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -573,20 +545,17 @@ pub async fn add_dependency(
         },
     )
     .await
-    .map_err(ctx::err)
+    .map_err(ApiError::from)
 }
 
 /// Removes a dependency from the release page.
 #[server(prefix = "/rpc")]
-pub async fn remove_dependency(
-    release_id: String,
-    dependency_id: String,
-) -> Result<(), ServerFnError> {
+pub async fn remove_dependency(release_id: String, dependency_id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::dependencies::delete(&state, &team, &release_id, &dependency_id)
         .await
-        .map_err(ctx::err)
+        .map_err(ApiError::from)
 }
 
 /// Puts a release into a sprint and a deployment group (empty = none).
@@ -595,7 +564,7 @@ pub async fn set_release_plan(
     id: String,
     sprint_id: String,
     deployment_group_id: String,
-) -> Result<ReleaseView, ServerFnError> {
+) -> Result<ReleaseView, ApiError> {
     use crate::server::services::releases::{self, ReleaseInput};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -610,17 +579,17 @@ pub async fn set_release_plan(
         },
     )
     .await
-    .map_err(ctx::err)
+    .map_err(ApiError::from)
 }
 
 /// The dashboard over `days` days.
 #[server(prefix = "/rpc")]
-pub async fn load_dashboard(days: i64) -> Result<DashboardStats, ServerFnError> {
+pub async fn load_dashboard(days: i64) -> Result<DashboardStats, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::dashboard::stats(&state, &team, days)
         .await
-        .map_err(ctx::err)
+        .map_err(ApiError::from)
 }
 
 /// One month of the calendar.
@@ -638,7 +607,7 @@ pub struct CalendarData {
 
 /// The calendar for `month` (`YYYY-MM`; empty = this month).
 #[server(prefix = "/rpc")]
-pub async fn calendar_month(month: String) -> Result<CalendarData, ServerFnError> {
+pub async fn calendar_month(month: String) -> Result<CalendarData, ApiError> {
     use crate::server::db::entities::{deployment_group, release, service, sprint};
     use crate::server::error::AppError;
     use chrono::{Datelike, NaiveDate};
@@ -651,14 +620,12 @@ pub async fn calendar_month(month: String) -> Result<CalendarData, ServerFnError
     } else {
         NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d").ok()
     }
-    .ok_or_else(|| {
-        AppError::invalid_field("month", "month must look like 2026-12").into_server_fn_error()
-    })?;
+    .ok_or_else(|| AppError::invalid_field("month", "month must look like 2026-12"))?;
     let next = first
         .checked_add_months(chrono::Months::new(1))
         .unwrap_or(first);
     let last = next.pred_opt().unwrap_or(first);
-    let db_err = |e: sea_orm::DbErr| ctx::err(e.into());
+    let db_err = |e: sea_orm::DbErr| ApiError::from(crate::server::error::AppError::from(e));
     let releases = release::Entity::find()
         .filter(release::Column::TeamId.eq(team.team_id.as_str()))
         .filter(release::Column::TargetDate.between(first, last))

@@ -36,20 +36,14 @@ pub struct ReleasesPageData {
 pub(crate) async fn names(
     state: &crate::server::state::AppState,
     team: &crate::server::auth::TeamContext,
-) -> Result<(Vec<ServiceView>, Vec<MemberView>), ServerFnError> {
+) -> Result<(Vec<ServiceView>, Vec<MemberView>), ApiError> {
     use crate::server::services::{catalog, teams, PageRequest};
     let all = PageRequest {
         limit: Some(500),
         cursor: None,
     };
-    let services = catalog::list(state, team, &all)
-        .await
-        .map_err(ctx::err)?
-        .items;
-    let members = teams::members(state, team, &all)
-        .await
-        .map_err(ctx::err)?
-        .items;
+    let services = catalog::list(state, team, &all).await?.items;
+    let members = teams::members(state, team, &all).await?.items;
     Ok((services, members))
 }
 
@@ -79,7 +73,7 @@ pub async fn releases_page(
     priority: String,
     blocked: String,
     q: String,
-) -> Result<ReleasesPageData, ServerFnError> {
+) -> Result<ReleasesPageData, ApiError> {
     use crate::server::services::releases::{self, ReleaseFilter};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -93,7 +87,7 @@ pub async fn releases_page(
         limit: Some(200),
         ..Default::default()
     };
-    let page = releases::list(&state, &team, &f).await.map_err(ctx::err)?;
+    let page = releases::list(&state, &team, &f).await?;
     let (services, members) = names(&state, &team).await?;
     let rows = page
         .items
@@ -117,7 +111,7 @@ pub async fn create_release(
     priority: String,
     target_date: String,
     description: String,
-) -> Result<(), ServerFnError> {
+) -> Result<(), ApiError> {
     use crate::server::services::releases::{self, ReleaseInput};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -130,9 +124,7 @@ pub async fn create_release(
         description: Some(description),
         ..Default::default()
     };
-    let r = releases::create(&state, &team, input)
-        .await
-        .map_err(ctx::err)?;
+    let r = releases::create(&state, &team, input).await?;
     leptos_axum::redirect(&format!("/releases/{}", r.id));
     Ok(())
 }
@@ -160,24 +152,18 @@ pub struct ReleasePageData {
 
 /// The release page's data.
 #[server(prefix = "/rpc")]
-pub async fn release_page(id: String) -> Result<ReleasePageData, ServerFnError> {
+pub async fn release_page(id: String) -> Result<ReleasePageData, ApiError> {
     use crate::server::services::{activity, comments, releases, PageRequest};
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    let r = releases::get(&state, &team, &id).await.map_err(ctx::err)?;
+    let r = releases::get(&state, &team, &id).await?;
     let (services, members) = names(&state, &team).await?;
     let all = PageRequest {
         limit: Some(200),
         cursor: None,
     };
-    let comments = comments::list(&state, &team, &id, &all)
-        .await
-        .map_err(ctx::err)?
-        .items;
-    let activity = activity::feed(&state, &team, Some(&id), &all)
-        .await
-        .map_err(ctx::err)?
-        .items;
+    let comments = comments::list(&state, &team, &id, &all).await?.items;
+    let activity = activity::feed(&state, &team, Some(&id), &all).await?.items;
     Ok(ReleasePageData {
         allowed: r.status.allowed_targets(),
         row: row(r, &services, &members),
@@ -197,7 +183,7 @@ pub async fn move_release(
     id: String,
     status: String,
     revision: i64,
-) -> Result<ReleaseView, ServerFnError> {
+) -> Result<ReleaseView, ApiError> {
     use crate::server::services::releases::{self, ReleaseInput};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -208,7 +194,7 @@ pub async fn move_release(
     };
     releases::update(&state, &team, &id, input)
         .await
-        .map_err(ctx::err)
+        .map_err(ApiError::from)
 }
 
 /// Marks a release blocked (with a reason) or unblocked.
@@ -217,7 +203,7 @@ pub async fn set_blocked(
     id: String,
     blocked: bool,
     reason: String,
-) -> Result<ReleaseView, ServerFnError> {
+) -> Result<ReleaseView, ApiError> {
     use crate::server::services::releases::{self, ReleaseInput};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -228,17 +214,15 @@ pub async fn set_blocked(
     };
     releases::update(&state, &team, &id, input)
         .await
-        .map_err(ctx::err)
+        .map_err(ApiError::from)
 }
 
 /// Deletes a release and goes back to the list.
 #[server(prefix = "/rpc")]
-pub async fn delete_release(id: String) -> Result<(), ServerFnError> {
+pub async fn delete_release(id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::releases::delete(&state, &team, &id)
-        .await
-        .map_err(ctx::err)?;
+    crate::server::services::releases::delete(&state, &team, &id).await?;
     leptos_axum::redirect("/releases");
     Ok(())
 }
@@ -249,37 +233,37 @@ pub async fn edit_comment(
     release_id: String,
     comment_id: String,
     body: String,
-) -> Result<CommentView, ServerFnError> {
+) -> Result<CommentView, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::comments::update(&state, &team, &release_id, &comment_id, &body)
         .await
-        .map_err(ctx::err)
+        .map_err(ApiError::from)
 }
 
 /// Deletes a comment (its author, or an ADMIN).
 #[server(prefix = "/rpc")]
-pub async fn delete_comment(release_id: String, comment_id: String) -> Result<(), ServerFnError> {
+pub async fn delete_comment(release_id: String, comment_id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::comments::delete(&state, &team, &release_id, &comment_id)
         .await
-        .map_err(ctx::err)
+        .map_err(ApiError::from)
 }
 
 /// Adds a comment.
 #[server(prefix = "/rpc")]
-pub async fn add_comment(release_id: String, body: String) -> Result<CommentView, ServerFnError> {
+pub async fn add_comment(release_id: String, body: String) -> Result<CommentView, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::comments::create(&state, &team, &release_id, &body)
         .await
-        .map_err(ctx::err)
+        .map_err(ApiError::from)
 }
 
 /// The team's activity feed, newest first.
 #[server(prefix = "/rpc")]
-pub async fn activity_feed() -> Result<Vec<ActivityView>, ServerFnError> {
+pub async fn activity_feed() -> Result<Vec<ActivityView>, ApiError> {
     use crate::server::services::{activity, PageRequest};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -292,29 +276,28 @@ pub async fn activity_feed() -> Result<Vec<ActivityView>, ServerFnError> {
             cursor: None,
         },
     )
-    .await
-    .map_err(ctx::err)?
+    .await?
     .items)
 }
 
 /// `/deploy-queue`: ready for staging, ready for production.
 #[server(prefix = "/rpc")]
-pub async fn deploy_queue() -> Result<(Vec<Waiting>, Vec<Waiting>), ServerFnError> {
+pub async fn deploy_queue() -> Result<(Vec<Waiting>, Vec<Waiting>), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::releases::deploy_queue(&state, &team)
         .await
-        .map_err(ctx::err)
+        .map_err(ApiError::from)
 }
 
 /// `/blocked`: what is blocked, and why.
 #[server(prefix = "/rpc")]
-pub async fn blocked_releases() -> Result<Vec<Waiting>, ServerFnError> {
+pub async fn blocked_releases() -> Result<Vec<Waiting>, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::releases::blocked(&state, &team)
         .await
-        .map_err(ctx::err)
+        .map_err(ApiError::from)
 }
 
 /// Edits a release's fields; `revision` is the one the form was loaded at,
@@ -329,7 +312,7 @@ pub async fn edit_release(
     priority: String,
     owner_id: String,
     target_date: String,
-) -> Result<ReleaseView, ServerFnError> {
+) -> Result<ReleaseView, ApiError> {
     use crate::server::services::releases::{self, ReleaseInput};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -345,5 +328,5 @@ pub async fn edit_release(
     };
     releases::update(&state, &team, &id, input)
         .await
-        .map_err(ctx::err)
+        .map_err(ApiError::from)
 }

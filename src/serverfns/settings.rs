@@ -1,6 +1,6 @@
 //! Team settings (`/settings/team`): name and Slack.
 
-use crate::views::TeamSettingsView;
+use crate::views::{ApiError, TeamSettingsView};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -36,13 +36,11 @@ pub struct ServerIntegrations {
 
 /// The team's settings.
 #[server(prefix = "/rpc")]
-pub async fn team_settings() -> Result<TeamSettingsData, ServerFnError> {
+pub async fn team_settings() -> Result<TeamSettingsData, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     Ok(TeamSettingsData {
-        settings: crate::server::services::teams::settings(&state, &team)
-            .await
-            .map_err(ctx::err)?,
+        settings: crate::server::services::teams::settings(&state, &team).await?,
         can_manage: team.role.can_manage_team_config(),
         server: ServerIntegrations {
             jira_oauth: state.settings.jira.is_some(),
@@ -65,7 +63,7 @@ pub async fn save_team_settings(
     #[server(default)] notify_on_status_change: Option<String>,
     #[server(default)] notify_on_blocked: Option<String>,
     #[server(default)] notify_on_ready_to_deploy: Option<String>,
-) -> Result<TeamSettingsView, ServerFnError> {
+) -> Result<TeamSettingsView, ApiError> {
     use crate::server::services::teams::{self, SettingsPatch};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -87,15 +85,15 @@ pub async fn save_team_settings(
         },
     )
     .await
-    .map_err(ctx::err)
+    .map_err(ApiError::from)
 }
 
 /// Sends the Slack test message now.
 #[server(prefix = "/rpc")]
-pub async fn send_test_slack() -> Result<(), ServerFnError> {
+pub async fn send_test_slack() -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::teams::test_slack(&state, &team)
         .await
-        .map_err(ctx::err)
+        .map_err(ApiError::from)
 }

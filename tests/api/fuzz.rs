@@ -349,9 +349,11 @@ where
             .map_err(|e| format!("{what}: no answer ({e})"))?,
     };
     let status = resp.status();
-    let _ = resp.bytes().await;
+    let body = resp.text().await.unwrap_or_default();
     if status == StatusCode::INTERNAL_SERVER_ERROR {
-        return Err(format!("{what}: {status}"));
+        let what: String = what.chars().take(300).collect();
+        let body: String = body.chars().take(300).collect();
+        return Err(format!("{what}: {status}: {body}"));
     }
     if status.is_client_error() && fingerprint(&app.db).await != before {
         return Err(format!(

@@ -89,7 +89,10 @@ fn parse_list<T: std::str::FromStr>(
     raw.split(',')
         .map(|p| {
             p.trim().parse::<T>().map_err(|_| {
-                AppError::invalid_field(field, format!("unknown {field} {:?}", p.trim()))
+                AppError::invalid_field(
+                    field,
+                    format!("unknown {field} {}", crate::domain::quote(p.trim())),
+                )
             })
         })
         .collect()
@@ -677,9 +680,12 @@ pub async fn update(
         am.blocked_reason = Set(reason);
     }
     if let Some(s) = &input.status {
-        let to: ReleaseStatus = s
-            .parse()
-            .map_err(|_| AppError::invalid_field("status", format!("unknown status {s:?}")))?;
+        let to: ReleaseStatus = s.parse().map_err(|_| {
+            AppError::invalid_field(
+                "status",
+                format!("unknown status {}", crate::domain::quote(s)),
+            )
+        })?;
         let from: ReleaseStatus = cur.status;
         if to != from {
             from.check_move(to)?;

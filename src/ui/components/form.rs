@@ -1,13 +1,11 @@
 //! Form pieces: labelled fields, submit buttons, error notes.
 
+use crate::views::ApiError;
 use leptos::prelude::*;
 
 /// The message of a server function error, as the user should read it.
-pub fn error_text(e: &ServerFnError) -> String {
-    match e {
-        ServerFnError::ServerError(m) => m.clone(),
-        other => other.to_string(),
-    }
+pub fn error_text(e: &ApiError) -> String {
+    e.message.clone()
 }
 
 /// A labelled input.
@@ -55,7 +53,7 @@ pub fn Submit(label: &'static str, pending: Signal<bool>) -> impl IntoView {
 /// Shows the error of the last run of an action, announced to screen readers.
 #[component]
 pub fn ActionError<T: Clone + Send + Sync + 'static>(
-    result: Signal<Option<Result<T, ServerFnError>>>,
+    result: Signal<Option<Result<T, ApiError>>>,
 ) -> impl IntoView {
     move || {
         result.get().and_then(|r| r.err()).map(|e| {

@@ -89,7 +89,7 @@ fn kind_label(kind: &str) -> &'static str {
 pub fn ItemsSection(
     release_id: String,
     can_edit: bool,
-    items: Resource<Result<Vec<ItemView>, ServerFnError>>,
+    items: Resource<Result<Vec<ItemView>, crate::views::ApiError>>,
     actions: LinkedWork,
 ) -> impl IntoView {
     let LinkedWork {

@@ -175,7 +175,9 @@ pub fn ReleasePage() -> impl IntoView {
         Some(Ok(_)) => drafts.clear_edit(),
         // Someone else saved first: keep the text, and let a second Save
         // (made knowing that) go against the revision now shown.
-        Some(Err(e)) if error_text(&e).contains("someone else") => drafts.base_revision.set(None),
+        Some(Err(e)) if e.kind == crate::views::ErrorKind::Conflict => {
+            drafts.base_revision.set(None)
+        }
         _ => {}
     });
     Effect::new(move |_| {
@@ -561,7 +563,7 @@ fn PlanningSection(
     sprint_id: Option<String>,
     group_id: Option<String>,
     can_edit: bool,
-    planning: Resource<Result<ReleasePlanningData, ServerFnError>>,
+    planning: Resource<Result<ReleasePlanningData, crate::views::ApiError>>,
     set_plan: ServerAction<SetReleasePlan>,
     add_dep: ServerAction<AddDependency>,
     rm_dep: ServerAction<RemoveDependency>,

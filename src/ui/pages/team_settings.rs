@@ -62,7 +62,7 @@ pub fn TeamSettingsPage() -> impl IntoView {
                                         {s.slack_webhook_configured.then(|| view! {
                                             <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="clear_webhook" value="on"/>"Remove the webhook"</label>
                                         })}
-                                        <Field label="Channel (shown in settings, for people)" name="slack_channel" value=s.slack_channel.clone().unwrap_or_default() required=false/>
+                                        <Field label="Channel (sent with each message, e.g. #releases)" name="slack_channel" value=s.slack_channel.clone().unwrap_or_default() required=false/>
                                         <div class="space-y-2">
                                             <p class="text-sm font-medium">"Send a message when"</p>
                                             <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="notify_on_status_change" value="on" checked=s.notify_on_status_change/>"a release changes status"</label>

@@ -2,6 +2,10 @@
 //! hand to the UI. Plain data (serde, camelCase), compiled for the server and
 //! the browser; the server builds them from database rows.
 
+pub mod error;
+
+pub use error::{ApiError, ErrorKind};
+
 use crate::domain::roles::Role;
 use serde::{Deserialize, Serialize};
 
