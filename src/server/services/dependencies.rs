@@ -193,13 +193,7 @@ pub async fn create(
     }
     let edges: Vec<Edge> = existing
         .iter()
-        .filter_map(|d| {
-            Some(Edge {
-                dependent: d.release_id.clone(),
-                blocker: d.depends_on_id.clone(),
-                kind: d.dep_type,
-            })
-        })
+        .map(release_dependency::Model::edge)
         .collect();
     if let Some(cycle) = graph::cycle_with(&edges, &r.id, &blocker.id, kind) {
         let names = refs(&txn, cycle.clone()).await?;

@@ -478,16 +478,7 @@ pub async fn plan(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<Pl
         .filter(release_dependency::Column::DependsOnId.is_in(ids.clone()))
         .all(&state.db)
         .await?;
-    let edges: Vec<Edge> = deps
-        .iter()
-        .filter_map(|d| {
-            Some(Edge {
-                dependent: d.release_id.clone(),
-                blocker: d.depends_on_id.clone(),
-                kind: d.dep_type,
-            })
-        })
-        .collect();
+    let edges: Vec<Edge> = deps.iter().map(release_dependency::Model::edge).collect();
     let how = g.deployment_order;
     let p = graph::plan(
         &ids,

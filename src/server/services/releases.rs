@@ -875,28 +875,26 @@ pub async fn board(
     .await?;
     let mut cards: Vec<BoardCard> = rows
         .into_iter()
-        .filter_map(|(r, s)| {
-            Some(BoardCard {
-                status: r.status,
-                priority: r.priority,
-                owner_name: r.owner_id.as_ref().and_then(|o| owners.get(o).cloned()),
-                is_blocked: r.is_blocked,
-                blocked_reason: r.blocked_reason,
-                target_date: r.target_date.map(|d| d.format("%Y-%m-%d").to_string()),
-                revision: r.revision,
-                blocked_by: waiting
-                    .get(&r.id)
-                    .map(|bs| {
-                        bs.iter()
-                            .map(|b| format!("{} {}", b.title, b.version))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                id: r.id,
-                title: r.title,
-                version: r.version,
-                service_name: s.map(|s| s.name).unwrap_or_default(),
-            })
+        .map(|(r, s)| BoardCard {
+            status: r.status,
+            priority: r.priority,
+            owner_name: r.owner_id.as_ref().and_then(|o| owners.get(o).cloned()),
+            is_blocked: r.is_blocked,
+            blocked_reason: r.blocked_reason,
+            target_date: r.target_date.map(|d| d.format("%Y-%m-%d").to_string()),
+            revision: r.revision,
+            blocked_by: waiting
+                .get(&r.id)
+                .map(|bs| {
+                    bs.iter()
+                        .map(|b| format!("{} {}", b.title, b.version))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            id: r.id,
+            title: r.title,
+            version: r.version,
+            service_name: s.map(|s| s.name).unwrap_or_default(),
         })
         .collect();
     // Work in progress: most urgent first, then the nearest target date

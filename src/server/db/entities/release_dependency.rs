@@ -22,3 +22,14 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// This dependency as an edge of the domain's graph rules.
+    pub fn edge(&self) -> crate::domain::graph::Edge {
+        crate::domain::graph::Edge {
+            dependent: self.release_id.clone(),
+            blocker: self.depends_on_id.clone(),
+            kind: self.dep_type,
+        }
+    }
+}
