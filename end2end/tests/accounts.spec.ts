@@ -113,7 +113,9 @@ test('changing the password from the profile page (needs JavaScript)', async ({ 
   await page.getByLabel('Current password').fill('not the password');
   await page.getByLabel('New password (at least 10 characters)').fill('a fresh new password');
   await page.getByRole('button', { name: 'Change password' }).click();
-  await expect(page.getByRole('alert')).toContainText('current password is wrong');
+  // Said beside the field at fault, which takes focus.
+  await expect(page.locator('#field-current_password-error')).toContainText('current password is wrong');
+  await expect(page.getByLabel('Current password')).toBeFocused();
   await page.getByLabel('Current password').fill(user.password);
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByRole('main').getByRole('status')).toContainText('Password changed');
@@ -138,7 +140,8 @@ test('team settings keep the Slack webhook secret and refuse a foreign host (nee
   await waitForHydration(page);
   await page.getByLabel('Incoming webhook URL').fill('https://evil.example.com/hook');
   await page.getByRole('button', { name: 'Save settings' }).click();
-  await expect(page.getByRole('alert').filter({ hasText: 'hooks.slack.com' })).toBeVisible();
+  await expect(page.locator('#field-slack_webhook_url-error')).toContainText('hooks.slack.com');
+  await expect(page.getByLabel('Incoming webhook URL')).toBeFocused();
   await page.getByLabel('Incoming webhook URL').fill('https://hooks.slack.com/services/T000/B000/abcdefghSecretXy9z');
   await page.getByLabel('a release changes status').uncheck();
   await page.getByRole('button', { name: 'Save settings' }).click();

@@ -8,7 +8,9 @@ pub fn error_text(e: &ApiError) -> String {
     e.message.clone()
 }
 
-/// A labelled input.
+/// A labelled input. Inside a [`FieldErrors`] scope it shows its own
+/// message from the last refusal beside itself (and is marked
+/// `aria-invalid`, described by that message).
 #[component]
 pub fn Field(
     label: &'static str,
@@ -19,6 +21,26 @@ pub fn Field(
     #[prop(default = true)] required: bool,
 ) -> impl IntoView {
     let id = format!("field-{name}");
+    let error_id = format!("field-{name}-error");
+    let message = field_message(name);
+    let input = NodeRef::<leptos::html::Input>::new();
+    if let Some(form) = use_context::<FormErrors>() {
+        form.names.update_value(|n| n.push(name));
+        // The first field of the form with a message takes focus (fields
+        // are created, and their effects run, in document order).
+        Effect::new(move |_| {
+            let current = form.errors.get();
+            if message.get().is_some() && form.focused.get_value() != current {
+                form.focused.set_value(current);
+                #[cfg(feature = "hydrate")]
+                request_animation_frame(move || {
+                    if let Some(el) = input.get_untracked() {
+                        let _ = el.focus();
+                    }
+                });
+            }
+        });
+    }
     view! {
         <div class="space-y-1">
             <label for=id.clone() class="block text-sm font-medium text-zinc-800 dark:text-zinc-200">{label}</label>
@@ -29,10 +51,89 @@ pub fn Field(
                 value=value
                 required=required
                 autocomplete=autocomplete
-                class="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm placeholder:text-zinc-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 dark:border-zinc-700 dark:bg-zinc-900"
+                node_ref=input
+                aria-invalid=move || message.get().is_some().to_string()
+                aria-describedby=move || message.get().map(|_| error_id.clone())
+                class="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm placeholder:text-zinc-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 aria-[invalid=true]:border-red-500 dark:border-zinc-700 dark:bg-zinc-900"
             />
+            {move || message.get().map(|m| view! {
+                <p id=format!("field-{name}-error") class="text-sm text-red-700 dark:text-red-300">{m}</p>
+            })}
         </div>
     }
+}
+
+/// The last refusal of the form a field is in ([`FieldErrors`]), the
+/// names of the fields that show their own messages, and the refusal a
+/// field last took focus for (each new refusal moves focus once).
+#[derive(Clone, Copy)]
+pub struct FormErrors {
+    errors: Signal<Option<ApiError>>,
+    names: StoredValue<Vec<&'static str>>,
+    focused: StoredValue<Option<ApiError>>,
+}
+
+impl FormErrors {
+    /// Whether every field `e` names is shown beside its field here.
+    fn all_shown(&self, e: &ApiError) -> bool {
+        self.names.with_value(|names| {
+            e.fields
+                .keys()
+                .all(|k| names.iter().any(|n| *n == k || camel_case(n) == *k))
+        })
+    }
+}
+
+/// The message for the field `name` of the form around, if any. The API
+/// names fields in camelCase (`targetDate`), forms in snake_case
+/// (`target_date`): both are looked up.
+pub fn field_message(name: &'static str) -> Signal<Option<String>> {
+    let errors = use_context::<FormErrors>();
+    Signal::derive(move || {
+        let e = errors?.errors.get()?;
+        e.field(name)
+            .or_else(|| e.field(&camel_case(name)))
+            .map(str::to_string)
+    })
+}
+
+fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The last error of a form's action, for [`FieldErrors`].
+pub fn last_error<T: Clone + Send + Sync + 'static>(
+    value: impl Into<Signal<Option<Result<T, ApiError>>>>,
+) -> Signal<Option<ApiError>> {
+    let value = value.into();
+    Signal::derive(move || value.get().and_then(|r| r.err()))
+}
+
+/// Scope of a form's fields: each shows its own message from `errors`, and
+/// after a refusal naming fields, focus moves to the first invalid one
+/// (what was typed stays where it was). Adds no element of its own, so the
+/// form's layout classes keep applying to the fields.
+#[component]
+pub fn FieldErrors(errors: Signal<Option<ApiError>>, children: Children) -> impl IntoView {
+    let form = FormErrors {
+        errors,
+        names: StoredValue::new(vec![]),
+        focused: StoredValue::new(None),
+    };
+    provide_context(form);
+    children()
 }
 
 /// A primary submit button that shows when its action is pending.
@@ -55,8 +156,15 @@ pub fn Submit(label: &'static str, pending: Signal<bool>) -> impl IntoView {
 pub fn ActionError<T: Clone + Send + Sync + 'static>(
     result: Signal<Option<Result<T, ApiError>>>,
 ) -> impl IntoView {
+    // Inside a form whose fields show their own messages, a refusal that
+    // names fields is said beside them (and focus goes there), not twice.
+    let form = use_context::<FormErrors>();
     move || {
-        result.get().and_then(|r| r.err()).map(|e| {
+        result
+            .get()
+            .and_then(|r| r.err())
+            .filter(|e| e.fields.is_empty() || !form.is_some_and(|f| f.all_shown(e)))
+            .map(|e| {
             view! {
                 <p role="alert" class="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
                     {error_text(&e)}

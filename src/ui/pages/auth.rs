@@ -3,7 +3,7 @@
 
 use crate::serverfns::account::{SignIn, SignUp};
 use crate::ui::components::form::PageTitle;
-use crate::ui::components::form::{ActionError, Field, Submit};
+use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
 use crate::ui::components::icons::LogoMark;
 use crate::ui::components::theme_toggle::ThemeToggle;
 use leptos::prelude::*;
@@ -40,11 +40,13 @@ pub fn SignInPage() -> impl IntoView {
         <PageTitle text="Sign in"/>
         <AuthCard title="Sign in">
             <ActionForm action=action attr:class="space-y-4">
+                <FieldErrors errors=last_error(action.value())>
                 <input type="hidden" name="next" value=next/>
                 <Field label="Email" name="email" kind="email" autocomplete="email"/>
                 <Field label="Password" name="password" kind="password" autocomplete="current-password"/>
                 <ActionError result=action.value().into()/>
                 <Submit label="Sign in" pending=pending.into()/>
+            </FieldErrors>
             </ActionForm>
             <p class="mt-6 text-center text-sm text-zinc-600 dark:text-zinc-400">
                 "New here? "
@@ -66,12 +68,14 @@ pub fn SignUpPage() -> impl IntoView {
         <PageTitle text="Create an account"/>
         <AuthCard title="Create an account">
             <ActionForm action=action attr:class="space-y-4">
+                <FieldErrors errors=last_error(action.value())>
                 <input type="hidden" name="next" value=next/>
                 <Field label="Name" name="name" autocomplete="name"/>
                 <Field label="Email" name="email" kind="email" autocomplete="email" value=email/>
                 <Field label="Password (at least 10 characters)" name="password" kind="password" autocomplete="new-password"/>
                 <ActionError result=action.value().into()/>
                 <Submit label="Create account" pending=pending.into()/>
+            </FieldErrors>
             </ActionForm>
             <p class="mt-6 text-center text-sm text-zinc-600 dark:text-zinc-400">
                 "Already have an account? "

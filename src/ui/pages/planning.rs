@@ -9,7 +9,9 @@ use crate::serverfns::planning::{
     DeleteGroup, DeleteSprint, RemoveFromGroup, ReorderGroup, UpdateGroup, UpdateSprint,
 };
 use crate::ui::components::form::PageTitle;
-use crate::ui::components::form::{error_text, ActionError, Field, Submit};
+use crate::ui::components::form::{
+    error_text, last_error, ActionError, Field, FieldErrors, Submit,
+};
 use crate::ui::components::frame::AppFrame;
 use crate::ui::pages::releases::StatusBadge;
 use crate::views::{GroupReleaseView, MemberView, SprintView};
@@ -100,12 +102,14 @@ pub fn SprintsPage() -> impl IntoView {
                                 <section aria-labelledby="new-sprint-h" class=CARD>
                                     <h2 id="new-sprint-h" class="mb-3 font-semibold">"New sprint"</h2>
                                     <ActionForm action=create attr:class="grid gap-3 sm:grid-cols-2">
+                                        <FieldErrors errors=last_error(create.value())>
                                         <Field label="Name" name="name"/>
                                         <div class="space-y-1"><label for="sp-status" class="block text-sm font-medium">"Status"</label>{status_select(SprintStatus::Planning)}</div>
                                         <Field label="Start date" name="start_date" kind="date"/>
                                         <Field label="End date" name="end_date" kind="date"/>
                                         <div class="sm:col-span-2"><ActionError result=create.value().into()/></div>
                                         <div class="w-40"><Submit label="Create sprint" pending=create.pending().into()/></div>
+                                    </FieldErrors>
                                     </ActionForm>
                                     <p class="mt-2 text-xs text-zinc-500 dark:text-zinc-400">"A team has one active sprint at a time."</p>
                                 </section>
@@ -176,6 +180,7 @@ pub fn SprintPage() -> impl IntoView {
                                         <section aria-labelledby="sp-edit-h" class=CARD>
                                             <h3 id="sp-edit-h" class="mb-2 font-semibold">"Edit sprint"</h3>
                                             <ActionForm action=update attr:class="space-y-3">
+                                                <FieldErrors errors=last_error(update.value())>
                                                 <input type="hidden" name="id" value=sid1/>
                                                 <Field label="Name" name="name" value=s.name.clone()/>
                                                 <Field label="Start date" name="start_date" kind="date" value=s.start_date.clone()/>
@@ -183,6 +188,7 @@ pub fn SprintPage() -> impl IntoView {
                                                 <div class="space-y-1"><label for="sp-status" class="block text-sm font-medium">"Status"</label>{status_select(s.status)}</div>
                                                 <ActionError result=update.value().into()/>
                                                 <Submit label="Save sprint" pending=update.pending().into()/>
+                                            </FieldErrors>
                                             </ActionForm>
                                         </section>
                                         <ActionForm action=delete on:submit=move |ev| {
@@ -266,9 +272,11 @@ pub fn GroupsPage() -> impl IntoView {
                                 <section aria-labelledby="new-group-h" class=CARD>
                                     <h2 id="new-group-h" class="mb-3 font-semibold">"New deployment group"</h2>
                                     <ActionForm action=create attr:class="grid gap-3 sm:grid-cols-2">
+                                        <FieldErrors errors=last_error(create.value())>
                                         {group_fields(String::new(), None, None, None, DeploymentOrder::Sequential, d.sprints.clone(), d.members.clone())}
                                         <div class="sm:col-span-2"><ActionError result=create.value().into()/></div>
                                         <div class="w-48"><Submit label="Create group" pending=create.pending().into()/></div>
+                                    </FieldErrors>
                                     </ActionForm>
                                 </section>
                             })}
@@ -392,10 +400,12 @@ pub fn GroupPage() -> impl IntoView {
                                         <section aria-labelledby="g-edit-h" class=CARD>
                                             <h3 id="g-edit-h" class="mb-2 font-semibold">"Edit group"</h3>
                                             <ActionForm action=update attr:class="space-y-3">
+                                                <FieldErrors errors=last_error(update.value())>
                                                 <input type="hidden" name="id" value=gid1/>
                                                 {group_fields(g.name.clone(), g.sprint_id.clone(), g.owner_id.clone(), g.target_date.clone(), g.deployment_order, d.sprints.clone(), d.members.clone())}
                                                 <ActionError result=update.value().into()/>
                                                 <Submit label="Save group" pending=update.pending().into()/>
+                                            </FieldErrors>
                                             </ActionForm>
                                         </section>
                                         <ActionForm action=delete on:submit=move |ev| {

@@ -7,7 +7,7 @@ use crate::serverfns::account::{
     get_me, my_connections, ChangePassword, ChooseJiraSite, Disconnect,
 };
 use crate::ui::components::form::PageTitle;
-use crate::ui::components::form::{ActionError, Field, Submit};
+use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
 use crate::ui::components::frame::AppFrame;
 use crate::views::ConnectionInfo;
 use leptos::prelude::*;
@@ -76,6 +76,7 @@ pub fn ProfilePage() -> impl IntoView {
                     <h2 id="pw-h" class="mb-1 font-semibold">"Change password"</h2>
                     <p class="mb-4 text-sm text-zinc-600 dark:text-zinc-400">"Your other browsers and devices are signed out when you change it."</p>
                     <ActionForm action=change attr:class="space-y-4">
+                        <FieldErrors errors=last_error(change.value())>
                         <Field label="Current password" name="current_password" kind="password" autocomplete="current-password"/>
                         <Field label="New password (at least 10 characters)" name="new_password" kind="password" autocomplete="new-password"/>
                         <ActionError result=change.value().into()/>
@@ -83,6 +84,7 @@ pub fn ProfilePage() -> impl IntoView {
                             <p role="status" class="rounded-md border border-green-300 bg-green-50 px-3 py-2 text-sm text-green-900 dark:border-green-800 dark:bg-green-950 dark:text-green-200">"Password changed. Other sessions were signed out."</p>
                         })}
                         <Submit label="Change password" pending=change.pending().into()/>
+                    </FieldErrors>
                     </ActionForm>
                 </section>
             </div>

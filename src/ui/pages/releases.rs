@@ -14,7 +14,9 @@ use crate::serverfns::releases::{
 use crate::serverfns::releases::{DeleteComment, DeleteRelease, EditComment, EditRelease};
 use crate::ui::components::filters::ReleaseFilters;
 use crate::ui::components::form::PageTitle;
-use crate::ui::components::form::{error_text, ActionError, Field, Submit, TextArea};
+use crate::ui::components::form::{
+    error_text, last_error, ActionError, Field, FieldErrors, Submit, TextArea,
+};
 use crate::ui::components::frame::AppFrame;
 use crate::ui::components::status::{badge_class, dot_class};
 use crate::ui::pages::linked_work::{ItemsSection, LinkedWork};
@@ -126,6 +128,7 @@ pub fn ReleasesPage() -> impl IntoView {
                                         } else {
                                             view! {
                                                 <ActionForm action=create attr:class="grid gap-3 sm:grid-cols-2">
+                                                    <FieldErrors errors=last_error(create.value())>
                                                     <div class="space-y-1"><label for="nr-service" class="block text-sm font-medium">"Service"</label>
                                                         <select id="nr-service" name="service_id" class=SELECT required>
                                                             {services.iter().map(|s| view! { <option value=s.id.clone()>{s.name.clone()}</option> }).collect_view()}
@@ -140,6 +143,7 @@ pub fn ReleasesPage() -> impl IntoView {
                                                     <Field label="Description" name="description" required=false/>
                                                     <div class="sm:col-span-2"><ActionError result=create.value().into()/></div>
                                                     <div class="w-40"><Submit label="Create release" pending=create.pending().into()/></div>
+                                                </FieldErrors>
                                                 </ActionForm>
                                             }.into_any()
                                         }}
@@ -282,6 +286,7 @@ pub fn ReleasePage() -> impl IntoView {
                                                 })}
                                                 <div on:input=drafts.tracker(r.revision) on:change=drafts.tracker(r.revision)>
                                                 <ActionForm action=edit attr:class="mt-3 grid gap-3 sm:grid-cols-2">
+                                                    <FieldErrors errors=last_error(edit.value())>
                                                     <input type="hidden" name="id" value=r.id.clone()/>
                                                     <input type="hidden" name="revision" value=drafts.revision(r.revision).to_string()/>
                                                     <Field label="Title" name="title" value=drafts.field("title", &r.title)/>
@@ -300,6 +305,7 @@ pub fn ReleasePage() -> impl IntoView {
                                                     <Field label="Target date" name="target_date" kind="date" value=drafts.field("target_date", r.target_date.as_deref().unwrap_or("")) required=false/>
                                                     <Field label="Description" name="description" value=drafts.field("description", &r.description) required=false/>
                                                     <div class="w-40"><Submit label="Save" pending=edit.pending().into()/></div>
+                                                </FieldErrors>
                                                 </ActionForm>
                                                 </div>
                                             </section>
@@ -356,12 +362,14 @@ pub fn ReleasePage() -> impl IntoView {
                                         <section aria-labelledby="block-h" class="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
                                             <h3 id="block-h" class="mb-2 font-semibold">"Blocked"</h3>
                                             <ActionForm action=block attr:class="space-y-2">
+                                                <FieldErrors errors=last_error(block.value())>
                                                 <input type="hidden" name="id" value=rid_b/>
                                                 <input type="hidden" name="blocked" value=(!r.is_blocked).to_string()/>
                                                 {(!r.is_blocked).then(|| view! { <Field label="Reason" name="reason" required=false/> })}
                                                 {r.is_blocked.then(|| view! { <input type="hidden" name="reason" value=""/> })}
                                                 <ActionError result=block.value().into()/>
                                                 <Submit label=if r.is_blocked { "Unblock" } else { "Mark as blocked" } pending=block.pending().into()/>
+                                            </FieldErrors>
                                             </ActionForm>
                                         </section>
                                     })}

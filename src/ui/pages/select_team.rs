@@ -2,7 +2,7 @@
 
 use crate::serverfns::account::{get_me, CreateTeam, SelectTeam};
 use crate::ui::components::form::PageTitle;
-use crate::ui::components::form::{ActionError, Field, Submit};
+use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
 use crate::ui::components::icons::LogoMark;
 use crate::ui::components::theme_toggle::ThemeToggle;
 use leptos::prelude::*;
@@ -43,9 +43,11 @@ pub fn SelectTeamPage() -> impl IntoView {
             <section class="mt-10 rounded-xl border border-zinc-200 p-6 dark:border-zinc-800" aria-labelledby="create-team">
                 <h2 id="create-team" class="mb-4 font-semibold">"Create a team"</h2>
                 <ActionForm action=create attr:class="space-y-4">
+                    <FieldErrors errors=last_error(create.value())>
                     <Field label="Team name" name="name" autocomplete="organization"/>
                     <ActionError result=create.value().into()/>
                     <Submit label="Create team" pending=create.pending().into()/>
+                </FieldErrors>
                 </ActionForm>
             </section>
         </main>

@@ -5,7 +5,9 @@
 
 use crate::serverfns::catalog::{list_services, DeleteService, MyGithubRepos, SaveService};
 use crate::ui::components::form::PageTitle;
-use crate::ui::components::form::{error_text, ActionError, Field, Submit};
+use crate::ui::components::form::{
+    error_text, last_error, ActionError, Field, FieldErrors, Submit,
+};
 use crate::ui::components::frame::AppFrame;
 use crate::views::ServiceView;
 use leptos::prelude::*;
@@ -133,6 +135,7 @@ fn ServiceForm(
     };
     view! {
         <ActionForm action=save attr:class="grid gap-3 sm:grid-cols-2">
+            <FieldErrors errors=last_error(save.value())>
             <input type="hidden" name="id" value=s.id.clone()/>
             <Field label="Name" name="name" value=s.name.clone()/>
             <Field label="Slug (optional)" name="slug" value=s.slug.clone() required=false/>
@@ -161,6 +164,7 @@ fn ServiceForm(
             <div class="sm:col-span-2"><Field label="Description" name="description" value=s.description.clone() required=false/></div>
             <div class="sm:col-span-2"><ActionError result=save.value().into()/></div>
             <div class="w-40"><Submit label=label pending=save.pending().into()/></div>
+        </FieldErrors>
         </ActionForm>
     }
 }

@@ -5,7 +5,9 @@
 
 use crate::serverfns::settings::{team_settings, SaveTeamSettings, SendTestSlack};
 use crate::ui::components::form::PageTitle;
-use crate::ui::components::form::{error_text, ActionError, Field, Submit};
+use crate::ui::components::form::{
+    error_text, last_error, ActionError, Field, FieldErrors, Submit,
+};
 use crate::ui::components::frame::AppFrame;
 use leptos::prelude::*;
 
@@ -45,6 +47,7 @@ pub fn TeamSettingsPage() -> impl IntoView {
                                     </p>
                                 })}
                                 <ActionForm action=save attr:class="space-y-6">
+                                    <FieldErrors errors=last_error(save.value())>
                                     <fieldset class="space-y-3 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800" disabled=!manage>
                                         <legend class="px-1 font-semibold">"Team"</legend>
                                         <Field label="Team name" name="name" value=s.name.clone()/>
@@ -72,6 +75,7 @@ pub fn TeamSettingsPage() -> impl IntoView {
                                     </fieldset>
                                     <ActionError result=save.value().into()/>
                                     {manage.then(|| view! { <div class="w-40"><Submit label="Save settings" pending=save.pending().into()/></div> })}
+                                </FieldErrors>
                                 </ActionForm>
                                 {(manage && s.slack_webhook_configured).then(|| view! {
                                     <div class="flex flex-wrap items-center gap-3">
