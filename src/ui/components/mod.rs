@@ -6,6 +6,7 @@ pub mod form;
 pub mod frame;
 pub mod icons;
 pub mod live;
+pub mod loaded;
 pub mod status;
 pub mod theme_toggle;
 

@@ -2,10 +2,10 @@
 //! "blocked" messages link to. Oldest first, with what holds each release.
 
 use crate::serverfns::releases::{blocked_releases, deploy_queue};
-use crate::ui::components::form::error_text;
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::frame::AppFrame;
 use crate::ui::components::live::use_live;
+use crate::ui::components::loaded::Loaded;
 use crate::ui::pages::releases::StatusBadge;
 use crate::views::Waiting;
 use leptos::prelude::*;
@@ -42,10 +42,9 @@ pub fn DeployQueuePage() -> impl IntoView {
     view! {
         <PageTitle text="Deploy queue"/>
         <AppFrame title="Deploy queue">
-            <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
-                {move || data.get().map(|r| match r {
-                    Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
-                    Ok((staging, production)) => view! {
+            <Loaded data=data let:queues>
+                {let (staging, production) = queues;
+                    view! {
                         <div class="max-w-3xl space-y-8">
                             <section aria-labelledby="q-prod" class="space-y-2">
                                 <h2 id="q-prod" class="font-semibold">"Ready for production"</h2>
@@ -56,9 +55,9 @@ pub fn DeployQueuePage() -> impl IntoView {
                                 <WaitingList label="Ready for staging" items=staging empty="Nothing is waiting for staging."/>
                             </section>
                         </div>
-                    }.into_any(),
-                })}
-            </Transition>
+                    }
+                }
+            </Loaded>
         </AppFrame>
     }
 }
@@ -71,12 +70,9 @@ pub fn BlockedPage() -> impl IntoView {
     view! {
         <PageTitle text="Blocked"/>
         <AppFrame title="Blocked releases">
-            <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
-                {move || data.get().map(|r| match r {
-                    Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
-                    Ok(items) => view! { <div class="max-w-3xl"><WaitingList label="Blocked releases" items=items empty="Nothing is blocked. Good."/></div> }.into_any(),
-                })}
-            </Transition>
+            <Loaded data=data let:items>
+                <div class="max-w-3xl"><WaitingList label="Blocked releases" items=items empty="Nothing is blocked. Good."/></div>
+            </Loaded>
         </AppFrame>
     }
 }
