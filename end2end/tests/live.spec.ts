@@ -32,7 +32,7 @@ test('a move in one browser shows on another open board and feed without reload 
   await waitForHydration(feed);
   await expect(feed.getByTestId('live-dot')).toHaveAttribute('data-connected', 'true');
   await a.request.patch(`/api/releases/${rel.id}`, { headers, data: { status: 'IN_REVIEW' } });
-  await expect(feed.getByRole('list', { name: 'Team activity' })).toContainText('from IN_DEVELOPMENT to IN_REVIEW', { timeout: 5000 });
+  await expect(feed.getByRole('list', { name: 'Team activity' })).toContainText('from In development to In review', { timeout: 5000 });
   await a.close();
   await b.close();
 });

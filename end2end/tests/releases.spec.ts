@@ -38,7 +38,7 @@ test('services and releases through the pages (needs JavaScript)', async ({ brow
   await expect(page.getByRole('list', { name: 'Comments' }).locator('strong')).toHaveText('review');
   await page.getByLabel(/Move from Planning to/).selectOption('IN_DEVELOPMENT');
   await page.getByRole('button', { name: 'Move' }).click();
-  await expect(page.getByRole('list', { name: 'Activity' })).toContainText('from PLANNING to IN_DEVELOPMENT');
+  await expect(page.getByRole('list', { name: 'Activity' })).toContainText('from Planning to In development');
   await expectNoSeriousA11yViolations(page, 'release');
   await ctx.close();
 });
@@ -56,7 +56,7 @@ test('without JavaScript, a release moves through its plain status form', async 
   const now = await (await ctx.request.get(`/api/releases/${rel.id}`)).json();
   expect(now.status).toBe('IN_DEVELOPMENT');
   await page.goto(`/releases/${rel.id}`);
-  await expect(page.getByRole('list', { name: 'Activity' })).toContainText('from PLANNING to IN_DEVELOPMENT');
+  await expect(page.getByRole('list', { name: 'Activity' })).toContainText('from Planning to In development');
   await ctx.close();
 });
 

@@ -80,9 +80,10 @@ impl Role {
     }
 }
 
+/// For people: the label ("Admin"); the wire name is [`Role::as_str`].
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(self.label())
     }
 }
 

@@ -197,9 +197,12 @@ impl ReleaseStatus {
     }
 }
 
+/// For people: the label ("In staging"). The wire name is
+/// [`ReleaseStatus::as_str`] (and serde); nothing formats a status with
+/// `{}` for a machine.
 impl fmt::Display for ReleaseStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(self.label())
     }
 }
 
@@ -346,10 +349,7 @@ mod tests {
     #[test]
     fn illegal_move_error_names_both_states() {
         let err = Planning.check_move(Deployed).unwrap_err().to_string();
-        assert!(
-            err.contains("PLANNING") && err.contains("DEPLOYED"),
-            "{err}"
-        );
+        assert!(err.contains("from Planning to Deployed"), "{err}");
     }
 
     #[test]

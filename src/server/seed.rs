@@ -316,7 +316,7 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
             None
         };
         let rid = id_at(created_at, &mut rng);
-        let label = format!("{sname} {version}");
+        let label = format!("{title} {version}");
         let actor = |rng: &mut StdRng| movers[rng.gen_range(0..movers.len())];
         let mut act = |rng: &mut StdRng,
                        at: DateTime<Utc>,

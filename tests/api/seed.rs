@@ -80,5 +80,5 @@ async fn the_demo_team_reads_like_real_history() {
     assert!(last_move["description"]
         .as_str()
         .unwrap()
-        .contains("to DEPLOYED"));
+        .contains("to Deployed"));
 }

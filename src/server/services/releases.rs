@@ -441,7 +441,7 @@ pub async fn create(
                     action: "assigned",
                     description: format!(
                         "{} assigned {} {} to {}",
-                        ctx.user_name, svc.name, r.version, name
+                        ctx.user_name, r.title, r.version, name
                     ),
                     metadata: Some(json!({"ownerId": o})),
                 },
@@ -534,7 +534,8 @@ pub async fn update(
         .await?
         .map(|s| s.name)
         .unwrap_or_default();
-    let label = format!("{} {}", svc_name, cur.version);
+    // A release is named by its title and version everywhere people read it.
+    let label = format!("{} {}", cur.title, cur.version);
     let now = db::now();
     let mut am = release::ActiveModel {
         updated_at: Set(now),
@@ -806,8 +807,8 @@ pub async fn delete(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<
             release_id: Some(id),
             action: "deleted",
             description: format!(
-                "{} deleted {} {} ({})",
-                ctx.user_name, svc_name, cur.version, cur.title
+                "{} deleted {} {} of {}",
+                ctx.user_name, cur.title, cur.version, svc_name
             ),
             metadata: Some(json!({"deleted": true, "title": cur.title})),
         },
