@@ -133,35 +133,36 @@ pub struct ResolvedAuth {
     pub team: Option<Arc<TeamContext>>,
 }
 
-/// Reads one cookie from the request headers.
+/// Reads one cookie from the request headers (every `Cookie` header, as
+/// the `cookie` crate splits them; a malformed pair is skipped).
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
 }
 
-/// The `Set-Cookie` value that stores a new session token.
+/// The `Set-Cookie` value that stores a new session token: host-only,
+/// `HttpOnly`, `SameSite=Lax`, `Secure` over https.
 pub fn session_cookie(token: &str, max_age: Duration, secure: bool) -> String {
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
-        session_cookie_name(secure),
-        max_age.as_secs(),
-        if secure { "; Secure" } else { "" }
-    )
+    let max_age = i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX);
+    cookie::Cookie::build((session_cookie_name(secure), token))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .max_age(cookie::time::Duration::seconds(max_age))
+        .secure(secure)
+        .build()
+        .to_string()
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_session_cookie(secure: bool) -> String {
-    format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        session_cookie_name(secure),
-        if secure { "; Secure" } else { "" }
-    )
+    session_cookie("", Duration::ZERO, secure)
 }
 
 /// Looks a session token up: live session, its user, and the team context.
@@ -525,12 +526,23 @@ mod tests {
         h.insert(header::COOKIE, "a=1; rc_session=tok; b=2".parse().unwrap());
         assert_eq!(cookie_value(&h, "rc_session").as_deref(), Some("tok"));
         assert_eq!(cookie_value(&h, "zz"), None);
+        h.append(header::COOKIE, "broken; rc_theme=dark".parse().unwrap());
+        assert_eq!(cookie_value(&h, "rc_theme").as_deref(), Some("dark"));
+
         let secure = session_cookie("t", Duration::from_secs(60), true);
-        assert!(
-            secure.starts_with("__Host-rc_session=t; Path=/;"),
-            "{secure}"
-        );
-        assert!(secure.contains("HttpOnly; SameSite=Lax; Max-Age=60; Secure"));
-        assert!(session_cookie("t", Duration::from_secs(60), false).starts_with("rc_session=t;"));
+        let c = cookie::Cookie::parse(secure.as_str()).unwrap();
+        assert_eq!((c.name(), c.value()), ("__Host-rc_session", "t"));
+        assert_eq!(c.path(), Some("/"));
+        assert_eq!(c.domain(), None, "host-only, as __Host- demands");
+        assert_eq!(c.http_only(), Some(true));
+        assert_eq!(c.same_site(), Some(cookie::SameSite::Lax));
+        assert_eq!(c.secure(), Some(true));
+        assert_eq!(c.max_age(), Some(cookie::time::Duration::seconds(60)));
+        let plain = session_cookie("t", Duration::from_secs(60), false);
+        let c = cookie::Cookie::parse(plain.as_str()).unwrap();
+        assert_eq!((c.name(), c.secure()), ("rc_session", None));
+        let cleared = cookie::Cookie::parse(clear_session_cookie(true)).unwrap();
+        assert_eq!(cleared.value(), "");
+        assert_eq!(cleared.max_age(), Some(cookie::time::Duration::ZERO));
     }
 }

@@ -145,6 +145,10 @@ pub struct Settings {
     /// delivered outbox rows and old webhook delivery ids are deleted.
     /// Default 3600.
     pub purge_interval_secs: u64,
+    /// Set when this start generated the development key file (no
+    /// `RC_ENCRYPTION_KEY`): the caller warns once logging is up, since
+    /// the settings are read before logging can be configured by them.
+    pub generated_key_file: Option<PathBuf>,
 }
 
 /// The optional keys of `Leptos.toml`.
@@ -263,8 +267,8 @@ impl Settings {
             30,
         )?;
 
-        let encryption_key = match source.get("RC_ENCRYPTION_KEY") {
-            Some(k) => decode_key(&k).context("RC_ENCRYPTION_KEY")?,
+        let (encryption_key, generated_key_file) = match source.get("RC_ENCRYPTION_KEY") {
+            Some(k) => (decode_key(&k).context("RC_ENCRYPTION_KEY")?, None),
             None => dev_key(&data_dir)?,
         };
 
@@ -317,6 +321,7 @@ impl Settings {
             outbound_timeout_ms,
             item_sync_secs,
             old_encryption_keys,
+            generated_key_file,
             github: oauth("GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET"),
             jira: oauth("JIRA_CLIENT_ID", "JIRA_CLIENT_SECRET"),
             github_webhook_secret: source.get("GITHUB_WEBHOOK_SECRET").map(Secret::new),
@@ -406,21 +411,20 @@ fn decode_key(b64: &str) -> anyhow::Result<Secret<[u8; 32]>> {
 /// In development, without `RC_ENCRYPTION_KEY`, a key is generated once into
 /// `<data_dir>/encryption.key` (mode 0600) and reused. Production sets the
 /// variable: losing this file makes stored OAuth tokens unreadable.
-fn dev_key(data_dir: &Path) -> anyhow::Result<Secret<[u8; 32]>> {
+/// Returns the key, and the file's path when it was generated just now.
+fn dev_key(data_dir: &Path) -> anyhow::Result<(Secret<[u8; 32]>, Option<PathBuf>)> {
     let path = data_dir.join("encryption.key");
     if let Ok(existing) = std::fs::read_to_string(&path) {
-        return decode_key(&existing).with_context(|| format!("{} is corrupt", path.display()));
+        let key =
+            decode_key(&existing).with_context(|| format!("{} is corrupt", path.display()))?;
+        return Ok((key, None));
     }
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("creating {}", data_dir.display()))?;
     let key: [u8; 32] = rand::random();
     let encoded = base64::engine::general_purpose::STANDARD.encode(key);
     write_private(&path, &encoded).with_context(|| format!("writing {}", path.display()))?;
-    tracing::warn!(
-        path = %path.display(),
-        "RC_ENCRYPTION_KEY is not set: generated a development key file. Set RC_ENCRYPTION_KEY in production."
-    );
-    Ok(Secret::new(key))
+    Ok((Secret::new(key), Some(path)))
 }
 
 #[cfg(unix)]
@@ -508,8 +512,12 @@ mod tests {
     #[test]
     fn development_key_is_generated_once() {
         let dir = tempfile::tempdir().unwrap();
-        let a = dev_key(dir.path()).unwrap();
-        let b = dev_key(dir.path()).unwrap();
+        let (a, first) = dev_key(dir.path()).unwrap();
+        let (b, second) = dev_key(dir.path()).unwrap();
         assert_eq!(a.expose(), b.expose());
+        assert!(
+            first.is_some() && second.is_none(),
+            "only the first start generates"
+        );
     }
 }

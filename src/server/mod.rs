@@ -18,6 +18,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod commands;
 pub mod config;
 pub mod crypto;
 pub mod db;

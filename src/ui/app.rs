@@ -57,18 +57,9 @@ fn server_theme_class() -> &'static str {
     #[cfg(feature = "ssr")]
     {
         use leptos::prelude::use_context;
-        let cookie_header = use_context::<http::request::Parts>()
-            .and_then(|p| {
-                p.headers
-                    .get(http::header::COOKIE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned)
-            })
-            .unwrap_or_default();
-        if cookie_header
-            .split(';')
-            .any(|c| c.trim() == "rc_theme=dark")
-        {
+        let theme = use_context::<http::request::Parts>()
+            .and_then(|p| crate::server::auth::cookie_value(&p.headers, "rc_theme"));
+        if theme.as_deref() == Some("dark") {
             return "dark";
         }
     }

@@ -13,6 +13,7 @@ mod helpers;
 
 mod access;
 mod accounts;
+mod cli;
 mod fuzz;
 mod github;
 mod health;
