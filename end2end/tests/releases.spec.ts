@@ -159,3 +159,20 @@ test('a release is deleted from its page after confirming (needs JavaScript)', a
   expect((await t.api.get(`/api/releases/${rel.id}`)).status()).toBe(404);
   await t.ctx.close();
 });
+
+test('a page whose data cannot load says why and offers Retry (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!);
+  const page = await t.ctx.newPage();
+  await page.goto(`/releases/${'f'.repeat(32)}`);
+  await waitForHydration(page);
+  const alert = page.getByRole('main').getByRole('alert');
+  await expect(alert).toContainText('not found');
+  const retry = alert.getByRole('button', { name: 'Retry' });
+  await expect(retry).toBeVisible();
+  // Retry asks again (the answer is the same: still not found, still said).
+  const again = page.waitForResponse((r) => r.url().includes('/rpc/'));
+  await retry.click();
+  await again;
+  await expect(page.getByRole('main').getByRole('alert')).toContainText('not found');
+  await t.ctx.close();
+});

@@ -2,10 +2,10 @@
 //! relative ("3 minutes ago") and tick, absolute on hover.
 
 use crate::serverfns::releases::activity_feed;
-use crate::ui::components::form::error_text;
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::frame::AppFrame;
 use crate::ui::components::live::use_live;
+use crate::ui::components::loaded::Loaded;
 use leptos::prelude::*;
 
 /// "just now", "3 minutes ago", "2 hours ago", "5 days ago".
@@ -49,13 +49,12 @@ pub fn ActivityPage() -> impl IntoView {
     view! {
         <PageTitle text="Activity"/>
         <AppFrame title="Activity">
-            <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
-                {move || feed.get().map(|r| match r {
-                    Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
-                    Ok(items) if items.is_empty() => view! {
+            <Loaded data=feed let:loaded>
+                {match loaded {
+                    items if items.is_empty() => view! {
                         <p class="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm dark:border-zinc-700">"Nothing has happened yet. Create a release and its story starts here."</p>
                     }.into_any(),
-                    Ok(items) => view! {
+                    items => view! {
                         <ol class="max-w-3xl divide-y divide-zinc-200 dark:divide-zinc-800" aria-label="Team activity" aria-live="polite">
                             {items.into_iter().map(|a| {
                                 let at = a.created_at.clone();
@@ -75,8 +74,8 @@ pub fn ActivityPage() -> impl IntoView {
                             }).collect_view()}
                         </ol>
                     }.into_any(),
-                })}
-            </Transition>
+                }}
+            </Loaded>
         </AppFrame>
     }
 }

@@ -16,6 +16,7 @@ use crate::ui::components::filters::ReleaseFilters;
 use crate::ui::components::form::error_text;
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::frame::AppFrame;
+use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::dot_class;
 use crate::views::BoardCard;
 use leptos::prelude::*;
@@ -235,12 +236,11 @@ pub fn BoardPage() -> impl IntoView {
     view! {
         <PageTitle text="Board"/>
         <AppFrame title="Board">
-            <Transition fallback=|| view! { <div class="h-64 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
-                {move || data.get().map(|r| match r {
-                    Err(e) => view! { <p role="alert" class="text-red-700 dark:text-red-300">{error_text(&e)}</p> }.into_any(),
-                    Ok(d) => view! { <Columns data=d st=st/> }.into_any(),
-                })}
-            </Transition>
+            <Loaded data=data skeleton="h-64" let:d>
+                {
+                    view! { <Columns data=d st=st/> }.into_any()
+                }
+            </Loaded>
             <MoveDialog st=st/>
             <div class="pointer-events-none fixed bottom-4 right-4 z-50 w-96 max-w-[calc(100vw-2rem)] space-y-2">
                 <div role="alert" class="pointer-events-auto">

@@ -5,9 +5,9 @@
 use crate::domain::metrics::{Figure, WeekPoint};
 use crate::domain::status::ReleaseStatus;
 use crate::serverfns::planning::{calendar_month, load_dashboard};
-use crate::ui::components::form::error_text;
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::frame::AppFrame;
+use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::dot_class;
 use crate::ui::pages::planning::Progress;
 use crate::ui::pages::releases::StatusBadge;
@@ -170,10 +170,9 @@ pub fn DashboardPage() -> impl IntoView {
     view! {
         <PageTitle text="Dashboard"/>
         <AppFrame title="Dashboard">
-            <Transition fallback=|| view! { <div class="h-60 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
-                {move || data.get().map(|r| match r {
-                    Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
-                    Ok(s) => {
+            <Loaded data=data skeleton="h-60" let:s>
+                {
+                    {
                         let max_count = s.counts_by_status.values().copied().max().unwrap_or(0).max(1);
                         let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
                         view! {
@@ -259,8 +258,8 @@ pub fn DashboardPage() -> impl IntoView {
                             </div>
                         }.into_any()
                     }
-                })}
-            </Transition>
+                }
+            </Loaded>
         </AppFrame>
     }
 }
@@ -278,10 +277,9 @@ pub fn CalendarPage() -> impl IntoView {
     view! {
         <PageTitle text="Calendar"/>
         <AppFrame title="Calendar">
-            <Transition fallback=|| view! { <div class="h-96 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
-                {move || data.get().map(|r| match r {
-                    Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
-                    Ok(c) => {
+            <Loaded data=data skeleton="h-96" let:c>
+                {
+                    {
                         let first = NaiveDate::parse_from_str(&format!("{}-01", c.month), "%Y-%m-%d").unwrap_or_default();
                         let prev = first.checked_sub_months(chrono::Months::new(1)).unwrap_or(first).format("%Y-%m").to_string();
                         let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first).format("%Y-%m").to_string();
@@ -339,8 +337,8 @@ pub fn CalendarPage() -> impl IntoView {
                             </div>
                         }.into_any()
                     }
-                })}
-            </Transition>
+                }
+            </Loaded>
         </AppFrame>
     }
 }

@@ -5,6 +5,7 @@ use crate::serverfns::account::{invite_page, AcceptInvitation};
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{ActionError, Submit};
 use crate::ui::components::icons::LogoMark;
+use crate::ui::components::loaded::Loaded;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -19,8 +20,8 @@ pub fn InvitePage() -> impl IntoView {
         <PageTitle text="Invitation"/>
         <main class="mx-auto max-w-md px-4 py-16">
             <div class="mb-8 flex items-center gap-2 font-semibold"><LogoMark class="h-8 w-8"/>"Release Coordinator"</div>
-            <Suspense fallback=|| view! { <div class="h-32 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
-                {move || data.get().and_then(|r| r.ok()).map(|d| {
+            <Loaded data=data skeleton="h-32" let:d>
+                {
                     let tok = token();
                     let next: String = format!("/invite/{tok}");
                     match d.invitation {
@@ -60,8 +61,8 @@ pub fn InvitePage() -> impl IntoView {
                             view! { <h1 class="text-2xl font-semibold">{title}</h1><p class="mt-2 text-zinc-600 dark:text-zinc-400">{body}</p>{action_part} }.into_any()
                         }
                     }
-                })}
-            </Suspense>
+                }
+            </Loaded>
         </main>
     }
 }

@@ -11,7 +11,8 @@
 use crate::domain::items::Readiness;
 use crate::domain::kinds::ItemType;
 use crate::serverfns::items::{LinkItem, SearchItems, SyncItem, SyncReleaseItems, UnlinkItem};
-use crate::ui::components::form::{error_text, ActionError};
+use crate::ui::components::form::ActionError;
+use crate::ui::components::loaded::Loaded;
 use crate::views::{ItemView, SearchHitView};
 use leptos::prelude::*;
 
@@ -104,11 +105,10 @@ pub fn ItemsSection(
     view! {
         <section aria-labelledby="items-h" class="space-y-3">
             <h3 id="items-h" class="font-semibold">"Linked work"</h3>
-            <Transition fallback=|| ()>
-                {move || items.get().map(|r| match r {
-                    Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="text-sm text-zinc-600 dark:text-zinc-400">"No tickets or pull requests linked yet."</p> }.into_any(),
-                    Ok(list) => {
+            <Loaded data=items skeleton="" let:loaded>
+                {match loaded {
+                    list if list.is_empty() => view! { <p class="text-sm text-zinc-600 dark:text-zinc-400">"No tickets or pull requests linked yet."</p> }.into_any(),
+                    list => {
                         let ready = Readiness::of(list.iter().map(|i| (i.item_type, i.status_category.as_deref())));
                         view! {
                             <div class="flex items-center justify-between gap-2">
@@ -129,8 +129,8 @@ pub fn ItemsSection(
                             </ul>
                         }.into_any()
                     }
-                })}
-            </Transition>
+                }}
+            </Loaded>
             <ActionError result=sync.value().into()/>
             <ActionError result=sync_all.value().into()/>
             <ActionError result=unlink.value().into()/>

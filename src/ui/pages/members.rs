@@ -7,8 +7,9 @@ use crate::serverfns::account::{
     RevokeInvitation,
 };
 use crate::ui::components::form::PageTitle;
-use crate::ui::components::form::{error_text, ActionError, Submit};
+use crate::ui::components::form::{ActionError, Submit};
 use crate::ui::components::frame::AppFrame;
+use crate::ui::components::loaded::Loaded;
 use leptos::prelude::*;
 
 const SELECT: &str = "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900";
@@ -36,10 +37,9 @@ pub fn MembersPage() -> impl IntoView {
     view! {
         <PageTitle text="Members"/>
         <AppFrame title="Members">
-            <Suspense fallback=|| view! { <div class="h-48 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
-                {move || data.get().map(|r| match r {
-                    Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
-                    Ok(d) => {
+            <Loaded data=data skeleton="h-48" let:d>
+                {
+                    {
                         let my_role = d.my_role;
                         let me = d.my_user_id.clone();
                         let invitations = d.invitations.clone();
@@ -164,8 +164,8 @@ pub fn MembersPage() -> impl IntoView {
                             </div>
                         }.into_any()
                     }
-                })}
-            </Suspense>
+                }
+            </Loaded>
         </AppFrame>
     }
 }

@@ -9,10 +9,9 @@ use crate::serverfns::planning::{
     DeleteGroup, DeleteSprint, RemoveFromGroup, ReorderGroup, UpdateGroup, UpdateSprint,
 };
 use crate::ui::components::form::PageTitle;
-use crate::ui::components::form::{
-    error_text, last_error, ActionError, Field, FieldErrors, Submit,
-};
+use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
 use crate::ui::components::frame::AppFrame;
+use crate::ui::components::loaded::Loaded;
 use crate::ui::pages::releases::StatusBadge;
 use crate::views::{GroupReleaseView, MemberView, SprintView};
 use leptos::prelude::*;
@@ -75,10 +74,9 @@ pub fn SprintsPage() -> impl IntoView {
     view! {
         <PageTitle text="Sprints"/>
         <AppFrame title="Sprints">
-            <Suspense fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
-                {move || data.get().map(|r| match r {
-                    Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
-                    Ok(d) => view! {
+            <Loaded data=data let:d>
+                {
+                    view! {
                         <div class="max-w-4xl space-y-8">
                             {if d.sprints.is_empty() {
                                 view! { <p class="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm dark:border-zinc-700">"No sprints yet. A sprint collects the releases a team means to ship in a time box."</p> }.into_any()
@@ -115,9 +113,9 @@ pub fn SprintsPage() -> impl IntoView {
                                 </section>
                             })}
                         </div>
-                    }.into_any(),
-                })}
-            </Suspense>
+                    }.into_any()
+                }
+            </Loaded>
         </AppFrame>
     }
 }
@@ -137,10 +135,9 @@ pub fn SprintPage() -> impl IntoView {
     view! {
         <PageTitle text="Sprint"/>
         <AppFrame title="Sprint">
-            <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
-                {move || data.get().map(|r| match r {
-                    Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
-                    Ok(d) => {
+            <Loaded data=data let:d>
+                {
+                    {
                         let s = d.sprint.clone();
                         let total = d.releases.len();
                         let deployed = d.releases.iter().filter(|r| r.release.status == ReleaseStatus::Deployed).count();
@@ -202,8 +199,8 @@ pub fn SprintPage() -> impl IntoView {
                             </div>
                         }.into_any()
                     }
-                })}
-            </Transition>
+                }
+            </Loaded>
         </AppFrame>
     }
 }
@@ -246,10 +243,9 @@ pub fn GroupsPage() -> impl IntoView {
     view! {
         <PageTitle text="Deployment groups"/>
         <AppFrame title="Deployment groups">
-            <Suspense fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
-                {move || data.get().map(|r| match r {
-                    Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
-                    Ok(d) => view! {
+            <Loaded data=data let:d>
+                {
+                    view! {
                         <div class="max-w-4xl space-y-8">
                             {if d.groups.is_empty() {
                                 view! { <p class="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm dark:border-zinc-700">"No deployment groups yet. A group ships several releases together, in order or in waves."</p> }.into_any()
@@ -281,9 +277,9 @@ pub fn GroupsPage() -> impl IntoView {
                                 </section>
                             })}
                         </div>
-                    }.into_any(),
-                })}
-            </Suspense>
+                    }.into_any()
+                }
+            </Loaded>
         </AppFrame>
     }
 }
@@ -317,10 +313,9 @@ pub fn GroupPage() -> impl IntoView {
     view! {
         <PageTitle text="Deployment group"/>
         <AppFrame title="Deployment group">
-            <Transition fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
-                {move || data.get().map(|r| match r {
-                    Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
-                    Ok(d) => {
+            <Loaded data=data let:d>
+                {
+                    {
                         let g = d.group.clone();
                         let gid = g.id.clone();
                         let sequential = g.deployment_order == DeploymentOrder::Sequential;
@@ -419,8 +414,8 @@ pub fn GroupPage() -> impl IntoView {
                             </div>
                         }.into_any()
                     }
-                })}
-            </Transition>
+                }
+            </Loaded>
         </AppFrame>
     }
 }

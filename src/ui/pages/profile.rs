@@ -9,6 +9,7 @@ use crate::serverfns::account::{
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
 use crate::ui::components::frame::AppFrame;
+use crate::ui::components::loaded::Loaded;
 use crate::views::ConnectionInfo;
 use leptos::prelude::*;
 
@@ -29,8 +30,8 @@ pub fn ProfilePage() -> impl IntoView {
         <PageTitle text="Profile"/>
         <AppFrame title="Profile">
             <div class="max-w-md space-y-10">
-                <Suspense fallback=|| view! { <div class="h-16 animate-pulse rounded bg-zinc-100 dark:bg-zinc-900"></div> }>
-                    {move || me.get().and_then(|r| r.ok()).flatten().map(|me| view! {
+                <Loaded data=me skeleton="h-16" let:me>
+                    {me.map(|me| view! {
                         <section aria-labelledby="you-h">
                             <h2 id="you-h" class="font-semibold">"You"</h2>
                             <dl class="mt-2 text-sm">
@@ -39,7 +40,7 @@ pub fn ProfilePage() -> impl IntoView {
                             </dl>
                         </section>
                     })}
-                </Suspense>
+                </Loaded>
                 <section aria-labelledby="conn-h">
                     <h2 id="conn-h" class="mb-1 font-semibold">"Connections"</h2>
                     <p class="mb-3 text-sm text-zinc-600 dark:text-zinc-400">"Link Jira tickets and GitHub pull requests to releases through your own accounts. Tokens are stored encrypted and never shown."</p>
@@ -48,8 +49,8 @@ pub fn ProfilePage() -> impl IntoView {
                         (_, Some(e)) => Some(view! { <p role="alert" class="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 dark:bg-red-950 dark:text-red-100">{format!("The connection did not complete ({e}). Try again.")}</p> }.into_any()),
                         _ => None,
                     }}
-                    <Suspense fallback=|| ()>
-                        {move || conns.get().and_then(|r| r.ok()).map(|info| {
+                    <Loaded data=conns skeleton="" let:info>
+                        {
                             let find = |p: &str| info.list.iter().find(|c| c.provider == p).cloned();
                             view! {
                                 <div class="space-y-3">
@@ -69,8 +70,8 @@ pub fn ProfilePage() -> impl IntoView {
                                     />
                                 </div>
                             }
-                        })}
-                    </Suspense>
+                        }
+                    </Loaded>
                 </section>
                 <section aria-labelledby="pw-h">
                     <h2 id="pw-h" class="mb-1 font-semibold">"Change password"</h2>

@@ -18,6 +18,7 @@ use crate::ui::components::form::{
     error_text, last_error, ActionError, Field, FieldErrors, Submit, TextArea,
 };
 use crate::ui::components::frame::AppFrame;
+use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::{badge_class, dot_class};
 use crate::ui::pages::linked_work::{ItemsSection, LinkedWork};
 use crate::views::{CommentView, ReleaseRef};
@@ -88,10 +89,9 @@ pub fn ReleasesPage() -> impl IntoView {
     view! {
         <PageTitle text="Releases"/>
         <AppFrame title="Releases">
-            <Suspense fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
-                {move || data.get().map(|r| match r {
-                    Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
-                    Ok(d) => {
+            <Loaded data=data let:d>
+                {
+                    {
                         let services = d.services.clone();
                         view! {
                             <div class="space-y-8">
@@ -152,8 +152,8 @@ pub fn ReleasesPage() -> impl IntoView {
                             </div>
                         }.into_any()
                     }
-                })}
-            </Suspense>
+                }
+            </Loaded>
         </AppFrame>
     }
 }
@@ -253,10 +253,9 @@ pub fn ReleasePage() -> impl IntoView {
     view! {
         <PageTitle text="Release"/>
         <AppFrame title="Release">
-            <Transition fallback=|| view! { <div class="h-60 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
-                {move || data.get().map(|r| match r {
-                    Err(e) => view! { <p role="alert" class="text-red-700 dark:text-red-300">{error_text(&e)}</p> }.into_any(),
-                    Ok(d) => {
+            <Loaded data=data skeleton="h-60" let:d>
+                {
+                    {
                         let r = d.row.release.clone();
                         let (rid_c, rid_m, rid_b) = (r.id.clone(), r.id.clone(), r.id.clone());
                         view! {
@@ -412,8 +411,8 @@ pub fn ReleasePage() -> impl IntoView {
                             </div>
                         }.into_any()
                     }
-                })}
-            </Transition>
+                }
+            </Loaded>
         </AppFrame>
     }
 }
@@ -578,10 +577,9 @@ fn PlanningSection(
 ) -> impl IntoView {
     let rid = StoredValue::new(release_id);
     view! {
-        <Transition fallback=|| view! { <div class="h-24 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
-            {move || planning.get().map(|r| match r {
-                Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
-                Ok(p) => {
+        <Loaded data=planning skeleton="h-24" let:p>
+            {
+                {
                     let waiting: Vec<_> = p.dependencies.iter()
                         .filter(|d| d.dep_type == DependencyType::Blocks)
                         .filter_map(|d| d.depends_on.clone())
@@ -662,8 +660,8 @@ fn PlanningSection(
                         })}
                     }.into_any()
                 }
-            })}
-        </Transition>
+            }
+        </Loaded>
     }
 }
 

@@ -4,6 +4,7 @@ use crate::serverfns::account::{get_me, CreateTeam, SelectTeam};
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
 use crate::ui::components::icons::LogoMark;
+use crate::ui::components::loaded::Loaded;
 use crate::ui::components::theme_toggle::ThemeToggle;
 use leptos::prelude::*;
 
@@ -19,8 +20,8 @@ pub fn SelectTeamPage() -> impl IntoView {
         <main class="mx-auto max-w-lg px-4 py-16">
             <div class="mb-8 flex items-center gap-2 font-semibold"><LogoMark class="h-8 w-8"/>"Release Coordinator"</div>
             <h1 class="text-2xl font-semibold">"Choose a team"</h1>
-            <Suspense fallback=|| view! { <div class="mt-6 h-24 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
-                {move || me.get().and_then(|r| r.ok()).flatten().map(|me| {
+            <Loaded data=me skeleton="mt-6 h-24" let:me>
+                {me.map(|me| {
                     if me.teams.is_empty() {
                         view! { <p class="mt-2 text-zinc-600 dark:text-zinc-400">"You are not in a team yet. Create one below, or open an invitation link someone sent you."</p> }.into_any()
                     } else {
@@ -39,7 +40,7 @@ pub fn SelectTeamPage() -> impl IntoView {
                         }.into_any()
                     }
                 })}
-            </Suspense>
+            </Loaded>
             <section class="mt-10 rounded-xl border border-zinc-200 p-6 dark:border-zinc-800" aria-labelledby="create-team">
                 <h2 id="create-team" class="mb-4 font-semibold">"Create a team"</h2>
                 <ActionForm action=create attr:class="space-y-4">

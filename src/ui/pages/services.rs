@@ -5,10 +5,9 @@
 
 use crate::serverfns::catalog::{list_services, DeleteService, MyGithubRepos, SaveService};
 use crate::ui::components::form::PageTitle;
-use crate::ui::components::form::{
-    error_text, last_error, ActionError, Field, FieldErrors, Submit,
-};
+use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
 use crate::ui::components::frame::AppFrame;
+use crate::ui::components::loaded::Loaded;
 use crate::views::ServiceView;
 use leptos::prelude::*;
 
@@ -25,10 +24,10 @@ pub fn ServicesPage() -> impl IntoView {
     view! {
         <PageTitle text="Services"/>
         <AppFrame title="Services">
-            <Suspense fallback=|| view! { <div class="h-40 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
-                {move || data.get().map(|r| match r {
-                    Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
-                    Ok((services, can_manage)) => view! {
+            <Loaded data=data let:loaded>
+                {
+                    let (services, can_manage) = loaded;
+                    view! {
                         <div class="max-w-4xl space-y-8">
                             <datalist id="my-repos">
                                 {move || repos.value().get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|r| view! { <option value=r></option> }).collect_view()}
@@ -55,9 +54,9 @@ pub fn ServicesPage() -> impl IntoView {
                                 </section>
                             })}
                         </div>
-                    }.into_any(),
-                })}
-            </Suspense>
+                    }.into_any()
+                }
+            </Loaded>
         </AppFrame>
     }
 }

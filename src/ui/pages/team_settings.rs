@@ -9,6 +9,7 @@ use crate::ui::components::form::{
     error_text, last_error, ActionError, Field, FieldErrors, Submit,
 };
 use crate::ui::components::frame::AppFrame;
+use crate::ui::components::loaded::Loaded;
 use leptos::prelude::*;
 
 /// `/settings/team`
@@ -23,10 +24,9 @@ pub fn TeamSettingsPage() -> impl IntoView {
     view! {
         <PageTitle text="Team settings"/>
         <AppFrame title="Team settings">
-            <Transition fallback=|| view! { <div class="h-60 animate-pulse rounded-lg bg-zinc-100 dark:bg-zinc-900"></div> }>
-                {move || data.get().map(|r| match r {
-                    Err(e) => view! { <p role="alert">{error_text(&e)}</p> }.into_any(),
-                    Ok(d) => {
+            <Loaded data=data skeleton="h-60" let:d>
+                {
+                    {
                         let s = d.settings.clone();
                         let manage = d.can_manage;
                         view! {
@@ -95,8 +95,8 @@ pub fn TeamSettingsPage() -> impl IntoView {
                             </div>
                         }.into_any()
                     }
-                })}
-            </Transition>
+                }
+            </Loaded>
         </AppFrame>
     }
 }
