@@ -233,9 +233,12 @@ impl<T: Serialize> IntoResponse for ApiJson<T> {
 impl From<JsonRejection> for AppError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
-            JsonRejection::JsonDataError(e) => {
-                Self::bad_request(format!("invalid request body: {}", e.body_text()))
-            }
+            JsonRejection::JsonDataError(e) => match field_at_fault(&e) {
+                // A wrong value of a known field (an unknown status, a
+                // number for a string): said beside that field.
+                Some((field, why)) => Self::invalid_field(&field, format!("{field}: {why}")),
+                None => Self::bad_request(format!("invalid request body: {}", e.body_text())),
+            },
             JsonRejection::JsonSyntaxError(_) => {
                 Self::bad_request("request body is not valid JSON")
             }
@@ -248,6 +251,30 @@ impl From<JsonRejection> for AppError {
             other => Self::bad_request(other.body_text()),
         }
     }
+}
+
+/// The field a body's data error is about, and serde's reason without its
+/// position: axum reads JSON through `serde_path_to_error`, whose error is
+/// in the rejection's source chain. `None` for the body as a whole.
+fn field_at_fault(e: &axum::extract::rejection::JsonDataError) -> Option<(String, String)> {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(p) = s.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>() {
+            let field = p.path().to_string();
+            if field == "." {
+                return None;
+            }
+            let why = p.inner().to_string();
+            let why = why
+                .split(" at line ")
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            return Some((field, why));
+        }
+        source = s.source();
+    }
+    None
 }
 
 /// The result type of handlers and services.

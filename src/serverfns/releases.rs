@@ -119,7 +119,8 @@ pub async fn create_release(
         service_id: Some(service_id),
         title: Some(title),
         version: Some(version),
-        priority: Some(priority).filter(|p| !p.is_empty()),
+        // The form's select sends a wire name, or nothing for the default.
+        priority: optional_priority(&priority)?,
         target_date: Some(Some(target_date)),
         description: Some(description),
         ..Default::default()
@@ -181,7 +182,7 @@ pub async fn release_page(id: String) -> Result<ReleasePageData, ApiError> {
 #[server(prefix = "/rpc")]
 pub async fn move_release(
     id: String,
-    status: String,
+    status: crate::domain::status::ReleaseStatus,
     revision: i64,
 ) -> Result<ReleaseView, ApiError> {
     use crate::server::services::releases::{self, ReleaseInput};
@@ -320,7 +321,7 @@ pub async fn edit_release(
         title: Some(title),
         version: Some(version),
         description: Some(description),
-        priority: Some(priority),
+        priority: optional_priority(&priority)?,
         owner_id: Some(Some(owner_id)),
         target_date: Some(Some(target_date)),
         revision: Some(revision),
@@ -329,4 +330,16 @@ pub async fn edit_release(
     releases::update(&state, &team, &id, input)
         .await
         .map_err(ApiError::from)
+}
+
+/// A priority from a form field: empty is "not given"; anything else must be
+/// a wire name (a 400 naming `priority` otherwise).
+#[cfg(feature = "ssr")]
+fn optional_priority(
+    value: &str,
+) -> Result<Option<crate::domain::status::Priority>, crate::server::error::AppError> {
+    if value.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(value.parse()?))
 }

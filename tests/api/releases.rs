@@ -189,11 +189,53 @@ async fn releases_crud_filters_and_the_state_machine() {
     )
     .await;
     assert!(msg.contains("from Planning to Deployed"), "{msg}");
-    error_of(
+    // A value no enum has is refused as the body is read, naming the field;
+    // nothing changes.
+    let before = json_of(
+        owner.get(&format!("/api/releases/{id}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    let refused = json_of(
         move_to(&owner, &id, "SHIPPED").await,
         StatusCode::BAD_REQUEST,
     )
     .await;
+    let why = refused["fields"]["status"].as_str().unwrap_or_default();
+    assert!(
+        why.contains("SHIPPED") && why.contains("IN_STAGING"),
+        "{refused}"
+    );
+    let refused = json_of(
+        owner
+            .post(
+                "/api/releases",
+                &json!({"serviceId": svc, "title": "x", "version": "1", "priority": "URGENT"}),
+            )
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(
+        refused["fields"]["priority"]
+            .as_str()
+            .is_some_and(|m| m.contains("URGENT")),
+        "{refused}"
+    );
+    let refused = json_of(
+        owner
+            .patch(&format!("/api/releases/{id}"), &json!({"isBlocked": "yes"}))
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(refused["fields"]["isBlocked"].is_string(), "{refused}");
+    let after = json_of(
+        owner.get(&format!("/api/releases/{id}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(before, after);
 
     // Walk the main flow; timestamps are set on the way.
     let mut last = Value::Null;

@@ -249,10 +249,11 @@ pub struct ReleaseInput {
     pub version: Option<String>,
     /// Markdown.
     pub description: Option<String>,
-    /// New status (update only): moves along the state machine.
-    pub status: Option<String>,
-    /// Priority.
-    pub priority: Option<String>,
+    /// New status (update only): moves along the state machine. An
+    /// unknown value is refused when the body is read (400 naming `status`).
+    pub status: Option<ReleaseStatus>,
+    /// Priority (an unknown value: 400 naming `priority`, at the edge).
+    pub priority: Option<Priority>,
     /// Owner.
     #[serde(default, deserialize_with = "crate::server::services::double_option")]
     pub owner_id: Option<Option<String>>,
@@ -335,12 +336,7 @@ pub async fn create(
         input.description.as_deref().unwrap_or_default(),
         validation::MAX_DESCRIPTION,
     )?;
-    let priority: Priority = match &input.priority {
-        Some(p) => p.parse().map_err(|_| {
-            AppError::invalid_field("priority", "priority must be LOW, MEDIUM, HIGH or CRITICAL")
-        })?,
-        None => Priority::Medium,
-    };
+    let priority = input.priority.unwrap_or(Priority::Medium);
     let target_date = input
         .target_date
         .flatten()
@@ -567,10 +563,7 @@ pub async fn update(
             changed.push("description");
         }
     }
-    if let Some(p) = &input.priority {
-        let p: Priority = p.parse().map_err(|_| {
-            AppError::invalid_field("priority", "priority must be LOW, MEDIUM, HIGH or CRITICAL")
-        })?;
+    if let Some(p) = input.priority {
         if p != cur.priority {
             am.priority = Set(p);
             changed.push("priority");
@@ -680,13 +673,7 @@ pub async fn update(
         am.is_blocked = Set(blocked);
         am.blocked_reason = Set(reason);
     }
-    if let Some(s) = &input.status {
-        let to: ReleaseStatus = s.parse().map_err(|_| {
-            AppError::invalid_field(
-                "status",
-                format!("unknown status {}", crate::domain::quote(s)),
-            )
-        })?;
+    if let Some(to) = input.status {
         let from: ReleaseStatus = cur.status;
         if to != from {
             from.check_move(to)?;
