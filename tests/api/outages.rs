@@ -363,12 +363,16 @@ async fn a_flood_of_megabyte_emails_leaves_memory_flat() {
             .json(&body)
             .send()
     };
-    // Warm up (allocator pools, connections), then measure.
-    for i in 0..20 {
+    // Warm up (allocator pools, connections), then measure. The allocator
+    // keeps some of what a megabyte body used (seen: up to ~80 MB more after
+    // a short warm-up, varying run to run), so the warm-up is long and the
+    // bound generous; what this guards against — keeping the emails, or
+    // anything per attempt — grows by the whole 300 MB.
+    for i in 0..60 {
         let _ = send(i).await;
     }
     let before = server.rss_kib();
-    for i in 20..320 {
+    for i in 60..360 {
         let s = send(i).await.unwrap().status();
         assert!(
             s == StatusCode::UNAUTHORIZED || s == StatusCode::TOO_MANY_REQUESTS,
@@ -377,7 +381,7 @@ async fn a_flood_of_megabyte_emails_leaves_memory_flat() {
     }
     let after = server.rss_kib();
     assert!(
-        after < before + 64 * 1024,
+        after < before + 128 * 1024,
         "resident memory grew from {before} KiB to {after} KiB over 300 MB of emails"
     );
 }
