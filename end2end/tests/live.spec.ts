@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { waitForHydration } from './helpers';
+import { ownerWithTeam, waitForHydration } from './helpers';
 
 test('a move in one browser shows on another open board and feed without reload (needs JavaScript)', async ({ browser, baseURL }) => {
   const headers = { origin: baseURL! };
@@ -35,4 +35,25 @@ test('a move in one browser shows on another open board and feed without reload 
   await expect(feed.getByRole('list', { name: 'Team activity' })).toContainText('from In development to In review', { timeout: 5000 });
   await a.close();
   await b.close();
+});
+
+test('the live stream comes back after it ends, and carries moves again (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Reconnect team');
+  const rel = await t.release('Ledger', '3.1.0');
+  const board = await t.ctx.newPage();
+  // The first stream ends at once (as a dropped connection would); the
+  // page must reconnect by itself, after its back-off, to the real one.
+  let streams = 0;
+  board.on('request', (r) => { if (r.url().endsWith('/api/events')) streams += 1; });
+  await board.route('**/api/events', (route) => route.fulfill({
+    status: 200, headers: { 'content-type': 'text/event-stream' }, body: ': going away\n\n',
+  }), { times: 1 });
+  await board.goto('/board');
+  await waitForHydration(board);
+  await expect(board.getByTestId('live-dot')).toHaveAttribute('data-connected', 'true', { timeout: 15_000 });
+  await expect.poll(() => streams, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+  const moved = await t.api.patch(`/api/releases/${rel.id}`, { status: 'IN_DEVELOPMENT' });
+  expect(moved.status()).toBe(200);
+  await expect(board.getByRole('list', { name: /^In development, 1 release/ })).toContainText('Ledger', { timeout: 5000 });
+  await t.ctx.close();
 });

@@ -60,6 +60,31 @@ pub fn backoff_ms(attempt: u32) -> u32 {
     1000u32.saturating_mul(1 << attempt.min(5)).min(30_000)
 }
 
+/// The open `EventSource` and the callbacks it calls. Dropping it closes
+/// the stream and frees the callbacks (each reconnect replaces it, so
+/// nothing piles up over a long-lived tab with a flaky network).
+#[cfg(feature = "hydrate")]
+struct Connection {
+    es: web_sys::EventSource,
+    _on_open: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>,
+    _on_activity: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>,
+}
+
+#[cfg(feature = "hydrate")]
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.es.set_onopen(None);
+        self.es.set_onerror(None);
+        self.es.close();
+    }
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static CURRENT: std::cell::RefCell<Option<Connection>> = const { std::cell::RefCell::new(None) };
+}
+
 #[cfg(feature = "hydrate")]
 fn connect(live: Live, attempt: u32) {
     use std::cell::Cell;
@@ -67,6 +92,9 @@ fn connect(live: Live, attempt: u32) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
 
+    // The previous connection (closed on error) goes now: this runs from a
+    // timer, never from inside one of its callbacks.
+    CURRENT.with(|c| c.borrow_mut().take());
     let Ok(es) = web_sys::EventSource::new("/api/events") else {
         retry(live, attempt);
         return;
@@ -81,7 +109,6 @@ fn connect(live: Live, attempt: u32) {
         })
     };
     es.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-    on_open.forget();
 
     let on_activity =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
@@ -94,7 +121,6 @@ fn connect(live: Live, attempt: u32) {
         });
     let _ = es.add_event_listener_with_callback("activity", on_activity.as_ref().unchecked_ref());
     let _ = es.add_event_listener_with_callback("resync", on_activity.as_ref().unchecked_ref());
-    on_activity.forget();
 
     let on_error = {
         let es = es.clone();
@@ -106,7 +132,14 @@ fn connect(live: Live, attempt: u32) {
         })
     };
     es.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    on_error.forget();
+    CURRENT.with(|c| {
+        *c.borrow_mut() = Some(Connection {
+            es,
+            _on_open: on_open,
+            _on_activity: on_activity,
+            _on_error: on_error,
+        })
+    });
 }
 
 #[cfg(feature = "hydrate")]
