@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test suite, building once and testing many:
-#   0. static checks: cargo fmt, clippy -D warnings (server and browser
-#      feature sets), cargo-deny (licenses, bans, sources; the advisory
-#      database needs GitHub, which CI cannot reach)
+#   0. static checks: the layer rules (scripts/check-layers.sh), cargo fmt,
+#      clippy -D warnings (server and browser feature sets), cargo-deny
+#      (licenses, bans, sources; the advisory database needs GitHub, which
+#      CI cannot reach)
 #   1. unit tests (domain rules, config, …)
 #   2. HTTP integration tests on SQLite
 #   3. the same tests on PostgreSQL (127.0.0.1:5432; started if down; one
@@ -46,12 +47,13 @@ run_suite() { # name, command...
 # Static gates first: formatting, lints on both halves of the app (server
 # and browser), and what our dependencies may be (licenses, bans, sources).
 static_checks() {
-  cargo fmt --all -- --check &&
+  scripts/check-layers.sh &&
+    cargo fmt --all -- --check &&
     cargo clippy --workspace --all-targets --features ssr -- -D warnings &&
     cargo clippy --lib --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings &&
     cargo deny check licenses bans sources
 }
-run_suite "static checks (fmt, clippy, cargo-deny)" static_checks
+run_suite "static checks (layers, fmt, clippy, cargo-deny)" static_checks
 
 say "building the test binaries"
 "${CARGO_TEST[@]}" --no-run || { fail "test build"; exit 1; }

@@ -7,9 +7,9 @@
 //! [`TeamContext`] is the only way into team data: services take it, never a
 //! bare team id.
 
-use crate::domain::roles::Role;
+use crate::server::access::{self, TeamContext};
 use crate::server::crypto::hash_token;
-use crate::server::db::entities::{session, team_member, user};
+use crate::server::db::entities::{session, user};
 use crate::server::error::AppError;
 use crate::server::state::AppState;
 use axum::extract::{FromRequestParts, Request, State};
@@ -91,39 +91,6 @@ pub struct AuthSession {
     pub current_team_id: Option<String>,
 }
 
-/// A caller acting inside a team, with their role there. Built only from an
-/// [`AuthSession`] whose current team the user is a member of.
-#[derive(Debug, Clone)]
-pub struct TeamContext {
-    /// The team acted on.
-    pub team_id: String,
-    /// The acting user.
-    pub user_id: String,
-    /// The user's display name (for activity descriptions).
-    pub user_name: String,
-    /// Their role in the team.
-    pub role: Role,
-}
-
-impl TeamContext {
-    /// Fails with 403 unless `allowed` (a rule from `domain::roles`) holds.
-    pub fn require(
-        &self,
-        allowed: fn(Role) -> bool,
-        action: &'static str,
-    ) -> Result<&Self, AppError> {
-        if allowed(self.role) {
-            Ok(self)
-        } else {
-            Err(crate::domain::DomainError::Forbidden {
-                role: self.role,
-                action,
-            }
-            .into())
-        }
-    }
-}
-
 /// What [`resolve_session`] leaves in the request extensions.
 #[derive(Debug, Clone, Default)]
 pub struct ResolvedAuth {
@@ -184,24 +151,11 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<ResolvedAuth, AppEr
         return Ok(ResolvedAuth::default());
     };
     let team = match &sess.current_team_id {
-        Some(team_id) => team_member::Entity::find()
-            .filter(team_member::Column::TeamId.eq(team_id.as_str()))
-            .filter(team_member::Column::UserId.eq(user.id.as_str()))
-            .one(db)
-            .await?
-            .map(|m| m.role)
-            .map(|role| {
-                Arc::new(TeamContext {
-                    team_id: team_id.clone(),
-                    user_id: user.id.clone(),
-                    user_name: user.name.clone(),
-                    role,
-                })
-            }),
+        Some(team_id) => access::for_member(db, team_id, &user).await?.map(Arc::new),
         None => None,
     };
     crate::server::services::accounts::touch_session(state, &sess).await;
-    let current_team_id = team.as_ref().map(|t| t.team_id.clone());
+    let current_team_id = team.as_ref().map(|t| t.team_id().to_string());
     Ok(ResolvedAuth {
         session: Some(Arc::new(AuthSession {
             session_id: sess.id,

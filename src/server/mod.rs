@@ -6,7 +6,8 @@
 //! - [`state`]: the shared state handed to handlers and server functions.
 //! - [`error`]: the one error type of the web edge.
 //! - [`headers`]: security and caching headers, the request time limit.
-//! - [`auth`]: sessions, the team context, CSRF, the sign-in limit, page guard.
+//! - [`access`]: the team context and the role-narrowed handles (`Editor`, `Admin`, `Owner`).
+//! - [`auth`]: sessions, CSRF, the sign-in limit, page guard.
 //! - [`crypto`]: tokens, password hashes, encryption at rest.
 //! - [`limits`]: sign-in and sign-up limits, bounded password hashing.
 //! - [`db`]: connection, migrations, entities.
@@ -16,6 +17,7 @@
 //! - [`jobs`]: background workers (outbox, item sync).
 //! - [`rotate`]: the `rotate-key` command (re-encrypt with a new key).
 
+pub mod access;
 pub mod api;
 pub mod auth;
 pub mod commands;

@@ -145,18 +145,20 @@ pub async fn members_page() -> Result<MembersPageData, ApiError> {
         cursor: None,
     };
     let members = teams::members(&state, &team, &all).await?.items;
-    let invitations = if team.role.can_invite() {
-        teams::invitations(&state, &team, &all).await?.items
+    let invitations = if team.role().can_invite() {
+        teams::invitations(&state, &team.admin("see pending invitations")?, &all)
+            .await?
+            .items
     } else {
         vec![]
     };
     let settings = teams::settings(&state, &team).await?;
     Ok(MembersPageData {
-        my_role: team.role,
-        my_user_id: team.user_id.clone(),
+        my_role: team.role(),
+        my_user_id: team.user_id().to_string(),
         members,
         invitations,
-        team_id: team.team_id.clone(),
+        team_id: team.team_id().to_string(),
         team_name: settings.name,
     })
 }
@@ -166,7 +168,7 @@ pub async fn members_page() -> Result<MembersPageData, ApiError> {
 pub async fn invite_member(email: String, role: String) -> Result<InvitationCreated, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::teams::invite(&state, &team, &email, &role)
+    crate::server::services::teams::invite(&state, &team.admin("invite people")?, &email, &role)
         .await
         .map_err(ApiError::from)
 }
@@ -176,9 +178,13 @@ pub async fn invite_member(email: String, role: String) -> Result<InvitationCrea
 pub async fn revoke_invitation(id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::teams::revoke_invitation(&state, &team, &id)
-        .await
-        .map_err(ApiError::from)
+    crate::server::services::teams::revoke_invitation(
+        &state,
+        &team.admin("revoke invitations")?,
+        &id,
+    )
+    .await
+    .map_err(ApiError::from)
 }
 
 /// Changes the caller's password; their other sessions are signed out.
@@ -204,7 +210,13 @@ pub async fn change_password(
 pub async fn change_member_role(user_id: String, role: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::teams::change_role(&state, &team, &user_id, &role).await?;
+    crate::server::services::teams::change_role(
+        &state,
+        &team.admin("change roles")?,
+        &user_id,
+        &role,
+    )
+    .await?;
     Ok(())
 }
 

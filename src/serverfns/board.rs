@@ -78,6 +78,6 @@ pub async fn board(
         finished_shown,
         services,
         members,
-        can_edit: team.role.can_edit_releases(),
+        can_edit: team.role().can_edit_releases(),
     })
 }

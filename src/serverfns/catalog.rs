@@ -22,7 +22,7 @@ pub async fn list_services() -> Result<(Vec<ServiceView>, bool), ApiError> {
     )
     .await?
     .items;
-    Ok((items, team.role.can_manage_team_config()))
+    Ok((items, team.role().can_manage_team_config()))
 }
 
 /// Creates or updates a service (`id` empty = create).
@@ -46,11 +46,11 @@ pub async fn save_service(
         jira_project_key: Some(Some(jira_project_key)),
     };
     if id.is_empty() {
-        catalog::create(&state, &team, input)
+        catalog::create(&state, &team.admin("create services")?, input)
             .await
             .map_err(ApiError::from)
     } else {
-        catalog::update(&state, &team, &id, input)
+        catalog::update(&state, &team.admin("edit services")?, &id, input)
             .await
             .map_err(ApiError::from)
     }
@@ -61,7 +61,7 @@ pub async fn save_service(
 pub async fn delete_service(id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::catalog::delete(&state, &team, &id)
+    crate::server::services::catalog::delete(&state, &team.admin("delete services")?, &id)
         .await
         .map_err(ApiError::from)
 }
@@ -73,7 +73,7 @@ pub async fn my_github_repos() -> Result<Vec<String>, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     Ok(
-        crate::server::services::search::github_repos(&state, &team.user_id)
+        crate::server::services::search::github_repos(&state, team.user_id())
             .await?
             .into_iter()
             .map(|r| r.full_name)

@@ -31,7 +31,7 @@ pub async fn link_item(
     let team = ctx::team().await?;
     items::add(
         &state,
-        &team,
+        &team.editor("link items")?,
         &release_id,
         ItemInput {
             item_type: Some(item_type),
@@ -85,7 +85,12 @@ pub async fn search_items(
 pub async fn sync_release_items(release_id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::items::sync_release(&state, &team, &release_id).await?;
+    crate::server::services::items::sync_release(
+        &state,
+        &team.editor("sync linked items")?,
+        &release_id,
+    )
+    .await?;
     Ok(())
 }
 
@@ -94,9 +99,14 @@ pub async fn sync_release_items(release_id: String) -> Result<(), ApiError> {
 pub async fn unlink_item(release_id: String, item_id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::items::remove(&state, &team, &release_id, &item_id)
-        .await
-        .map_err(ApiError::from)
+    crate::server::services::items::remove(
+        &state,
+        &team.editor("unlink items")?,
+        &release_id,
+        &item_id,
+    )
+    .await
+    .map_err(ApiError::from)
 }
 
 /// Refreshes an item now.
@@ -104,7 +114,12 @@ pub async fn unlink_item(release_id: String, item_id: String) -> Result<(), ApiE
 pub async fn sync_item(release_id: String, item_id: String) -> Result<ItemView, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::items::sync(&state, &team, &release_id, &item_id)
-        .await
-        .map_err(ApiError::from)
+    crate::server::services::items::sync(
+        &state,
+        &team.editor("sync linked items")?,
+        &release_id,
+        &item_id,
+    )
+    .await
+    .map_err(ApiError::from)
 }

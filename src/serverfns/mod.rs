@@ -17,7 +17,8 @@ pub const PREFIX: &str = "/rpc";
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx {
     //! Reaching the app state and the caller from inside a server function.
-    use crate::server::auth::{AuthSession, ResolvedAuth, TeamContext};
+    use crate::server::access::TeamContext;
+    use crate::server::auth::{AuthSession, ResolvedAuth};
     use crate::server::error::AppError;
     use crate::server::state::AppState;
     use crate::views::ApiError;

@@ -3,6 +3,8 @@
 
 use crate::serverfns::releases::ReleaseRow;
 use crate::views::*;
+
+pub use crate::views::{CalendarData, SprintSummary};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +22,7 @@ fn all() -> crate::server::services::PageRequest {
 #[cfg(feature = "ssr")]
 async fn rows(
     state: &crate::server::state::AppState,
-    team: &crate::server::auth::TeamContext,
+    team: &crate::server::access::TeamContext,
     f: crate::server::services::releases::ReleaseFilter,
 ) -> Result<Vec<ReleaseRow>, ApiError> {
     let page = crate::server::services::releases::list(state, team, &f).await?;
@@ -30,17 +32,6 @@ async fn rows(
         .into_iter()
         .map(|r| super::releases::row(r, &services, &members))
         .collect())
-}
-
-/// A sprint with how far along it is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SprintSummary {
-    /// The sprint.
-    pub sprint: SprintView,
-    /// Releases in it.
-    pub total: usize,
-    /// Of which deployed.
-    pub deployed: usize,
 }
 
 /// `/sprints`.
@@ -55,44 +46,11 @@ pub struct SprintsPageData {
 /// The sprints page.
 #[server(prefix = "/rpc")]
 pub async fn sprints_page() -> Result<SprintsPageData, ApiError> {
-    use crate::domain::status::ReleaseStatus;
-    use crate::server::db::entities::release;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    let sprints = crate::server::services::sprints::list(&state, &team, &all())
-        .await?
-        .items;
-    let pairs: Vec<(Option<String>, String)> = release::Entity::find()
-        .select_only()
-        .column(release::Column::SprintId)
-        .column(release::Column::Status)
-        .filter(release::Column::TeamId.eq(team.team_id.as_str()))
-        .filter(release::Column::SprintId.is_not_null())
-        .into_tuple()
-        .all(&state.db)
-        .await
-        .map_err(|e| ApiError::from(crate::server::error::AppError::from(e)))?;
     Ok(SprintsPageData {
-        sprints: sprints
-            .into_iter()
-            .map(|s| {
-                let mine: Vec<&String> = pairs
-                    .iter()
-                    .filter(|(id, _)| id.as_deref() == Some(s.id.as_str()))
-                    .map(|(_, st)| st)
-                    .collect();
-                SprintSummary {
-                    total: mine.len(),
-                    deployed: mine
-                        .iter()
-                        .filter(|st| st.as_str() == ReleaseStatus::Deployed.as_str())
-                        .count(),
-                    sprint: s,
-                }
-            })
-            .collect(),
-        can_manage: team.role.can_manage_team_config(),
+        sprints: crate::server::services::sprints::list_with_progress(&state, &team).await?,
+        can_manage: team.role().can_manage_team_config(),
     })
 }
 
@@ -109,7 +67,7 @@ pub async fn create_sprint(
     let team = ctx::team().await?;
     let s = sprints::create(
         &state,
-        &team,
+        &team.admin("manage sprints")?,
         SprintInput {
             name: Some(name),
             start_date: Some(start_date),
@@ -153,7 +111,7 @@ pub async fn sprint_page(id: String) -> Result<SprintPageData, ApiError> {
     Ok(SprintPageData {
         sprint,
         releases,
-        can_manage: team.role.can_manage_team_config(),
+        can_manage: team.role().can_manage_team_config(),
     })
 }
 
@@ -171,7 +129,7 @@ pub async fn update_sprint(
     let team = ctx::team().await?;
     sprints::update(
         &state,
-        &team,
+        &team.admin("manage sprints")?,
         &id,
         SprintInput {
             name: Some(name),
@@ -189,7 +147,7 @@ pub async fn update_sprint(
 pub async fn delete_sprint(id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::sprints::delete(&state, &team, &id).await?;
+    crate::server::services::sprints::delete(&state, &team.admin("manage sprints")?, &id).await?;
     leptos_axum::redirect("/sprints");
     Ok(())
 }
@@ -205,40 +163,21 @@ pub async fn assign_sprint_by_filter(
     blocked: String,
     q: String,
 ) -> Result<usize, ApiError> {
-    use crate::domain::status::ReleaseStatus;
-    use crate::server::services::releases::{self, ReleaseFilter, ReleaseInput};
+    use crate::server::services::releases::{self, ReleaseFilter};
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    let open = ReleaseStatus::in_flight_names();
-    let f = ReleaseFilter {
-        status: Some(open.join(",")),
+    let filter = ReleaseFilter {
         service_id: Some(service_id),
         owner_id: Some(owner_id),
         priority: Some(priority),
         blocked: Some(blocked),
         q: Some(q),
-        limit: Some(500),
         ..Default::default()
     };
-    let page = releases::list(&state, &team, &f).await?;
-    let mut n = 0;
-    for r in page.items {
-        if r.sprint_id.as_deref() == Some(sprint_id.as_str()) {
-            continue;
-        }
-        releases::update(
-            &state,
-            &team,
-            &r.id,
-            ReleaseInput {
-                sprint_id: Some(Some(sprint_id.clone())),
-                ..Default::default()
-            },
-        )
-        .await?;
-        n += 1;
-    }
-    Ok(n)
+    Ok(
+        releases::assign_sprint(&state, &team.editor("edit releases")?, &filter, &sprint_id)
+            .await?,
+    )
 }
 
 /// `/deployment-groups`.
@@ -270,7 +209,7 @@ pub async fn groups_page() -> Result<GroupsPageData, ApiError> {
         groups,
         sprints,
         members,
-        can_manage: team.role.can_manage_team_config(),
+        can_manage: team.role().can_manage_team_config(),
     })
 }
 
@@ -306,7 +245,7 @@ pub async fn create_group(
     let team = ctx::team().await?;
     let g = groups::create(
         &state,
-        &team,
+        &team.admin("manage deployment groups")?,
         group_input(name, sprint_id, owner_id, target_date, deployment_order),
     )
     .await?;
@@ -378,8 +317,8 @@ pub async fn group_page(id: String) -> Result<GroupPageData, ApiError> {
         candidates,
         sprints,
         members,
-        can_edit: team.role.can_edit_releases(),
-        can_manage: team.role.can_manage_team_config(),
+        can_edit: team.role().can_edit_releases(),
+        can_manage: team.role().can_manage_team_config(),
     })
 }
 
@@ -398,7 +337,7 @@ pub async fn update_group(
     let team = ctx::team().await?;
     groups::update(
         &state,
-        &team,
+        &team.admin("manage deployment groups")?,
         &id,
         group_input(name, sprint_id, owner_id, target_date, deployment_order),
     )
@@ -411,7 +350,8 @@ pub async fn update_group(
 pub async fn delete_group(id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::groups::delete(&state, &team, &id).await?;
+    crate::server::services::groups::delete(&state, &team.admin("manage deployment groups")?, &id)
+        .await?;
     leptos_axum::redirect("/deployment-groups");
     Ok(())
 }
@@ -422,7 +362,13 @@ pub async fn add_to_group(group_id: String, release_id: String) -> Result<(), Ap
     use crate::server::services::groups::{self, AddRelease};
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    groups::add_release(&state, &team, &group_id, AddRelease { release_id }).await?;
+    groups::add_release(
+        &state,
+        &team.editor("change a deployment group's releases")?,
+        &group_id,
+        AddRelease { release_id },
+    )
+    .await?;
     Ok(())
 }
 
@@ -431,9 +377,14 @@ pub async fn add_to_group(group_id: String, release_id: String) -> Result<(), Ap
 pub async fn remove_from_group(group_id: String, release_id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::groups::remove_release(&state, &team, &group_id, &release_id)
-        .await
-        .map_err(ApiError::from)
+    crate::server::services::groups::remove_release(
+        &state,
+        &team.editor("change a deployment group's releases")?,
+        &group_id,
+        &release_id,
+    )
+    .await
+    .map_err(ApiError::from)
 }
 
 /// Sets a group's order (`release_ids` comma-separated, every member once).
@@ -448,7 +399,13 @@ pub async fn reorder_group(group_id: String, release_ids: String) -> Result<(), 
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect();
-    groups::reorder(&state, &team, &group_id, Reorder { release_ids: ids }).await?;
+    groups::reorder(
+        &state,
+        &team.editor("change a deployment group's releases")?,
+        &group_id,
+        Reorder { release_ids: ids },
+    )
+    .await?;
     Ok(())
 }
 
@@ -537,7 +494,7 @@ pub async fn add_dependency(
     let team = ctx::team().await?;
     dependencies::create(
         &state,
-        &team,
+        &team.editor("change dependencies")?,
         &release_id,
         DependencyInput {
             depends_on_id: Some(depends_on_id),
@@ -553,9 +510,14 @@ pub async fn add_dependency(
 pub async fn remove_dependency(release_id: String, dependency_id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::dependencies::delete(&state, &team, &release_id, &dependency_id)
-        .await
-        .map_err(ApiError::from)
+    crate::server::services::dependencies::delete(
+        &state,
+        &team.editor("change dependencies")?,
+        &release_id,
+        &dependency_id,
+    )
+    .await
+    .map_err(ApiError::from)
 }
 
 /// Puts a release into a sprint and a deployment group (empty = none).
@@ -570,7 +532,7 @@ pub async fn set_release_plan(
     let team = ctx::team().await?;
     releases::update(
         &state,
-        &team,
+        &team.editor("edit releases")?,
         &id,
         ReleaseInput {
             sprint_id: Some(Some(sprint_id)),
@@ -592,84 +554,10 @@ pub async fn load_dashboard(days: i64) -> Result<DashboardStats, ApiError> {
         .map_err(ApiError::from)
 }
 
-/// One month of the calendar.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CalendarData {
-    /// `YYYY-MM`.
-    pub month: String,
-    /// Releases with a target date in the month.
-    pub releases: Vec<UpcomingRelease>,
-    /// Sprints overlapping the month.
-    pub sprints: Vec<SprintView>,
-    /// Deployment groups with a target date in the month.
-    pub groups: Vec<DeploymentGroupView>,
-}
-
 /// The calendar for `month` (`YYYY-MM`; empty = this month).
 #[server(prefix = "/rpc")]
 pub async fn calendar_month(month: String) -> Result<CalendarData, ApiError> {
-    use crate::server::db::entities::{deployment_group, release, service, sprint};
-    use crate::server::error::AppError;
-    use chrono::{Datelike, NaiveDate};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    let first = if month.trim().is_empty() {
-        let t = chrono::Utc::now().date_naive();
-        NaiveDate::from_ymd_opt(t.year(), t.month(), 1)
-    } else {
-        NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d").ok()
-    }
-    .ok_or_else(|| AppError::invalid_field("month", "month must look like 2026-12"))?;
-    let next = first
-        .checked_add_months(chrono::Months::new(1))
-        .unwrap_or(first);
-    let last = next.pred_opt().unwrap_or(first);
-    let db_err = |e: sea_orm::DbErr| ApiError::from(crate::server::error::AppError::from(e));
-    let releases = release::Entity::find()
-        .filter(release::Column::TeamId.eq(team.team_id.as_str()))
-        .filter(release::Column::TargetDate.between(first, last))
-        .find_also_related(service::Entity)
-        .order_by_asc(release::Column::TargetDate)
-        .all(&state.db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .filter_map(|(r, s)| {
-            Some(UpcomingRelease {
-                target_date: r.target_date?.format("%Y-%m-%d").to_string(),
-                status: r.status,
-                id: r.id,
-                title: r.title,
-                version: r.version,
-                service_name: s.map(|s| s.name).unwrap_or_default(),
-            })
-        })
-        .collect();
-    let sprints = sprint::Entity::find()
-        .filter(sprint::Column::TeamId.eq(team.team_id.as_str()))
-        .filter(sprint::Column::StartDate.lte(last))
-        .filter(sprint::Column::EndDate.gte(first))
-        .order_by_asc(sprint::Column::StartDate)
-        .all(&state.db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(Into::into)
-        .collect();
-    let groups = deployment_group::Entity::find()
-        .filter(deployment_group::Column::TeamId.eq(team.team_id.as_str()))
-        .filter(deployment_group::Column::TargetDate.between(first, last))
-        .all(&state.db)
-        .await
-        .map_err(db_err)?
-        .into_iter()
-        .map(Into::into)
-        .collect();
-    Ok(CalendarData {
-        month: first.format("%Y-%m").to_string(),
-        releases,
-        sprints,
-        groups,
-    })
+    Ok(crate::server::services::calendar::month(&state, &team, &month).await?)
 }

@@ -35,7 +35,7 @@ pub struct ReleasesPageData {
 #[cfg(feature = "ssr")]
 pub(crate) async fn names(
     state: &crate::server::state::AppState,
-    team: &crate::server::auth::TeamContext,
+    team: &crate::server::access::TeamContext,
 ) -> Result<(Vec<ServiceView>, Vec<MemberView>), ApiError> {
     use crate::server::services::{catalog, teams, PageRequest};
     let all = PageRequest {
@@ -98,7 +98,7 @@ pub async fn releases_page(
         rows,
         services,
         members,
-        can_edit: team.role.can_edit_releases(),
+        can_edit: team.role().can_edit_releases(),
     })
 }
 
@@ -125,7 +125,7 @@ pub async fn create_release(
         description: Some(description),
         ..Default::default()
     };
-    let r = releases::create(&state, &team, input).await?;
+    let r = releases::create(&state, &team.editor("create releases")?, input).await?;
     leptos_axum::redirect(&format!("/releases/{}", r.id));
     Ok(())
 }
@@ -168,9 +168,9 @@ pub async fn release_page(id: String) -> Result<ReleasePageData, ApiError> {
     Ok(ReleasePageData {
         allowed: r.status.allowed_targets(),
         row: row(r, &services, &members),
-        can_edit: team.role.can_edit_releases(),
-        me: team.user_id.clone(),
-        is_admin: team.role.can_manage_team_config(),
+        can_edit: team.role().can_edit_releases(),
+        me: team.user_id().to_string(),
+        is_admin: team.role().can_manage_team_config(),
         comments,
         activity,
         members,
@@ -193,7 +193,7 @@ pub async fn move_release(
         revision: Some(revision),
         ..Default::default()
     };
-    releases::update(&state, &team, &id, input)
+    releases::update(&state, &team.editor("edit releases")?, &id, input)
         .await
         .map_err(ApiError::from)
 }
@@ -213,7 +213,7 @@ pub async fn set_blocked(
         blocked_reason: Some(Some(reason)),
         ..Default::default()
     };
-    releases::update(&state, &team, &id, input)
+    releases::update(&state, &team.editor("edit releases")?, &id, input)
         .await
         .map_err(ApiError::from)
 }
@@ -223,7 +223,8 @@ pub async fn set_blocked(
 pub async fn delete_release(id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::releases::delete(&state, &team, &id).await?;
+    crate::server::services::releases::delete(&state, &team.editor("delete releases")?, &id)
+        .await?;
     leptos_axum::redirect("/releases");
     Ok(())
 }
@@ -237,9 +238,15 @@ pub async fn edit_comment(
 ) -> Result<CommentView, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::comments::update(&state, &team, &release_id, &comment_id, &body)
-        .await
-        .map_err(ApiError::from)
+    crate::server::services::comments::update(
+        &state,
+        &team.editor("change comments")?,
+        &release_id,
+        &comment_id,
+        &body,
+    )
+    .await
+    .map_err(ApiError::from)
 }
 
 /// Deletes a comment (its author, or an ADMIN).
@@ -247,9 +254,14 @@ pub async fn edit_comment(
 pub async fn delete_comment(release_id: String, comment_id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::comments::delete(&state, &team, &release_id, &comment_id)
-        .await
-        .map_err(ApiError::from)
+    crate::server::services::comments::delete(
+        &state,
+        &team.editor("delete comments")?,
+        &release_id,
+        &comment_id,
+    )
+    .await
+    .map_err(ApiError::from)
 }
 
 /// Adds a comment.
@@ -257,7 +269,7 @@ pub async fn delete_comment(release_id: String, comment_id: String) -> Result<()
 pub async fn add_comment(release_id: String, body: String) -> Result<CommentView, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::comments::create(&state, &team, &release_id, &body)
+    crate::server::services::comments::create(&state, &team.editor("comment")?, &release_id, &body)
         .await
         .map_err(ApiError::from)
 }
@@ -327,7 +339,7 @@ pub async fn edit_release(
         revision: Some(revision),
         ..Default::default()
     };
-    releases::update(&state, &team, &id, input)
+    releases::update(&state, &team.editor("edit releases")?, &id, input)
         .await
         .map_err(ApiError::from)
 }

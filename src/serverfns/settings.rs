@@ -41,7 +41,7 @@ pub async fn team_settings() -> Result<TeamSettingsData, ApiError> {
     let team = ctx::team().await?;
     Ok(TeamSettingsData {
         settings: crate::server::services::teams::settings(&state, &team).await?,
-        can_manage: team.role.can_manage_team_config(),
+        can_manage: team.role().can_manage_team_config(),
         server: ServerIntegrations {
             jira_oauth: state.settings.jira.is_some(),
             github_oauth: state.settings.github.is_some(),
@@ -74,7 +74,7 @@ pub async fn save_team_settings(
     };
     teams::update_settings(
         &state,
-        &team,
+        &team.admin("change team settings")?,
         SettingsPatch {
             name: Some(name),
             slack_webhook_url: webhook,
@@ -93,7 +93,7 @@ pub async fn save_team_settings(
 pub async fn send_test_slack() -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::teams::test_slack(&state, &team)
+    crate::server::services::teams::test_slack(&state, &team.admin("send a Slack test message")?)
         .await
         .map_err(ApiError::from)
 }

@@ -3,8 +3,10 @@
 //! the browser; the server builds them from database rows.
 
 pub mod error;
+pub mod planning;
 
 pub use error::{ApiError, ErrorKind};
+pub use planning::{CalendarData, SprintSummary};
 
 use crate::domain::roles::Role;
 use serde::{Deserialize, Serialize};

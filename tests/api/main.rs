@@ -20,6 +20,7 @@ mod health;
 mod jira;
 mod oauth;
 mod outages;
+mod pages;
 mod planning;
 mod releases;
 mod routes;

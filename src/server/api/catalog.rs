@@ -1,7 +1,7 @@
 //! `/api/services`.
 
 use super::page_query;
-use crate::server::auth::TeamContext;
+use crate::server::access::TeamContext;
 use crate::server::error::{ApiJson, AppResult};
 use crate::server::services::catalog::{self, ServiceInput};
 use crate::server::services::PageRequest;
@@ -34,7 +34,7 @@ async fn create(
 ) -> AppResult<(StatusCode, Json<ServiceView>)> {
     Ok((
         StatusCode::CREATED,
-        Json(catalog::create(&s, &ctx, body).await?),
+        Json(catalog::create(&s, &ctx.admin("create services")?, body).await?),
     ))
 }
 
@@ -52,7 +52,9 @@ async fn update(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ServiceInput>,
 ) -> AppResult<Json<ServiceView>> {
-    Ok(Json(catalog::update(&s, &ctx, &id, body).await?))
+    Ok(Json(
+        catalog::update(&s, &ctx.admin("edit services")?, &id, body).await?,
+    ))
 }
 
 async fn remove(
@@ -60,6 +62,6 @@ async fn remove(
     ctx: TeamContext,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
-    catalog::delete(&s, &ctx, &id).await?;
+    catalog::delete(&s, &ctx.admin("delete services")?, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

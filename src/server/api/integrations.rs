@@ -2,7 +2,7 @@
 //! connection, and the caller's GitHub repositories (for a service's
 //! repository picker — beyond `API.md`, which asks for the picker).
 
-use crate::server::auth::TeamContext;
+use crate::server::access::TeamContext;
 use crate::server::error::{AppError, AppResult};
 use crate::server::integrations::github::Repo;
 use crate::server::services::search::{self, SearchQuery, SearchResults};
@@ -41,5 +41,5 @@ async fn github(
 }
 
 async fn repos(State(s): State<AppState>, ctx: TeamContext) -> AppResult<Json<Vec<Repo>>> {
-    Ok(Json(search::github_repos(&s, &ctx.user_id).await?))
+    Ok(Json(search::github_repos(&s, ctx.user_id()).await?))
 }

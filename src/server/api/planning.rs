@@ -3,7 +3,7 @@
 //! `/api/dashboard/stats`.
 
 use super::page_query;
-use crate::server::auth::TeamContext;
+use crate::server::access::TeamContext;
 use crate::server::error::{ApiJson, AppError, AppResult};
 use crate::server::services::dashboard::{self, DashboardStats};
 use crate::server::services::dependencies::{self, DependencyInput};
@@ -69,7 +69,7 @@ async fn create_sprint(
 ) -> AppResult<(StatusCode, Json<SprintView>)> {
     Ok((
         StatusCode::CREATED,
-        Json(sprints::create(&s, &ctx, body).await?),
+        Json(sprints::create(&s, &ctx.admin("manage sprints")?, body).await?),
     ))
 }
 
@@ -87,7 +87,9 @@ async fn update_sprint(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<SprintInput>,
 ) -> AppResult<Json<SprintView>> {
-    Ok(Json(sprints::update(&s, &ctx, &id, body).await?))
+    Ok(Json(
+        sprints::update(&s, &ctx.admin("manage sprints")?, &id, body).await?,
+    ))
 }
 
 async fn delete_sprint(
@@ -95,7 +97,7 @@ async fn delete_sprint(
     ctx: TeamContext,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
-    sprints::delete(&s, &ctx, &id).await?;
+    sprints::delete(&s, &ctx.admin("manage sprints")?, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -114,7 +116,7 @@ async fn create_group(
 ) -> AppResult<(StatusCode, Json<DeploymentGroupView>)> {
     Ok((
         StatusCode::CREATED,
-        Json(groups::create(&s, &ctx, body).await?),
+        Json(groups::create(&s, &ctx.admin("manage deployment groups")?, body).await?),
     ))
 }
 
@@ -132,7 +134,9 @@ async fn update_group(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<GroupInput>,
 ) -> AppResult<Json<DeploymentGroupView>> {
-    Ok(Json(groups::update(&s, &ctx, &id, body).await?))
+    Ok(Json(
+        groups::update(&s, &ctx.admin("manage deployment groups")?, &id, body).await?,
+    ))
 }
 
 async fn delete_group(
@@ -140,7 +144,7 @@ async fn delete_group(
     ctx: TeamContext,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
-    groups::delete(&s, &ctx, &id).await?;
+    groups::delete(&s, &ctx.admin("manage deployment groups")?, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -164,7 +168,13 @@ async fn add_group_release(
     Ok((
         StatusCode::CREATED,
         Json(Page {
-            items: groups::add_release(&s, &ctx, &id, body).await?,
+            items: groups::add_release(
+                &s,
+                &ctx.editor("change a deployment group's releases")?,
+                &id,
+                body,
+            )
+            .await?,
             next_cursor: None,
         }),
     ))
@@ -175,7 +185,13 @@ async fn remove_group_release(
     ctx: TeamContext,
     Path((id, release_id)): Path<(String, String)>,
 ) -> AppResult<StatusCode> {
-    groups::remove_release(&s, &ctx, &id, &release_id).await?;
+    groups::remove_release(
+        &s,
+        &ctx.editor("change a deployment group's releases")?,
+        &id,
+        &release_id,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -186,7 +202,13 @@ async fn reorder_group(
     ApiJson(body): ApiJson<Reorder>,
 ) -> AppResult<Json<Page<GroupReleaseView>>> {
     Ok(Json(Page {
-        items: groups::reorder(&s, &ctx, &id, body).await?,
+        items: groups::reorder(
+            &s,
+            &ctx.editor("change a deployment group's releases")?,
+            &id,
+            body,
+        )
+        .await?,
         next_cursor: None,
     }))
 }
@@ -215,7 +237,7 @@ async fn add_dependency(
 ) -> AppResult<(StatusCode, Json<DependencyView>)> {
     Ok((
         StatusCode::CREATED,
-        Json(dependencies::create(&s, &ctx, &id, body).await?),
+        Json(dependencies::create(&s, &ctx.editor("change dependencies")?, &id, body).await?),
     ))
 }
 
@@ -224,7 +246,7 @@ async fn remove_dependency(
     ctx: TeamContext,
     Path((id, dependency_id)): Path<(String, String)>,
 ) -> AppResult<StatusCode> {
-    dependencies::delete(&s, &ctx, &id, &dependency_id).await?;
+    dependencies::delete(&s, &ctx.editor("change dependencies")?, &id, &dependency_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -276,7 +298,7 @@ async fn add_item(
 ) -> AppResult<(StatusCode, Json<crate::views::ItemView>)> {
     Ok((
         StatusCode::CREATED,
-        Json(crate::server::services::items::add(&s, &ctx, &id, body).await?),
+        Json(crate::server::services::items::add(&s, &ctx.editor("link items")?, &id, body).await?),
     ))
 }
 
@@ -285,7 +307,7 @@ async fn remove_item(
     ctx: TeamContext,
     Path((id, item_id)): Path<(String, String)>,
 ) -> AppResult<StatusCode> {
-    crate::server::services::items::remove(&s, &ctx, &id, &item_id).await?;
+    crate::server::services::items::remove(&s, &ctx.editor("unlink items")?, &id, &item_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -295,7 +317,8 @@ async fn sync_item(
     Path((id, item_id)): Path<(String, String)>,
 ) -> AppResult<Json<crate::views::ItemView>> {
     Ok(Json(
-        crate::server::services::items::sync(&s, &ctx, &id, &item_id).await?,
+        crate::server::services::items::sync(&s, &ctx.editor("sync linked items")?, &id, &item_id)
+            .await?,
     ))
 }
 
@@ -305,6 +328,7 @@ async fn sync_items(
     Path(id): Path<String>,
 ) -> AppResult<Json<Page<crate::views::ItemView>>> {
     Ok(Json(
-        crate::server::services::items::sync_release(&s, &ctx, &id).await?,
+        crate::server::services::items::sync_release(&s, &ctx.editor("sync linked items")?, &id)
+            .await?,
     ))
 }

@@ -2,7 +2,8 @@
 //! live event stream.
 
 use super::page_query;
-use crate::server::auth::{AuthSession, TeamContext};
+use crate::server::access::TeamContext;
+use crate::server::auth::AuthSession;
 use crate::server::error::{ApiJson, AppError, AppResult};
 use crate::server::events::{StreamOwner, StreamRefusal};
 use crate::server::services::releases::{self, ReleaseFilter, ReleaseInput};
@@ -58,7 +59,7 @@ async fn create(
 ) -> AppResult<(StatusCode, Json<ReleaseView>)> {
     Ok((
         StatusCode::CREATED,
-        Json(releases::create(&s, &ctx, body).await?),
+        Json(releases::create(&s, &ctx.editor("create releases")?, body).await?),
     ))
 }
 
@@ -76,7 +77,9 @@ async fn update(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReleaseInput>,
 ) -> AppResult<Json<ReleaseView>> {
-    Ok(Json(releases::update(&s, &ctx, &id, body).await?))
+    Ok(Json(
+        releases::update(&s, &ctx.editor("edit releases")?, &id, body).await?,
+    ))
 }
 
 async fn remove(
@@ -84,7 +87,7 @@ async fn remove(
     ctx: TeamContext,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
-    releases::delete(&s, &ctx, &id).await?;
+    releases::delete(&s, &ctx.editor("delete releases")?, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -130,7 +133,7 @@ async fn add_comment(
 ) -> AppResult<(StatusCode, Json<CommentView>)> {
     Ok((
         StatusCode::CREATED,
-        Json(comments::create(&s, &ctx, &id, &b.body).await?),
+        Json(comments::create(&s, &ctx.editor("comment")?, &id, &b.body).await?),
     ))
 }
 
@@ -141,7 +144,14 @@ async fn edit_comment(
     ApiJson(b): ApiJson<CommentBody>,
 ) -> AppResult<Json<CommentView>> {
     Ok(Json(
-        comments::update(&s, &ctx, &id, &comment_id, &b.body).await?,
+        comments::update(
+            &s,
+            &ctx.editor("change comments")?,
+            &id,
+            &comment_id,
+            &b.body,
+        )
+        .await?,
     ))
 }
 
@@ -150,7 +160,7 @@ async fn delete_comment(
     ctx: TeamContext,
     Path((id, comment_id)): Path<(String, String)>,
 ) -> AppResult<StatusCode> {
-    comments::delete(&s, &ctx, &id, &comment_id).await?;
+    comments::delete(&s, &ctx.editor("delete comments")?, &id, &comment_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -169,8 +179,8 @@ async fn events(
         .streams()
         .open(StreamOwner {
             session_id: auth.session_id.clone(),
-            user_id: ctx.user_id.clone(),
-            team_id: ctx.team_id.clone(),
+            user_id: ctx.user_id().to_string(),
+            team_id: ctx.team_id().to_string(),
         })
         .map_err(|refusal| {
             AppError::TooManyRequests(match refusal {
@@ -180,7 +190,7 @@ async fn events(
                 StreamRefusal::Total => "the server has too many live connections open".into(),
             })
         })?;
-    let rx = s.events.subscribe(&ctx.team_id);
+    let rx = s.events.subscribe(ctx.team_id());
     let closing = s.events.closing();
     let stream = futures::stream::unfold(
         (rx, closing, ticket),

@@ -1,6 +1,7 @@
 //! Teams, members, invitations and team settings.
 
-use crate::server::auth::{AuthSession, TeamContext};
+use crate::server::access::TeamContext;
+use crate::server::auth::AuthSession;
 use crate::server::error::{ApiJson, AppResult};
 use crate::server::services::teams::{self, SettingsPatch};
 use crate::server::services::PageRequest;
@@ -98,7 +99,7 @@ async fn change_role(
     ApiJson(body): ApiJson<RoleBody>,
 ) -> AppResult<Json<MemberView>> {
     Ok(Json(
-        teams::change_role(&state, &ctx, &user_id, &body.role).await?,
+        teams::change_role(&state, &ctx.admin("change roles")?, &user_id, &body.role).await?,
     ))
 }
 
@@ -118,7 +119,15 @@ async fn invite(
 ) -> AppResult<(StatusCode, Json<InvitationCreated>)> {
     Ok((
         StatusCode::CREATED,
-        Json(teams::invite(&state, &ctx, &body.email, &body.role).await?),
+        Json(
+            teams::invite(
+                &state,
+                &ctx.admin("invite people")?,
+                &body.email,
+                &body.role,
+            )
+            .await?,
+        ),
     ))
 }
 
@@ -128,7 +137,12 @@ async fn invitations(
     q: Result<Query<PageRequest>, axum::extract::rejection::QueryRejection>,
 ) -> AppResult<Json<Page<InvitationView>>> {
     Ok(Json(
-        teams::invitations(&state, &ctx, &page_query(q)?).await?,
+        teams::invitations(
+            &state,
+            &ctx.admin("see pending invitations")?,
+            &page_query(q)?,
+        )
+        .await?,
     ))
 }
 
@@ -137,7 +151,7 @@ async fn revoke_invitation(
     ctx: TeamContext,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
-    teams::revoke_invitation(&state, &ctx, &id).await?;
+    teams::revoke_invitation(&state, &ctx.admin("revoke invitations")?, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -167,7 +181,7 @@ async fn test_slack(
     State(state): State<AppState>,
     ctx: TeamContext,
 ) -> AppResult<Json<serde_json::Value>> {
-    teams::test_slack(&state, &ctx).await?;
+    teams::test_slack(&state, &ctx.admin("send a Slack test message")?).await?;
     Ok(Json(serde_json::json!({"ok": true})))
 }
 
@@ -176,5 +190,7 @@ async fn update_settings(
     ctx: TeamContext,
     ApiJson(body): ApiJson<SettingsPatch>,
 ) -> AppResult<Json<TeamSettingsView>> {
-    Ok(Json(teams::update_settings(&state, &ctx, body).await?))
+    Ok(Json(
+        teams::update_settings(&state, &ctx.admin("change team settings")?, body).await?,
+    ))
 }

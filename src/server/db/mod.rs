@@ -1,5 +1,5 @@
-//! The store: connecting, migrating, and the entities. Team-scoped queries
-//! live next to the services that use them and always take a team context.
+//! The store: connecting, migrating, the entities, and [`scoped`] — the only
+//! way to reach a team's rows (`find_in(ctx)`).
 //!
 //! SQLite is configured for a server (ARCHITECTURE.md, "Concurrent writes"):
 //! WAL, `busy_timeout`, `foreign_keys = ON`, and every write transaction is
@@ -7,6 +7,7 @@
 //! `SQLITE_BUSY` half-way and surface as a 500.
 
 pub mod entities;
+pub mod scoped;
 pub mod types;
 
 use crate::server::config::Backend;

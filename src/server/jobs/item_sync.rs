@@ -16,6 +16,7 @@
 use crate::domain::kinds::{ItemType, Provider};
 use crate::server::db;
 use crate::server::db::entities::{oauth_connection, release_item, team_member};
+use crate::server::db::scoped::TeamOwned;
 use crate::server::jobs::outbox::capped_backoff_ms;
 use crate::server::services::items;
 use crate::server::state::AppState;
@@ -117,7 +118,7 @@ async fn sync_connection(
         .from(team_member::Entity)
         .and_where(team_member::Column::UserId.eq(c.user_id.as_str()))
         .to_owned();
-    let stale = release_item::Entity::find()
+    let stale = release_item::Entity::find_across_teams()
         .filter(release_item::Column::AddedBy.eq(c.user_id.as_str()))
         .filter(release_item::Column::TeamId.in_subquery(their_teams))
         .filter(release_item::Column::ItemType.eq(kind))

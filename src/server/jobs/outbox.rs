@@ -15,6 +15,7 @@
 
 use crate::server::db;
 use crate::server::db::entities::{outbox, team};
+use crate::server::db::scoped::TeamOwned;
 use crate::server::integrations::slack::{self, SlackError};
 use crate::server::state::AppState;
 use chrono::Duration;
@@ -69,7 +70,7 @@ pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) 
 /// One pass: every due, unsent message, oldest first.
 pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
     let now = db::now();
-    let due = outbox::Entity::find()
+    let due = outbox::Entity::find_across_teams()
         .filter(outbox::Column::SentAt.is_null())
         .filter(outbox::Column::FailedAt.is_null())
         .filter(outbox::Column::NextAttemptAt.lte(now))
@@ -80,7 +81,7 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
     let mut sent = 0;
     for row in due {
         // Claim: lease the row for a minute; someone else's claim wins.
-        let claimed = outbox::Entity::update_many()
+        let claimed = outbox::Entity::update_across_teams()
             .col_expr(
                 outbox::Column::NextAttemptAt,
                 Expr::value(now + Duration::seconds(60)),
@@ -98,7 +99,7 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
         match result {
             Ok(()) => {
                 sent += 1;
-                outbox::Entity::update_many()
+                outbox::Entity::update_across_teams()
                     .col_expr(outbox::Column::SentAt, Expr::value(Some(at)))
                     .col_expr(outbox::Column::Attempts, Expr::value(row.attempts + 1))
                     .col_expr(
@@ -137,7 +138,7 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
                         retry_after,
                     ) as i64);
                 tracing::warn!(outbox_id = %row.id, team_id = %row.team_id, attempts, give_up, error = %message, "Slack message not delivered");
-                outbox::Entity::update_many()
+                outbox::Entity::update_across_teams()
                     .col_expr(outbox::Column::Attempts, Expr::value(attempts))
                     .col_expr(outbox::Column::NextAttemptAt, Expr::value(next))
                     .col_expr(

@@ -7,6 +7,7 @@
 
 use crate::server::db;
 use crate::server::db::entities::{invitation, oauth_state, outbox, session, webhook_delivery};
+use crate::server::db::scoped::TeamOwned;
 use crate::server::state::AppState;
 use chrono::Duration;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
@@ -55,12 +56,12 @@ pub async fn purge(state: &AppState) -> anyhow::Result<u64> {
         .exec(db)
         .await?
         .rows_affected;
-    n += outbox::Entity::delete_many()
+    n += outbox::Entity::delete_across_teams()
         .filter(outbox::Column::SentAt.lte(now - KEEP_DELIVERED))
         .exec(db)
         .await?
         .rows_affected;
-    n += invitation::Entity::delete_many()
+    n += invitation::Entity::delete_across_teams()
         .filter(invitation::Column::AcceptedAt.is_null())
         .filter(invitation::Column::ExpiresAt.lte(now - KEEP_EXPIRED_INVITATIONS))
         .exec(db)

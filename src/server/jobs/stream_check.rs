@@ -7,6 +7,7 @@
 
 use crate::server::db;
 use crate::server::db::entities::{session, team_member};
+use crate::server::db::scoped::TeamOwned;
 use crate::server::state::AppState;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::HashSet;
@@ -67,7 +68,7 @@ pub async fn check(state: &AppState) -> anyhow::Result<usize> {
     }
     let mut memberships: HashSet<(String, String)> = HashSet::new();
     for chunk in users.chunks(CHUNK) {
-        let rows: Vec<(String, String)> = team_member::Entity::find()
+        let rows: Vec<(String, String)> = team_member::Entity::find_across_teams()
             .select_only()
             .column(team_member::Column::TeamId)
             .column(team_member::Column::UserId)

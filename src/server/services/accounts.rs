@@ -4,7 +4,8 @@
 use crate::domain::validation;
 use crate::server::auth::AuthSession;
 use crate::server::crypto::{self, hash_token};
-use crate::server::db::entities::{session, user};
+use crate::server::db::entities::{session, team_member, user};
+use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
 use crate::server::events::Revocation;
@@ -171,9 +172,9 @@ pub async fn sign_in(
     };
     attempt.succeeded(account.as_slice());
     // A returning user lands in the team they joined most recently.
-    let team = crate::server::db::entities::team_member::Entity::find()
-        .filter(crate::server::db::entities::team_member::Column::UserId.eq(user.id.as_str()))
-        .order_by_desc(crate::server::db::entities::team_member::Column::Id)
+    let team = team_member::Entity::find_across_teams()
+        .filter(team_member::Column::UserId.eq(user.id.as_str()))
+        .order_by_desc(team_member::Column::Id)
         .one(&state.db)
         .await?
         .map(|m| m.team_id);

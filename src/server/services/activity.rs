@@ -2,16 +2,17 @@
 //! and the feeds that read them.
 
 use crate::domain::kinds::ActivityType;
-use crate::server::auth::TeamContext;
+use crate::server::access::TeamContext;
 use crate::server::db::entities::activity;
+use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::AppResult;
 use crate::server::services::{ts, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{ActivityView, Page};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 /// One activity to record.
@@ -37,9 +38,9 @@ pub async fn record(
 ) -> AppResult<ActivityView> {
     let row = activity::ActiveModel {
         id: Set(new_id()),
-        team_id: Set(ctx.team_id.clone()),
+        team_id: Set(ctx.team_id().to_string()),
         release_id: Set(a.release_id.map(str::to_string)),
-        user_id: Set(Some(ctx.user_id.clone())),
+        user_id: Set(Some(ctx.user_id().to_string())),
         activity_type: Set(a.kind),
         action: Set(a.action.into()),
         description: Set(a.description),
@@ -48,7 +49,7 @@ pub async fn record(
     }
     .insert(conn)
     .await?;
-    Ok(view(row, Some(ctx.user_name.clone())))
+    Ok(view(row, Some(ctx.user_name().to_string())))
 }
 
 /// Writes an activity no person did (an inbound webhook, a sync): no user.
@@ -98,8 +99,7 @@ pub async fn feed(
     release_id: Option<&str>,
     page: &PageRequest,
 ) -> AppResult<Page<ActivityView>> {
-    let mut q = activity::Entity::find()
-        .filter(activity::Column::TeamId.eq(ctx.team_id.as_str()))
+    let mut q = activity::Entity::find_in(ctx)
         .order_by_desc(activity::Column::Id)
         .limit(page.limit()? + 1);
     if let Some(r) = release_id {

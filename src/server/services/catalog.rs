@@ -1,18 +1,17 @@
 //! The team's catalogue of deployable services (the `Service` entity; the
 //! folder name `services/` means use cases). ADMIN+ manages it.
 
-use crate::domain::roles::Role;
 use crate::domain::validation;
-use crate::server::auth::TeamContext;
+use crate::server::access::{Admin, TeamContext};
 use crate::server::db::entities::service;
+use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
 use crate::server::services::{ts, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{Page, ServiceView};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
 
@@ -84,8 +83,7 @@ fn jira_key(v: Option<String>) -> AppResult<Option<String>> {
 }
 
 async fn find(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<service::Model> {
-    service::Entity::find_by_id(id.to_string())
-        .filter(service::Column::TeamId.eq(ctx.team_id.as_str()))
+    service::Entity::find_by_id_in(ctx, id.to_string())
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::not_found("service"))
@@ -105,8 +103,7 @@ pub async fn list(
     ctx: &TeamContext,
     page: &PageRequest,
 ) -> AppResult<Page<ServiceView>> {
-    let mut q = service::Entity::find()
-        .filter(service::Column::TeamId.eq(ctx.team_id.as_str()))
+    let mut q = service::Entity::find_in(ctx)
         .order_by_asc(service::Column::Id)
         .limit(page.limit()? + 1);
     if let Some(c) = &page.cursor {
@@ -129,10 +126,9 @@ pub async fn get(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<Ser
 /// Creates a service (ADMIN+).
 pub async fn create(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Admin<'_>,
     input: ServiceInput,
 ) -> AppResult<ServiceView> {
-    ctx.require(Role::can_manage_team_config, "create services")?;
     let name = validation::required_line(
         "name",
         input.name.as_deref().unwrap_or_default(),
@@ -150,7 +146,7 @@ pub async fn create(
     let now = db::now();
     let model = service::ActiveModel {
         id: Set(new_id()),
-        team_id: Set(ctx.team_id.clone()),
+        team_id: Set(ctx.team_id().to_string()),
         name: Set(name),
         slug: Set(slug),
         description: Set(description),
@@ -165,11 +161,10 @@ pub async fn create(
 /// Updates a service (ADMIN+).
 pub async fn update(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Admin<'_>,
     id: &str,
     input: ServiceInput,
 ) -> AppResult<ServiceView> {
-    ctx.require(Role::can_manage_team_config, "edit services")?;
     let existing = find(state, ctx, id).await?;
     let mut am = service::ActiveModel {
         id: Set(existing.id),
@@ -199,10 +194,10 @@ pub async fn update(
 }
 
 /// Deletes a service and its releases (ADMIN+).
-pub async fn delete(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<()> {
-    ctx.require(Role::can_manage_team_config, "delete services")?;
+pub async fn delete(state: &AppState, ctx: &Admin<'_>, id: &str) -> AppResult<()> {
     let existing = find(state, ctx, id).await?;
-    service::Entity::delete_by_id(existing.id)
+    service::Entity::delete_many_in(ctx)
+        .filter(service::Column::Id.eq(existing.id))
         .exec(&state.db)
         .await?;
     Ok(())

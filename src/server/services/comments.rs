@@ -2,10 +2,10 @@
 //! The author or an ADMIN+ edits and deletes.
 
 use crate::domain::kinds::ActivityType;
-use crate::domain::roles::Role;
 use crate::domain::validation;
-use crate::server::auth::TeamContext;
+use crate::server::access::{Editor, TeamContext};
 use crate::server::db::entities::{comment, release, user};
+use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
 use crate::server::services::activity::{self, NewActivity};
@@ -73,8 +73,7 @@ async fn release_of(
     ctx: &TeamContext,
     release_id: &str,
 ) -> AppResult<release::Model> {
-    release::Entity::find_by_id(release_id.to_string())
-        .filter(release::Column::TeamId.eq(ctx.team_id.as_str()))
+    release::Entity::find_by_id_in(ctx, release_id.to_string())
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::not_found("release"))
@@ -88,9 +87,8 @@ pub async fn list(
     page: &PageRequest,
 ) -> AppResult<Page<CommentView>> {
     release_of(state, ctx, release_id).await?;
-    let mut q = comment::Entity::find()
+    let mut q = comment::Entity::find_in(ctx)
         .filter(comment::Column::ReleaseId.eq(release_id))
-        .filter(comment::Column::TeamId.eq(ctx.team_id.as_str()))
         .order_by_asc(comment::Column::Id)
         .limit(page.limit()? + 1);
     if let Some(c) = &page.cursor {
@@ -111,11 +109,10 @@ pub async fn list(
 /// Adds a comment (MEMBER+), with its COMMENT_ADDED activity.
 pub async fn create(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Editor<'_>,
     release_id: &str,
     body: &str,
 ) -> AppResult<CommentView> {
-    ctx.require(Role::can_edit_releases, "comment")?;
     let body = validation::long_text("body", body, validation::MAX_COMMENT)?;
     if body.trim().is_empty() {
         return Err(AppError::invalid_field("body", "a comment needs some text"));
@@ -125,9 +122,9 @@ pub async fn create(
     let now = db::now();
     let c = comment::ActiveModel {
         id: Set(new_id()),
-        team_id: Set(ctx.team_id.clone()),
+        team_id: Set(ctx.team_id().to_string()),
         release_id: Set(r.id.clone()),
-        author_id: Set(Some(ctx.user_id.clone())),
+        author_id: Set(Some(ctx.user_id().to_string())),
         body: Set(body),
         created_at: Set(now),
         updated_at: Set(now),
@@ -141,30 +138,29 @@ pub async fn create(
             kind: ActivityType::CommentAdded,
             release_id: Some(&r.id),
             action: "commented",
-            description: format!("{} commented on {} {}", ctx.user_name, r.title, r.version),
+            description: format!("{} commented on {} {}", ctx.user_name(), r.title, r.version),
             metadata: Some(json!({"commentId": c.id})),
         },
     )
     .await?;
     txn.commit().await?;
     state.events.publish([ev]);
-    Ok(view(c, Some(ctx.user_name.clone())))
+    Ok(view(c, Some(ctx.user_name().to_string())))
 }
 
 async fn editable(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Editor<'_>,
     release_id: &str,
     id: &str,
 ) -> AppResult<comment::Model> {
-    let c = comment::Entity::find_by_id(id.to_string())
-        .filter(comment::Column::TeamId.eq(ctx.team_id.as_str()))
+    let c = comment::Entity::find_by_id_in(ctx, id.to_string())
         .filter(comment::Column::ReleaseId.eq(release_id))
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::not_found("comment"))?;
-    let is_author = c.author_id.as_deref() == Some(ctx.user_id.as_str());
-    if !(ctx.role.can_manage_team_config() || is_author && ctx.role.can_edit_releases()) {
+    let is_author = c.author_id.as_deref() == Some(ctx.user_id());
+    if !(is_author || ctx.role().can_manage_team_config()) {
         return Err(AppError::Forbidden(
             "only the author or an admin can change this comment".into(),
         ));
@@ -177,7 +173,7 @@ async fn editable(
 /// carries them live to open release pages.
 pub async fn update(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Editor<'_>,
     release_id: &str,
     id: &str,
     body: &str,
@@ -211,7 +207,9 @@ pub async fn update(
             action: "comment_edited",
             description: format!(
                 "{} edited a comment on {} {}",
-                ctx.user_name, r.title, r.version
+                ctx.user_name(),
+                r.title,
+                r.version
             ),
             metadata: Some(json!({"commentId": updated.id})),
         },
@@ -236,14 +234,15 @@ async fn author_name(state: &AppState, c: &comment::Model) -> AppResult<Option<S
 /// Deletes a comment (author or ADMIN+).
 pub async fn delete(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Editor<'_>,
     release_id: &str,
     id: &str,
 ) -> AppResult<()> {
     let c = editable(state, ctx, release_id, id).await?;
     let r = release_of(state, ctx, release_id).await?;
     let txn = db::begin_write(&state.db).await?;
-    comment::Entity::delete_by_id(c.id.clone())
+    comment::Entity::delete_many_in(ctx)
+        .filter(comment::Column::Id.eq(c.id.clone()))
         .exec(&txn)
         .await?;
     let ev = activity::record(
@@ -255,7 +254,9 @@ pub async fn delete(
             action: "comment_deleted",
             description: format!(
                 "{} deleted a comment on {} {}",
-                ctx.user_name, r.title, r.version
+                ctx.user_name(),
+                r.title,
+                r.version
             ),
             metadata: Some(json!({"commentId": c.id})),
         },

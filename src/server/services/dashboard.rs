@@ -6,13 +6,14 @@
 use crate::domain::kinds::{ActivityType, SprintStatus};
 use crate::domain::metrics::{self, Deployment, Rollback};
 use crate::domain::status::ReleaseStatus;
-use crate::server::auth::TeamContext;
+use crate::server::access::TeamContext;
 use crate::server::db::entities::{activity, release, service, sprint};
+use crate::server::db::scoped::TeamOwned;
 use crate::server::error::{AppError, AppResult};
 use crate::server::state::AppState;
 use crate::views::{SprintProgress, SprintView, UpcomingRelease};
 use chrono::{Datelike, Duration, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{BTreeMap, HashMap};
 
 pub use crate::views::DashboardStats;
@@ -26,15 +27,13 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
         ));
     }
     let db = &state.db;
-    let team = ctx.team_id.as_str();
     let now = Utc::now();
     let from = now - Duration::days(days);
 
-    let counts: Vec<(String, i64)> = release::Entity::find()
+    let counts: Vec<(String, i64)> = release::Entity::find_in(ctx)
         .select_only()
         .column(release::Column::Status)
         .column_as(release::Column::Id.count(), "n")
-        .filter(release::Column::TeamId.eq(team))
         .group_by(release::Column::Status)
         .into_tuple()
         .all(db)
@@ -53,10 +52,9 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
 
     // Work in flight that is blocked (by hand or by an undeployed BLOCKS
     // dependency): one count, the same rule as every other place.
-    let blocked = release::Entity::find()
-        .filter(release::Column::TeamId.eq(team))
+    let blocked = release::Entity::find_in(ctx)
         .filter(release::Column::Status.is_not_in(ReleaseStatus::FINISHED))
-        .filter(super::releases::blocked_condition(team))
+        .filter(super::releases::blocked_condition(ctx))
         .count(db)
         .await?;
 
@@ -65,16 +63,14 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
         .and_hms_opt(0, 0, 0)
         .map(|d| d.and_utc())
         .unwrap_or(now);
-    let deployed_this_week = release::Entity::find()
-        .filter(release::Column::TeamId.eq(team))
+    let deployed_this_week = release::Entity::find_in(ctx)
         .filter(release::Column::Status.eq(ReleaseStatus::Deployed))
         .filter(release::Column::ProductionDeployedAt.gte(monday))
         .count(db)
         .await?;
 
     let horizon = (now + Duration::days(14)).date_naive();
-    let upcoming = release::Entity::find()
-        .filter(release::Column::TeamId.eq(team))
+    let upcoming = release::Entity::find_in(ctx)
         .filter(release::Column::Status.is_not_in(ReleaseStatus::FINISHED))
         .filter(release::Column::TargetDate.lte(horizon))
         .find_also_related(service::Entity)
@@ -95,15 +91,14 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
         })
         .collect();
 
-    let active_sprint = match sprint::Entity::find()
-        .filter(sprint::Column::TeamId.eq(team))
+    let active_sprint = match sprint::Entity::find_in(ctx)
         .filter(sprint::Column::Status.eq(SprintStatus::Active))
         .one(db)
         .await?
     {
         None => None,
         Some(sp) => {
-            let statuses: Vec<String> = release::Entity::find()
+            let statuses: Vec<String> = release::Entity::find_in(ctx)
                 .select_only()
                 .column(release::Column::Status)
                 .filter(release::Column::SprintId.eq(sp.id.as_str()))
@@ -130,8 +125,7 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
 
     // History: every move to DEPLOYED or ROLLED_BACK since the window opened
     // (later deployments restore rollbacks of the window).
-    let moves = activity::Entity::find()
-        .filter(activity::Column::TeamId.eq(team))
+    let moves = activity::Entity::find_in(ctx)
         .filter(activity::Column::ActivityType.eq(ActivityType::StatusChanged))
         .filter(activity::Column::CreatedAt.gte(from))
         .all(db)
@@ -155,7 +149,7 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
     let releases: HashMap<String, release::Model> = if ids.is_empty() {
         HashMap::new()
     } else {
-        release::Entity::find()
+        release::Entity::find_in(ctx)
             .filter(release::Column::Id.is_in(ids))
             .all(db)
             .await?

@@ -10,10 +10,10 @@
 
 use crate::domain::graph::{self, Edge};
 use crate::domain::kinds::{ActivityType, DependencyType};
-use crate::domain::roles::Role;
 use crate::domain::status::ReleaseStatus;
-use crate::server::auth::TeamContext;
+use crate::server::access::{Editor, TeamContext};
 use crate::server::db::entities::{release, release_dependency, service};
+use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
 use crate::server::services::activity::{self, NewActivity};
@@ -21,8 +21,8 @@ use crate::server::services::ts;
 use crate::server::state::AppState;
 use crate::views::{ActivityView, DependencyView, Page, ReleaseRef};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, Statement,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, QueryFilter,
+    QueryOrder, Statement,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -42,12 +42,13 @@ pub struct DependencyInput {
 /// The releases `ids` as references (title, version, status, service).
 pub(crate) async fn refs(
     conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
     ids: Vec<String>,
 ) -> AppResult<HashMap<String, ReleaseRef>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows = release::Entity::find()
+    let rows = release::Entity::find_in(ctx)
         .filter(release::Column::Id.is_in(ids))
         .find_also_related(service::Entity)
         .all(conn)
@@ -71,13 +72,14 @@ pub(crate) async fn refs(
 
 async fn views(
     conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
     rows: Vec<release_dependency::Model>,
 ) -> AppResult<Vec<DependencyView>> {
     let ids: Vec<String> = rows
         .iter()
         .flat_map(|d| [d.release_id.clone(), d.depends_on_id.clone()])
         .collect();
-    let refs = refs(conn, ids).await?;
+    let refs = refs(conn, ctx, ids).await?;
     Ok(rows
         .into_iter()
         .map(|d| DependencyView {
@@ -101,13 +103,13 @@ pub async fn list(
     id: &str,
 ) -> AppResult<Page<DependencyView>> {
     let r = super::releases::find(&state.db, ctx, id).await?;
-    let rows = release_dependency::Entity::find()
+    let rows = release_dependency::Entity::find_in(ctx)
         .filter(release_dependency::Column::ReleaseId.eq(r.id.as_str()))
         .order_by_asc(release_dependency::Column::Id)
         .all(&state.db)
         .await?;
     Ok(Page {
-        items: views(&state.db, rows).await?,
+        items: views(&state.db, ctx, rows).await?,
         next_cursor: None,
     })
 }
@@ -119,33 +121,29 @@ pub async fn dependents(
     id: &str,
 ) -> AppResult<Vec<DependencyView>> {
     let r = super::releases::find(&state.db, ctx, id).await?;
-    let rows = release_dependency::Entity::find()
+    let rows = release_dependency::Entity::find_in(ctx)
         .filter(release_dependency::Column::DependsOnId.eq(r.id.as_str()))
         .order_by_asc(release_dependency::Column::Id)
         .all(&state.db)
         .await?;
-    views(&state.db, rows).await
+    views(&state.db, ctx, rows).await
 }
 
 /// Every dependency edge of the team (for cycle checks and graphs).
 pub(crate) async fn team_edges(
     conn: &impl ConnectionTrait,
-    team_id: &str,
+    ctx: &TeamContext,
 ) -> AppResult<Vec<release_dependency::Model>> {
-    Ok(release_dependency::Entity::find()
-        .filter(release_dependency::Column::TeamId.eq(team_id))
-        .all(conn)
-        .await?)
+    Ok(release_dependency::Entity::find_in(ctx).all(conn).await?)
 }
 
 /// Adds a dependency.
 pub async fn create(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Editor<'_>,
     id: &str,
     input: DependencyInput,
 ) -> AppResult<DependencyView> {
-    ctx.require(Role::can_edit_releases, "change dependencies")?;
     let on = input
         .depends_on_id
         .filter(|s| !s.trim().is_empty())
@@ -167,7 +165,7 @@ pub async fn create(
         txn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT pg_advisory_xact_lock(hashtext($1))",
-            [format!("deps:{}", ctx.team_id).into()],
+            [format!("deps:{}", ctx.team_id()).into()],
         ))
         .await?;
     }
@@ -181,7 +179,7 @@ pub async fn create(
     let blocker = super::releases::find(&txn, ctx, &on)
         .await
         .map_err(|_| AppError::not_found("release to depend on"))?;
-    let existing = team_edges(&txn, &ctx.team_id).await?;
+    let existing = team_edges(&txn, ctx).await?;
     if existing
         .iter()
         .any(|d| d.release_id == r.id && d.depends_on_id == blocker.id)
@@ -196,7 +194,7 @@ pub async fn create(
         .map(release_dependency::Model::edge)
         .collect();
     if let Some(cycle) = graph::cycle_with(&edges, &r.id, &blocker.id, kind) {
-        let names = refs(&txn, cycle.clone()).await?;
+        let names = refs(&txn, ctx, cycle.clone()).await?;
         let path: Vec<String> = cycle
             .iter()
             .map(|id| {
@@ -215,12 +213,12 @@ pub async fn create(
     let blocker_deployed = blocker.status == ReleaseStatus::Deployed;
     let d = release_dependency::ActiveModel {
         id: Set(new_id()),
-        team_id: Set(ctx.team_id.clone()),
+        team_id: Set(ctx.team_id().to_string()),
         release_id: Set(r.id.clone()),
         depends_on_id: Set(blocker.id.clone()),
         dep_type: Set(kind),
         resolved_at: Set((kind == DependencyType::Blocks && blocker_deployed).then_some(now)),
-        created_by: Set(Some(ctx.user_id.clone())),
+        created_by: Set(Some(ctx.user_id().to_string())),
         created_at: Set(now),
     }
     .insert(&txn)
@@ -246,26 +244,30 @@ pub async fn create(
             action: "dependency_added",
             description: format!(
                 "{} noted that {} {} {verb} {} {}",
-                ctx.user_name, r.title, r.version, blocker.title, blocker.version
+                ctx.user_name(),
+                r.title,
+                r.version,
+                blocker.title,
+                blocker.version
             ),
             metadata: Some(json!({"dependencyId": d.id, "dependsOnId": blocker.id, "type": kind})),
         },
     )
     .await?;
-    let view = views(&txn, vec![d]).await?.remove(0);
+    let view = views(&txn, ctx, vec![d]).await?.remove(0);
     // A new BLOCKS edge on an undeployed blocker blocks the release: say so.
     let mut queued = 0;
     if kind == DependencyType::Blocks && !blocker_deployed {
-        if let Some(info) = super::notify::release_info(&txn, &r.id).await? {
+        if let Some(info) = super::notify::release_info(&txn, ctx, &r.id).await? {
             let notice = crate::server::integrations::slack::Notice::Blocked {
                 reason: Some(format!(
                     "waiting for {} {} to be deployed",
                     blocker.title, blocker.version
                 )),
-                by: ctx.user_name.clone(),
+                by: ctx.user_name().to_string(),
             };
             queued =
-                super::notify::enqueue(&txn, &ctx.team_id, &state.public_url, &info, &[notice])
+                super::notify::enqueue(&txn, ctx.team_id(), &state.public_url, &info, &[notice])
                     .await?;
         }
     }
@@ -278,18 +280,17 @@ pub async fn create(
 }
 
 /// Removes a dependency.
-pub async fn delete(state: &AppState, ctx: &TeamContext, id: &str, dep_id: &str) -> AppResult<()> {
-    ctx.require(Role::can_edit_releases, "change dependencies")?;
+pub async fn delete(state: &AppState, ctx: &Editor<'_>, id: &str, dep_id: &str) -> AppResult<()> {
     let txn = db::begin_write(&state.db).await?;
     let r = super::releases::find(&txn, ctx, id).await?;
-    let d = release_dependency::Entity::find_by_id(dep_id.to_string())
+    let d = release_dependency::Entity::find_by_id_in(ctx, dep_id.to_string())
         .filter(release_dependency::Column::ReleaseId.eq(r.id.as_str()))
-        .filter(release_dependency::Column::TeamId.eq(ctx.team_id.as_str()))
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("dependency"))?;
-    let other = refs(&txn, vec![d.depends_on_id.clone()]).await?;
-    release_dependency::Entity::delete_by_id(d.id.clone())
+    let other = refs(&txn, ctx, vec![d.depends_on_id.clone()]).await?;
+    release_dependency::Entity::delete_many_in(ctx)
+        .filter(release_dependency::Column::Id.eq(d.id.clone()))
         .exec(&txn)
         .await?;
     let ev = activity::record(
@@ -301,7 +302,7 @@ pub async fn delete(state: &AppState, ctx: &TeamContext, id: &str, dep_id: &str)
             action: "dependency_removed",
             description: format!(
                 "{} removed the dependency of {} {} on {}",
-                ctx.user_name,
+                ctx.user_name(),
                 r.title,
                 r.version,
                 other
@@ -327,13 +328,18 @@ pub(crate) async fn resolve_for_deployed(
     public_url: &str,
     deployed: &release::Model,
 ) -> AppResult<Vec<ActivityView>> {
-    let waiting = release_dependency::Entity::find()
+    let waiting = release_dependency::Entity::find_in(ctx)
         .filter(release_dependency::Column::DependsOnId.eq(deployed.id.as_str()))
         .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks))
         .filter(release_dependency::Column::ResolvedAt.is_null())
         .all(conn)
         .await?;
-    let names = refs(conn, waiting.iter().map(|d| d.release_id.clone()).collect()).await?;
+    let names = refs(
+        conn,
+        ctx,
+        waiting.iter().map(|d| d.release_id.clone()).collect(),
+    )
+    .await?;
     let now = db::now();
     let mut out = vec![];
     for d in waiting {
@@ -363,17 +369,17 @@ pub(crate) async fn resolve_for_deployed(
             .await?,
         );
         // Unblocked, unless another blocker or a manual block still holds it.
-        let still = super::releases::unresolved_blockers(conn, &dependent).await?;
-        let by_hand = release::Entity::find_by_id(dependent.clone())
+        let still = super::releases::unresolved_blockers(conn, ctx, &dependent).await?;
+        let by_hand = release::Entity::find_by_id_in(ctx, dependent.clone())
             .one(conn)
             .await?
             .is_some_and(|m| m.is_blocked);
         if still.is_empty() && !by_hand {
-            if let Some(info) = super::notify::release_info(conn, &dependent).await? {
+            if let Some(info) = super::notify::release_info(conn, ctx, &dependent).await? {
                 let notice = crate::server::integrations::slack::Notice::Unblocked {
                     by: format!("{} {} is deployed", deployed.title, deployed.version),
                 };
-                super::notify::enqueue(conn, &ctx.team_id, public_url, &info, &[notice]).await?;
+                super::notify::enqueue(conn, ctx.team_id(), public_url, &info, &[notice]).await?;
             }
         }
     }
@@ -391,7 +397,7 @@ pub(crate) async fn unresolve_for_undeployed(
     public_url: &str,
     left: &release::Model,
 ) -> AppResult<Vec<ActivityView>> {
-    let resolved = release_dependency::Entity::find()
+    let resolved = release_dependency::Entity::find_in(ctx)
         .filter(release_dependency::Column::DependsOnId.eq(left.id.as_str()))
         .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks))
         .filter(release_dependency::Column::ResolvedAt.is_not_null())
@@ -399,6 +405,7 @@ pub(crate) async fn unresolve_for_undeployed(
         .await?;
     let names = refs(
         conn,
+        ctx,
         resolved.iter().map(|d| d.release_id.clone()).collect(),
     )
     .await?;
@@ -432,7 +439,7 @@ pub(crate) async fn unresolve_for_undeployed(
             )
             .await?,
         );
-        if let Some(info) = super::notify::release_info(conn, &dependent).await? {
+        if let Some(info) = super::notify::release_info(conn, ctx, &dependent).await? {
             let notice = crate::server::integrations::slack::Notice::Blocked {
                 reason: Some(format!(
                     "waits for {} {}, which is {} now",
@@ -442,7 +449,7 @@ pub(crate) async fn unresolve_for_undeployed(
                 )),
                 by: format!("{} {}", left.title, left.version),
             };
-            super::notify::enqueue(conn, &ctx.team_id, public_url, &info, &[notice]).await?;
+            super::notify::enqueue(conn, ctx.team_id(), public_url, &info, &[notice]).await?;
         }
     }
     Ok(out)
@@ -451,17 +458,23 @@ pub(crate) async fn unresolve_for_undeployed(
 /// Unresolved BLOCKS blockers of each of `ids` ("blocked by …" on cards).
 pub(crate) async fn blocked_by(
     conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
     ids: Vec<String>,
 ) -> AppResult<HashMap<String, Vec<ReleaseRef>>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let deps = release_dependency::Entity::find()
+    let deps = release_dependency::Entity::find_in(ctx)
         .filter(release_dependency::Column::ReleaseId.is_in(ids))
         .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks))
         .all(conn)
         .await?;
-    let refs = refs(conn, deps.iter().map(|d| d.depends_on_id.clone()).collect()).await?;
+    let refs = refs(
+        conn,
+        ctx,
+        deps.iter().map(|d| d.depends_on_id.clone()).collect(),
+    )
+    .await?;
     let mut out: HashMap<String, Vec<ReleaseRef>> = HashMap::new();
     for d in deps {
         if let Some(b) = refs.get(&d.depends_on_id) {

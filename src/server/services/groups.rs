@@ -8,11 +8,11 @@
 
 use crate::domain::graph::{self, CorrectionKind, Edge, Order};
 use crate::domain::kinds::{ActivityType, DeploymentOrder};
-use crate::domain::roles::Role;
 use crate::domain::status::ReleaseStatus;
 use crate::domain::validation;
-use crate::server::auth::TeamContext;
+use crate::server::access::{Admin, Editor, TeamContext};
 use crate::server::db::entities::{deployment_group, release, release_dependency};
+use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
 use crate::server::services::activity::{self, NewActivity};
@@ -25,8 +25,8 @@ use crate::views::{
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -88,8 +88,7 @@ pub(crate) async fn find(
     ctx: &TeamContext,
     id: &str,
 ) -> AppResult<deployment_group::Model> {
-    deployment_group::Entity::find_by_id(id.to_string())
-        .filter(deployment_group::Column::TeamId.eq(ctx.team_id.as_str()))
+    deployment_group::Entity::find_by_id_in(ctx, id.to_string())
         .one(conn)
         .await?
         .ok_or_else(|| AppError::not_found("deployment group"))
@@ -148,8 +147,7 @@ pub async fn list(
     ctx: &TeamContext,
     page: &PageRequest,
 ) -> AppResult<Page<DeploymentGroupView>> {
-    let mut q = deployment_group::Entity::find()
-        .filter(deployment_group::Column::TeamId.eq(ctx.team_id.as_str()))
+    let mut q = deployment_group::Entity::find_in(ctx)
         .order_by_desc(deployment_group::Column::Id)
         .limit(page.limit()? + 1);
     if let Some(c) = &page.cursor {
@@ -172,17 +170,16 @@ pub async fn get(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<Dep
 /// Creates a group.
 pub async fn create(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Admin<'_>,
     input: GroupInput,
 ) -> AppResult<DeploymentGroupView> {
-    ctx.require(Role::can_manage_team_config, "manage deployment groups")?;
     if input.name.is_none() {
         return Err(AppError::invalid_field("name", "name is required"));
     }
     let now = db::now();
     let mut am = deployment_group::ActiveModel {
         id: Set(new_id()),
-        team_id: Set(ctx.team_id.clone()),
+        team_id: Set(ctx.team_id().to_string()),
         name: Set(String::new()),
         sprint_id: Set(None),
         owner_id: Set(None),
@@ -198,11 +195,10 @@ pub async fn create(
 /// Edits a group.
 pub async fn update(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Admin<'_>,
     id: &str,
     input: GroupInput,
 ) -> AppResult<DeploymentGroupView> {
-    ctx.require(Role::can_manage_team_config, "manage deployment groups")?;
     let cur = find(&state.db, ctx, id).await?;
     let mut am: deployment_group::ActiveModel = cur.into();
     apply(&state.db, ctx, &mut am, &input).await?;
@@ -211,11 +207,10 @@ pub async fn update(
 }
 
 /// Deletes a group; its releases stay, ungrouped.
-pub async fn delete(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<()> {
-    ctx.require(Role::can_manage_team_config, "manage deployment groups")?;
+pub async fn delete(state: &AppState, ctx: &Admin<'_>, id: &str) -> AppResult<()> {
     let g = find(&state.db, ctx, id).await?;
     let txn = db::begin_write(&state.db).await?;
-    release::Entity::update_many()
+    release::Entity::update_many_in(ctx)
         .col_expr(
             release::Column::GroupPosition,
             Expr::value(Option::<i32>::None),
@@ -223,15 +218,20 @@ pub async fn delete(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<
         .filter(release::Column::DeploymentGroupId.eq(g.id.as_str()))
         .exec(&txn)
         .await?;
-    deployment_group::Entity::delete_by_id(g.id)
+    deployment_group::Entity::delete_many_in(ctx)
+        .filter(deployment_group::Column::Id.eq(g.id))
         .exec(&txn)
         .await?;
     txn.commit().await?;
     Ok(())
 }
 
-async fn members(conn: &impl ConnectionTrait, group_id: &str) -> AppResult<Vec<release::Model>> {
-    Ok(release::Entity::find()
+async fn members(
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    group_id: &str,
+) -> AppResult<Vec<release::Model>> {
+    Ok(release::Entity::find_in(ctx)
         .filter(release::Column::DeploymentGroupId.eq(group_id))
         .order_by_asc(release::Column::GroupPosition)
         .order_by_asc(release::Column::Id)
@@ -246,7 +246,7 @@ pub async fn releases(
     id: &str,
 ) -> AppResult<Vec<GroupReleaseView>> {
     let g = find(&state.db, ctx, id).await?;
-    Ok(members(&state.db, &g.id)
+    Ok(members(&state.db, ctx, &g.id)
         .await?
         .into_iter()
         .enumerate()
@@ -258,8 +258,12 @@ pub async fn releases(
 }
 
 /// The position after the group's last release (1 for an empty group).
-pub(crate) async fn next_position(conn: &impl ConnectionTrait, group_id: &str) -> AppResult<i32> {
-    let last = release::Entity::find()
+pub(crate) async fn next_position(
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    group_id: &str,
+) -> AppResult<i32> {
+    let last = release::Entity::find_in(ctx)
         .filter(release::Column::DeploymentGroupId.eq(group_id))
         .select_only()
         .column_as(release::Column::GroupPosition.max(), "m")
@@ -272,8 +276,12 @@ pub(crate) async fn next_position(conn: &impl ConnectionTrait, group_id: &str) -
 }
 
 /// 400 when the group already holds [`graph::MAX_GROUP_SIZE`] releases.
-pub(crate) async fn check_room(conn: &impl ConnectionTrait, group_id: &str) -> AppResult<()> {
-    let size = release::Entity::find()
+pub(crate) async fn check_room(
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    group_id: &str,
+) -> AppResult<()> {
+    let size = release::Entity::find_in(ctx)
         .filter(release::Column::DeploymentGroupId.eq(group_id))
         .count(conn)
         .await?;
@@ -300,9 +308,9 @@ pub(crate) async fn assign(
     if r.deployment_group_id.as_deref() == Some(group.id.as_str()) {
         return Ok(None);
     }
-    check_room(conn, &group.id).await?;
-    let position = next_position(conn, &group.id).await?;
-    release::Entity::update_many()
+    check_room(conn, ctx, &group.id).await?;
+    let position = next_position(conn, ctx, &group.id).await?;
+    release::Entity::update_many_in(ctx)
         .col_expr(
             release::Column::DeploymentGroupId,
             Expr::value(Some(group.id.clone())),
@@ -322,7 +330,10 @@ pub(crate) async fn assign(
             action: "grouped",
             description: format!(
                 "{} added {} {} to deployment group {}",
-                ctx.user_name, r.title, r.version, group.name
+                ctx.user_name(),
+                r.title,
+                r.version,
+                group.name
             ),
             metadata: Some(json!({"deploymentGroupId": group.id, "from": r.deployment_group_id})),
         },
@@ -334,14 +345,10 @@ pub(crate) async fn assign(
 /// `POST /api/deployment-groups/{id}/releases`.
 pub async fn add_release(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Editor<'_>,
     id: &str,
     input: AddRelease,
 ) -> AppResult<Vec<GroupReleaseView>> {
-    ctx.require(
-        Role::can_edit_releases,
-        "change a deployment group's releases",
-    )?;
     let txn = db::begin_write(&state.db).await?;
     let g = find(&txn, ctx, id).await?;
     let r = super::releases::find(&txn, ctx, &input.release_id).await?;
@@ -354,21 +361,17 @@ pub async fn add_release(
 /// `DELETE /api/deployment-groups/{id}/releases/{releaseId}`.
 pub async fn remove_release(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Editor<'_>,
     id: &str,
     release_id: &str,
 ) -> AppResult<()> {
-    ctx.require(
-        Role::can_edit_releases,
-        "change a deployment group's releases",
-    )?;
     let txn = db::begin_write(&state.db).await?;
     let g = find(&txn, ctx, id).await?;
     let r = super::releases::find(&txn, ctx, release_id).await?;
     if r.deployment_group_id.as_deref() != Some(g.id.as_str()) {
         return Err(AppError::not_found("release in this deployment group"));
     }
-    release::Entity::update_many()
+    release::Entity::update_many_in(ctx)
         .col_expr(
             release::Column::DeploymentGroupId,
             Expr::value(Option::<String>::None),
@@ -391,7 +394,10 @@ pub async fn remove_release(
             action: "ungrouped",
             description: format!(
                 "{} removed {} {} from deployment group {}",
-                ctx.user_name, r.title, r.version, g.name
+                ctx.user_name(),
+                r.title,
+                r.version,
+                g.name
             ),
             metadata: Some(json!({"deploymentGroupId": g.id})),
         },
@@ -405,17 +411,13 @@ pub async fn remove_release(
 /// `PUT /api/deployment-groups/{id}/releases/order`: the full new order.
 pub async fn reorder(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Editor<'_>,
     id: &str,
     input: Reorder,
 ) -> AppResult<Vec<GroupReleaseView>> {
-    ctx.require(
-        Role::can_edit_releases,
-        "change a deployment group's releases",
-    )?;
     let txn = db::begin_write(&state.db).await?;
     let g = find(&txn, ctx, id).await?;
-    let current: HashSet<String> = members(&txn, &g.id)
+    let current: HashSet<String> = members(&txn, ctx, &g.id)
         .await?
         .into_iter()
         .map(|r| r.id)
@@ -434,7 +436,7 @@ pub async fn reorder(
         ));
     }
     for (i, rid) in input.release_ids.iter().enumerate() {
-        release::Entity::update_many()
+        release::Entity::update_many_in(ctx)
             .col_expr(
                 release::Column::GroupPosition,
                 Expr::value(Some(i as i32 + 1)),
@@ -451,7 +453,7 @@ pub async fn reorder(
             kind: ActivityType::ReleaseUpdated,
             release_id: None,
             action: "reordered",
-            description: format!("{} reordered deployment group {}", ctx.user_name, g.name),
+            description: format!("{} reordered deployment group {}", ctx.user_name(), g.name),
             metadata: Some(json!({"deploymentGroupId": g.id, "releaseIds": input.release_ids})),
         },
     )
@@ -471,9 +473,9 @@ pub fn is_ready(r: &release::Model) -> bool {
 /// `GET /api/deployment-groups/{id}/plan`.
 pub async fn plan(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<PlanView> {
     let g = find(&state.db, ctx, id).await?;
-    let rs = members(&state.db, &g.id).await?;
+    let rs = members(&state.db, ctx, &g.id).await?;
     let ids: Vec<String> = rs.iter().map(|r| r.id.clone()).collect();
-    let deps = release_dependency::Entity::find()
+    let deps = release_dependency::Entity::find_in(ctx)
         .filter(release_dependency::Column::ReleaseId.is_in(ids.clone()))
         .filter(release_dependency::Column::DependsOnId.is_in(ids.clone()))
         .all(&state.db)

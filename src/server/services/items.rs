@@ -9,9 +9,9 @@
 
 use crate::domain::items::{jira_issue_url, parse_jira_key, parse_pr, pull_request_url, PrRef};
 use crate::domain::kinds::{ActivityType, ItemType};
-use crate::domain::roles::Role;
-use crate::server::auth::TeamContext;
+use crate::server::access::{Editor, TeamContext};
 use crate::server::db::entities::release_item;
+use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
 use crate::server::integrations::github::{self, GitHubError};
@@ -21,9 +21,7 @@ use crate::server::services::oauth;
 use crate::server::services::ts;
 use crate::server::state::AppState;
 use crate::views::{ItemView, Page};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -63,7 +61,7 @@ async fn of_release(
     release_id: &str,
 ) -> AppResult<Vec<release_item::Model>> {
     let r = super::releases::find(&state.db, ctx, release_id).await?;
-    Ok(release_item::Entity::find()
+    Ok(release_item::Entity::find_in(ctx)
         .filter(release_item::Column::ReleaseId.eq(r.id.as_str()))
         .order_by_asc(release_item::Column::Id)
         .all(&state.db)
@@ -336,11 +334,10 @@ pub async fn record_change(
 /// Links an item to a release.
 pub async fn add(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Editor<'_>,
     release_id: &str,
     input: ItemInput,
 ) -> AppResult<ItemView> {
-    ctx.require(Role::can_edit_releases, "link items")?;
     let r = super::releases::find(&state.db, ctx, release_id).await?;
     let kind: ItemType = input
         .item_type
@@ -362,7 +359,7 @@ pub async fn add(
             })?
             .external_id(),
     };
-    let f = fetch(state, &ctx.user_id, kind, &external_id, None)
+    let f = fetch(state, ctx.user_id(), kind, &external_id, None)
         .await?
         .ok_or_else(|| {
             AppError::NotFound(match kind {
@@ -375,7 +372,7 @@ pub async fn add(
     let now = db::now();
     let model = release_item::ActiveModel {
         id: Set(new_id()),
-        team_id: Set(ctx.team_id.clone()),
+        team_id: Set(ctx.team_id().to_string()),
         release_id: Set(r.id.clone()),
         item_type: Set(kind),
         external_id: Set(external_id),
@@ -384,7 +381,7 @@ pub async fn add(
         assignee: Set(f.assignee),
         url: Set(Some(f.url)),
         title: Set(Some(f.title)),
-        added_by: Set(Some(ctx.user_id.clone())),
+        added_by: Set(Some(ctx.user_id().to_string())),
         last_synced_at: Set(Some(now)),
         sync_error: Set(None),
         created_at: Set(now),
@@ -406,7 +403,10 @@ pub async fn add(
             action: "item_added",
             description: format!(
                 "{} linked {} to {} {}",
-                ctx.user_name, saved.external_id, r.title, r.version
+                ctx.user_name(),
+                saved.external_id,
+                r.title,
+                r.version
             ),
             metadata: Some(
                 json!({"itemId": saved.id, "type": kind, "externalId": saved.external_id}),
@@ -422,19 +422,19 @@ pub async fn add(
 /// Unlinks an item.
 pub async fn remove(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Editor<'_>,
     release_id: &str,
     item_id: &str,
 ) -> AppResult<()> {
-    ctx.require(Role::can_edit_releases, "unlink items")?;
     let r = super::releases::find(&state.db, ctx, release_id).await?;
-    let item = release_item::Entity::find_by_id(item_id.to_string())
+    let item = release_item::Entity::find_by_id_in(ctx, item_id.to_string())
         .filter(release_item::Column::ReleaseId.eq(r.id.as_str()))
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::not_found("item"))?;
     let txn = db::begin_write(&state.db).await?;
-    release_item::Entity::delete_by_id(item.id.clone())
+    release_item::Entity::delete_many_in(ctx)
+        .filter(release_item::Column::Id.eq(item.id.clone()))
         .exec(&txn)
         .await?;
     let ev = activity::record(
@@ -446,7 +446,10 @@ pub async fn remove(
             action: "item_removed",
             description: format!(
                 "{} unlinked {} from {} {}",
-                ctx.user_name, item.external_id, r.title, r.version
+                ctx.user_name(),
+                item.external_id,
+                r.title,
+                r.version
             ),
             metadata: Some(json!({"itemId": item.id, "externalId": item.external_id})),
         },
@@ -463,31 +466,29 @@ pub async fn remove(
 /// 400 saying to reconnect.
 pub async fn sync(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Editor<'_>,
     release_id: &str,
     item_id: &str,
 ) -> AppResult<ItemView> {
-    ctx.require(Role::can_edit_releases, "sync linked items")?;
     let r = super::releases::find(&state.db, ctx, release_id).await?;
-    let item = release_item::Entity::find_by_id(item_id.to_string())
+    let item = release_item::Entity::find_by_id_in(ctx, item_id.to_string())
         .filter(release_item::Column::ReleaseId.eq(r.id.as_str()))
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::not_found("item"))?;
-    Ok(view(sync_one(state, &ctx.user_id, item).await?))
+    Ok(view(sync_one(state, ctx.user_id(), item).await?))
 }
 
 /// Refreshes every item of a release through the caller's connections.
 pub async fn sync_release(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Editor<'_>,
     release_id: &str,
 ) -> AppResult<Page<ItemView>> {
-    ctx.require(Role::can_edit_releases, "sync linked items")?;
     let items = of_release(state, ctx, release_id).await?;
     let mut out = vec![];
     for item in items {
-        out.push(view(sync_one(state, &ctx.user_id, item).await?));
+        out.push(view(sync_one(state, ctx.user_id(), item).await?));
     }
     Ok(Page {
         items: out,

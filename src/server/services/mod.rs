@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod calendar;
 pub mod catalog;
 pub mod comments;
 pub mod dashboard;

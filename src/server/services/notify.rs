@@ -4,7 +4,9 @@
 //! deploy, blocked); a team without a webhook queues nothing. The webhook
 //! URL itself is read (and decrypted) only when sending.
 
+use crate::server::access::TeamContext;
 use crate::server::db::entities::{outbox, release, service, team, user};
+use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::AppResult;
 use crate::server::integrations::slack::{self, Notice, ReleaseInfo};
@@ -78,9 +80,10 @@ pub async fn enqueue(
 /// What a message says about a release: title, version, service, owner.
 pub async fn release_info(
     conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
     release_id: &str,
 ) -> AppResult<Option<ReleaseInfo>> {
-    let Some((r, svc)) = release::Entity::find_by_id(release_id.to_string())
+    let Some((r, svc)) = release::Entity::find_by_id_in(ctx, release_id.to_string())
         .find_also_related(service::Entity)
         .one(conn)
         .await?

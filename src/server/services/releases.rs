@@ -4,11 +4,11 @@
 //! concurrent changes end in one success and one 409, never a lost update.
 
 use crate::domain::kinds::{ActivityType, DependencyType};
-use crate::domain::roles::Role;
 use crate::domain::status::{Priority, ReleaseStatus};
 use crate::domain::validation;
-use crate::server::auth::TeamContext;
+use crate::server::access::{Editor, TeamContext};
 use crate::server::db::entities::{release, release_dependency, service, team_member, user};
+use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
 use crate::server::services::activity::{self, NewActivity};
@@ -18,8 +18,8 @@ use crate::views::{ActivityView, BoardCard, BoardColumn, Page, ReleaseView, Wait
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, JoinType, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -101,7 +101,7 @@ fn parse_list<T: std::str::FromStr>(
 /// "Blocked", the one meaning every page, filter and count uses: marked
 /// blocked by hand, or waiting on a BLOCKS dependency whose blocker is not
 /// deployed (which is what keeps it out of READY_PRODUCTION and DEPLOYED).
-pub(crate) fn blocked_condition(team_id: &str) -> Condition {
+pub(crate) fn blocked_condition(ctx: &TeamContext) -> Condition {
     let blocker = Alias::new("blocker");
     let waiting = Query::select()
         .column((
@@ -123,7 +123,7 @@ pub(crate) fn blocked_condition(team_id: &str) -> Condition {
                 release_dependency::Entity,
                 release_dependency::Column::TeamId,
             ))
-            .eq(team_id),
+            .eq(ctx.team_id()),
         )
         .and_where(
             Expr::col((
@@ -141,7 +141,7 @@ pub(crate) fn blocked_condition(team_id: &str) -> Condition {
 
 /// The filter as a SQL condition (the team, and every filter given).
 fn conditions(ctx: &TeamContext, f: &ReleaseFilter) -> AppResult<Condition> {
-    let mut cond = Condition::all().add(release::Column::TeamId.eq(ctx.team_id.as_str()));
+    let mut cond = Condition::all();
     let statuses: Vec<ReleaseStatus> = parse_list("status", &f.status)?;
     if !statuses.is_empty() {
         cond = cond.add(release::Column::Status.is_in(statuses));
@@ -162,8 +162,8 @@ fn conditions(ctx: &TeamContext, f: &ReleaseFilter) -> AppResult<Condition> {
     }
     match f.blocked.as_deref() {
         None | Some("") => {}
-        Some("true") => cond = cond.add(blocked_condition(&ctx.team_id)),
-        Some("false") => cond = cond.add(blocked_condition(&ctx.team_id).not()),
+        Some("true") => cond = cond.add(blocked_condition(ctx)),
+        Some("false") => cond = cond.add(blocked_condition(ctx).not()),
         Some(_) => {
             return Err(AppError::invalid_field(
                 "blocked",
@@ -208,7 +208,7 @@ pub async fn list(
     if let Some(c) = &page.cursor {
         cond = cond.add(release::Column::Id.lt(c.as_str()));
     }
-    let rows = release::Entity::find()
+    let rows = release::Entity::find_in(ctx)
         .filter(cond)
         .order_by_desc(release::Column::Id)
         .limit(page.limit()? + 1)
@@ -225,8 +225,7 @@ pub(crate) async fn find(
     ctx: &TeamContext,
     id: &str,
 ) -> AppResult<release::Model> {
-    release::Entity::find_by_id(id.to_string())
-        .filter(release::Column::TeamId.eq(ctx.team_id.as_str()))
+    release::Entity::find_by_id_in(ctx, id.to_string())
         .one(conn)
         .await?
         .ok_or_else(|| AppError::not_found("release"))
@@ -287,8 +286,7 @@ pub(crate) async fn check_owner(
     ctx: &TeamContext,
     owner: &str,
 ) -> AppResult<()> {
-    let member = team_member::Entity::find()
-        .filter(team_member::Column::TeamId.eq(ctx.team_id.as_str()))
+    let member = team_member::Entity::find_in(ctx)
         .filter(team_member::Column::UserId.eq(owner))
         .one(conn)
         .await?;
@@ -308,10 +306,9 @@ pub(crate) async fn user_name(conn: &impl ConnectionTrait, id: &str) -> AppResul
 /// Creates a release in PLANNING (MEMBER+).
 pub async fn create(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Editor<'_>,
     input: ReleaseInput,
 ) -> AppResult<ReleaseView> {
-    ctx.require(Role::can_edit_releases, "create releases")?;
     if input.status.is_some() || input.revision.is_some() {
         return Err(AppError::bad_request(
             "a new release starts in PLANNING at revision 1; move it afterwards",
@@ -350,8 +347,7 @@ pub async fn create(
         .transpose()?;
 
     let txn = db::begin_write(&state.db).await?;
-    let svc = service::Entity::find_by_id(service_id.to_string())
-        .filter(service::Column::TeamId.eq(ctx.team_id.as_str()))
+    let svc = service::Entity::find_by_id_in(ctx, service_id.to_string())
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("service"))?;
@@ -377,8 +373,8 @@ pub async fn create(
                     "no such deployment group in this team",
                 )
             })?;
-            super::groups::check_room(&txn, &g.id).await?;
-            let position = super::groups::next_position(&txn, &g.id).await?;
+            super::groups::check_room(&txn, ctx, &g.id).await?;
+            let position = super::groups::next_position(&txn, ctx, &g.id).await?;
             Some((g, position))
         }
         None => None,
@@ -386,7 +382,7 @@ pub async fn create(
     let now = db::now();
     let r = release::ActiveModel {
         id: Set(new_id()),
-        team_id: Set(ctx.team_id.clone()),
+        team_id: Set(ctx.team_id().to_string()),
         service_id: Set(svc.id.clone()),
         title: Set(title),
         version: Set(version),
@@ -418,7 +414,10 @@ pub async fn create(
                 action: "created",
                 description: format!(
                     "{} created {} {} for {}",
-                    ctx.user_name, r.title, r.version, svc.name
+                    ctx.user_name(),
+                    r.title,
+                    r.version,
+                    svc.name
                 ),
                 metadata: Some(json!({"title": r.title, "serviceId": svc.id})),
             },
@@ -437,7 +436,10 @@ pub async fn create(
                     action: "assigned",
                     description: format!(
                         "{} assigned {} {} to {}",
-                        ctx.user_name, r.title, r.version, name
+                        ctx.user_name(),
+                        r.title,
+                        r.version,
+                        name
                     ),
                     metadata: Some(json!({"ownerId": o})),
                 },
@@ -456,7 +458,10 @@ pub async fn create(
                     action: "grouped",
                     description: format!(
                         "{} added {} {} to deployment group {}",
-                        ctx.user_name, r.title, r.version, g.name
+                        ctx.user_name(),
+                        r.title,
+                        r.version,
+                        g.name
                     ),
                     metadata: Some(json!({"deploymentGroupId": g.id, "from": null})),
                 },
@@ -483,9 +488,10 @@ pub async fn create(
 /// its BLOCKS dependencies whose blocker is not yet DEPLOYED.
 pub async fn unresolved_blockers(
     conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
     release_id: &str,
 ) -> AppResult<Vec<release::Model>> {
-    let deps = release_dependency::Entity::find()
+    let deps = release_dependency::Entity::find_in(ctx)
         .filter(release_dependency::Column::ReleaseId.eq(release_id))
         .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks))
         .all(conn)
@@ -494,7 +500,7 @@ pub async fn unresolved_blockers(
         return Ok(vec![]);
     }
     let ids: Vec<String> = deps.into_iter().map(|d| d.depends_on_id).collect();
-    Ok(release::Entity::find()
+    Ok(release::Entity::find_in(ctx)
         .filter(release::Column::Id.is_in(ids))
         .filter(release::Column::Status.ne(ReleaseStatus::Deployed))
         .all(conn)
@@ -504,19 +510,104 @@ pub async fn unresolved_blockers(
 /// Updates fields and/or moves the status (MEMBER+).
 pub async fn update(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Editor<'_>,
     id: &str,
     input: ReleaseInput,
 ) -> AppResult<ReleaseView> {
-    ctx.require(Role::can_edit_releases, "edit releases")?;
+    let txn = db::begin_write(&state.db).await?;
+    let applied = apply_update(state, &txn, ctx, id, input).await?;
+    txn.commit().await?;
+    Ok(applied.announce(state))
+}
+
+/// Puts every release in flight that matches `filter` into the sprint, in
+/// one write transaction: each goes through the same rules, revision and
+/// activity as a single update, and a refusal of any leaves all as they
+/// were. Releases already in the sprint are left alone; answers how many
+/// moved. (The board's "Add to sprint" for the whole filtered board.)
+pub async fn assign_sprint(
+    state: &AppState,
+    ctx: &Editor<'_>,
+    filter: &ReleaseFilter,
+    sprint_id: &str,
+) -> AppResult<usize> {
+    let txn = db::begin_write(&state.db).await?;
+    super::sprints::find(&txn, ctx, sprint_id)
+        .await
+        .map_err(|_| AppError::invalid_field("sprintId", "there is no such sprint in this team"))?;
+    let cond = conditions(ctx, filter)?
+        .add(release::Column::Status.is_not_in(ReleaseStatus::FINISHED))
+        .add(
+            Condition::any()
+                .add(release::Column::SprintId.is_null())
+                .add(release::Column::SprintId.ne(sprint_id)),
+        );
+    let ids: Vec<String> = release::Entity::find_in(ctx)
+        .select_only()
+        .column(release::Column::Id)
+        .filter(cond)
+        .order_by_asc(release::Column::Id)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let mut applied = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let input = ReleaseInput {
+            sprint_id: Some(Some(sprint_id.to_string())),
+            ..Default::default()
+        };
+        applied.push(apply_update(state, &txn, ctx, id, input).await?);
+    }
+    txn.commit().await?;
+    for a in applied {
+        a.announce(state);
+    }
+    Ok(ids.len())
+}
+
+/// An update written inside a transaction, and what to announce once that
+/// transaction has committed.
+struct Applied {
+    release: ReleaseView,
+    events: Vec<ActivityView>,
+    wake_outbox: bool,
+}
+
+impl Applied {
+    fn unchanged(cur: release::Model) -> Self {
+        Self {
+            release: cur.into(),
+            events: vec![],
+            wake_outbox: false,
+        }
+    }
+
+    /// Publishes the activity live and wakes the outbox; call after commit.
+    fn announce(self, state: &AppState) -> ReleaseView {
+        state.events.publish(self.events);
+        if self.wake_outbox {
+            state.outbox_wake.notify_one();
+        }
+        self.release
+    }
+}
+
+/// The rules of an update, applied in `txn` (the caller commits): only what
+/// really changes is written, as one compare-and-set on the revision.
+async fn apply_update(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    ctx: &Editor<'_>,
+    id: &str,
+    input: ReleaseInput,
+) -> AppResult<Applied> {
     if input.service_id.is_some() {
         return Err(AppError::invalid_field(
             "serviceId",
             "a release cannot move to another service",
         ));
     }
-    let txn = db::begin_write(&state.db).await?;
-    let cur = find(&txn, ctx, id).await?;
+    let cur = find(txn, ctx, id).await?;
     if let Some(rev) = input.revision {
         if rev != cur.revision {
             return Err(AppError::Conflict(format!(
@@ -525,8 +616,8 @@ pub async fn update(
             )));
         }
     }
-    let svc_name = service::Entity::find_by_id(cur.service_id.clone())
-        .one(&txn)
+    let svc_name = service::Entity::find_by_id_in(ctx, cur.service_id.clone())
+        .one(txn)
         .await?
         .map(|s| s.name)
         .unwrap_or_default();
@@ -583,18 +674,18 @@ pub async fn update(
     if let Some(owner) = &input.owner_id {
         let owner = owner.clone().filter(|o| !o.is_empty());
         if let Some(o) = &owner {
-            check_owner(&txn, ctx, o).await?;
+            check_owner(txn, ctx, o).await?;
         }
         if owner != cur.owner_id {
             let who = match &owner {
-                Some(o) => user_name(&txn, o).await?,
+                Some(o) => user_name(txn, o).await?,
                 None => "nobody".into(),
             };
             pending.push(NewActivity {
                 kind: ActivityType::UserAssigned,
                 release_id: Some(id),
                 action: "assigned",
-                description: format!("{} assigned {label} to {who}", ctx.user_name),
+                description: format!("{} assigned {label} to {who}", ctx.user_name()),
                 metadata: Some(json!({"from": cur.owner_id, "to": owner})),
             });
         }
@@ -604,7 +695,7 @@ pub async fn update(
         let sp = sp.clone().filter(|s| !s.is_empty());
         if sp != cur.sprint_id {
             if let Some(sid) = &sp {
-                super::sprints::find(&txn, ctx, sid).await.map_err(|_| {
+                super::sprints::find(txn, ctx, sid).await.map_err(|_| {
                     AppError::invalid_field("sprintId", "no such sprint in this team")
                 })?;
             }
@@ -617,21 +708,23 @@ pub async fn update(
         if g != cur.deployment_group_id {
             match &g {
                 Some(gid) => {
-                    let group = super::groups::find(&txn, ctx, gid).await.map_err(|_| {
+                    let group = super::groups::find(txn, ctx, gid).await.map_err(|_| {
                         AppError::invalid_field(
                             "deploymentGroupId",
                             "no such deployment group in this team",
                         )
                     })?;
-                    super::groups::check_room(&txn, gid).await?;
-                    am.group_position = Set(Some(super::groups::next_position(&txn, gid).await?));
+                    super::groups::check_room(txn, ctx, gid).await?;
+                    am.group_position =
+                        Set(Some(super::groups::next_position(txn, ctx, gid).await?));
                     pending.push(NewActivity {
                         kind: ActivityType::DeploymentGroupAssigned,
                         release_id: Some(id),
                         action: "grouped",
                         description: format!(
                             "{} added {label} to deployment group {}",
-                            ctx.user_name, group.name
+                            ctx.user_name(),
+                            group.name
                         ),
                         metadata: Some(
                             json!({"deploymentGroupId": gid, "from": cur.deployment_group_id}),
@@ -663,9 +756,11 @@ pub async fn update(
                 release_id: Some(id),
                 action: if blocked { "blocked" } else { "unblocked" },
                 description: match (&reason, blocked) {
-                    (Some(r), true) => format!("{} marked {label} as blocked: {r}", ctx.user_name),
-                    (None, true) => format!("{} marked {label} as blocked", ctx.user_name),
-                    _ => format!("{} unblocked {label}", ctx.user_name),
+                    (Some(r), true) => {
+                        format!("{} marked {label} as blocked: {r}", ctx.user_name())
+                    }
+                    (None, true) => format!("{} marked {label} as blocked", ctx.user_name()),
+                    _ => format!("{} unblocked {label}", ctx.user_name()),
                 },
                 metadata: Some(json!({"isBlocked": blocked, "blockedReason": reason})),
             });
@@ -694,7 +789,7 @@ pub async fn update(
                         "cannot move to {to}: the release is marked blocked{why}; unblock it first"
                     )));
                 }
-                let blockers = unresolved_blockers(&txn, id).await?;
+                let blockers = unresolved_blockers(txn, ctx, id).await?;
                 if let Some(b) = blockers.first() {
                     return Err(AppError::bad_request(format!(
                         "cannot move to {to}: blocked by \"{} {}\" ({}), which is not deployed yet",
@@ -712,7 +807,7 @@ pub async fn update(
                 kind: ActivityType::StatusChanged,
                 release_id: Some(id),
                 action: "moved",
-                description: format!("{} moved {label} from {from} to {to}", ctx.user_name),
+                description: format!("{} moved {label} from {from} to {to}", ctx.user_name()),
                 metadata: Some(json!({"from": from, "to": to})),
             });
         }
@@ -724,7 +819,7 @@ pub async fn update(
             action: "updated",
             description: format!(
                 "{} updated the {} of {label}",
-                ctx.user_name,
+                ctx.user_name(),
                 changed.join(", ")
             ),
             metadata: Some(json!({"fields": changed})),
@@ -732,16 +827,15 @@ pub async fn update(
     }
     if pending.is_empty() {
         // Nothing changed: no new revision, no activity.
-        return Ok(cur.into());
+        return Ok(Applied::unchanged(cur));
     }
     // Compare-and-set on the revision read above: a concurrent writer that
     // committed in between makes this match no row.
-    let res = release::Entity::update_many()
+    let res = release::Entity::update_many_in(ctx)
         .set(am)
         .filter(release::Column::Id.eq(id))
-        .filter(release::Column::TeamId.eq(ctx.team_id.as_str()))
         .filter(release::Column::Revision.eq(cur.revision))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if res.rows_affected != 1 {
         return Err(AppError::Conflict(
@@ -751,37 +845,35 @@ pub async fn update(
     }
     let mut events: Vec<ActivityView> = vec![];
     for a in pending {
-        events.push(activity::record(&txn, ctx, a).await?);
+        events.push(activity::record(txn, ctx, a).await?);
     }
-    let updated = find(&txn, ctx, id).await?;
+    let updated = find(txn, ctx, id).await?;
     let deployed = ReleaseStatus::Deployed;
     if updated.status != cur.status && updated.status == deployed {
         events.extend(
-            super::dependencies::resolve_for_deployed(&txn, ctx, &state.public_url, &updated)
+            super::dependencies::resolve_for_deployed(txn, ctx, &state.public_url, &updated)
                 .await?,
         );
     }
     if updated.status != cur.status && cur.status == deployed {
         events.extend(
-            super::dependencies::unresolve_for_undeployed(&txn, ctx, &state.public_url, &updated)
+            super::dependencies::unresolve_for_undeployed(txn, ctx, &state.public_url, &updated)
                 .await?,
         );
     }
-    let queued = notify_change(state, &txn, ctx, &cur, &updated, &svc_name).await?;
-    txn.commit().await?;
-    state.events.publish(events);
-    if queued > 0 || updated.status == deployed || cur.status == deployed {
-        state.outbox_wake.notify_one();
-    }
-    Ok(updated.into())
+    let queued = notify_change(state, txn, ctx, &cur, &updated, &svc_name).await?;
+    Ok(Applied {
+        wake_outbox: queued > 0 || updated.status == deployed || cur.status == deployed,
+        release: updated.into(),
+        events,
+    })
 }
 
 /// Deletes a release (MEMBER+); its activity stays, detached.
-pub async fn delete(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<()> {
-    ctx.require(Role::can_edit_releases, "delete releases")?;
+pub async fn delete(state: &AppState, ctx: &Editor<'_>, id: &str) -> AppResult<()> {
     let txn = db::begin_write(&state.db).await?;
     let cur = find(&txn, ctx, id).await?;
-    let svc_name = service::Entity::find_by_id(cur.service_id.clone())
+    let svc_name = service::Entity::find_by_id_in(ctx, cur.service_id.clone())
         .one(&txn)
         .await?
         .map(|s| s.name)
@@ -795,13 +887,19 @@ pub async fn delete(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<
             action: "deleted",
             description: format!(
                 "{} deleted {} {} of {}",
-                ctx.user_name, cur.title, cur.version, svc_name
+                ctx.user_name(),
+                cur.title,
+                cur.version,
+                svc_name
             ),
             metadata: Some(json!({"deleted": true, "title": cur.title})),
         },
     )
     .await?;
-    release::Entity::delete_by_id(cur.id).exec(&txn).await?;
+    release::Entity::delete_many_in(ctx)
+        .filter(release::Column::Id.eq(cur.id))
+        .exec(&txn)
+        .await?;
     txn.commit().await?;
     state.events.publish([ev]);
     Ok(())
@@ -821,7 +919,7 @@ pub async fn board(
     finished_shown: u64,
 ) -> AppResult<Vec<BoardColumn>> {
     let cond = conditions(ctx, f)?;
-    let counts: Vec<(String, i64)> = release::Entity::find()
+    let counts: Vec<(String, i64)> = release::Entity::find_in(ctx)
         .select_only()
         .column(release::Column::Status)
         .column_as(release::Column::Id.count(), "n")
@@ -835,7 +933,7 @@ pub async fn board(
         .filter(|s| !s.is_finished())
         .map(|s| s.as_str())
         .collect();
-    let mut rows = release::Entity::find()
+    let mut rows = release::Entity::find_in(ctx)
         .filter(cond.clone())
         .filter(release::Column::Status.is_in(active))
         .find_also_related(service::Entity)
@@ -845,7 +943,7 @@ pub async fn board(
         .await?;
     for s in ReleaseStatus::FINISHED {
         rows.extend(
-            release::Entity::find()
+            release::Entity::find_in(ctx)
                 .filter(cond.clone())
                 .filter(release::Column::Status.eq(s))
                 .find_also_related(service::Entity)
@@ -858,6 +956,7 @@ pub async fn board(
     let owners = super::user_names(&state.db, rows.iter().map(|(r, _)| r.owner_id.clone())).await?;
     let waiting = super::dependencies::blocked_by(
         &state.db,
+        ctx,
         rows.iter().map(|(r, _)| r.id.clone()).collect(),
     )
     .await?;
@@ -920,11 +1019,12 @@ pub async fn board(
 
 async fn with_blockers(
     state: &AppState,
+    ctx: &TeamContext,
     rows: Vec<(release::Model, Option<service::Model>)>,
 ) -> AppResult<Vec<Waiting>> {
     let ids: Vec<String> = rows.iter().map(|(r, _)| r.id.clone()).collect();
     // All BLOCKS edges of these releases, and their blockers, in two queries.
-    let deps = release_dependency::Entity::find()
+    let deps = release_dependency::Entity::find_in(ctx)
         .filter(release_dependency::Column::ReleaseId.is_in(ids))
         .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks))
         .all(&state.db)
@@ -933,7 +1033,7 @@ async fn with_blockers(
     let blockers = if blocker_ids.is_empty() {
         vec![]
     } else {
-        release::Entity::find()
+        release::Entity::find_in(ctx)
             .filter(release::Column::Id.is_in(blocker_ids))
             .filter(release::Column::Status.ne(ReleaseStatus::Deployed))
             .all(&state.db)
@@ -973,8 +1073,7 @@ pub async fn deploy_queue(
     state: &AppState,
     ctx: &TeamContext,
 ) -> AppResult<(Vec<Waiting>, Vec<Waiting>)> {
-    let rows = release::Entity::find()
-        .filter(release::Column::TeamId.eq(ctx.team_id.as_str()))
+    let rows = release::Entity::find_in(ctx)
         .filter(
             release::Column::Status
                 .is_in([ReleaseStatus::ReadyStaging, ReleaseStatus::ReadyProduction]),
@@ -984,7 +1083,7 @@ pub async fn deploy_queue(
         .limit(BOARD_LIMIT)
         .all(&state.db)
         .await?;
-    let all = with_blockers(state, rows).await?;
+    let all = with_blockers(state, ctx, rows).await?;
     let (staging, production) = all
         .into_iter()
         .partition(|w| w.release.status == ReleaseStatus::ReadyStaging);
@@ -994,16 +1093,15 @@ pub async fn deploy_queue(
 /// Releases blocked by hand or by an unresolved BLOCKS dependency, oldest
 /// change first (the page Slack's "blocked" messages link to).
 pub async fn blocked(state: &AppState, ctx: &TeamContext) -> AppResult<Vec<Waiting>> {
-    let rows = release::Entity::find()
-        .filter(release::Column::TeamId.eq(ctx.team_id.as_str()))
+    let rows = release::Entity::find_in(ctx)
         .filter(release::Column::Status.is_not_in(ReleaseStatus::FINISHED))
-        .filter(blocked_condition(&ctx.team_id))
+        .filter(blocked_condition(ctx))
         .find_also_related(service::Entity)
         .order_by_asc(release::Column::UpdatedAt)
         .limit(BOARD_LIMIT)
         .all(&state.db)
         .await?;
-    Ok(with_blockers(state, rows)
+    Ok(with_blockers(state, ctx, rows)
         .await?
         .into_iter()
         .filter(|w| !w.blockers.is_empty())
@@ -1025,7 +1123,7 @@ async fn notify_change(
     if before.status != after.status {
         let from: ReleaseStatus = before.status;
         let to: ReleaseStatus = after.status;
-        let by = ctx.user_name.clone();
+        let by = ctx.user_name().to_string();
         notices.push(
             if matches!(
                 to,
@@ -1041,11 +1139,11 @@ async fn notify_change(
         notices.push(if after.is_blocked {
             Notice::Blocked {
                 reason: after.blocked_reason.clone(),
-                by: ctx.user_name.clone(),
+                by: ctx.user_name().to_string(),
             }
         } else {
             Notice::Unblocked {
-                by: ctx.user_name.clone(),
+                by: ctx.user_name().to_string(),
             }
         });
     }
@@ -1063,5 +1161,5 @@ async fn notify_change(
         service: service_name.to_string(),
         owner,
     };
-    super::notify::enqueue(conn, &ctx.team_id, &state.public_url, &info, &notices).await
+    super::notify::enqueue(conn, ctx.team_id(), &state.public_url, &info, &notices).await
 }

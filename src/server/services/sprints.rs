@@ -4,21 +4,23 @@
 //! active, and a partial unique index backs it up under concurrency.
 
 use crate::domain::kinds::SprintStatus;
-use crate::domain::roles::Role;
+use crate::domain::status::ReleaseStatus;
 use crate::domain::validation;
-use crate::server::auth::TeamContext;
-use crate::server::db::entities::sprint;
+use crate::server::access::{Admin, TeamContext};
+use crate::server::db::entities::{release, sprint};
+use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
 use crate::server::services::{ts, PageRequest};
 use crate::server::state::AppState;
-use crate::views::{Page, SprintView};
+use crate::views::{Page, SprintSummary, SprintView};
 use chrono::NaiveDate;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::Deserialize;
+use std::collections::HashMap;
 
 impl From<sprint::Model> for SprintView {
     fn from(s: sprint::Model) -> Self {
@@ -69,8 +71,7 @@ pub(crate) async fn find(
     ctx: &TeamContext,
     id: &str,
 ) -> AppResult<sprint::Model> {
-    sprint::Entity::find_by_id(id.to_string())
-        .filter(sprint::Column::TeamId.eq(ctx.team_id.as_str()))
+    sprint::Entity::find_by_id_in(ctx, id.to_string())
         .one(conn)
         .await?
         .ok_or_else(|| AppError::not_found("sprint"))
@@ -82,9 +83,8 @@ async fn check_one_active(
     ctx: &TeamContext,
     except: Option<&str>,
 ) -> AppResult<()> {
-    let mut q = sprint::Entity::find()
-        .filter(sprint::Column::TeamId.eq(ctx.team_id.as_str()))
-        .filter(sprint::Column::Status.eq(SprintStatus::Active));
+    let mut q =
+        sprint::Entity::find_in(ctx).filter(sprint::Column::Status.eq(SprintStatus::Active));
     if let Some(id) = except {
         q = q.filter(sprint::Column::Id.ne(id));
     }
@@ -113,8 +113,7 @@ pub async fn list(
     ctx: &TeamContext,
     page: &PageRequest,
 ) -> AppResult<Page<SprintView>> {
-    let mut q = sprint::Entity::find()
-        .filter(sprint::Column::TeamId.eq(ctx.team_id.as_str()))
+    let mut q = sprint::Entity::find_in(ctx)
         .order_by_desc(sprint::Column::Id)
         .limit(page.limit()? + 1);
     if let Some(c) = &page.cursor {
@@ -129,6 +128,49 @@ pub async fn list(
     page.page(items, |s: &SprintView| s.id.clone())
 }
 
+/// Every sprint of the team, most recent first, each with how many
+/// releases it holds and how many of them are deployed (one grouped count).
+pub async fn list_with_progress(
+    state: &AppState,
+    ctx: &TeamContext,
+) -> AppResult<Vec<SprintSummary>> {
+    let sprints = sprint::Entity::find_in(ctx)
+        .order_by_desc(sprint::Column::Id)
+        .all(&state.db)
+        .await?;
+    let counts: Vec<(String, ReleaseStatus, i64)> = release::Entity::find_in(ctx)
+        .select_only()
+        .column(release::Column::SprintId)
+        .column(release::Column::Status)
+        .column_as(release::Column::Id.count(), "n")
+        .filter(release::Column::SprintId.is_not_null())
+        .group_by(release::Column::SprintId)
+        .group_by(release::Column::Status)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let mut progress: HashMap<String, (usize, usize)> = HashMap::new();
+    for (sprint_id, status, n) in counts {
+        let n = usize::try_from(n).unwrap_or(0);
+        let entry = progress.entry(sprint_id).or_default();
+        entry.0 += n;
+        if status == ReleaseStatus::Deployed {
+            entry.1 += n;
+        }
+    }
+    Ok(sprints
+        .into_iter()
+        .map(|s| {
+            let (total, deployed) = progress.get(&s.id).copied().unwrap_or_default();
+            SprintSummary {
+                sprint: s.into(),
+                total,
+                deployed,
+            }
+        })
+        .collect())
+}
+
 /// One sprint.
 pub async fn get(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<SprintView> {
     Ok(find(&state.db, ctx, id).await?.into())
@@ -137,10 +179,9 @@ pub async fn get(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<Spr
 /// Creates a sprint (ADMIN+).
 pub async fn create(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Admin<'_>,
     input: SprintInput,
 ) -> AppResult<SprintView> {
-    ctx.require(Role::can_manage_team_config, "manage sprints")?;
     let name = validation::required_line(
         "name",
         input.name.as_deref().unwrap_or(""),
@@ -177,7 +218,7 @@ pub async fn create(
     let now = db::now();
     let s = sprint::ActiveModel {
         id: Set(new_id()),
-        team_id: Set(ctx.team_id.clone()),
+        team_id: Set(ctx.team_id().to_string()),
         name: Set(name),
         start_date: Set(start),
         end_date: Set(end),
@@ -195,11 +236,10 @@ pub async fn create(
 /// Edits a sprint (ADMIN+).
 pub async fn update(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Admin<'_>,
     id: &str,
     input: SprintInput,
 ) -> AppResult<SprintView> {
-    ctx.require(Role::can_manage_team_config, "manage sprints")?;
     let txn = db::begin_write(&state.db).await?;
     let cur = find(&txn, ctx, id).await?;
     let mut am: sprint::ActiveModel = cur.clone().into();
@@ -236,9 +276,11 @@ pub async fn update(
 }
 
 /// Deletes a sprint (ADMIN+); its releases and groups stay, unassigned.
-pub async fn delete(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<()> {
-    ctx.require(Role::can_manage_team_config, "manage sprints")?;
+pub async fn delete(state: &AppState, ctx: &Admin<'_>, id: &str) -> AppResult<()> {
     let s = find(&state.db, ctx, id).await?;
-    sprint::Entity::delete_by_id(s.id).exec(&state.db).await?;
+    sprint::Entity::delete_many_in(ctx)
+        .filter(sprint::Column::Id.eq(s.id))
+        .exec(&state.db)
+        .await?;
     Ok(())
 }

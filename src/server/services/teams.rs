@@ -4,10 +4,12 @@
 
 use crate::domain::roles::Role;
 use crate::domain::validation;
-use crate::server::auth::{AuthSession, TeamContext};
+use crate::server::access::{self, Admin, TeamContext};
+use crate::server::auth::AuthSession;
 use crate::server::config::Backend;
 use crate::server::crypto::{self, hash_token, Cipher};
 use crate::server::db::entities::{invitation, session, team, team_member, user};
+use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
 use crate::server::events::Revocation;
@@ -61,7 +63,8 @@ fn stored_role(m: &team_member::Model) -> Role {
 
 /// `GET /api/me`.
 pub async fn me(state: &AppState, auth: &AuthSession) -> AppResult<MeView> {
-    let rows = team_member::Entity::find()
+    // The caller's own memberships, whatever team.
+    let rows = team_member::Entity::find_across_teams()
         .filter(team_member::Column::UserId.eq(auth.user.id.as_str()))
         .find_also_related(team::Entity)
         .all(&state.db)
@@ -165,8 +168,7 @@ async fn membership(
     team_id: &str,
     user_id: &str,
 ) -> AppResult<Option<team_member::Model>> {
-    Ok(team_member::Entity::find()
-        .filter(team_member::Column::TeamId.eq(team_id))
+    Ok(team_member::Entity::find_in_team(team_id)
         .filter(team_member::Column::UserId.eq(user_id))
         .one(conn)
         .await?)
@@ -183,18 +185,11 @@ pub async fn select_team(state: &AppState, auth: &AuthSession, team_id: &str) ->
 /// Deletes a team and everything in it (OWNER of that team only).
 pub async fn delete_team(state: &AppState, auth: &AuthSession, team_id: &str) -> AppResult<()> {
     let txn = db::begin_write(&state.db).await?;
-    let m = membership(&txn, team_id, &auth.user.id)
+    let ctx = access::for_member(&txn, team_id, &auth.user)
         .await?
         .ok_or_else(|| AppError::not_found("team"))?;
-    let role = stored_role(&m);
-    if !role.can_delete_team() {
-        return Err(crate::domain::DomainError::Forbidden {
-            role,
-            action: "delete the team",
-        }
-        .into());
-    }
-    team::Entity::delete_by_id(team_id.to_string())
+    let owner = ctx.owner("delete the team")?;
+    team::Entity::delete_by_id(owner.team_id().to_string())
         .exec(&txn)
         .await?;
     txn.commit().await?;
@@ -206,8 +201,7 @@ pub async fn delete_team(state: &AppState, auth: &AuthSession, team_id: &str) ->
 }
 
 async fn owner_count(conn: &impl ConnectionTrait, team_id: &str) -> AppResult<u64> {
-    Ok(team_member::Entity::find()
-        .filter(team_member::Column::TeamId.eq(team_id))
+    Ok(team_member::Entity::find_in_team(team_id)
         .filter(team_member::Column::Role.eq(Role::Owner))
         .count(conn)
         .await?)
@@ -215,7 +209,7 @@ async fn owner_count(conn: &impl ConnectionTrait, team_id: &str) -> AppResult<u6
 
 /// Leaves the current team; the last OWNER cannot (400).
 pub async fn leave(state: &AppState, ctx: &TeamContext) -> AppResult<()> {
-    remove(state, ctx, &ctx.user_id.clone()).await
+    remove(state, ctx, ctx.user_id()).await
 }
 
 /// Lists the current team's members, oldest membership first.
@@ -224,8 +218,7 @@ pub async fn members(
     ctx: &TeamContext,
     page: &PageRequest,
 ) -> AppResult<Page<MemberView>> {
-    let mut q = team_member::Entity::find()
-        .filter(team_member::Column::TeamId.eq(ctx.team_id.as_str()))
+    let mut q = team_member::Entity::find_in(ctx)
         .find_also_related(user::Entity)
         .order_by_asc(team_member::Column::Id)
         .limit(page.limit()? + 1);
@@ -256,30 +249,32 @@ pub async fn members(
     })
 }
 
-/// Changes a member's role within the rules of `domain::roles`; the last
-/// OWNER cannot be demoted.
+/// Changes a member's role within the rules of `domain::roles` (an ADMIN
+/// manages MEMBERs and VIEWERs only); the last OWNER cannot be demoted.
 pub async fn change_role(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Admin<'_>,
     user_id: &str,
     role: &str,
 ) -> AppResult<MemberView> {
     let target_role = parse_role(role)?;
     let txn = db::begin_write(&state.db).await?;
-    lock_team(state, &txn, &ctx.team_id).await?;
-    let m = membership(&txn, &ctx.team_id, user_id)
+    lock_team(state, &txn, ctx.team_id()).await?;
+    let m = membership(&txn, ctx.team_id(), user_id)
         .await?
         .ok_or_else(|| AppError::not_found("member"))?;
     let current = stored_role(&m);
-    if !ctx.role.can_manage_role(current, target_role) {
+    if !ctx.role().can_manage_role(current, target_role) {
         return Err(AppError::Forbidden(format!(
             "your role ({}) cannot change a {} into a {}",
-            ctx.role, current, target_role
+            ctx.role(),
+            current,
+            target_role
         )));
     }
     if current == Role::Owner
         && target_role != Role::Owner
-        && owner_count(&txn, &ctx.team_id).await? <= 1
+        && owner_count(&txn, ctx.team_id()).await? <= 1
     {
         return Err(AppError::bad_request(
             "the last owner cannot be demoted; make someone else an owner first",
@@ -306,30 +301,44 @@ pub async fn change_role(
     })
 }
 
-/// Removes a member (or the caller, which is leaving). Removing someone else
-/// needs the right to manage their role; the last OWNER is never removed.
+/// Removes a member, or the caller (leaving, which any role may). Removing
+/// someone else takes an ADMIN with the right to manage their role; the
+/// last OWNER is never removed.
 pub async fn remove(state: &AppState, ctx: &TeamContext, user_id: &str) -> AppResult<()> {
+    if user_id == ctx.user_id() {
+        remove_member(state, ctx, user_id).await
+    } else {
+        let admin = ctx.admin("remove members")?;
+        remove_member(state, &admin, user_id).await
+    }
+}
+
+async fn remove_member(state: &AppState, ctx: &TeamContext, user_id: &str) -> AppResult<()> {
     let txn = db::begin_write(&state.db).await?;
-    lock_team(state, &txn, &ctx.team_id).await?;
-    let m = membership(&txn, &ctx.team_id, user_id)
+    lock_team(state, &txn, ctx.team_id()).await?;
+    let m = membership(&txn, ctx.team_id(), user_id)
         .await?
         .ok_or_else(|| AppError::not_found("member"))?;
     let current = stored_role(&m);
-    let is_self = user_id == ctx.user_id;
-    if !is_self && !ctx.role.can_manage_role(current, current) {
+    let is_self = user_id == ctx.user_id();
+    if !is_self && !ctx.role().can_manage_role(current, current) {
         return Err(AppError::Forbidden(format!(
             "your role ({}) cannot remove a {}",
-            ctx.role, current
+            ctx.role(),
+            current
         )));
     }
-    if current == Role::Owner && owner_count(&txn, &ctx.team_id).await? <= 1 {
+    if current == Role::Owner && owner_count(&txn, ctx.team_id()).await? <= 1 {
         return Err(AppError::bad_request(if is_self {
             "the last owner cannot leave; make someone else an owner first, or delete the team"
         } else {
             "the last owner cannot be removed"
         }));
     }
-    team_member::Entity::delete_by_id(m.id).exec(&txn).await?;
+    team_member::Entity::delete_many_in(ctx)
+        .filter(team_member::Column::Id.eq(m.id))
+        .exec(&txn)
+        .await?;
     // Their sessions no longer point at a team they are not in.
     session::Entity::update_many()
         .col_expr(
@@ -337,13 +346,13 @@ pub async fn remove(state: &AppState, ctx: &TeamContext, user_id: &str) -> AppRe
             sea_orm::sea_query::Expr::value(Option::<String>::None),
         )
         .filter(session::Column::UserId.eq(user_id))
-        .filter(session::Column::CurrentTeamId.eq(ctx.team_id.as_str()))
+        .filter(session::Column::CurrentTeamId.eq(ctx.team_id()))
         .exec(&txn)
         .await?;
     txn.commit().await?;
     // Their open boards stop hearing the team now, not at the next check.
     state.events.revoke(Revocation::Member {
-        team_id: ctx.team_id.clone(),
+        team_id: ctx.team_id().to_string(),
         user_id: user_id.to_string(),
     });
     Ok(())
@@ -352,21 +361,20 @@ pub async fn remove(state: &AppState, ctx: &TeamContext, user_id: &str) -> AppRe
 /// Invites an email with a role; the token is returned once, stored hashed.
 pub async fn invite(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Admin<'_>,
     email: &str,
     role: &str,
 ) -> AppResult<InvitationCreated> {
-    ctx.require(Role::can_invite, "invite people")?;
     let email = validation::email(email)?;
     let role = parse_role(role)?;
-    if !ctx.role.can_manage_role(role, role) {
+    if !ctx.role().can_manage_role(role, role) {
         return Err(AppError::Forbidden(format!(
             "your role ({}) cannot invite a {}",
-            ctx.role, role
+            ctx.role(),
+            role
         )));
     }
-    let already = team_member::Entity::find()
-        .filter(team_member::Column::TeamId.eq(ctx.team_id.as_str()))
+    let already = team_member::Entity::find_in(ctx)
         .find_also_related(user::Entity)
         .filter(user::Column::Email.eq(email.as_str()))
         .count(&state.db)
@@ -380,11 +388,11 @@ pub async fn invite(
     let now = db::now();
     let inv = invitation::ActiveModel {
         id: Set(new_id()),
-        team_id: Set(ctx.team_id.clone()),
+        team_id: Set(ctx.team_id().to_string()),
         email: Set(email),
         role: Set(role),
         token_hash: Set(hash_token(&token)),
-        invited_by: Set(Some(ctx.user_id.clone())),
+        invited_by: Set(Some(ctx.user_id().to_string())),
         expires_at: Set(now + chrono::Duration::days(INVITATION_DAYS)),
         accepted_at: Set(None),
         accepted_by: Set(None),
@@ -406,12 +414,10 @@ pub async fn invite(
 /// those who may invite (the emails are theirs to see, not every member's).
 pub async fn invitations(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Admin<'_>,
     page: &PageRequest,
 ) -> AppResult<Page<InvitationView>> {
-    ctx.require(Role::can_invite, "see pending invitations")?;
-    let mut q = invitation::Entity::find()
-        .filter(invitation::Column::TeamId.eq(ctx.team_id.as_str()))
+    let mut q = invitation::Entity::find_in(ctx)
         .filter(invitation::Column::AcceptedAt.is_null())
         .filter(invitation::Column::ExpiresAt.gt(db::now()))
         .order_by_asc(invitation::Column::Id)
@@ -439,11 +445,9 @@ pub async fn invitations(
 }
 
 /// Revokes a pending invitation.
-pub async fn revoke_invitation(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<()> {
-    ctx.require(Role::can_invite, "revoke invitations")?;
-    let res = invitation::Entity::delete_many()
+pub async fn revoke_invitation(state: &AppState, ctx: &Admin<'_>, id: &str) -> AppResult<()> {
+    let res = invitation::Entity::delete_many_in(ctx)
         .filter(invitation::Column::Id.eq(id))
-        .filter(invitation::Column::TeamId.eq(ctx.team_id.as_str()))
         .filter(invitation::Column::AcceptedAt.is_null())
         .exec(&state.db)
         .await?;
@@ -454,7 +458,8 @@ pub async fn revoke_invitation(state: &AppState, ctx: &TeamContext, id: &str) ->
 }
 
 async fn find_invitation(conn: &impl ConnectionTrait, token: &str) -> AppResult<invitation::Model> {
-    invitation::Entity::find()
+    // The token is the credential: it names its team.
+    invitation::Entity::find_across_teams()
         .filter(invitation::Column::TokenHash.eq(hash_token(token)))
         .one(conn)
         .await?
@@ -520,7 +525,7 @@ pub async fn accept_invitation(
     }
     let now = db::now();
     // Compare-and-set on accepted_at: a second accept racing this one loses.
-    let claimed = invitation::Entity::update_many()
+    let claimed = invitation::Entity::update_many_in_team(&inv.team_id)
         .col_expr(
             invitation::Column::AcceptedAt,
             sea_orm::sea_query::Expr::value(Some(now)),
@@ -559,8 +564,7 @@ pub async fn accept_invitation(
 
 /// The settings as shown, with the count of notifications given up.
 async fn settings_of(state: &AppState, t: team::Model) -> AppResult<TeamSettingsView> {
-    let failed = crate::server::db::entities::outbox::Entity::find()
-        .filter(crate::server::db::entities::outbox::Column::TeamId.eq(t.id.as_str()))
+    let failed = crate::server::db::entities::outbox::Entity::find_in_team(&t.id)
         .filter(crate::server::db::entities::outbox::Column::FailedAt.is_not_null())
         .count(&state.db)
         .await?;
@@ -661,7 +665,7 @@ pub fn validate_webhook_url(url: &str, allow_hosts: &[String]) -> AppResult<Stri
 
 /// `GET /api/team/settings` (any member).
 pub async fn settings(state: &AppState, ctx: &TeamContext) -> AppResult<TeamSettingsView> {
-    let t = team::Entity::find_by_id(ctx.team_id.clone())
+    let t = team::Entity::find_by_id(ctx.team_id().to_string())
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::not_found("team"))?;
@@ -705,9 +709,8 @@ impl std::fmt::Debug for SettingsPatch {
 
 /// "Send test message" (OWNER/ADMIN): posts to the team's webhook now and
 /// answers with Slack's verdict (502 with Slack's error text when it fails).
-pub async fn test_slack(state: &AppState, ctx: &TeamContext) -> AppResult<()> {
-    ctx.require(Role::can_manage_team_config, "send a Slack test message")?;
-    let t = team::Entity::find_by_id(ctx.team_id.clone())
+pub async fn test_slack(state: &AppState, ctx: &Admin<'_>) -> AppResult<()> {
+    let t = team::Entity::find_by_id(ctx.team_id().to_string())
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::not_found("team"))?;
@@ -728,12 +731,11 @@ pub async fn test_slack(state: &AppState, ctx: &TeamContext) -> AppResult<()> {
 /// `PATCH /api/team/settings` (OWNER/ADMIN).
 pub async fn update_settings(
     state: &AppState,
-    ctx: &TeamContext,
+    ctx: &Admin<'_>,
     patch: SettingsPatch,
 ) -> AppResult<TeamSettingsView> {
-    ctx.require(Role::can_manage_team_config, "change team settings")?;
     let mut am = team::ActiveModel {
-        id: Set(ctx.team_id.clone()),
+        id: Set(ctx.team_id().to_string()),
         updated_at: Set(db::now()),
         ..Default::default()
     };

@@ -25,13 +25,14 @@ use crate::domain::items::{jira_issue_url, parse_pr, pull_request_url};
 use crate::domain::kinds::ItemType;
 use crate::server::db;
 use crate::server::db::entities::{release, release_item, service, webhook_delivery};
+use crate::server::db::scoped::TeamOwned;
 use crate::server::error::{AppError, AppResult};
 use crate::server::integrations::jira;
 use crate::server::services::items::{self, Fetched};
 use crate::server::state::AppState;
 use hmac::{Hmac, Mac};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, QueryFilter};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -247,7 +248,9 @@ async fn update_linked(
     scope: Scope<'_>,
     fetched: Fetched,
 ) -> AppResult<usize> {
-    let mut q = release_item::Entity::find()
+    // An inbound event names an item, not a team: every team's copies
+    // (narrowed to the sending repository or site below).
+    let mut q = release_item::Entity::find_across_teams()
         .filter(release_item::Column::ItemType.eq(kind))
         .filter(release_item::Column::ExternalId.eq(external_id));
     if let Scope::Repository(repo) = scope {

@@ -1,0 +1,196 @@
+//! Who is acting, in which team, with what authority — by construction.
+//!
+//! A [`TeamContext`] exists only for a member of the team: [`for_member`]
+//! is the one constructor, and it reads the membership row itself. Its
+//! fields are private, so no code can make one up or raise its role.
+//!
+//! Write use cases take a role-narrowed handle instead of the context:
+//! [`Editor`] (MEMBER and up: releases, items, comments, dependencies),
+//! [`Admin`] (ADMIN and up: services, sprints, groups, settings, people)
+//! and [`Owner`]. The only way to get one is the role check on the context
+//! ([`TeamContext::editor`], …), which asks the rules of
+//! [`crate::domain::roles`]; so a service whose signature asks for an
+//! `&Editor` cannot be called on a path that skipped the check — it does
+//! not compile. Rules that also depend on the data (an ADMIN manages
+//! MEMBERs but not OWNERs; a comment's author may delete it) stay in the
+//! use case, which reads the role from the handle.
+//!
+//! Handles deref to the context, so reads (`find_in(&editor)`, the actor's
+//! name for the activity log) work on them unchanged.
+
+use crate::domain::roles::Role;
+use crate::domain::DomainError;
+use crate::server::db::entities::{team_member, user};
+use crate::server::db::scoped::TeamOwned;
+use crate::server::error::AppError;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, QueryFilter};
+use std::ops::Deref;
+
+/// The caller acting inside one team they are a member of.
+#[derive(Debug, Clone)]
+pub struct TeamContext {
+    team_id: String,
+    user_id: String,
+    user_name: String,
+    role: Role,
+}
+
+/// The context of `user` in `team_id`, when (and only when) they are a
+/// member of it: the role comes from their membership row.
+pub async fn for_member(
+    db: &impl ConnectionTrait,
+    team_id: &str,
+    user: &user::Model,
+) -> Result<Option<TeamContext>, DbErr> {
+    let member = team_member::Entity::find_in_team(team_id)
+        .filter(team_member::Column::UserId.eq(user.id.as_str()))
+        .one(db)
+        .await?;
+    Ok(member.map(|m| TeamContext {
+        team_id: m.team_id,
+        user_id: user.id.clone(),
+        user_name: user.name.clone(),
+        role: m.role,
+    }))
+}
+
+impl TeamContext {
+    /// The team acted on.
+    pub fn team_id(&self) -> &str {
+        &self.team_id
+    }
+
+    /// The acting user.
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    /// The acting user's display name (for the activity log).
+    pub fn user_name(&self) -> &str {
+        &self.user_name
+    }
+
+    /// Their role in the team.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    fn check(&self, allowed: fn(Role) -> bool, action: &'static str) -> Result<(), AppError> {
+        if allowed(self.role) {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden {
+                role: self.role,
+                action,
+            }
+            .into())
+        }
+    }
+
+    /// The handle for changing releases and their work (MEMBER and up), or
+    /// 403 naming `action` (what was attempted, in words).
+    pub fn editor(&self, action: &'static str) -> Result<Editor<'_>, AppError> {
+        self.check(Role::can_edit_releases, action)?;
+        Ok(Editor(self))
+    }
+
+    /// The handle for running the team's configuration and people (ADMIN
+    /// and up), or 403 naming `action`.
+    pub fn admin(&self, action: &'static str) -> Result<Admin<'_>, AppError> {
+        self.check(Role::can_manage_team_config, action)?;
+        Ok(Admin(self))
+    }
+
+    /// The handle for what only an OWNER may do, or 403 naming `action`.
+    pub fn owner(&self, action: &'static str) -> Result<Owner<'_>, AppError> {
+        self.check(Role::can_delete_team, action)?;
+        Ok(Owner(self))
+    }
+}
+
+macro_rules! handle {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name<'a>(&'a TeamContext);
+
+        impl Deref for $name<'_> {
+            type Target = TeamContext;
+            fn deref(&self) -> &TeamContext {
+                self.0
+            }
+        }
+    };
+}
+
+handle!(
+    /// Proof that the caller may change releases and their work: only
+    /// [`TeamContext::editor`] (a MEMBER-or-above check) makes one.
+    Editor
+);
+handle!(
+    /// Proof that the caller may run the team's configuration and people:
+    /// only [`TeamContext::admin`] (an ADMIN-or-above check) makes one.
+    Admin
+);
+handle!(
+    /// Proof that the caller owns the team: only [`TeamContext::owner`].
+    Owner
+);
+
+impl<'a> Admin<'a> {
+    /// An ADMIN may do everything a MEMBER may.
+    pub fn editor(self) -> Editor<'a> {
+        Editor(self.0)
+    }
+}
+
+impl<'a> Owner<'a> {
+    /// An OWNER may do everything an ADMIN may.
+    pub fn admin(self) -> Admin<'a> {
+        Admin(self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(role: Role) -> TeamContext {
+        TeamContext {
+            team_id: "t".into(),
+            user_id: "u".into(),
+            user_name: "Ann".into(),
+            role,
+        }
+    }
+
+    /// The handles follow the role rules of `domain::roles` exactly (the
+    /// table the HTTP tests walk route by route is checked against these).
+    #[test]
+    fn each_handle_is_given_to_exactly_the_roles_its_rule_allows() {
+        for role in Role::ALL {
+            let c = ctx(role);
+            assert_eq!(c.editor("x").is_ok(), role.can_edit_releases(), "{role:?}");
+            assert_eq!(
+                c.admin("x").is_ok(),
+                role.can_manage_team_config(),
+                "{role:?}"
+            );
+            assert_eq!(c.owner("x").is_ok(), role.can_delete_team(), "{role:?}");
+            assert_eq!(c.editor("x").is_ok(), role >= Role::Member);
+            assert_eq!(c.admin("x").is_ok(), role >= Role::Admin);
+            assert_eq!(c.owner("x").is_ok(), role == Role::Owner);
+        }
+    }
+
+    #[test]
+    fn a_refusal_names_the_role_and_the_action() {
+        let err = ctx(Role::Viewer).editor("create releases").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "your role (Viewer) does not allow this: create releases"
+        );
+        assert!(matches!(err, AppError::Forbidden(_)));
+    }
+}

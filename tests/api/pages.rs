@@ -1,0 +1,285 @@
+//! The use cases the pages reach through server functions (the calendar,
+//! sprint progress, putting the filtered board into a sprint), called over
+//! HTTP exactly as the browser calls them: a form body to `/rpc/...`, JSON
+//! back. They live in services; these tests pin what they answer, that
+//! they stay inside the caller's team, and that bad input is a 400 naming
+//! its field.
+
+use crate::helpers::{json_of, Browser, TestApp};
+use crate::routes::send_rpc;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+async fn created(resp: reqwest::Response) -> String {
+    json_of(resp, StatusCode::CREATED).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn service(b: &Browser, name: &str) -> String {
+    created(b.post("/api/services", &json!({ "name": name })).await).await
+}
+
+async fn release(b: &Browser, svc: &str, title: &str, extra: Value) -> String {
+    let mut body = json!({"serviceId": svc, "title": title, "version": "1.0.0"});
+    body.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    created(b.post("/api/releases", &body).await).await
+}
+
+async fn rpc(b: &Browser, name: &str, form: &str, expected: StatusCode) -> Value {
+    json_of(send_rpc(b, name, form.to_string()).await, expected).await
+}
+
+async fn walk_to_deployed(b: &Browser, id: &str) {
+    for s in [
+        "IN_DEVELOPMENT",
+        "IN_REVIEW",
+        "READY_STAGING",
+        "IN_STAGING",
+        "STAGING_VERIFIED",
+        "READY_PRODUCTION",
+        "DEPLOYED",
+    ] {
+        json_of(
+            b.patch(&format!("/api/releases/{id}"), &json!({ "status": s }))
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+    }
+}
+
+fn titles(list: &Value, key: &str) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v[key].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_calendar_shows_one_month_of_the_callers_team() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    let svc = service(&owner, "Payments").await;
+    release(&owner, &svc, "Late", json!({"targetDate": "2026-12-31"})).await;
+    release(&owner, &svc, "Early", json!({"targetDate": "2026-12-01"})).await;
+    release(
+        &owner,
+        &svc,
+        "Next month",
+        json!({"targetDate": "2027-01-01"}),
+    )
+    .await;
+    release(&owner, &svc, "Undated", json!({})).await;
+    created(
+        owner
+            .post(
+                "/api/sprints",
+                &json!({"name": "Across the turn", "startDate": "2026-11-25", "endDate": "2026-12-08"}),
+            )
+            .await,
+    )
+    .await;
+    created(
+        owner
+            .post(
+                "/api/sprints",
+                &json!({"name": "October", "startDate": "2026-10-01", "endDate": "2026-10-14"}),
+            )
+            .await,
+    )
+    .await;
+    created(
+        owner
+            .post(
+                "/api/deployment-groups",
+                &json!({"name": "December train", "targetDate": "2026-12-20"}),
+            )
+            .await,
+    )
+    .await;
+    // Another team's release on the same day is not there.
+    let (other, _, _) = app.owner_with_team("Other").await;
+    let theirs = service(&other, "Theirs").await;
+    release(
+        &other,
+        &theirs,
+        "Secret",
+        json!({"targetDate": "2026-12-01"}),
+    )
+    .await;
+
+    let cal = rpc(&owner, "calendar_month", "month=2026-12", StatusCode::OK).await;
+    assert_eq!(cal["month"], "2026-12");
+    assert_eq!(titles(&cal["releases"], "title"), ["Early", "Late"]);
+    assert_eq!(cal["releases"][0]["serviceName"], "Payments");
+    assert_eq!(cal["releases"][0]["targetDate"], "2026-12-01");
+    assert_eq!(
+        cal["sprints"].as_array().unwrap().len(),
+        1,
+        "{}",
+        cal["sprints"]
+    );
+    assert_eq!(cal["sprints"][0]["name"], "Across the turn");
+    assert_eq!(titles(&cal["groups"], "name"), ["December train"]);
+
+    let jan = rpc(&owner, "calendar_month", "month=2027-01", StatusCode::OK).await;
+    assert_eq!(titles(&jan["releases"], "title"), ["Next month"]);
+
+    // A month that is not one: 400 naming the field.
+    for bad in ["2026-13", "december", "2026-12-05"] {
+        let err = rpc(
+            &owner,
+            "calendar_month",
+            &format!("month={bad}"),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+        assert_eq!(err["kind"], "BAD_REQUEST", "{err}");
+        assert!(err["fields"]["month"].is_string(), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn the_sprints_page_counts_each_sprints_releases_and_deployments() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    let svc = service(&owner, "Payments").await;
+    let s1 = created(
+        owner
+            .post(
+                "/api/sprints",
+                &json!({"name": "Sprint 1", "startDate": "2026-12-01", "endDate": "2026-12-14"}),
+            )
+            .await,
+    )
+    .await;
+    let s2 = created(
+        owner
+            .post(
+                "/api/sprints",
+                &json!({"name": "Sprint 2", "startDate": "2026-12-15", "endDate": "2026-12-28"}),
+            )
+            .await,
+    )
+    .await;
+    let shipped = release(&owner, &svc, "Shipped", json!({ "sprintId": s1 })).await;
+    release(&owner, &svc, "Open", json!({ "sprintId": s1 })).await;
+    release(&owner, &svc, "Open too", json!({ "sprintId": s1 })).await;
+    release(&owner, &svc, "No sprint", json!({})).await;
+    walk_to_deployed(&owner, &shipped).await;
+
+    let page = rpc(&owner, "sprints_page", "", StatusCode::OK).await;
+    assert_eq!(page["can_manage"], true);
+    let sprints = page["sprints"].as_array().unwrap();
+    let of = |id: &str| {
+        sprints
+            .iter()
+            .find(|s| s["sprint"]["id"] == id)
+            .unwrap_or_else(|| panic!("{id} missing from {sprints:?}"))
+            .clone()
+    };
+    assert_eq!(
+        (of(&s1)["total"].clone(), of(&s1)["deployed"].clone()),
+        (json!(3), json!(1))
+    );
+    assert_eq!(
+        (of(&s2)["total"].clone(), of(&s2)["deployed"].clone()),
+        (json!(0), json!(0))
+    );
+}
+
+#[tokio::test]
+async fn the_filtered_board_goes_into_a_sprint_all_at_once_and_only_the_work_in_flight() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    let pay = service(&owner, "Payments").await;
+    let web = service(&owner, "Web").await;
+    let sprint = created(
+        owner
+            .post(
+                "/api/sprints",
+                &json!({"name": "Sprint 1", "startDate": "2026-12-01", "endDate": "2026-12-14"}),
+            )
+            .await,
+    )
+    .await;
+    let a = release(&owner, &pay, "A", json!({})).await;
+    let b = release(&owner, &pay, "B", json!({"priority": "HIGH"})).await;
+    let already = release(&owner, &pay, "Already", json!({ "sprintId": sprint })).await;
+    let done = release(&owner, &pay, "Done", json!({})).await;
+    walk_to_deployed(&owner, &done).await;
+    let elsewhere = release(&owner, &web, "Other service", json!({})).await;
+
+    // A VIEWER cannot; an unknown sprint is a 400 naming it; neither changes anything.
+    let (viewer, _) = app.member_with_role(&owner, "VIEWER").await;
+    let form = format!("sprint_id={sprint}&service_id={pay}&owner_id=&priority=&blocked=&q=");
+    rpc(
+        &viewer,
+        "assign_sprint_by_filter",
+        &form,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let err = rpc(
+        &owner,
+        "assign_sprint_by_filter",
+        &format!("sprint_id=nope&service_id={pay}&owner_id=&priority=&blocked=&q="),
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(err["fields"]["sprintId"].is_string(), "{err}");
+    // A bad filter value is refused before anything moves.
+    let err = rpc(
+        &owner,
+        "assign_sprint_by_filter",
+        &format!("sprint_id={sprint}&service_id={pay}&owner_id=&priority=&blocked=maybe&q="),
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(err["fields"]["blocked"].is_string(), "{err}");
+    let sprint_of = |id: String| {
+        let owner = &owner;
+        async move {
+            json_of(
+                owner.get(&format!("/api/releases/{id}")).await,
+                StatusCode::OK,
+            )
+            .await["sprintId"]
+                .clone()
+        }
+    };
+    assert_eq!(sprint_of(a.clone()).await, Value::Null);
+
+    // The Payments board: A and B move; "Already" was there; "Done" is
+    // finished; the Web release is outside the filter.
+    let moved = rpc(&owner, "assign_sprint_by_filter", &form, StatusCode::OK).await;
+    assert_eq!(moved, json!(2));
+    for id in [&a, &b, &already] {
+        assert_eq!(sprint_of(id.clone()).await, json!(sprint), "{id}");
+    }
+    assert_eq!(sprint_of(done.clone()).await, Value::Null);
+    assert_eq!(sprint_of(elsewhere.clone()).await, Value::Null);
+    // Each move is a real update: a new revision and an activity entry.
+    let rel = json_of(
+        owner.get(&format!("/api/releases/{a}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(rel["revision"], 2, "{rel}");
+    let feed = json_of(
+        owner.get(&format!("/api/releases/{a}/activities")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(feed.to_string().contains("sprint"), "{feed}");
+    // Nothing left to move: zero.
+    assert_eq!(
+        rpc(&owner, "assign_sprint_by_filter", &form, StatusCode::OK).await,
+        json!(0)
+    );
+}
