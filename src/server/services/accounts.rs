@@ -183,6 +183,7 @@ pub async fn sign_in(
 }
 
 /// Creates a session row and returns its token.
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn create_session(
     state: &AppState,
     user_id: &str,

@@ -31,6 +31,7 @@ pub struct NewActivity<'a> {
 
 /// Writes an activity row with `conn` (the change's own transaction) and
 /// returns its view, to publish after commit.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
 pub async fn record(
     conn: &impl ConnectionTrait,
     ctx: &TeamContext,
@@ -93,6 +94,7 @@ fn view(a: activity::Model, user_name: Option<String>) -> ActivityView {
 }
 
 /// The team feed (or one release's), newest first.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), release_id = ?release_id))]
 pub async fn feed(
     state: &AppState,
     ctx: &TeamContext,

@@ -38,6 +38,7 @@ pub fn month_bounds(month: &str, today: NaiveDate) -> AppResult<(NaiveDate, Naiv
 }
 
 /// One month of the team's calendar.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
 pub async fn month(state: &AppState, ctx: &TeamContext, month: &str) -> AppResult<CalendarData> {
     let (first, last) = month_bounds(month, chrono::Utc::now().date_naive())?;
     let releases = release::Entity::find_in(ctx)

@@ -98,6 +98,7 @@ fn slug_conflict(e: sea_orm::DbErr) -> AppError {
 }
 
 /// Lists the team's services by name.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
 pub async fn list(
     state: &AppState,
     ctx: &TeamContext,
@@ -119,11 +120,13 @@ pub async fn list(
 }
 
 /// One service.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn get(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<ServiceView> {
     Ok(find(state, ctx, id).await?.into())
 }
 
 /// Creates a service (ADMIN+).
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
 pub async fn create(
     state: &AppState,
     ctx: &Admin<'_>,
@@ -159,6 +162,7 @@ pub async fn create(
 }
 
 /// Updates a service (ADMIN+).
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn update(
     state: &AppState,
     ctx: &Admin<'_>,
@@ -194,6 +198,7 @@ pub async fn update(
 }
 
 /// Deletes a service and its releases (ADMIN+).
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn delete(state: &AppState, ctx: &Admin<'_>, id: &str) -> AppResult<()> {
     let existing = find(state, ctx, id).await?;
     service::Entity::delete_many_in(ctx)

@@ -80,6 +80,7 @@ async fn release_of(
 }
 
 /// A release's comments, oldest first.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), release_id = %release_id))]
 pub async fn list(
     state: &AppState,
     ctx: &TeamContext,
@@ -107,6 +108,7 @@ pub async fn list(
 }
 
 /// Adds a comment (MEMBER+), with its COMMENT_ADDED activity.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), release_id = %release_id))]
 pub async fn create(
     state: &AppState,
     ctx: &Editor<'_>,
@@ -171,6 +173,7 @@ async fn editable(
 /// Edits a comment (author or ADMIN+). Edits and deletions are audited as
 /// RELEASE_UPDATED activity (`comment_edited`, `comment_deleted`), which also
 /// carries them live to open release pages.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id, release_id = %release_id))]
 pub async fn update(
     state: &AppState,
     ctx: &Editor<'_>,
@@ -232,6 +235,7 @@ async fn author_name(state: &AppState, c: &comment::Model) -> AppResult<Option<S
 }
 
 /// Deletes a comment (author or ADMIN+).
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id, release_id = %release_id))]
 pub async fn delete(
     state: &AppState,
     ctx: &Editor<'_>,

@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 pub use crate::views::DashboardStats;
 
 /// The dashboard over the last `days` days (1–365).
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
 pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<DashboardStats> {
     if !(1..=365).contains(&days) {
         return Err(AppError::invalid_field(

@@ -97,6 +97,7 @@ async fn views(
 }
 
 /// What release `id` depends on, oldest first.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn list(
     state: &AppState,
     ctx: &TeamContext,
@@ -115,6 +116,7 @@ pub async fn list(
 }
 
 /// What depends on release `id`.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn dependents(
     state: &AppState,
     ctx: &TeamContext,
@@ -138,6 +140,7 @@ pub(crate) async fn team_edges(
 }
 
 /// Adds a dependency.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn create(
     state: &AppState,
     ctx: &Editor<'_>,
@@ -280,6 +283,7 @@ pub async fn create(
 }
 
 /// Removes a dependency.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn delete(state: &AppState, ctx: &Editor<'_>, id: &str, dep_id: &str) -> AppResult<()> {
     let txn = db::begin_write(&state.db).await?;
     let r = super::releases::find(&txn, ctx, id).await?;

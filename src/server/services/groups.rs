@@ -142,6 +142,7 @@ async fn apply(
 }
 
 /// Lists groups, newest first.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
 pub async fn list(
     state: &AppState,
     ctx: &TeamContext,
@@ -163,11 +164,13 @@ pub async fn list(
 }
 
 /// One group.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn get(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<DeploymentGroupView> {
     Ok(find(&state.db, ctx, id).await?.into())
 }
 
 /// Creates a group.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
 pub async fn create(
     state: &AppState,
     ctx: &Admin<'_>,
@@ -193,6 +196,7 @@ pub async fn create(
 }
 
 /// Edits a group.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn update(
     state: &AppState,
     ctx: &Admin<'_>,
@@ -207,6 +211,7 @@ pub async fn update(
 }
 
 /// Deletes a group; its releases stay, ungrouped.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn delete(state: &AppState, ctx: &Admin<'_>, id: &str) -> AppResult<()> {
     let g = find(&state.db, ctx, id).await?;
     let txn = db::begin_write(&state.db).await?;
@@ -240,6 +245,7 @@ async fn members(
 }
 
 /// The group's releases in deployment order, with 1-based positions.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn releases(
     state: &AppState,
     ctx: &TeamContext,
@@ -343,6 +349,7 @@ pub(crate) async fn assign(
 }
 
 /// `POST /api/deployment-groups/{id}/releases`.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn add_release(
     state: &AppState,
     ctx: &Editor<'_>,
@@ -359,6 +366,7 @@ pub async fn add_release(
 }
 
 /// `DELETE /api/deployment-groups/{id}/releases/{releaseId}`.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id, release_id = %release_id))]
 pub async fn remove_release(
     state: &AppState,
     ctx: &Editor<'_>,
@@ -409,6 +417,7 @@ pub async fn remove_release(
 }
 
 /// `PUT /api/deployment-groups/{id}/releases/order`: the full new order.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn reorder(
     state: &AppState,
     ctx: &Editor<'_>,
@@ -471,6 +480,7 @@ pub fn is_ready(r: &release::Model) -> bool {
 }
 
 /// `GET /api/deployment-groups/{id}/plan`.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn plan(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<PlanView> {
     let g = find(&state.db, ctx, id).await?;
     let rs = members(&state.db, ctx, &g.id).await?;

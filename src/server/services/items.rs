@@ -69,6 +69,7 @@ async fn of_release(
 }
 
 /// The release's items, oldest first.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), release_id = %release_id))]
 pub async fn list(
     state: &AppState,
     ctx: &TeamContext,
@@ -227,6 +228,7 @@ pub(crate) async fn jira_error(
 /// item already linked on `site` is read only through a connection to that
 /// same site: keys repeat across sites, and another site's `PAY-12` is
 /// another ticket.
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn fetch(
     state: &AppState,
     user_id: &str,
@@ -332,6 +334,7 @@ pub async fn record_change(
 }
 
 /// Links an item to a release.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), release_id = %release_id))]
 pub async fn add(
     state: &AppState,
     ctx: &Editor<'_>,
@@ -420,6 +423,7 @@ pub async fn add(
 }
 
 /// Unlinks an item.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), release_id = %release_id, item_id = %item_id))]
 pub async fn remove(
     state: &AppState,
     ctx: &Editor<'_>,
@@ -464,6 +468,7 @@ pub async fn remove(
 /// A provider that is down or rate limiting leaves the cached state and
 /// records why on the item (`syncError`); an unusable connection answers
 /// 400 saying to reconnect.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), release_id = %release_id, item_id = %item_id))]
 pub async fn sync(
     state: &AppState,
     ctx: &Editor<'_>,
@@ -480,6 +485,7 @@ pub async fn sync(
 }
 
 /// Refreshes every item of a release through the caller's connections.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), release_id = %release_id))]
 pub async fn sync_release(
     state: &AppState,
     ctx: &Editor<'_>,
@@ -500,6 +506,7 @@ pub async fn sync_release(
 /// Provider trouble (down, rate limited, refused) is kept on the item as
 /// `syncError`, not answered; only a missing or unusable connection is an
 /// error (the caller must act).
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn sync_one(
     state: &AppState,
     user_id: &str,

@@ -78,6 +78,7 @@ pub async fn enqueue(
 }
 
 /// What a message says about a release: title, version, service, owner.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), release_id = %release_id))]
 pub async fn release_info(
     conn: &impl ConnectionTrait,
     ctx: &TeamContext,

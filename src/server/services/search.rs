@@ -84,6 +84,7 @@ async fn service_defaults(
 }
 
 /// `GET /api/integrations/jira/search`.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
 pub async fn jira(state: &AppState, ctx: &TeamContext, q: SearchQuery) -> AppResult<SearchResults> {
     let service = service_defaults(state, ctx, &q).await?;
     let project = q
@@ -146,6 +147,7 @@ fn valid_repo(repo: &str) -> bool {
 }
 
 /// `GET /api/integrations/github/search`.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
 pub async fn github(
     state: &AppState,
     ctx: &TeamContext,
@@ -217,6 +219,7 @@ pub async fn github(
 
 /// `GET /api/integrations/github/repos`: the caller's repositories, for
 /// picking a service's repository.
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn github_repos(state: &AppState, user_id: &str) -> AppResult<Vec<github::Repo>> {
     let access = oauth::github_access(state, user_id).await?;
     match github::repos(&state.http, &state.settings.github_api_base, &access.token).await {

@@ -108,6 +108,7 @@ fn active_conflict(e: sea_orm::DbErr) -> AppError {
 }
 
 /// Lists sprints, most recent start first.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
 pub async fn list(
     state: &AppState,
     ctx: &TeamContext,
@@ -130,6 +131,7 @@ pub async fn list(
 
 /// Every sprint of the team, most recent first, each with how many
 /// releases it holds and how many of them are deployed (one grouped count).
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
 pub async fn list_with_progress(
     state: &AppState,
     ctx: &TeamContext,
@@ -172,11 +174,13 @@ pub async fn list_with_progress(
 }
 
 /// One sprint.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn get(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<SprintView> {
     Ok(find(&state.db, ctx, id).await?.into())
 }
 
 /// Creates a sprint (ADMIN+).
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
 pub async fn create(
     state: &AppState,
     ctx: &Admin<'_>,
@@ -234,6 +238,7 @@ pub async fn create(
 }
 
 /// Edits a sprint (ADMIN+).
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn update(
     state: &AppState,
     ctx: &Admin<'_>,
@@ -276,6 +281,7 @@ pub async fn update(
 }
 
 /// Deletes a sprint (ADMIN+); its releases and groups stay, unassigned.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn delete(state: &AppState, ctx: &Admin<'_>, id: &str) -> AppResult<()> {
     let s = find(&state.db, ctx, id).await?;
     sprint::Entity::delete_many_in(ctx)

@@ -3,6 +3,9 @@
 use crate::views::ApiError;
 use leptos::prelude::*;
 
+/// The classes of a full-width `<select>` in a form.
+pub const SELECT: &str = "block w-full rounded-md border border-zinc-300 bg-white px-2 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900";
+
 /// The message of a server function error, as the user should read it.
 pub fn error_text(e: &ApiError) -> String {
     e.message.clone()

@@ -2,6 +2,7 @@
 //! names are written out in full so Tailwind finds them in the source.
 
 use crate::domain::status::ReleaseStatus;
+use leptos::prelude::*;
 
 /// Background class of the status dot / card edge.
 pub fn dot_class(s: ReleaseStatus) -> &'static str {
@@ -51,5 +52,16 @@ pub fn fill_class(s: ReleaseStatus) -> &'static str {
         Deployed => "fill-green-600",
         Cancelled => "fill-slate-500",
         RolledBack => "fill-red-600",
+    }
+}
+
+/// A status as a coloured badge with its name in words.
+#[component]
+pub fn StatusBadge(status: ReleaseStatus) -> impl IntoView {
+    view! {
+        <span class=format!("inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset {}", badge_class(status))>
+            <span class=format!("h-1.5 w-1.5 rounded-full {}", dot_class(status)) aria-hidden="true"></span>
+            {status.label()}
+        </span>
     }
 }

@@ -12,6 +12,7 @@ pub mod not_found;
 pub mod planning;
 pub mod profile;
 pub mod queues;
+pub mod release;
 pub mod releases;
 pub mod select_team;
 pub mod services;

@@ -9,15 +9,15 @@ use crate::serverfns::planning::{
     DeleteGroup, DeleteSprint, RemoveFromGroup, ReorderGroup, UpdateGroup, UpdateSprint,
 };
 use crate::ui::components::form::PageTitle;
+use crate::ui::components::form::SELECT;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
 use crate::ui::components::frame::AppFrame;
 use crate::ui::components::loaded::Loaded;
-use crate::ui::pages::releases::StatusBadge;
+use crate::ui::components::status::StatusBadge;
 use crate::views::{GroupReleaseView, MemberView, SprintView};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-const SELECT: &str = "block w-full rounded-md border border-zinc-300 bg-white px-2 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900";
 const CARD: &str = "rounded-lg border border-zinc-200 p-4 dark:border-zinc-800";
 const LINK: &str = "font-medium text-indigo-700 hover:underline dark:text-indigo-300";
 

@@ -6,7 +6,7 @@ use crate::ui::components::form::PageTitle;
 use crate::ui::components::frame::AppFrame;
 use crate::ui::components::live::use_live;
 use crate::ui::components::loaded::Loaded;
-use crate::ui::pages::releases::StatusBadge;
+use crate::ui::components::status::StatusBadge;
 use crate::views::Waiting;
 use leptos::prelude::*;
 

@@ -1,0 +1,226 @@
+//! The board (every status counted, the work in flight as cards), the
+//! deploy queue and the releases waiting on a blocker.
+
+use super::filter::{blocked_condition, conditions, ReleaseFilter};
+use crate::domain::kinds::DependencyType;
+use crate::domain::status::ReleaseStatus;
+use crate::server::access::TeamContext;
+use crate::server::db::entities::{release, release_dependency, service};
+use crate::server::db::scoped::TeamOwned;
+use crate::server::error::AppResult;
+use crate::server::state::AppState;
+use crate::views::{BoardCard, BoardColumn, Waiting};
+use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+
+/// Most cards the board loads at once.
+pub const BOARD_LIMIT: u64 = 500;
+
+/// Finished cards shown per finished column unless more are asked for.
+pub const FINISHED_SHOWN: u64 = 20;
+
+/// The board: every status with its count under the filters, every card of
+/// work in progress (most urgent first, then nearest target date), and the
+/// `finished_shown` most recently changed cards of each finished column.
+/// One grouped count and four small queries, whatever the team's history.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
+pub async fn board(
+    state: &AppState,
+    ctx: &TeamContext,
+    f: &ReleaseFilter,
+    finished_shown: u64,
+) -> AppResult<Vec<BoardColumn>> {
+    let cond = conditions(ctx, f)?;
+    let counts: Vec<(String, i64)> = release::Entity::find_in(ctx)
+        .select_only()
+        .column(release::Column::Status)
+        .column_as(release::Column::Id.count(), "n")
+        .filter(cond.clone())
+        .group_by(release::Column::Status)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let active: Vec<&str> = ReleaseStatus::ALL
+        .into_iter()
+        .filter(|s| !s.is_finished())
+        .map(|s| s.as_str())
+        .collect();
+    let mut rows = release::Entity::find_in(ctx)
+        .filter(cond.clone())
+        .filter(release::Column::Status.is_in(active))
+        .find_also_related(service::Entity)
+        .order_by_desc(release::Column::UpdatedAt)
+        .limit(BOARD_LIMIT)
+        .all(&state.db)
+        .await?;
+    for s in ReleaseStatus::FINISHED {
+        rows.extend(
+            release::Entity::find_in(ctx)
+                .filter(cond.clone())
+                .filter(release::Column::Status.eq(s))
+                .find_also_related(service::Entity)
+                .order_by_desc(release::Column::UpdatedAt)
+                .limit(finished_shown.clamp(1, BOARD_LIMIT))
+                .all(&state.db)
+                .await?,
+        );
+    }
+    let owners = crate::server::services::user_names(
+        &state.db,
+        rows.iter().map(|(r, _)| r.owner_id.clone()),
+    )
+    .await?;
+    let waiting = crate::server::services::dependencies::blocked_by(
+        &state.db,
+        ctx,
+        rows.iter().map(|(r, _)| r.id.clone()).collect(),
+    )
+    .await?;
+    let mut cards: Vec<BoardCard> = rows
+        .into_iter()
+        .map(|(r, s)| BoardCard {
+            status: r.status,
+            priority: r.priority,
+            owner_name: r.owner_id.as_ref().and_then(|o| owners.get(o).cloned()),
+            is_blocked: r.is_blocked,
+            blocked_reason: r.blocked_reason,
+            target_date: r.target_date.map(|d| d.format("%Y-%m-%d").to_string()),
+            revision: r.revision,
+            blocked_by: waiting
+                .get(&r.id)
+                .map(|bs| {
+                    bs.iter()
+                        .map(|b| format!("{} {}", b.title, b.version))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            id: r.id,
+            title: r.title,
+            version: r.version,
+            service_name: s.map(|s| s.name).unwrap_or_default(),
+        })
+        .collect();
+    // Work in progress: most urgent first, then the nearest target date
+    // (none last). Finished columns keep most recent first (a stable sort).
+    cards.sort_by(|a, b| {
+        if a.status.is_finished() || b.status.is_finished() {
+            return std::cmp::Ordering::Equal;
+        }
+        b.priority.rank().cmp(&a.priority.rank()).then_with(|| {
+            match (&a.target_date, &b.target_date) {
+                (Some(x), Some(y)) => x.cmp(y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+        })
+    });
+    Ok(ReleaseStatus::ALL
+        .into_iter()
+        .map(|status| BoardColumn {
+            status,
+            total: counts
+                .iter()
+                .find(|(s, _)| s == status.as_str())
+                .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
+                .unwrap_or(0),
+            cards: cards
+                .iter()
+                .filter(|c| c.status == status)
+                .cloned()
+                .collect(),
+        })
+        .collect())
+}
+
+async fn with_blockers(
+    state: &AppState,
+    ctx: &TeamContext,
+    rows: Vec<(release::Model, Option<service::Model>)>,
+) -> AppResult<Vec<Waiting>> {
+    let ids: Vec<String> = rows.iter().map(|(r, _)| r.id.clone()).collect();
+    // All BLOCKS edges of these releases, and their blockers, in two queries.
+    let deps = release_dependency::Entity::find_in(ctx)
+        .filter(release_dependency::Column::ReleaseId.is_in(ids))
+        .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks))
+        .all(&state.db)
+        .await?;
+    let blocker_ids: Vec<String> = deps.iter().map(|d| d.depends_on_id.clone()).collect();
+    let blockers = if blocker_ids.is_empty() {
+        vec![]
+    } else {
+        release::Entity::find_in(ctx)
+            .filter(release::Column::Id.is_in(blocker_ids))
+            .filter(release::Column::Status.ne(ReleaseStatus::Deployed))
+            .all(&state.db)
+            .await?
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(r, s)| {
+            let mut why = vec![];
+            if r.is_blocked {
+                why.push(
+                    r.blocked_reason
+                        .clone()
+                        .unwrap_or_else(|| "blocked by hand".into()),
+                );
+            }
+            for d in deps.iter().filter(|d| d.release_id == r.id) {
+                if let Some(b) = blockers.iter().find(|b| b.id == d.depends_on_id) {
+                    why.push(format!(
+                        "waits for {} {} ({})",
+                        b.title, b.version, b.status
+                    ));
+                }
+            }
+            Waiting {
+                service_name: s.map(|s| s.name).unwrap_or_default(),
+                release: r.into(),
+                blockers: why,
+            }
+        })
+        .collect())
+}
+
+/// Releases ready for staging and for production, oldest first, with
+/// whatever still holds them (the page Slack's "ready" messages link to).
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
+pub async fn deploy_queue(
+    state: &AppState,
+    ctx: &TeamContext,
+) -> AppResult<(Vec<Waiting>, Vec<Waiting>)> {
+    let rows = release::Entity::find_in(ctx)
+        .filter(
+            release::Column::Status
+                .is_in([ReleaseStatus::ReadyStaging, ReleaseStatus::ReadyProduction]),
+        )
+        .find_also_related(service::Entity)
+        .order_by_asc(release::Column::UpdatedAt)
+        .limit(BOARD_LIMIT)
+        .all(&state.db)
+        .await?;
+    let all = with_blockers(state, ctx, rows).await?;
+    let (staging, production) = all
+        .into_iter()
+        .partition(|w| w.release.status == ReleaseStatus::ReadyStaging);
+    Ok((staging, production))
+}
+
+/// Releases blocked by hand or by an unresolved BLOCKS dependency, oldest
+/// change first (the page Slack's "blocked" messages link to).
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
+pub async fn blocked(state: &AppState, ctx: &TeamContext) -> AppResult<Vec<Waiting>> {
+    let rows = release::Entity::find_in(ctx)
+        .filter(release::Column::Status.is_not_in(ReleaseStatus::FINISHED))
+        .filter(blocked_condition(ctx))
+        .find_also_related(service::Entity)
+        .order_by_asc(release::Column::UpdatedAt)
+        .limit(BOARD_LIMIT)
+        .all(&state.db)
+        .await?;
+    Ok(with_blockers(state, ctx, rows)
+        .await?
+        .into_iter()
+        .filter(|w| !w.blockers.is_empty())
+        .collect())
+}

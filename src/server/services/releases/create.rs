@@ -1,0 +1,201 @@
+//! Creating a release: validated, placed in its sprint and group, with its
+//! activity and Slack notices in the same transaction.
+
+use super::{check_owner, notify_change, parse_date, user_name, ReleaseInput};
+use crate::domain::kinds::ActivityType;
+use crate::domain::status::{Priority, ReleaseStatus};
+use crate::domain::validation;
+use crate::server::access::Editor;
+use crate::server::db::entities::{release, service};
+use crate::server::db::scoped::TeamOwned;
+use crate::server::db::{self, new_id};
+use crate::server::error::{AppError, AppResult};
+use crate::server::services::activity::{self, NewActivity};
+use crate::server::state::AppState;
+use crate::views::ReleaseView;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+use serde_json::json;
+
+/// Creates a release in PLANNING (MEMBER+).
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
+pub async fn create(
+    state: &AppState,
+    ctx: &Editor<'_>,
+    input: ReleaseInput,
+) -> AppResult<ReleaseView> {
+    if input.status.is_some() || input.revision.is_some() {
+        return Err(AppError::bad_request(
+            "a new release starts in PLANNING at revision 1; move it afterwards",
+        ));
+    }
+    let service_id = input
+        .service_id
+        .as_deref()
+        .ok_or_else(|| AppError::invalid_field("serviceId", "serviceId is required"))?;
+    let title = validation::required_line(
+        "title",
+        input.title.as_deref().unwrap_or_default(),
+        validation::MAX_NAME,
+    )?;
+    let version = validation::required_line(
+        "version",
+        input.version.as_deref().unwrap_or_default(),
+        validation::MAX_VERSION,
+    )?;
+    let description = validation::long_text(
+        "description",
+        input.description.as_deref().unwrap_or_default(),
+        validation::MAX_DESCRIPTION,
+    )?;
+    let priority = input.priority.unwrap_or(Priority::Medium);
+    let target_date = input
+        .target_date
+        .flatten()
+        .filter(|d| !d.is_empty())
+        .map(|d| parse_date(&d))
+        .transpose()?;
+    let blocked_reason = input
+        .blocked_reason
+        .flatten()
+        .map(|r| validation::long_text("blockedReason", &r, validation::MAX_NAME * 5))
+        .transpose()?;
+
+    let txn = db::begin_write(&state.db).await?;
+    let svc = service::Entity::find_by_id_in(ctx, service_id.to_string())
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("service"))?;
+    let owner = input.owner_id.flatten().filter(|o| !o.is_empty());
+    if let Some(o) = &owner {
+        check_owner(&txn, ctx, o).await?;
+    }
+    let sprint = input.sprint_id.flatten().filter(|s| !s.is_empty());
+    if let Some(sid) = &sprint {
+        crate::server::services::sprints::find(&txn, ctx, sid)
+            .await
+            .map_err(|_| AppError::invalid_field("sprintId", "no such sprint in this team"))?;
+    }
+    let group = match input
+        .deployment_group_id
+        .flatten()
+        .filter(|g| !g.is_empty())
+    {
+        Some(gid) => {
+            let g = crate::server::services::groups::find(&txn, ctx, &gid)
+                .await
+                .map_err(|_| {
+                    AppError::invalid_field(
+                        "deploymentGroupId",
+                        "no such deployment group in this team",
+                    )
+                })?;
+            crate::server::services::groups::check_room(&txn, ctx, &g.id).await?;
+            let position = crate::server::services::groups::next_position(&txn, ctx, &g.id).await?;
+            Some((g, position))
+        }
+        None => None,
+    };
+    let now = db::now();
+    let r = release::ActiveModel {
+        id: Set(new_id()),
+        team_id: Set(ctx.team_id().to_string()),
+        service_id: Set(svc.id.clone()),
+        title: Set(title),
+        version: Set(version),
+        description: Set(description),
+        status: Set(ReleaseStatus::Planning),
+        priority: Set(priority),
+        owner_id: Set(owner.clone()),
+        sprint_id: Set(sprint),
+        deployment_group_id: Set(group.as_ref().map(|(g, _)| g.id.clone())),
+        group_position: Set(group.as_ref().map(|(_, p)| *p)),
+        target_date: Set(target_date),
+        is_blocked: Set(input.is_blocked.unwrap_or(false)),
+        blocked_reason: Set(blocked_reason),
+        staging_deployed_at: Set(None),
+        production_deployed_at: Set(None),
+        revision: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let mut events = vec![
+        activity::record(
+            &txn,
+            ctx,
+            NewActivity {
+                kind: ActivityType::ReleaseCreated,
+                release_id: Some(&r.id),
+                action: "created",
+                description: format!(
+                    "{} created {} {} for {}",
+                    ctx.user_name(),
+                    r.title,
+                    r.version,
+                    svc.name
+                ),
+                metadata: Some(json!({"title": r.title, "serviceId": svc.id})),
+            },
+        )
+        .await?,
+    ];
+    if let Some(o) = &owner {
+        let name = user_name(&txn, o).await?;
+        events.push(
+            activity::record(
+                &txn,
+                ctx,
+                NewActivity {
+                    kind: ActivityType::UserAssigned,
+                    release_id: Some(&r.id),
+                    action: "assigned",
+                    description: format!(
+                        "{} assigned {} {} to {}",
+                        ctx.user_name(),
+                        r.title,
+                        r.version,
+                        name
+                    ),
+                    metadata: Some(json!({"ownerId": o})),
+                },
+            )
+            .await?,
+        );
+    }
+    if let Some((g, _)) = &group {
+        events.push(
+            activity::record(
+                &txn,
+                ctx,
+                NewActivity {
+                    kind: ActivityType::DeploymentGroupAssigned,
+                    release_id: Some(&r.id),
+                    action: "grouped",
+                    description: format!(
+                        "{} added {} {} to deployment group {}",
+                        ctx.user_name(),
+                        r.title,
+                        r.version,
+                        g.name
+                    ),
+                    metadata: Some(json!({"deploymentGroupId": g.id, "from": null})),
+                },
+            )
+            .await?,
+        );
+    }
+    // Created blocked: the team hears it as it would hear a later block.
+    let unblocked = release::Model {
+        is_blocked: false,
+        blocked_reason: None,
+        ..r.clone()
+    };
+    let queued = notify_change(state, &txn, ctx, &unblocked, &r, &svc.name).await?;
+    txn.commit().await?;
+    state.events.publish(events);
+    if queued > 0 {
+        state.outbox_wake.notify_one();
+    }
+    Ok(r.into())
+}

@@ -1,0 +1,426 @@
+//! Updating releases: the rules of one update (fields, status through the
+//! state machine, blocking), applied with a compare-and-set on the
+//! revision; and the filtered board into a sprint, all in one transaction.
+
+use super::filter::{conditions, ReleaseFilter};
+use super::{check_owner, find, notify_change, parse_date, user_name, ReleaseInput};
+use crate::domain::kinds::{ActivityType, DependencyType};
+use crate::domain::status::ReleaseStatus;
+use crate::domain::validation;
+use crate::server::access::{Editor, TeamContext};
+use crate::server::db::entities::{release, release_dependency, service};
+use crate::server::db::scoped::TeamOwned;
+use crate::server::db::{self};
+use crate::server::error::{AppError, AppResult};
+use crate::server::services::activity::{self, NewActivity};
+use crate::server::state::AppState;
+use crate::views::{ActivityView, ReleaseView};
+use sea_orm::sea_query::Condition;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use serde_json::json;
+
+/// The blockers that keep a release out of READY_PRODUCTION and DEPLOYED:
+/// its BLOCKS dependencies whose blocker is not yet DEPLOYED.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), release_id = %release_id))]
+pub async fn unresolved_blockers(
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    release_id: &str,
+) -> AppResult<Vec<release::Model>> {
+    let deps = release_dependency::Entity::find_in(ctx)
+        .filter(release_dependency::Column::ReleaseId.eq(release_id))
+        .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks))
+        .all(conn)
+        .await?;
+    if deps.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids: Vec<String> = deps.into_iter().map(|d| d.depends_on_id).collect();
+    Ok(release::Entity::find_in(ctx)
+        .filter(release::Column::Id.is_in(ids))
+        .filter(release::Column::Status.ne(ReleaseStatus::Deployed))
+        .all(conn)
+        .await?)
+}
+
+/// Updates fields and/or moves the status (MEMBER+).
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
+pub async fn update(
+    state: &AppState,
+    ctx: &Editor<'_>,
+    id: &str,
+    input: ReleaseInput,
+) -> AppResult<ReleaseView> {
+    let txn = db::begin_write(&state.db).await?;
+    let applied = apply_update(state, &txn, ctx, id, input).await?;
+    txn.commit().await?;
+    Ok(applied.announce(state))
+}
+
+/// Puts every release in flight that matches `filter` into the sprint, in
+/// one write transaction: each goes through the same rules, revision and
+/// activity as a single update, and a refusal of any leaves all as they
+/// were. Releases already in the sprint are left alone; answers how many
+/// moved. (The board's "Add to sprint" for the whole filtered board.)
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), sprint_id = %sprint_id))]
+pub async fn assign_sprint(
+    state: &AppState,
+    ctx: &Editor<'_>,
+    filter: &ReleaseFilter,
+    sprint_id: &str,
+) -> AppResult<usize> {
+    let txn = db::begin_write(&state.db).await?;
+    crate::server::services::sprints::find(&txn, ctx, sprint_id)
+        .await
+        .map_err(|_| AppError::invalid_field("sprintId", "there is no such sprint in this team"))?;
+    let cond = conditions(ctx, filter)?
+        .add(release::Column::Status.is_not_in(ReleaseStatus::FINISHED))
+        .add(
+            Condition::any()
+                .add(release::Column::SprintId.is_null())
+                .add(release::Column::SprintId.ne(sprint_id)),
+        );
+    let ids: Vec<String> = release::Entity::find_in(ctx)
+        .select_only()
+        .column(release::Column::Id)
+        .filter(cond)
+        .order_by_asc(release::Column::Id)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let mut applied = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let input = ReleaseInput {
+            sprint_id: Some(Some(sprint_id.to_string())),
+            ..Default::default()
+        };
+        applied.push(apply_update(state, &txn, ctx, id, input).await?);
+    }
+    txn.commit().await?;
+    for a in applied {
+        a.announce(state);
+    }
+    Ok(ids.len())
+}
+
+/// An update written inside a transaction, and what to announce once that
+/// transaction has committed.
+struct Applied {
+    release: ReleaseView,
+    events: Vec<ActivityView>,
+    wake_outbox: bool,
+}
+
+impl Applied {
+    fn unchanged(cur: release::Model) -> Self {
+        Self {
+            release: cur.into(),
+            events: vec![],
+            wake_outbox: false,
+        }
+    }
+
+    /// Publishes the activity live and wakes the outbox; call after commit.
+    fn announce(self, state: &AppState) -> ReleaseView {
+        state.events.publish(self.events);
+        if self.wake_outbox {
+            state.outbox_wake.notify_one();
+        }
+        self.release
+    }
+}
+
+/// The rules of an update, applied in `txn` (the caller commits): only what
+/// really changes is written, as one compare-and-set on the revision.
+async fn apply_update(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    ctx: &Editor<'_>,
+    id: &str,
+    input: ReleaseInput,
+) -> AppResult<Applied> {
+    if input.service_id.is_some() {
+        return Err(AppError::invalid_field(
+            "serviceId",
+            "a release cannot move to another service",
+        ));
+    }
+    let cur = find(txn, ctx, id).await?;
+    if let Some(rev) = input.revision {
+        if rev != cur.revision {
+            return Err(AppError::Conflict(format!(
+                "this release was changed by someone else (revision {} is now {}); reload and try again",
+                rev, cur.revision
+            )));
+        }
+    }
+    let svc_name = service::Entity::find_by_id_in(ctx, cur.service_id.clone())
+        .one(txn)
+        .await?
+        .map(|s| s.name)
+        .unwrap_or_default();
+    // A release is named by its title and version everywhere people read it.
+    let label = format!("{} {}", cur.title, cur.version);
+    let now = db::now();
+    let mut am = release::ActiveModel {
+        updated_at: Set(now),
+        revision: Set(cur.revision + 1),
+        ..Default::default()
+    };
+    let mut changed: Vec<&str> = vec![];
+    let mut pending: Vec<NewActivity<'_>> = vec![];
+
+    // Only what really changes counts (a form sends every field).
+    if let Some(t) = &input.title {
+        let t = validation::required_line("title", t, validation::MAX_NAME)?;
+        if t != cur.title {
+            am.title = Set(t);
+            changed.push("title");
+        }
+    }
+    if let Some(v) = &input.version {
+        let v = validation::required_line("version", v, validation::MAX_VERSION)?;
+        if v != cur.version {
+            am.version = Set(v);
+            changed.push("version");
+        }
+    }
+    if let Some(d) = &input.description {
+        let d = validation::long_text("description", d, validation::MAX_DESCRIPTION)?;
+        if d != cur.description {
+            am.description = Set(d);
+            changed.push("description");
+        }
+    }
+    if let Some(p) = input.priority {
+        if p != cur.priority {
+            am.priority = Set(p);
+            changed.push("priority");
+        }
+    }
+    if let Some(d) = &input.target_date {
+        let d = d
+            .as_deref()
+            .filter(|d| !d.is_empty())
+            .map(parse_date)
+            .transpose()?;
+        if d != cur.target_date {
+            am.target_date = Set(d);
+            changed.push("targetDate");
+        }
+    }
+    if let Some(owner) = &input.owner_id {
+        let owner = owner.clone().filter(|o| !o.is_empty());
+        if let Some(o) = &owner {
+            check_owner(txn, ctx, o).await?;
+        }
+        if owner != cur.owner_id {
+            let who = match &owner {
+                Some(o) => user_name(txn, o).await?,
+                None => "nobody".into(),
+            };
+            pending.push(NewActivity {
+                kind: ActivityType::UserAssigned,
+                release_id: Some(id),
+                action: "assigned",
+                description: format!("{} assigned {label} to {who}", ctx.user_name()),
+                metadata: Some(json!({"from": cur.owner_id, "to": owner})),
+            });
+        }
+        am.owner_id = Set(owner);
+    }
+    if let Some(sp) = &input.sprint_id {
+        let sp = sp.clone().filter(|s| !s.is_empty());
+        if sp != cur.sprint_id {
+            if let Some(sid) = &sp {
+                crate::server::services::sprints::find(txn, ctx, sid)
+                    .await
+                    .map_err(|_| {
+                        AppError::invalid_field("sprintId", "no such sprint in this team")
+                    })?;
+            }
+            am.sprint_id = Set(sp);
+            changed.push("sprint");
+        }
+    }
+    if let Some(g) = &input.deployment_group_id {
+        let g = g.clone().filter(|s| !s.is_empty());
+        if g != cur.deployment_group_id {
+            match &g {
+                Some(gid) => {
+                    let group = crate::server::services::groups::find(txn, ctx, gid)
+                        .await
+                        .map_err(|_| {
+                            AppError::invalid_field(
+                                "deploymentGroupId",
+                                "no such deployment group in this team",
+                            )
+                        })?;
+                    crate::server::services::groups::check_room(txn, ctx, gid).await?;
+                    am.group_position = Set(Some(
+                        crate::server::services::groups::next_position(txn, ctx, gid).await?,
+                    ));
+                    pending.push(NewActivity {
+                        kind: ActivityType::DeploymentGroupAssigned,
+                        release_id: Some(id),
+                        action: "grouped",
+                        description: format!(
+                            "{} added {label} to deployment group {}",
+                            ctx.user_name(),
+                            group.name
+                        ),
+                        metadata: Some(
+                            json!({"deploymentGroupId": gid, "from": cur.deployment_group_id}),
+                        ),
+                    });
+                }
+                None => {
+                    am.group_position = Set(None);
+                    changed.push("deployment group");
+                }
+            }
+            am.deployment_group_id = Set(g);
+        }
+    }
+    if input.is_blocked.is_some() || input.blocked_reason.is_some() {
+        let blocked = input.is_blocked.unwrap_or(cur.is_blocked);
+        let reason = match &input.blocked_reason {
+            Some(r) => r
+                .clone()
+                .filter(|r| !r.trim().is_empty())
+                .map(|r| validation::long_text("blockedReason", &r, 1000))
+                .transpose()?,
+            None => cur.blocked_reason.clone(),
+        };
+        let reason = if blocked { reason } else { None };
+        if blocked != cur.is_blocked {
+            pending.push(NewActivity {
+                kind: ActivityType::ReleaseUpdated,
+                release_id: Some(id),
+                action: if blocked { "blocked" } else { "unblocked" },
+                description: match (&reason, blocked) {
+                    (Some(r), true) => {
+                        format!("{} marked {label} as blocked: {r}", ctx.user_name())
+                    }
+                    (None, true) => format!("{} marked {label} as blocked", ctx.user_name()),
+                    _ => format!("{} unblocked {label}", ctx.user_name()),
+                },
+                metadata: Some(json!({"isBlocked": blocked, "blockedReason": reason})),
+            });
+        }
+        am.is_blocked = Set(blocked);
+        am.blocked_reason = Set(reason);
+    }
+    if let Some(to) = input.status {
+        let from: ReleaseStatus = cur.status;
+        if to != from {
+            from.check_move(to)?;
+            if to.requires_unblocked() {
+                // The block as it stands after this same request.
+                let blocked = input.is_blocked.unwrap_or(cur.is_blocked);
+                if blocked {
+                    let why = match input
+                        .blocked_reason
+                        .clone()
+                        .flatten()
+                        .or(cur.blocked_reason.clone())
+                    {
+                        Some(r) if !r.trim().is_empty() => format!(" ({})", r.trim()),
+                        _ => String::new(),
+                    };
+                    return Err(AppError::bad_request(format!(
+                        "cannot move to {to}: the release is marked blocked{why}; unblock it first"
+                    )));
+                }
+                let blockers = unresolved_blockers(txn, ctx, id).await?;
+                if let Some(b) = blockers.first() {
+                    return Err(AppError::bad_request(format!(
+                        "cannot move to {to}: blocked by \"{} {}\" ({}), which is not deployed yet",
+                        b.title, b.version, b.status
+                    )));
+                }
+            }
+            am.status = Set(to);
+            match to {
+                ReleaseStatus::InStaging => am.staging_deployed_at = Set(Some(now)),
+                ReleaseStatus::Deployed => am.production_deployed_at = Set(Some(now)),
+                _ => {}
+            }
+            pending.push(NewActivity {
+                kind: ActivityType::StatusChanged,
+                release_id: Some(id),
+                action: "moved",
+                description: format!("{} moved {label} from {from} to {to}", ctx.user_name()),
+                metadata: Some(json!({"from": from, "to": to})),
+            });
+        }
+    }
+    if !changed.is_empty() {
+        pending.push(NewActivity {
+            kind: ActivityType::ReleaseUpdated,
+            release_id: Some(id),
+            action: "updated",
+            description: format!(
+                "{} updated the {} of {label}",
+                ctx.user_name(),
+                changed.join(", ")
+            ),
+            metadata: Some(json!({"fields": changed})),
+        });
+    }
+    if pending.is_empty() {
+        // Nothing changed: no new revision, no activity.
+        return Ok(Applied::unchanged(cur));
+    }
+    // Compare-and-set on the revision read above: a concurrent writer that
+    // committed in between makes this match no row.
+    let res = release::Entity::update_many_in(ctx)
+        .set(am)
+        .filter(release::Column::Id.eq(id))
+        .filter(release::Column::Revision.eq(cur.revision))
+        .exec(txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "this release was changed by someone else at the same time; reload and try again"
+                .into(),
+        ));
+    }
+    let mut events: Vec<ActivityView> = vec![];
+    for a in pending {
+        events.push(activity::record(txn, ctx, a).await?);
+    }
+    let updated = find(txn, ctx, id).await?;
+    let deployed = ReleaseStatus::Deployed;
+    if updated.status != cur.status && updated.status == deployed {
+        events.extend(
+            crate::server::services::dependencies::resolve_for_deployed(
+                txn,
+                ctx,
+                &state.public_url,
+                &updated,
+            )
+            .await?,
+        );
+    }
+    if updated.status != cur.status && cur.status == deployed {
+        events.extend(
+            crate::server::services::dependencies::unresolve_for_undeployed(
+                txn,
+                ctx,
+                &state.public_url,
+                &updated,
+            )
+            .await?,
+        );
+    }
+    let queued = notify_change(state, txn, ctx, &cur, &updated, &svc_name).await?;
+    Ok(Applied {
+        wake_outbox: queued > 0 || updated.status == deployed || cur.status == deployed,
+        release: updated.into(),
+        events,
+    })
+}

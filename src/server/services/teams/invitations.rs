@@ -1,0 +1,232 @@
+//! Invitations: an ADMIN invites an email with a role; the link carries a
+//! token (stored hashed) that the invited person accepts once.
+
+use super::{membership, parse_role, set_current_team};
+use crate::domain::roles::Role;
+use crate::domain::validation;
+use crate::server::access::Admin;
+use crate::server::auth::AuthSession;
+use crate::server::crypto::{self, hash_token};
+use crate::server::db::entities::{invitation, team, team_member, user};
+use crate::server::db::scoped::TeamOwned;
+use crate::server::db::{self, new_id};
+use crate::server::error::{AppError, AppResult};
+use crate::server::services::{ts, PageRequest};
+use crate::server::state::AppState;
+use crate::views::*;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+
+/// How long an invitation link stays valid.
+pub const INVITATION_DAYS: i64 = 7;
+
+/// Invites an email with a role; the token is returned once, stored hashed.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
+pub async fn invite(
+    state: &AppState,
+    ctx: &Admin<'_>,
+    email: &str,
+    role: &str,
+) -> AppResult<InvitationCreated> {
+    let email = validation::email(email)?;
+    let role = parse_role(role)?;
+    if !ctx.role().can_manage_role(role, role) {
+        return Err(AppError::Forbidden(format!(
+            "your role ({}) cannot invite a {}",
+            ctx.role(),
+            role
+        )));
+    }
+    let already = team_member::Entity::find_in(ctx)
+        .find_also_related(user::Entity)
+        .filter(user::Column::Email.eq(email.as_str()))
+        .count(&state.db)
+        .await?;
+    if already > 0 {
+        return Err(AppError::Conflict(format!(
+            "{email} is already a member of this team"
+        )));
+    }
+    let token = crypto::random_token();
+    let now = db::now();
+    let inv = invitation::ActiveModel {
+        id: Set(new_id()),
+        team_id: Set(ctx.team_id().to_string()),
+        email: Set(email),
+        role: Set(role),
+        token_hash: Set(hash_token(&token)),
+        invited_by: Set(Some(ctx.user_id().to_string())),
+        expires_at: Set(now + chrono::Duration::days(INVITATION_DAYS)),
+        accepted_at: Set(None),
+        accepted_by: Set(None),
+        created_at: Set(now),
+    }
+    .insert(&state.db)
+    .await?;
+    Ok(InvitationCreated {
+        id: inv.id,
+        email: inv.email,
+        role,
+        url: format!("{}/invite/{token}", state.public_url),
+        token,
+        expires_at: ts(inv.expires_at),
+    })
+}
+
+/// Pending invitations (not accepted, not expired), oldest first; only for
+/// those who may invite (the emails are theirs to see, not every member's).
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
+pub async fn invitations(
+    state: &AppState,
+    ctx: &Admin<'_>,
+    page: &PageRequest,
+) -> AppResult<Page<InvitationView>> {
+    let mut q = invitation::Entity::find_in(ctx)
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::ExpiresAt.gt(db::now()))
+        .order_by_asc(invitation::Column::Id)
+        .limit(page.limit()? + 1);
+    if let Some(c) = &page.cursor {
+        q = q.filter(invitation::Column::Id.gt(c.as_str()));
+    }
+    let rows = q.all(&state.db).await?;
+    let inviters =
+        crate::server::services::user_names(&state.db, rows.iter().map(|i| i.invited_by.clone()))
+            .await?;
+    let items = rows
+        .into_iter()
+        .map(|i| InvitationView {
+            invited_by: i
+                .invited_by
+                .as_ref()
+                .and_then(|id| inviters.get(id).cloned()),
+            role: i.role,
+            id: i.id,
+            email: i.email,
+            expires_at: ts(i.expires_at),
+            created_at: ts(i.created_at),
+        })
+        .collect();
+    page.page(items, |i: &InvitationView| i.id.clone())
+}
+
+/// Revokes a pending invitation.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
+pub async fn revoke_invitation(state: &AppState, ctx: &Admin<'_>, id: &str) -> AppResult<()> {
+    let res = invitation::Entity::delete_many_in(ctx)
+        .filter(invitation::Column::Id.eq(id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .exec(&state.db)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(AppError::not_found("invitation"));
+    }
+    Ok(())
+}
+
+async fn find_invitation(conn: &impl ConnectionTrait, token: &str) -> AppResult<invitation::Model> {
+    // The token is the credential: it names its team.
+    invitation::Entity::find_across_teams()
+        .filter(invitation::Column::TokenHash.eq(hash_token(token)))
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("this invitation does not exist".into()))
+}
+
+/// What the invitation page shows (public: the token is the credential).
+pub async fn preview_invitation(state: &AppState, token: &str) -> AppResult<InvitationPreview> {
+    let inv = find_invitation(&state.db, token).await?;
+    let team = team::Entity::find_by_id(inv.team_id.clone())
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::not_found("invitation"))?;
+    let status = if inv.accepted_at.is_some() {
+        "used"
+    } else if inv.expires_at <= db::now() {
+        "expired"
+    } else {
+        "valid"
+    };
+    Ok(InvitationPreview {
+        team_name: team.name,
+        email: inv.email,
+        role: inv.role,
+        state: status.into(),
+    })
+}
+
+/// Accepts an invitation: the signed-in user (whose email it was sent to)
+/// joins with the invited role, and the team becomes current.
+pub async fn accept_invitation(
+    state: &AppState,
+    auth: &AuthSession,
+    token: &str,
+) -> AppResult<MembershipView> {
+    let txn = db::begin_write(&state.db).await?;
+    let inv = find_invitation(&txn, token).await?;
+    if inv.accepted_at.is_some() {
+        return Err(AppError::Gone(
+            "this invitation has already been used".into(),
+        ));
+    }
+    if inv.expires_at <= db::now() {
+        return Err(AppError::Gone(
+            "this invitation has expired; ask for a new one".into(),
+        ));
+    }
+    if inv.email != auth.user.email {
+        return Err(AppError::Forbidden(format!(
+            "this invitation was sent to another email address; sign in as {} to accept it",
+            inv.email
+        )));
+    }
+    let role: Role = inv.role;
+    let team = team::Entity::find_by_id(inv.team_id.clone())
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("invitation"))?;
+    if membership(&txn, &team.id, &auth.user.id).await?.is_some() {
+        return Err(AppError::Conflict(
+            "you are already a member of this team".into(),
+        ));
+    }
+    let now = db::now();
+    // Compare-and-set on accepted_at: a second accept racing this one loses.
+    let claimed = invitation::Entity::update_many_in_team(&inv.team_id)
+        .col_expr(
+            invitation::Column::AcceptedAt,
+            sea_orm::sea_query::Expr::value(Some(now)),
+        )
+        .col_expr(
+            invitation::Column::AcceptedBy,
+            sea_orm::sea_query::Expr::value(Some(auth.user.id.clone())),
+        )
+        .filter(invitation::Column::Id.eq(inv.id.as_str()))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(AppError::Gone(
+            "this invitation has already been used".into(),
+        ));
+    }
+    team_member::ActiveModel {
+        id: Set(new_id()),
+        team_id: Set(team.id.clone()),
+        user_id: Set(auth.user.id.clone()),
+        role: Set(role),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    set_current_team(&txn, &auth.session_id, Some(team.id.clone())).await?;
+    txn.commit().await?;
+    Ok(MembershipView {
+        team_id: team.id.clone(),
+        user_id: auth.user.id.clone(),
+        role,
+        team: team.into(),
+    })
+}

@@ -1,0 +1,361 @@
+//! `/releases/{id}`: everything about one release, with its status moves as
+//! a plain form that works without JavaScript.
+//!
+//! - this file: the page, its details form and the status moves;
+//! - [`comments`]: one comment, with edit and delete for its author;
+//! - [`planning`]: sprint, group and dependencies (with their graph).
+
+mod comments;
+mod planning;
+
+use crate::domain::status::Priority;
+use crate::serverfns::planning::{
+    release_planning, AddDependency, RemoveDependency, SetReleasePlan,
+};
+use crate::serverfns::releases::{release_page, AddComment, MoveRelease, SetBlocked};
+use crate::serverfns::releases::{DeleteComment, DeleteRelease, EditComment, EditRelease};
+use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit, TextArea};
+use crate::ui::components::form::{PageTitle, SELECT};
+use crate::ui::components::frame::AppFrame;
+use crate::ui::components::loaded::Loaded;
+use crate::ui::components::status::StatusBadge;
+use crate::ui::pages::linked_work::{ItemsSection, LinkedWork};
+use comments::CommentItem;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use planning::PlanningSection;
+use std::collections::HashMap;
+
+/// `/releases/{id}`
+#[component]
+pub fn ReleasePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let mv = ServerAction::<MoveRelease>::new();
+    let block = ServerAction::<SetBlocked>::new();
+    let comment = ServerAction::<AddComment>::new();
+    let edit = ServerAction::<EditRelease>::new();
+    let edit_comment = ServerAction::<EditComment>::new();
+    let delete_comment = ServerAction::<DeleteComment>::new();
+    let delete_release = ServerAction::<DeleteRelease>::new();
+    let set_plan = ServerAction::<SetReleasePlan>::new();
+    let add_dep = ServerAction::<AddDependency>::new();
+    let rm_dep = ServerAction::<RemoveDependency>::new();
+    let drafts = Drafts::new();
+    // A saved edit or comment empties its draft; a refused one keeps it.
+    Effect::new(move |_| match edit.value().get() {
+        Some(Ok(_)) => drafts.clear_edit(),
+        // Someone else saved first: keep the text, and let a second Save
+        // (made knowing that) go against the revision now shown.
+        Some(Err(e)) if e.kind == crate::views::ErrorKind::Conflict => {
+            drafts.base_revision.set(None)
+        }
+        _ => {}
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = comment.value().get() {
+            drafts.comment.set(String::new());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(c)) = edit_comment.value().get() {
+            drafts.comment_edits.update(|m| {
+                m.remove(&c.id);
+            });
+            drafts.editing_comment.set(None);
+        }
+    });
+    // Refetch on our own changes and on live events about this release.
+    let live = crate::ui::components::live::use_live();
+    let about_this = Memo::new(move |_| {
+        live.tick.get();
+        live.latest.with(|a| {
+            a.as_ref()
+                .filter(|a| a.release_id.as_deref() == Some(id().as_str()))
+                .map(|a| a.id.clone())
+        })
+    });
+    let data = Resource::new(
+        move || {
+            (
+                id(),
+                (
+                    mv.version().get(),
+                    block.version().get(),
+                    comment.version().get(),
+                    edit.version().get(),
+                    edit_comment.version().get(),
+                    delete_comment.version().get(),
+                    set_plan.version().get(),
+                    add_dep.version().get(),
+                    rm_dep.version().get(),
+                ),
+                about_this.get(),
+            )
+        },
+        |(id, ..)| release_page(id),
+    );
+    // Linked work: created here, not in the re-rendered section, so server
+    // rendering and hydration agree on it.
+    let linked = LinkedWork::new();
+    let items = Resource::new(
+        move || (id(), linked.version(), live.tick.get()),
+        |(id, ..)| crate::serverfns::items::release_items(id),
+    );
+    let planning = Resource::new(
+        move || {
+            (
+                id(),
+                (
+                    set_plan.version().get(),
+                    add_dep.version().get(),
+                    rm_dep.version().get(),
+                    mv.version().get(),
+                ),
+                about_this.get(),
+                live.tick.get(),
+            )
+        },
+        |(id, ..)| release_planning(id),
+    );
+    view! {
+        <PageTitle text="Release"/>
+        <AppFrame title="Release">
+            <Loaded data=data skeleton="h-60" let:d>
+                {
+                    {
+                        let r = d.row.release.clone();
+                        let (rid_c, rid_m, rid_b) = (r.id.clone(), r.id.clone(), r.id.clone());
+                        view! {
+                            <div class="grid max-w-5xl gap-8 lg:grid-cols-3">
+                                <div class="space-y-6 lg:col-span-2">
+                                    <div>
+                                        <h2 class="text-2xl font-semibold" data-testid="release-title">{r.title.clone()} " " <span class="text-zinc-500 dark:text-zinc-400">{r.version.clone()}</span></h2>
+                                        <p class="mt-1 flex flex-wrap items-center gap-2 text-sm">
+                                            <StatusBadge status=r.status/>
+                                            <span>{d.row.service_name.clone()}</span>
+                                            <span>"· " {r.priority.label()} " priority"</span>
+                                            {r.is_blocked.then(|| view! { <span class="rounded bg-red-100 px-1.5 py-0.5 text-xs font-medium text-red-800 dark:bg-red-950 dark:text-red-200">{format!("Blocked{}", r.blocked_reason.clone().map(|x| format!(": {x}")).unwrap_or_default())}</span> })}
+                                        </p>
+                                        {(!r.description.is_empty()).then(|| view! { <p class="mt-3 whitespace-pre-wrap text-sm">{r.description.clone()}</p> })}
+                                    </div>
+                                    <ActionError result=edit.value().into()/>
+                                    {d.can_edit.then(|| {
+                                        let r = r.clone();
+                                        let members = d.members.clone();
+                                        view! {
+                                            <section aria-labelledby="edit-h" class="rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
+                                                <h3 id="edit-h" class="text-sm font-semibold">"Edit details"</h3>
+                                                {drafts.changed_under(r.revision).then(|| view! {
+                                                    <p role="status" class="mt-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
+                                                        "Someone else changed this release while you were editing. Your text is kept; saving will tell you if it conflicts."
+                                                    </p>
+                                                })}
+                                                <div on:input=drafts.tracker(r.revision) on:change=drafts.tracker(r.revision)>
+                                                <ActionForm action=edit attr:class="mt-3 grid gap-3 sm:grid-cols-2">
+                                                    <FieldErrors errors=last_error(edit.value())>
+                                                    <input type="hidden" name="id" value=r.id.clone()/>
+                                                    <input type="hidden" name="revision" value=drafts.revision(r.revision).to_string()/>
+                                                    <Field label="Title" name="title" value=drafts.field("title", &r.title)/>
+                                                    <Field label="Version" name="version" value=drafts.field("version", &r.version)/>
+                                                    <div class="space-y-1"><label for="ed-priority" class="block text-sm font-medium">"Priority"</label>
+                                                        <select id="ed-priority" name="priority" class=SELECT>
+                                                            {let chosen = drafts.field("priority", r.priority.as_str());
+                                                             Priority::ALL.into_iter().map(|p| view! { <option value=p.as_str() selected=p.as_str() == chosen>{p.label()}</option> }).collect_view()}
+                                                        </select></div>
+                                                    <div class="space-y-1"><label for="ed-owner" class="block text-sm font-medium">"Owner"</label>
+                                                        <select id="ed-owner" name="owner_id" class=SELECT>
+                                                            <option value="">"Nobody"</option>
+                                                            {let chosen = drafts.field("owner_id", r.owner_id.as_deref().unwrap_or(""));
+                                                             members.into_iter().map(|m| view! { <option value=m.user_id.clone() selected=m.user_id == chosen>{m.name.clone()}</option> }).collect_view()}
+                                                        </select></div>
+                                                    <Field label="Target date" name="target_date" kind="date" value=drafts.field("target_date", r.target_date.as_deref().unwrap_or("")) required=false/>
+                                                    <Field label="Description" name="description" value=drafts.field("description", &r.description) required=false/>
+                                                    <div class="w-40"><Submit label="Save" pending=edit.pending().into()/></div>
+                                                </FieldErrors>
+                                                </ActionForm>
+                                                </div>
+                                            </section>
+                                        }
+                                    })}
+                                    <ItemsSection release_id=r.id.clone() can_edit=d.can_edit items=items actions=linked/>
+                                    <PlanningSection release_id=r.id.clone() sprint_id=r.sprint_id.clone() group_id=r.deployment_group_id.clone()
+                                        can_edit=d.can_edit planning=planning set_plan=set_plan add_dep=add_dep rm_dep=rm_dep/>
+                                    <section aria-labelledby="comments-h" class="space-y-3">
+                                        <h3 id="comments-h" class="font-semibold">"Comments"</h3>
+                                        {if d.comments.is_empty() { view! { <p class="text-sm text-zinc-500 dark:text-zinc-400">"No comments yet."</p> }.into_any() } else {
+                                            view! { <ul class="space-y-3" aria-label="Comments">
+                                                {d.comments.iter().map(|c| {
+                                                    let mine = c.author_id.as_deref() == Some(d.me.as_str()) && d.can_edit;
+                                                    let can_change = mine || d.is_admin;
+                                                    view! {
+                                                        <CommentItem comment=c.clone() can_change=can_change drafts=drafts edit=edit_comment delete=delete_comment/>
+                                                    }
+                                                }).collect_view()}
+                                            </ul> }.into_any()
+                                        }}
+                                        {d.can_edit.then(|| view! {
+                                            <ActionForm action=comment attr:class="space-y-2">
+                                                <input type="hidden" name="release_id" value=rid_c/>
+                                                <label for="comment-body" class="block text-sm font-medium">"Add a comment (Markdown)"</label>
+                                                <TextArea id="comment-body" name="body" required=true
+                                                    value=drafts.comment
+                                                    on_input=move |v: String| drafts.comment.set(v)/>
+                                                <ActionError result=comment.value().into()/>
+                                                <div class="w-40"><Submit label="Comment" pending=comment.pending().into()/></div>
+                                            </ActionForm>
+                                        })}
+                                    </section>
+                                </div>
+                                <aside class="space-y-6">
+                                    {d.can_edit.then(|| view! {
+                                        <section aria-labelledby="move-h" class="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
+                                            <h3 id="move-h" class="mb-2 font-semibold">"Status"</h3>
+                                            {if d.allowed.is_empty() { view! { <p class="text-sm">"No moves from here."</p> }.into_any() } else {
+                                                view! {
+                                                    <ActionForm action=mv attr:class="space-y-2">
+                                                        <input type="hidden" name="id" value=rid_m/>
+                                                        <input type="hidden" name="revision" value=r.revision.to_string()/>
+                                                        <label for="move-to" class="block text-sm">{format!("Move from {} to", r.status.label())}</label>
+                                                        <select id="move-to" name="status" class=SELECT>
+                                                            {d.allowed.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                                                        </select>
+                                                        <ActionError result=mv.value().into()/>
+                                                        <Submit label="Move" pending=mv.pending().into()/>
+                                                    </ActionForm>
+                                                }.into_any()
+                                            }}
+                                        </section>
+                                        <section aria-labelledby="block-h" class="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
+                                            <h3 id="block-h" class="mb-2 font-semibold">"Blocked"</h3>
+                                            <ActionForm action=block attr:class="space-y-2">
+                                                <FieldErrors errors=last_error(block.value())>
+                                                <input type="hidden" name="id" value=rid_b/>
+                                                <input type="hidden" name="blocked" value=(!r.is_blocked).to_string()/>
+                                                {(!r.is_blocked).then(|| view! { <Field label="Reason" name="reason" required=false/> })}
+                                                {r.is_blocked.then(|| view! { <input type="hidden" name="reason" value=""/> })}
+                                                <ActionError result=block.value().into()/>
+                                                <Submit label=if r.is_blocked { "Unblock" } else { "Mark as blocked" } pending=block.pending().into()/>
+                                            </FieldErrors>
+                                            </ActionForm>
+                                        </section>
+                                    })}
+                                    <section aria-labelledby="details-h" class="text-sm">
+                                        <h3 id="details-h" class="mb-2 font-semibold">"Details"</h3>
+                                        <dl class="grid grid-cols-2 gap-y-1">
+                                            <dt class="text-zinc-500 dark:text-zinc-400">"Owner"</dt><dd>{d.row.owner_name.clone().unwrap_or_else(|| "—".into())}</dd>
+                                            <dt class="text-zinc-500 dark:text-zinc-400">"Target date"</dt><dd>{r.target_date.clone().unwrap_or_else(|| "—".into())}</dd>
+                                            <dt class="text-zinc-500 dark:text-zinc-400">"On staging"</dt><dd>{r.staging_deployed_at.clone().map(|t| t[..10].to_string()).unwrap_or_else(|| "—".into())}</dd>
+                                            <dt class="text-zinc-500 dark:text-zinc-400">"In production"</dt><dd>{r.production_deployed_at.clone().map(|t| t[..10].to_string()).unwrap_or_else(|| "—".into())}</dd>
+                                            <dt class="text-zinc-500 dark:text-zinc-400">"Revision"</dt><dd>{r.revision}</dd>
+                                        </dl>
+                                    </section>
+                                    <section aria-labelledby="activity-h">
+                                        <h3 id="activity-h" class="mb-2 font-semibold">"Activity"</h3>
+                                        <ol class="space-y-2 text-sm" aria-label="Activity">
+                                            {d.activity.iter().map(|a| view! {
+                                                <li><p>{a.description.clone()}</p><p class="text-xs text-zinc-500 dark:text-zinc-400">{a.created_at.get(..16).unwrap_or_default().replace('T', " ")}</p></li>
+                                            }).collect_view()}
+                                        </ol>
+                                    </section>
+                                    {d.can_edit.then(|| {
+                                        let id = r.id.clone();
+                                        let what = format!("{} {}", r.title, r.version);
+                                        view! {
+                                            <section aria-labelledby="delete-h" class="rounded-lg border border-red-200 p-4 dark:border-red-900">
+                                                <h3 id="delete-h" class="mb-1 font-semibold">"Delete release"</h3>
+                                                <p class="mb-2 text-xs text-zinc-600 dark:text-zinc-400">"Its comments, items and dependencies go with it; the activity log keeps a record."</p>
+                                                <ActionError result=delete_release.value().into()/>
+                                                <ActionForm action=delete_release on:submit=move |ev| {
+                                                    if !crate::ui::components::confirm(&format!("Delete {what}? Its comments, items and dependencies are deleted too. This cannot be undone.")) { ev.prevent_default(); }
+                                                }>
+                                                    <input type="hidden" name="id" value=id/>
+                                                    <button type="submit" class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 dark:text-red-300 dark:ring-red-800 dark:hover:bg-red-950">"Delete release"</button>
+                                                </ActionForm>
+                                            </section>
+                                        }
+                                    })}
+                                </aside>
+                            </div>
+                        }.into_any()
+                    }
+                }
+            </Loaded>
+        </AppFrame>
+    }
+}
+
+/// What someone is typing on the release page. Live refreshes re-render the
+/// page; these survive them, so nothing typed is lost (`UI.md`).
+#[derive(Clone, Copy)]
+struct Drafts {
+    /// The revision the edit started from (sent with the save, so a change
+    /// made meanwhile by someone else is a 409, not a silent overwrite).
+    base_revision: RwSignal<Option<i64>>,
+    /// Edited fields of the details form, by input name.
+    fields: RwSignal<HashMap<String, String>>,
+    /// The new comment.
+    comment: RwSignal<String>,
+    /// Comment edits in progress, by comment id.
+    comment_edits: RwSignal<HashMap<String, String>>,
+    /// The comment whose editor is open.
+    editing_comment: RwSignal<Option<String>>,
+}
+
+impl Drafts {
+    fn new() -> Self {
+        Self {
+            base_revision: RwSignal::new(None),
+            fields: RwSignal::new(HashMap::new()),
+            comment: RwSignal::new(String::new()),
+            comment_edits: RwSignal::new(HashMap::new()),
+            editing_comment: RwSignal::new(None),
+        }
+    }
+
+    /// The value to show: what was typed, else the server's.
+    fn field(&self, name: &str, server: &str) -> String {
+        self.fields
+            .with_untracked(|f| f.get(name).cloned())
+            .unwrap_or_else(|| server.to_string())
+    }
+
+    /// The revision to send with a save.
+    fn revision(&self, shown: i64) -> i64 {
+        self.base_revision.get_untracked().unwrap_or(shown)
+    }
+
+    /// Whether the release changed under an unsaved edit.
+    fn changed_under(&self, shown: i64) -> bool {
+        self.base_revision
+            .get_untracked()
+            .is_some_and(|base| base != shown)
+    }
+
+    fn clear_edit(&self) {
+        self.fields.set(HashMap::new());
+        self.base_revision.set(None);
+    }
+
+    /// Records every keystroke of the details form (events bubble up to it).
+    fn tracker(self, shown: i64) -> impl Fn(leptos::ev::Event) + Clone + 'static {
+        move |ev: leptos::ev::Event| {
+            #[cfg(feature = "hydrate")]
+            {
+                let el = event_target::<web_sys::HtmlInputElement>(&ev);
+                let (name, value) = (el.name(), el.value());
+                if name.is_empty() || name == "id" || name == "revision" {
+                    return;
+                }
+                if self.base_revision.get_untracked().is_none() {
+                    self.base_revision.set(Some(shown));
+                }
+                self.fields.update(|f| {
+                    f.insert(name, value);
+                });
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (ev, shown);
+        }
+    }
+}

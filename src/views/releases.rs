@@ -1,0 +1,177 @@
+//! Releases, their board cards and columns, services, activity, comments.
+
+use serde::{Deserialize, Serialize};
+
+/// A release as a card on the board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BoardCard {
+    /// Release id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Version string.
+    pub version: String,
+    /// Status.
+    pub status: crate::domain::status::ReleaseStatus,
+    /// The service's name.
+    pub service_name: String,
+    /// Urgency.
+    pub priority: crate::domain::status::Priority,
+    /// The owner's name.
+    pub owner_name: Option<String>,
+    /// Blocked by hand.
+    pub is_blocked: bool,
+    /// Why.
+    pub blocked_reason: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub target_date: Option<String>,
+    /// For optimistic concurrency on moves.
+    pub revision: i64,
+    /// Releases it BLOCKS-depends on that are not deployed yet
+    /// ("Search 1.2.0"): it cannot ship before them.
+    #[serde(default)]
+    pub blocked_by: Vec<String>,
+}
+
+/// One column of the board: its status, how many releases match the
+/// filters in it, and the cards shown (all of them for work in progress,
+/// the most recent for finished columns).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BoardColumn {
+    /// The column's status.
+    pub status: crate::domain::status::ReleaseStatus,
+    /// Matching releases in this status.
+    pub total: u64,
+    /// The cards shown.
+    pub cards: Vec<BoardCard>,
+}
+
+/// A deployable service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceView {
+    /// Opaque id.
+    pub id: String,
+    /// The owning team.
+    pub team_id: String,
+    /// Name.
+    pub name: String,
+    /// Team-unique slug.
+    pub slug: String,
+    /// Description.
+    pub description: String,
+    /// `owner/name` on GitHub.
+    pub github_repo: Option<String>,
+    /// Jira project key.
+    pub jira_project_key: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+/// A release, as `API.md` "Release" describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReleaseView {
+    /// Opaque id.
+    pub id: String,
+    /// The owning team.
+    pub team_id: String,
+    /// Its service.
+    pub service_id: String,
+    /// Title.
+    pub title: String,
+    /// The release's own version ("2.4.0").
+    pub version: String,
+    /// Markdown description.
+    pub description: String,
+    /// Where it is in its life.
+    pub status: crate::domain::status::ReleaseStatus,
+    /// Urgency.
+    pub priority: crate::domain::status::Priority,
+    /// Owner (a team member).
+    pub owner_id: Option<String>,
+    /// Sprint.
+    pub sprint_id: Option<String>,
+    /// Deployment group.
+    pub deployment_group_id: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub target_date: Option<String>,
+    /// Blocked by hand.
+    pub is_blocked: bool,
+    /// Why.
+    pub blocked_reason: Option<String>,
+    /// Set when it entered IN_STAGING.
+    pub staging_deployed_at: Option<String>,
+    /// Set when it entered DEPLOYED.
+    pub production_deployed_at: Option<String>,
+    /// Grows with every change (optimistic concurrency).
+    pub revision: i64,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+/// One audit-log entry; also the payload of each live event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivityView {
+    /// Opaque id.
+    pub id: String,
+    /// The team.
+    pub team_id: String,
+    /// The release it is about, while it exists.
+    pub release_id: Option<String>,
+    /// Who did it.
+    pub user_id: Option<String>,
+    /// Their name at the time.
+    pub user_name: Option<String>,
+    /// `STATUS_CHANGED`, …
+    #[serde(rename = "type")]
+    pub activity_type: crate::domain::kinds::ActivityType,
+    /// A short verb.
+    pub action: String,
+    /// A readable sentence.
+    pub description: String,
+    /// Structured details.
+    pub metadata: Option<serde_json::Value>,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// A comment on a release.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommentView {
+    /// Opaque id.
+    pub id: String,
+    /// The release.
+    pub release_id: String,
+    /// The author, while they exist.
+    pub author_id: Option<String>,
+    /// The author's name.
+    pub author_name: Option<String>,
+    /// Markdown source.
+    pub body: String,
+    /// The Markdown rendered and sanitised (no scripts, no `javascript:` links).
+    pub body_html: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+/// A release waiting for something, with what holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waiting {
+    /// The release.
+    pub release: ReleaseView,
+    /// Its service's name.
+    pub service_name: String,
+    /// Why it cannot go: the manual reason and unresolved blockers.
+    pub blockers: Vec<String>,
+}
