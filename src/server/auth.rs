@@ -12,6 +12,7 @@ use crate::server::crypto::hash_token;
 use crate::server::db::entities::{session, user};
 use crate::server::error::AppError;
 use crate::server::state::AppState;
+use crate::ui::routes::Access;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method};
@@ -261,33 +262,6 @@ fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
     }
 }
 
-/// Pages anyone may see.
-fn is_public_page(path: &str) -> bool {
-    matches!(path, "/" | "/sign-in" | "/sign-up") || path.starts_with("/invite/")
-}
-
-/// Pages that act on the current team (`API.md`, "Pages").
-pub fn is_team_page(path: &str) -> bool {
-    const TEAM_PAGES: [&str; 13] = [
-        "/board",
-        "/releases",
-        "/services",
-        "/sprints",
-        "/deployment-groups",
-        "/deploy-queue",
-        "/blocked",
-        "/calendar",
-        "/dashboard",
-        "/activity",
-        "/settings",
-        "/new-release",
-        "/search",
-    ];
-    TEAM_PAGES
-        .iter()
-        .any(|p| path == *p || path.starts_with(&format!("{p}/")))
-}
-
 /// Middleware for page requests: real HTTP redirects, decided before the
 /// page streams. No session → `/sign-in?next=…`; a team page without a
 /// current team → `/select-team`; a signed-in user on the sign-in or sign-up
@@ -307,7 +281,8 @@ pub async fn page_guard(req: Request, next: Next) -> Response {
         .get::<ResolvedAuth>()
         .cloned()
         .unwrap_or_default();
-    if auth.session.is_none() && !is_public_page(&path) {
+    let access = crate::ui::routes::access_of(&path);
+    if auth.session.is_none() && access != Access::Public {
         let target = req
             .uri()
             .path_and_query()
@@ -324,7 +299,7 @@ pub async fn page_guard(req: Request, next: Next) -> Response {
             .unwrap_or_else(|| "/board".to_string());
         return Redirect::to(&dest).into_response();
     }
-    if auth.team.is_none() && is_team_page(&path) {
+    if auth.team.is_none() && access == Access::Team {
         return Redirect::to("/select-team").into_response();
     }
     next.run(req).await
@@ -461,17 +436,6 @@ mod tests {
             client_ip(proxy, &h, &trusted),
             "2001:db8::1".parse::<IpAddr>().unwrap()
         );
-    }
-
-    #[test]
-    fn page_classes() {
-        assert!(is_public_page("/") && is_public_page("/invite/abc") && !is_public_page("/board"));
-        assert!(
-            is_team_page("/board")
-                && is_team_page("/settings/members")
-                && is_team_page("/releases/x")
-        );
-        assert!(!is_team_page("/select-team") && !is_team_page("/boards"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The Leptos user interface: rendered on the server, hydrated in the browser.
 //!
-//! - [`app`]: the HTML shell, the router and the route table.
+//! - [`app`]: the HTML shell and the router.
+//! - [`routes`]: every page, who may open it, and the navigation.
 //! - [`pages`]: one module per page.
 //! - [`components`]: pieces shared by pages (the app frame, theme toggle,
 //!   status badges, icons).
@@ -8,3 +9,4 @@
 pub mod app;
 pub mod components;
 pub mod pages;
+pub mod routes;

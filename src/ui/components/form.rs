@@ -24,7 +24,7 @@ pub fn Field(
     #[prop(default = true)] required: bool,
 ) -> impl IntoView {
     let id = format!("field-{name}");
-    let error_id = format!("field-{name}-error");
+    let error_id = StoredValue::new(format!("field-{name}-error"));
     let message = field_message(name);
     let input = NodeRef::<leptos::html::Input>::new();
     if let Some(form) = use_context::<FormErrors>() {
@@ -56,11 +56,11 @@ pub fn Field(
                 autocomplete=autocomplete
                 node_ref=input
                 aria-invalid=move || message.get().is_some().to_string()
-                aria-describedby=move || message.get().map(|_| error_id.clone())
+                aria-describedby=move || message.get().map(|_| error_id.get_value())
                 class="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm placeholder:text-zinc-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 aria-[invalid=true]:border-red-500 dark:border-zinc-700 dark:bg-zinc-900"
             />
             {move || message.get().map(|m| view! {
-                <p id=format!("field-{name}-error") class="text-sm text-red-700 dark:text-red-300">{m}</p>
+                <p id=error_id.get_value() class="text-sm text-red-700 dark:text-red-300">{m}</p>
             })}
         </div>
     }

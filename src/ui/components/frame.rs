@@ -9,23 +9,6 @@ use crate::views::MeView;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-/// Navigation entries: only pages that exist.
-const NAV: [(&str, &str); 13] = [
-    ("/dashboard", "Dashboard"),
-    ("/board", "Board"),
-    ("/releases", "Releases"),
-    ("/sprints", "Sprints"),
-    ("/deployment-groups", "Deployment groups"),
-    ("/calendar", "Calendar"),
-    ("/deploy-queue", "Deploy queue"),
-    ("/blocked", "Blocked"),
-    ("/services", "Services"),
-    ("/activity", "Activity"),
-    ("/settings/team", "Team settings"),
-    ("/settings/members", "Members"),
-    ("/settings/profile", "Profile"),
-];
-
 /// Wraps a team page.
 #[component]
 pub fn AppFrame(title: &'static str, children: Children) -> impl IntoView {
@@ -44,7 +27,7 @@ pub fn AppFrame(title: &'static str, children: Children) -> impl IntoView {
                     {move || me.get().and_then(|r| r.ok()).flatten().map(|me| view! { <TeamSwitcher me=me/> })}
                 </Suspense>
                 <nav aria-label="Main" class="mt-2 space-y-1 px-2">
-                    {NAV.into_iter().map(|(href, label)| {
+                    {crate::ui::routes::nav().map(|(href, label)| {
                         // Active on its own page and the pages below it (a release under Releases).
                         let active = move || {
                             let p = path.get();
