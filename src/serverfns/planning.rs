@@ -444,42 +444,9 @@ pub async fn release_planning(id: String) -> Result<ReleasePlanningData, ApiErro
 /// picking a dependency; at most 10, never `exclude`.
 #[server(prefix = "/rpc")]
 pub async fn search_releases(q: String, exclude: String) -> Result<Vec<ReleaseRef>, ApiError> {
-    use crate::server::services::releases::ReleaseFilter;
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    let q = q.trim().to_lowercase();
-    if q.is_empty() {
-        return Ok(vec![]);
-    }
-    let all_rows = rows(
-        &state,
-        &team,
-        ReleaseFilter {
-            limit: Some(500),
-            ..Default::default()
-        },
-    )
-    .await?;
-    Ok(all_rows
-        .into_iter()
-        .filter(|r| r.release.id != exclude)
-        .filter(|r| {
-            format!(
-                "{} {} {}",
-                r.release.title, r.release.version, r.service_name
-            )
-            .to_lowercase()
-            .contains(&q)
-        })
-        .take(10)
-        .map(|r| ReleaseRef {
-            id: r.release.id,
-            title: r.release.title,
-            version: r.release.version,
-            status: r.release.status,
-            service_name: r.service_name,
-        })
-        .collect())
+    Ok(crate::server::services::dependencies::candidates(&state, &team, &q, &exclude).await?)
 }
 
 /// Adds a dependency from the release page.

@@ -283,3 +283,45 @@ async fn the_filtered_board_goes_into_a_sprint_all_at_once_and_only_the_work_in_
         json!(0)
     );
 }
+
+#[tokio::test]
+async fn picking_a_dependency_searches_title_version_and_service_in_the_team_only() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    let pay = service(&owner, "Payments").await;
+    let web = service(&owner, "Web").await;
+    let checkout = release(&owner, &pay, "Checkout", json!({})).await;
+    release(&owner, &web, "Landing page", json!({"version": "2.0.0"})).await;
+    release(&owner, &web, "100% faster", json!({})).await;
+    for i in 0..11 {
+        release(&owner, &web, &format!("Bulk {i}"), json!({})).await;
+    }
+    let (other, _, _) = app.owner_with_team("Other").await;
+    let theirs = service(&other, "Payments elsewhere").await;
+    release(&other, &theirs, "Secret checkout", json!({})).await;
+
+    let search = |q: &str, exclude: &str| {
+        let form = format!(
+            "q={}&exclude={exclude}",
+            form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>()
+        );
+        let owner = &owner;
+        async move {
+            titles(
+                &rpc(owner, "search_releases", &form, StatusCode::OK).await,
+                "title",
+            )
+        }
+    };
+    // By service name, any case; the other team's "Secret checkout" never.
+    assert_eq!(search("PAYM", "").await, ["Checkout"]);
+    assert_eq!(search("checkout", "").await, ["Checkout"]);
+    assert_eq!(search("2.0", "").await, ["Landing page"]);
+    // `%` and `_` are text, not wildcards.
+    assert_eq!(search("100%", "").await, ["100% faster"]);
+    assert!(search("_", "").await.is_empty());
+    // Never the release being edited; at most ten; blank is nothing.
+    assert!(search("checkout", &checkout).await.is_empty());
+    assert_eq!(search("bulk", "").await.len(), 10);
+    assert!(search("  ", "").await.is_empty());
+}

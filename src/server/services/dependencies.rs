@@ -20,9 +20,10 @@ use crate::server::services::activity::{self, NewActivity};
 use crate::server::services::ts;
 use crate::server::state::AppState;
 use crate::views::{ActivityView, DependencyView, Page, ReleaseRef};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, IntoColumnRef, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, QueryFilter,
-    QueryOrder, Statement,
+    QueryOrder, QuerySelect, Statement,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -37,6 +38,56 @@ pub struct DependencyInput {
     /// BLOCKS, SOFT_DEPENDENCY or REQUIRES_SYNC.
     #[serde(rename = "type")]
     pub dep_type: Option<String>,
+}
+
+/// Releases of the team whose title, version or service name contains `q`
+/// (any case; `%` and `_` are plain text), for picking a dependency: at
+/// most 10, most recently changed first, never `exclude`. One query.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
+pub async fn candidates(
+    state: &AppState,
+    ctx: &TeamContext,
+    q: &str,
+    exclude: &str,
+) -> AppResult<Vec<ReleaseRef>> {
+    let q = q.trim();
+    if q.is_empty() {
+        return Ok(vec![]);
+    }
+    let pattern = super::releases::like_pattern(q);
+    let like = |col: sea_orm::sea_query::ColumnRef| {
+        Expr::expr(Func::lower(Expr::col(col))).like(LikeExpr::new(pattern.clone()).escape('\\'))
+    };
+    let rows = release::Entity::find_in(ctx)
+        .find_also_related(service::Entity)
+        .filter(release::Column::Id.ne(exclude))
+        .filter(
+            Condition::any()
+                .add(like(
+                    (release::Entity, release::Column::Title).into_column_ref(),
+                ))
+                .add(like(
+                    (release::Entity, release::Column::Version).into_column_ref(),
+                ))
+                .add(like(
+                    (service::Entity, service::Column::Name).into_column_ref(),
+                )),
+        )
+        .order_by_desc(release::Column::UpdatedAt)
+        .order_by_asc(release::Column::Id)
+        .limit(10)
+        .all(&state.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(r, s)| ReleaseRef {
+            id: r.id,
+            title: r.title,
+            version: r.version,
+            status: r.status,
+            service_name: s.map(|s| s.name).unwrap_or_default(),
+        })
+        .collect())
 }
 
 /// The releases `ids` as references (title, version, status, service).

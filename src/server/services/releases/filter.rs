@@ -128,13 +128,7 @@ pub(super) fn conditions(ctx: &TeamContext, f: &ReleaseFilter) -> AppResult<Cond
         }
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!(
-            "%{}%",
-            q.to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let pattern = like_pattern(q);
         // Qualified: the board joins services, which have a description too.
         let like = |col: release::Column| {
             Expr::expr(Func::lower(Expr::col((release::Entity, col))))
@@ -148,4 +142,17 @@ pub(super) fn conditions(ctx: &TeamContext, f: &ReleaseFilter) -> AppResult<Cond
         );
     }
     Ok(cond)
+}
+
+/// A case-insensitive `LIKE` pattern for "contains `q`", with `\`, `%` and
+/// `_` escaped (use with `.escape('\\')`): what people type is text, never
+/// a wildcard.
+pub(crate) fn like_pattern(q: &str) -> String {
+    format!(
+        "%{}%",
+        q.to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
 }

@@ -19,8 +19,8 @@ mod update;
 
 pub use board::{blocked, board, deploy_queue, BOARD_LIMIT, FINISHED_SHOWN};
 pub use create::create;
-pub(crate) use filter::blocked_condition;
 pub use filter::ReleaseFilter;
+pub(crate) use filter::{blocked_condition, like_pattern};
 pub use update::{assign_sprint, unresolved_blockers, update};
 
 use crate::domain::kinds::ActivityType;
