@@ -138,7 +138,9 @@ async fn every_entity_round_trips_and_cascades() {
             current_team_id: Some(team.id.clone()),
             created_at: t,
             last_seen_at: t,
-            expires_at: t,
+            // Live for the whole test: an expired one is the purge job's to
+            // delete at any moment, which made this test flaky.
+            expires_at: t + chrono::Duration::days(30),
             user_agent: Some("test".into()),
             ip: Some("127.0.0.1".into()),
         },
@@ -322,7 +324,7 @@ async fn every_entity_round_trips_and_cascades() {
             provider: release_coordinator::domain::kinds::Provider::Jira,
             pkce_verifier: None,
             redirect_after: Some("/settings".into()),
-            expires_at: t,
+            expires_at: t + chrono::Duration::minutes(10),
             created_at: t,
         },
     )
