@@ -1,0 +1,234 @@
+//! Deployment groups: releases shipped together, in a chosen order
+//! (SEQUENTIAL) or in waves (SIMULTANEOUS), and their rollout plan. ADMIN+
+//! creates, edits and deletes groups; MEMBER+ adds, removes and orders their
+//! releases (`API.md`, roles). A group holds at most
+//! [`graph::MAX_GROUP_SIZE`] releases. Adding a release records
+//! DEPLOYMENT_GROUP_ASSIGNED on it; a release is in at most one group
+//! (adding it elsewhere moves it).
+//!
+//! This file: the groups themselves; [`membership`]: which releases a group
+//! holds and in what order; [`plan`]: the rollout plan.
+
+mod membership;
+mod plan;
+
+pub use membership::{add_release, releases, remove_release, reorder};
+pub(crate) use membership::{check_room, next_position};
+pub use plan::{is_ready, plan};
+
+use crate::domain::kinds::DeploymentOrder;
+use crate::domain::validation;
+use crate::server::access::{Admin, TeamContext};
+use crate::server::db::entities::{deployment_group, release};
+use crate::server::db::scoped::TeamOwned;
+use crate::server::db::{self, new_id};
+use crate::server::error::{AppError, AppResult};
+use crate::server::services::releases::{check_owner, parse_date};
+use crate::server::services::{ts, PageRequest};
+use crate::server::state::AppState;
+use crate::views::{DeploymentGroupView, Page};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use serde::Deserialize;
+
+impl From<deployment_group::Model> for DeploymentGroupView {
+    fn from(g: deployment_group::Model) -> Self {
+        Self {
+            deployment_order: g.deployment_order,
+            id: g.id,
+            team_id: g.team_id,
+            name: g.name,
+            sprint_id: g.sprint_id,
+            owner_id: g.owner_id,
+            target_date: g.target_date.map(|d| d.format("%Y-%m-%d").to_string()),
+            created_at: ts(g.created_at),
+            updated_at: ts(g.updated_at),
+        }
+    }
+}
+
+/// Create or update input; `null`/empty clears the optional fields.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GroupInput {
+    /// Name.
+    pub name: Option<String>,
+    /// The sprint.
+    #[serde(default, deserialize_with = "crate::server::services::double_option")]
+    pub sprint_id: Option<Option<String>>,
+    /// The owner (a member).
+    #[serde(default, deserialize_with = "crate::server::services::double_option")]
+    pub owner_id: Option<Option<String>>,
+    /// `YYYY-MM-DD`.
+    #[serde(default, deserialize_with = "crate::server::services::double_option")]
+    pub target_date: Option<Option<String>>,
+    /// SEQUENTIAL (default) or SIMULTANEOUS.
+    pub deployment_order: Option<String>,
+}
+
+/// `{releaseId}`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AddRelease {
+    /// The release to add.
+    pub release_id: String,
+}
+
+/// `{releaseIds: [...]}`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Reorder {
+    /// Every release of the group, in the new order.
+    pub release_ids: Vec<String>,
+}
+
+pub(crate) async fn find(
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    id: &str,
+) -> AppResult<deployment_group::Model> {
+    deployment_group::Entity::find_by_id_in(ctx, id.to_string())
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::not_found("deployment group"))
+}
+
+fn order(v: &str) -> AppResult<DeploymentOrder> {
+    v.parse().map_err(|_| {
+        AppError::invalid_field(
+            "deploymentOrder",
+            "deploymentOrder must be SEQUENTIAL or SIMULTANEOUS",
+        )
+    })
+}
+
+async fn apply(
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    am: &mut deployment_group::ActiveModel,
+    input: &GroupInput,
+) -> AppResult<()> {
+    if let Some(n) = &input.name {
+        am.name = Set(validation::required_line("name", n, validation::MAX_NAME)?);
+    }
+    if let Some(s) = &input.sprint_id {
+        let s = s.clone().filter(|s| !s.is_empty());
+        if let Some(id) = &s {
+            crate::server::services::sprints::find(conn, ctx, id)
+                .await
+                .map_err(|_| AppError::invalid_field("sprintId", "no such sprint in this team"))?;
+        }
+        am.sprint_id = Set(s);
+    }
+    if let Some(o) = &input.owner_id {
+        let o = o.clone().filter(|o| !o.is_empty());
+        if let Some(id) = &o {
+            check_owner(conn, ctx, id).await?;
+        }
+        am.owner_id = Set(o);
+    }
+    if let Some(d) = &input.target_date {
+        am.target_date = Set(d
+            .as_deref()
+            .filter(|d| !d.is_empty())
+            .map(parse_date)
+            .transpose()?);
+    }
+    if let Some(o) = &input.deployment_order {
+        am.deployment_order = Set(order(o)?);
+    }
+    Ok(())
+}
+
+/// Lists groups, newest first.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
+pub async fn list(
+    state: &AppState,
+    ctx: &TeamContext,
+    page: &PageRequest,
+) -> AppResult<Page<DeploymentGroupView>> {
+    let mut q = deployment_group::Entity::find_in(ctx)
+        .order_by_desc(deployment_group::Column::Id)
+        .limit(page.limit()? + 1);
+    if let Some(c) = &page.cursor {
+        q = q.filter(deployment_group::Column::Id.lt(c.as_str()));
+    }
+    let items = q
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    page.page(items, |g: &DeploymentGroupView| g.id.clone())
+}
+
+/// One group.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
+pub async fn get(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<DeploymentGroupView> {
+    Ok(find(&state.db, ctx, id).await?.into())
+}
+
+/// Creates a group.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
+pub async fn create(
+    state: &AppState,
+    ctx: &Admin<'_>,
+    input: GroupInput,
+) -> AppResult<DeploymentGroupView> {
+    if input.name.is_none() {
+        return Err(AppError::invalid_field("name", "name is required"));
+    }
+    let now = db::now();
+    let mut am = deployment_group::ActiveModel {
+        id: Set(new_id()),
+        team_id: Set(ctx.team_id().to_string()),
+        name: Set(String::new()),
+        sprint_id: Set(None),
+        owner_id: Set(None),
+        target_date: Set(None),
+        deployment_order: Set(DeploymentOrder::Sequential),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    apply(&state.db, ctx, &mut am, &input).await?;
+    Ok(am.insert(&state.db).await?.into())
+}
+
+/// Edits a group.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
+pub async fn update(
+    state: &AppState,
+    ctx: &Admin<'_>,
+    id: &str,
+    input: GroupInput,
+) -> AppResult<DeploymentGroupView> {
+    let cur = find(&state.db, ctx, id).await?;
+    let mut am: deployment_group::ActiveModel = cur.into();
+    apply(&state.db, ctx, &mut am, &input).await?;
+    am.updated_at = Set(db::now());
+    Ok(am.update(&state.db).await?.into())
+}
+
+/// Deletes a group; its releases stay, ungrouped.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
+pub async fn delete(state: &AppState, ctx: &Admin<'_>, id: &str) -> AppResult<()> {
+    let g = find(&state.db, ctx, id).await?;
+    let txn = db::begin_write(&state.db).await?;
+    release::Entity::update_many_in(ctx)
+        .col_expr(
+            release::Column::GroupPosition,
+            Expr::value(Option::<i32>::None),
+        )
+        .filter(release::Column::DeploymentGroupId.eq(g.id.as_str()))
+        .exec(&txn)
+        .await?;
+    deployment_group::Entity::delete_many_in(ctx)
+        .filter(deployment_group::Column::Id.eq(g.id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
