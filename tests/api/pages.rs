@@ -21,6 +21,11 @@ async fn service(b: &Browser, name: &str) -> String {
     created(b.post("/api/services", &json!({ "name": name })).await).await
 }
 
+async fn sprint(b: &Browser, name: &str, start: &str, end: &str) -> String {
+    let body = json!({"name": name, "startDate": start, "endDate": end});
+    created(b.post("/api/sprints", &body).await).await
+}
+
 async fn release(b: &Browser, svc: &str, title: &str, extra: Value) -> String {
     let mut body = json!({"serviceId": svc, "title": title, "version": "1.0.0"});
     body.as_object_mut()
@@ -75,24 +80,8 @@ async fn the_calendar_shows_one_month_of_the_callers_team() {
     )
     .await;
     release(&owner, &svc, "Undated", json!({})).await;
-    created(
-        owner
-            .post(
-                "/api/sprints",
-                &json!({"name": "Across the turn", "startDate": "2026-11-25", "endDate": "2026-12-08"}),
-            )
-            .await,
-    )
-    .await;
-    created(
-        owner
-            .post(
-                "/api/sprints",
-                &json!({"name": "October", "startDate": "2026-10-01", "endDate": "2026-10-14"}),
-            )
-            .await,
-    )
-    .await;
+    sprint(&owner, "Across the turn", "2026-11-25", "2026-12-08").await;
+    sprint(&owner, "October", "2026-10-01", "2026-10-14").await;
     created(
         owner
             .post(
@@ -149,24 +138,8 @@ async fn the_sprints_page_counts_each_sprints_releases_and_deployments() {
     let app = TestApp::spawn().await;
     let (owner, _, _) = app.owner_with_team("Acme").await;
     let svc = service(&owner, "Payments").await;
-    let s1 = created(
-        owner
-            .post(
-                "/api/sprints",
-                &json!({"name": "Sprint 1", "startDate": "2026-12-01", "endDate": "2026-12-14"}),
-            )
-            .await,
-    )
-    .await;
-    let s2 = created(
-        owner
-            .post(
-                "/api/sprints",
-                &json!({"name": "Sprint 2", "startDate": "2026-12-15", "endDate": "2026-12-28"}),
-            )
-            .await,
-    )
-    .await;
+    let s1 = sprint(&owner, "Sprint 1", "2026-12-01", "2026-12-14").await;
+    let s2 = sprint(&owner, "Sprint 2", "2026-12-15", "2026-12-28").await;
     let shipped = release(&owner, &svc, "Shipped", json!({ "sprintId": s1 })).await;
     release(&owner, &svc, "Open", json!({ "sprintId": s1 })).await;
     release(&owner, &svc, "Open too", json!({ "sprintId": s1 })).await;
@@ -199,15 +172,7 @@ async fn the_filtered_board_goes_into_a_sprint_all_at_once_and_only_the_work_in_
     let (owner, _, _) = app.owner_with_team("Acme").await;
     let pay = service(&owner, "Payments").await;
     let web = service(&owner, "Web").await;
-    let sprint = created(
-        owner
-            .post(
-                "/api/sprints",
-                &json!({"name": "Sprint 1", "startDate": "2026-12-01", "endDate": "2026-12-14"}),
-            )
-            .await,
-    )
-    .await;
+    let sprint = sprint(&owner, "Sprint 1", "2026-12-01", "2026-12-14").await;
     let a = release(&owner, &pay, "A", json!({})).await;
     let b = release(&owner, &pay, "B", json!({"priority": "HIGH"})).await;
     let already = release(&owner, &pay, "Already", json!({ "sprintId": sprint })).await;
