@@ -75,7 +75,14 @@ pub async fn assign_sprint(
     let txn = db::begin_write(&state.db).await?;
     crate::server::services::sprints::find(&txn, ctx, sprint_id)
         .await
-        .map_err(|_| AppError::invalid_field("sprintId", "there is no such sprint in this team"))?;
+        .map_err(|e| match e {
+            // Only a missing sprint is the caller's mistake; a database
+            // failure stays what it is (500, logged).
+            AppError::NotFound(_) => {
+                AppError::invalid_field("sprintId", "there is no such sprint in this team")
+            }
+            other => other,
+        })?;
     let cond = conditions(ctx, filter)?
         .add(release::Column::Status.is_not_in(ReleaseStatus::FINISHED))
         .add(
