@@ -5,6 +5,7 @@
 //! server enforces. Nothing in this folder does I/O, reads the clock behind
 //! the caller's back, or knows about HTTP or SQL.
 //!
+//! - [`ids`]: typed ids, one per kind of record.
 //! - [`status`]: the release status state machine and priorities.
 //! - [`roles`]: team roles and what each may do, in one place.
 //! - [`validation`]: text limits and input shapes shared by every entry point.
@@ -13,6 +14,7 @@
 //!   types, item types, activity types, sprint status, deployment order).
 
 pub mod graph;
+pub mod ids;
 pub mod items;
 pub mod jql;
 pub mod kinds;

@@ -18,6 +18,7 @@
 //! Handles deref to the context, so reads (`find_in(&editor)`, the actor's
 //! name for the activity log) work on them unchanged.
 
+use crate::domain::ids::{TeamId, UserId};
 use crate::domain::roles::Role;
 use crate::domain::DomainError;
 use crate::server::db::entities::{team_member, user};
@@ -29,8 +30,8 @@ use std::ops::Deref;
 /// The caller acting inside one team they are a member of.
 #[derive(Debug, Clone)]
 pub struct TeamContext {
-    team_id: String,
-    user_id: String,
+    team_id: TeamId,
+    user_id: UserId,
     user_name: String,
     role: Role,
 }
@@ -39,11 +40,11 @@ pub struct TeamContext {
 /// member of it: the role comes from their membership row.
 pub async fn for_member(
     db: &impl ConnectionTrait,
-    team_id: &str,
+    team_id: &TeamId,
     user: &user::Model,
 ) -> Result<Option<TeamContext>, DbErr> {
     let member = team_member::Entity::find_in_team(team_id)
-        .filter(team_member::Column::UserId.eq(user.id.as_str()))
+        .filter(team_member::Column::UserId.eq(&user.id))
         .one(db)
         .await?;
     Ok(member.map(|m| TeamContext {
@@ -56,12 +57,12 @@ pub async fn for_member(
 
 impl TeamContext {
     /// The team acted on.
-    pub fn team_id(&self) -> &str {
+    pub fn team_id(&self) -> &TeamId {
         &self.team_id
     }
 
     /// The acting user.
-    pub fn user_id(&self) -> &str {
+    pub fn user_id(&self) -> &UserId {
         &self.user_id
     }
 

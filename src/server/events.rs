@@ -18,6 +18,7 @@
 //!   channel, so every app server sees every change; a process ignores the
 //!   notifications it sent itself.
 
+use crate::domain::ids::{TeamId, UserId};
 use crate::views::ActivityView;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -41,21 +42,21 @@ pub enum Revocation {
     /// Every session of a user but one (password changed).
     UserExcept {
         /// The user.
-        user_id: String,
+        user_id: UserId,
         /// The session that made the change, if any.
         keep: Option<String>,
     },
     /// A member left or was removed from a team.
     Member {
         /// The team.
-        team_id: String,
+        team_id: TeamId,
         /// The former member.
-        user_id: String,
+        user_id: UserId,
     },
     /// A team was deleted.
     Team {
         /// The team.
-        team_id: String,
+        team_id: TeamId,
     },
 }
 
@@ -87,9 +88,9 @@ pub struct StreamOwner {
     /// The session that opened it.
     pub session_id: String,
     /// Its user.
-    pub user_id: String,
+    pub user_id: UserId,
     /// The team it shows.
-    pub team_id: String,
+    pub team_id: TeamId,
 }
 
 impl StreamOwner {
@@ -125,7 +126,7 @@ struct Entry {
 struct Registry {
     next: u64,
     open: HashMap<u64, Entry>,
-    per_user: HashMap<String, usize>,
+    per_user: HashMap<UserId, usize>,
 }
 
 /// Every open stream of this server, with its caps.
@@ -293,7 +294,7 @@ impl EventBus {
         max_total: usize,
     ) -> anyhow::Result<Self> {
         let mut bus = Self::new(max_per_user, max_total);
-        let origin: Arc<str> = crate::server::db::new_id().into();
+        let origin: Arc<str> = crate::server::db::new_id::<String>().into();
         bus.relay = Some((db, origin.clone()));
         let mut listener = sea_orm::sqlx::postgres::PgListener::connect(url).await?;
         listener.listen(CHANNEL).await?;
@@ -388,7 +389,7 @@ impl EventBus {
     }
 
     /// A subscription to one team's events.
-    pub fn subscribe(&self, team_id: &str) -> broadcast::Receiver<Arc<ActivityView>> {
+    pub fn subscribe(&self, team_id: &TeamId) -> broadcast::Receiver<Arc<ActivityView>> {
         let mut map = self.teams.lock().unwrap_or_else(|p| p.into_inner());
         map.entry(team_id.to_string())
             .or_insert_with(|| broadcast::channel(TEAM_BUFFER).0)
@@ -470,8 +471,8 @@ mod tests {
     #[tokio::test]
     async fn events_reach_only_their_team() {
         let bus = EventBus::new(10, 100);
-        let mut t1 = bus.subscribe("t1");
-        let mut t2 = bus.subscribe("t2");
+        let mut t1 = bus.subscribe(&"t1".into());
+        let mut t2 = bus.subscribe(&"t2".into());
         let a: ActivityView = serde_json::from_value(serde_json::json!({
             "id": "a1", "teamId": "t1", "releaseId": null, "userId": null, "userName": null,
             "type": "RELEASE_CREATED", "action": "created", "description": "x",

@@ -11,6 +11,7 @@
 //! It refuses to run on a database that already has accounts unless forced:
 //! demo accounts with a published password do not belong on a real server.
 
+use crate::domain::ids::{TeamId, UserId};
 use crate::domain::kinds::ActivityType;
 use crate::domain::roles::Role;
 use crate::domain::status::{Priority, ReleaseStatus};
@@ -51,7 +52,7 @@ impl Default for SeedOptions {
 #[derive(Debug)]
 pub struct SeedSummary {
     /// The team's id.
-    pub team_id: String,
+    pub team_id: TeamId,
     /// Releases written.
     pub releases: usize,
     /// Activity rows written.
@@ -102,13 +103,13 @@ const COMMENTS: [&str; 5] = [
 ];
 
 /// A v7 UUID for a moment in the past, so ids sort like the history.
-fn id_at(t: DateTime<Utc>, rng: &mut StdRng) -> String {
+fn id_at<T: From<String>>(t: DateTime<Utc>, rng: &mut StdRng) -> T {
     let ms = t.timestamp_millis().max(0) as u64;
     let mut bytes: [u8; 16] = rng.gen();
     bytes[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
     bytes[6] = 0x70 | (bytes[6] & 0x0f);
     bytes[8] = 0x80 | (bytes[8] & 0x3f);
-    uuid::Uuid::from_bytes(bytes).simple().to_string()
+    T::from(uuid::Uuid::from_bytes(bytes).simple().to_string())
 }
 
 /// One invented status history: the moves and when they happened.
@@ -209,11 +210,14 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
         ("viewer@example.com", "Vera Viewer", Role::Viewer),
     ];
     let txn = db.begin().await?;
-    let team_id = id_at(origin, &mut rng);
+    let team_id: TeamId = id_at(origin, &mut rng);
     team::Entity::insert(team::ActiveModel {
         id: Set(team_id.clone()),
         name: Set("Acme Platform".into()),
-        slug: Set(format!("acme-platform-{}", &team_id[team_id.len() - 6..])),
+        slug: Set(format!(
+            "acme-platform-{}",
+            &team_id.as_str()[team_id.as_str().len() - 6..]
+        )),
         slack_webhook_url: Set(None),
         slack_channel: Set(None),
         notify_on_status_change: Set(true),
@@ -229,7 +233,7 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
     .context("creating the demo team")?;
     let mut users = vec![];
     for (email, name, role) in people {
-        let uid = id_at(origin, &mut rng);
+        let uid: UserId = id_at(origin, &mut rng);
         user::Entity::insert(user::ActiveModel {
             id: Set(uid.clone()),
             email: Set(email.into()),
@@ -252,12 +256,12 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
         .await?;
         users.push((uid, name, role));
     }
-    let movers: Vec<&(String, &str, Role)> = users.iter().filter(|u| u.2 != Role::Viewer).collect();
+    let movers: Vec<&(UserId, &str, Role)> = users.iter().filter(|u| u.2 != Role::Viewer).collect();
 
     let mut services = vec![];
     for (name, key) in SERVICES {
         let slug = crate::domain::validation::slugify(name, "service");
-        let sid = id_at(origin, &mut rng);
+        let sid: String = id_at(origin, &mut rng);
         service::Entity::insert(service::ActiveModel {
             id: Set(sid.clone()),
             team_id: Set(team_id.clone()),
@@ -315,12 +319,12 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
         } else {
             None
         };
-        let rid = id_at(created_at, &mut rng);
+        let rid: String = id_at(created_at, &mut rng);
         let label = format!("{title} {version}");
         let actor = |rng: &mut StdRng| movers[rng.gen_range(0..movers.len())];
         let mut act = |rng: &mut StdRng,
                        at: DateTime<Utc>,
-                       who: &(String, &str, Role),
+                       who: &(UserId, &str, Role),
                        kind: ActivityType,
                        action: &str,
                        description: String,
@@ -531,8 +535,8 @@ mod tests {
     fn ids_sort_like_the_moments_they_stand_for() {
         let mut rng = StdRng::seed_from_u64(1);
         let t = Utc::now() - Duration::days(3);
-        let a = id_at(t, &mut rng);
-        let b = id_at(t + Duration::seconds(1), &mut rng);
+        let a: String = id_at(t, &mut rng);
+        let b: String = id_at(t + Duration::seconds(1), &mut rng);
         assert!(a < b);
         assert_eq!(a.len(), 32);
     }

@@ -112,7 +112,7 @@ pub async fn create_team(name: String) -> Result<(), ApiError> {
 pub async fn select_team(team_id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let auth = ctx::session().await?;
-    crate::server::services::teams::select_team(&state, &auth, &team_id).await?;
+    crate::server::services::teams::select_team(&state, &auth, &team_id.into()).await?;
     leptos_axum::redirect("/board");
     Ok(())
 }
@@ -213,7 +213,7 @@ pub async fn change_member_role(user_id: String, role: String) -> Result<(), Api
     crate::server::services::teams::change_role(
         &state,
         &team.admin("change roles")?,
-        &user_id,
+        &user_id.into(),
         &role,
     )
     .await?;
@@ -225,7 +225,7 @@ pub async fn change_member_role(user_id: String, role: String) -> Result<(), Api
 pub async fn remove_member(user_id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::teams::remove(&state, &team, &user_id).await?;
+    crate::server::services::teams::remove(&state, &team, &user_id.into()).await?;
     Ok(())
 }
 
@@ -244,7 +244,7 @@ pub async fn leave_team() -> Result<(), ApiError> {
 pub async fn delete_team(team_id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let auth = ctx::session().await?;
-    crate::server::services::teams::delete_team(&state, &auth, &team_id).await?;
+    crate::server::services::teams::delete_team(&state, &auth, &team_id.into()).await?;
     leptos_axum::redirect("/select-team");
     Ok(())
 }

@@ -479,7 +479,7 @@ impl Fixture {
             let now = release_coordinator::server::db::now();
             release_item::ActiveModel {
                 id: Set(release_coordinator::server::db::new_id()),
-                team_id: Set(team.clone()),
+                team_id: Set(team.clone().into()),
                 release_id: Set(release.clone()),
                 item_type: Set(release_coordinator::domain::kinds::ItemType::GithubPr),
                 external_id: Set("acme/pay#7".into()),

@@ -348,7 +348,7 @@ async fn every_entity_round_trips_and_cascades() {
     round_trip(
         db,
         webhook_delivery::Model {
-            id: format!("github:{}", new_id()),
+            id: format!("github:{}", new_id::<String>()),
             provider: "github".into(),
             received_at: t,
         },

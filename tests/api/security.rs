@@ -121,7 +121,7 @@ async fn hostile_text_never_becomes_markup_on_any_page() {
         let now = release_coordinator::server::db::now();
         release_item::ActiveModel {
             id: Set(release_coordinator::server::db::new_id()),
-            team_id: Set(rel["teamId"].as_str().unwrap().to_string()),
+            team_id: Set(rel["teamId"].as_str().unwrap().into()),
             release_id: Set(id.clone()),
             item_type: Set(release_coordinator::domain::kinds::ItemType::GithubPr),
             external_id: Set("acme/pay#1".into()),
@@ -865,7 +865,7 @@ async fn a_group_has_a_size_limit() {
             .collect();
         let rows = ids.iter().enumerate().map(|(i, id)| release::ActiveModel {
             id: Set(id.clone()),
-            team_id: Set(team.clone()),
+            team_id: Set(team.clone().into()),
             service_id: Set(svc.clone()),
             title: Set(format!("R{i}")),
             version: Set("1".into()),
@@ -893,7 +893,7 @@ async fn a_group_has_a_size_limit() {
         }
         let edges = (1..500).map(|i| release_dependency::ActiveModel {
             id: Set(release_coordinator::server::db::new_id()),
-            team_id: Set(team.clone()),
+            team_id: Set(team.clone().into()),
             release_id: Set(ids[i].clone()),
             depends_on_id: Set(ids[i - 1].clone()),
             dep_type: Set(release_coordinator::domain::kinds::DependencyType::Blocks),

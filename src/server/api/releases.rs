@@ -179,8 +179,8 @@ async fn events(
         .streams()
         .open(StreamOwner {
             session_id: auth.session_id.clone(),
-            user_id: ctx.user_id().to_string(),
-            team_id: ctx.team_id().to_string(),
+            user_id: ctx.user_id().clone(),
+            team_id: ctx.team_id().clone(),
         })
         .map_err(|refusal| {
             AppError::TooManyRequests(match refusal {

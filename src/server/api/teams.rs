@@ -64,7 +64,7 @@ async fn create_team(
 async fn select_team(
     State(state): State<AppState>,
     auth: AuthSession,
-    Path(id): Path<String>,
+    Path(id): Path<crate::domain::ids::TeamId>,
 ) -> AppResult<StatusCode> {
     teams::select_team(&state, &auth, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -73,7 +73,7 @@ async fn select_team(
 async fn delete_team(
     State(state): State<AppState>,
     auth: AuthSession,
-    Path(id): Path<String>,
+    Path(id): Path<crate::domain::ids::TeamId>,
 ) -> AppResult<StatusCode> {
     teams::delete_team(&state, &auth, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -95,7 +95,7 @@ async fn members(
 async fn change_role(
     State(state): State<AppState>,
     ctx: TeamContext,
-    Path(user_id): Path<String>,
+    Path(user_id): Path<crate::domain::ids::UserId>,
     ApiJson(body): ApiJson<RoleBody>,
 ) -> AppResult<Json<MemberView>> {
     Ok(Json(
@@ -106,7 +106,7 @@ async fn change_role(
 async fn remove_member(
     State(state): State<AppState>,
     ctx: TeamContext,
-    Path(user_id): Path<String>,
+    Path(user_id): Path<crate::domain::ids::UserId>,
 ) -> AppResult<StatusCode> {
     teams::remove(&state, &ctx, &user_id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -131,9 +131,10 @@ pub fn is_bad_value(err: &DbErr) -> bool {
     }
 }
 
-/// A new opaque id: a UUIDv7 (time-ordered, so ids sort by creation).
-pub fn new_id() -> String {
-    uuid::Uuid::now_v7().simple().to_string()
+/// A new opaque id of any kind (`String` or a typed id of `domain::ids`):
+/// a UUIDv7, time-ordered, so ids sort by creation.
+pub fn new_id<T: From<String>>() -> T {
+    T::from(uuid::Uuid::now_v7().simple().to_string())
 }
 
 /// The current time at the precision both databases keep (microseconds), so
@@ -200,8 +201,8 @@ mod tests {
 
     #[test]
     fn ids_are_unique_and_ordered() {
-        let a = new_id();
-        let b = new_id();
+        let a = new_id::<String>();
+        let b = new_id::<String>();
         assert_ne!(a, b);
         assert_eq!(a.len(), 32);
     }

@@ -13,6 +13,7 @@
 //! about, sign-in — says so with the `*_across_teams` forms, which are
 //! easy to find and to review.
 
+use crate::domain::ids::TeamId;
 use crate::server::access::TeamContext;
 use crate::server::db::entities::{
     activity, api_token, comment, deployment_group, invitation, outbox, release,
@@ -53,12 +54,12 @@ pub trait TeamOwned: EntityTrait {
     /// The rows of one team named by id, for work done for the system on
     /// that team's behalf (the dashboard's figures, a job's batch) where
     /// the team was established by the caller.
-    fn find_in_team(team_id: &str) -> Select<Self> {
+    fn find_in_team(team_id: &TeamId) -> Select<Self> {
         Self::find().filter(Self::team_column().eq(team_id))
     }
 
     /// An update of one team's rows named by id (see [`Self::find_in_team`]).
-    fn update_many_in_team(team_id: &str) -> UpdateMany<Self> {
+    fn update_many_in_team(team_id: &TeamId) -> UpdateMany<Self> {
         Self::update_many().filter(Self::team_column().eq(team_id))
     }
 

@@ -8,6 +8,10 @@
 //! and the value, which the web edge logs once and answers as an internal
 //! error (it means the database holds something no code wrote).
 
+use crate::domain::ids::{
+    ActivityId, CommentId, ConnectionId, DependencyId, GroupId, InvitationId, ItemId, ReleaseId,
+    ServiceId, SprintId, TeamId, TokenId, UserId,
+};
 use crate::domain::kinds::{
     ActivityType, DependencyType, DeploymentOrder, ItemType, Provider, SprintStatus,
 };
@@ -93,4 +97,81 @@ text_column!(
     SprintStatus,
     DeploymentOrder,
     ActivityType,
+);
+
+/// The typed ids of `domain::ids` as column types: the same text as always.
+/// Any stored text is a valid id (ids are opaque), so reading never fails
+/// on the value itself.
+macro_rules! id_column {
+    ($($ty:ident),+ $(,)?) => {$(
+        impl From<$ty> for Value {
+            fn from(v: $ty) -> Self {
+                Value::String(Some(v.into_string()))
+            }
+        }
+
+        impl From<&$ty> for Value {
+            fn from(v: &$ty) -> Self {
+                Value::String(Some(v.as_str().to_owned()))
+            }
+        }
+
+        impl TryGetable for $ty {
+            fn try_get_by<I: ColIdx>(res: &QueryResult, idx: I) -> Result<Self, TryGetError> {
+                String::try_get_by(res, idx).map($ty::from)
+            }
+        }
+
+        impl ValueType for $ty {
+            fn try_from(v: Value) -> Result<Self, ValueTypeErr> {
+                <String as ValueType>::try_from(v).map($ty::from)
+            }
+
+            fn type_name() -> String {
+                stringify!($ty).to_owned()
+            }
+
+            fn array_type() -> ArrayType {
+                ArrayType::String
+            }
+
+            fn column_type() -> ColumnType {
+                ColumnType::String(StringLen::None)
+            }
+        }
+
+        impl Nullable for $ty {
+            fn null() -> Value {
+                Value::String(None)
+            }
+        }
+
+        impl sea_orm::TryFromU64 for $ty {
+            fn try_from_u64(_: u64) -> Result<Self, DbErr> {
+                Err(DbErr::ConvertFromU64(stringify!($ty)))
+            }
+        }
+
+        impl sea_orm::IntoActiveValue<$ty> for $ty {
+            fn into_active_value(self) -> sea_orm::ActiveValue<$ty> {
+                sea_orm::ActiveValue::Set(self)
+            }
+        }
+    )+};
+}
+
+id_column!(
+    TeamId,
+    UserId,
+    ServiceId,
+    ReleaseId,
+    SprintId,
+    GroupId,
+    CommentId,
+    ItemId,
+    DependencyId,
+    ActivityId,
+    InvitationId,
+    ConnectionId,
+    TokenId,
 );

@@ -5,6 +5,7 @@
 //! `RC_SSE_RECHECK_MS` asks the database about every open stream at once
 //! (a few `IN (…)` queries, whatever the number of streams).
 
+use crate::domain::ids::{TeamId, UserId};
 use crate::server::db;
 use crate::server::db::entities::{session, team_member};
 use crate::server::db::scoped::TeamOwned;
@@ -45,7 +46,7 @@ pub async fn check(state: &AppState) -> anyhow::Result<usize> {
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let users: Vec<String> = owners
+    let users: Vec<UserId> = owners
         .iter()
         .map(|o| o.user_id.clone())
         .collect::<HashSet<_>>()
@@ -66,9 +67,9 @@ pub async fn check(state: &AppState) -> anyhow::Result<usize> {
             .await?;
         live_sessions.extend(ids);
     }
-    let mut memberships: HashSet<(String, String)> = HashSet::new();
+    let mut memberships: HashSet<(TeamId, UserId)> = HashSet::new();
     for chunk in users.chunks(CHUNK) {
-        let rows: Vec<(String, String)> = team_member::Entity::find_across_teams()
+        let rows: Vec<(TeamId, UserId)> = team_member::Entity::find_across_teams()
             .select_only()
             .column(team_member::Column::TeamId)
             .column(team_member::Column::UserId)

@@ -1,6 +1,7 @@
 //! Accounts and sessions: sign-up, sign-in, sign-out, password changes, and
 //! the operator's password reset.
 
+use crate::domain::ids::{TeamId, UserId};
 use crate::domain::validation;
 use crate::server::auth::AuthSession;
 use crate::server::crypto::{self, hash_token};
@@ -45,7 +46,7 @@ pub struct NewSession {
 impl From<user::Model> for UserView {
     fn from(u: user::Model) -> Self {
         Self {
-            id: u.id,
+            id: u.id.into_string(),
             email: u.email,
             name: u.name,
             created_at: ts(u.created_at),
@@ -173,7 +174,7 @@ pub async fn sign_in(
     attempt.succeeded(account.as_slice());
     // A returning user lands in the team they joined most recently.
     let team = team_member::Entity::find_across_teams()
-        .filter(team_member::Column::UserId.eq(user.id.as_str()))
+        .filter(team_member::Column::UserId.eq(&user.id))
         .order_by_desc(team_member::Column::Id)
         .one(&state.db)
         .await?
@@ -186,8 +187,8 @@ pub async fn sign_in(
 #[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn create_session(
     state: &AppState,
-    user_id: &str,
-    team_id: Option<String>,
+    user_id: &UserId,
+    team_id: Option<TeamId>,
     meta: &ClientMeta,
 ) -> AppResult<NewSession> {
     let token = crypto::random_token();
@@ -195,7 +196,7 @@ pub async fn create_session(
     let days = state.settings.session_days.max(1);
     session::ActiveModel {
         id: Set(new_id()),
-        user_id: Set(user_id.to_string()),
+        user_id: Set(user_id.clone()),
         token_hash: Set(hash_token(&token)),
         current_team_id: Set(team_id),
         created_at: Set(now),
@@ -254,7 +255,7 @@ pub async fn change_password(
     check_password("newPassword", new)?;
     // Someone holding a stolen session must not be able to guess the
     // password through this form: wrong guesses count per user.
-    let key = Key::of("password-check", &auth.user.id);
+    let key = Key::of("password-check", auth.user.id.as_str());
     let Some(attempt) = state
         .limits
         .failures
@@ -312,12 +313,12 @@ pub async fn reset_password(
 /// `keep` (the one that made the change, if any).
 async fn set_password(
     txn: &sea_orm::DatabaseTransaction,
-    user_id: &str,
+    user_id: &UserId,
     hash: String,
     keep: Option<&str>,
 ) -> AppResult<user::Model> {
     let updated = user::ActiveModel {
-        id: Set(user_id.to_string()),
+        id: Set(user_id.clone()),
         password_hash: Set(hash),
         updated_at: Set(db::now()),
         ..Default::default()

@@ -39,9 +39,9 @@ pub async fn record(
 ) -> AppResult<ActivityView> {
     let row = activity::ActiveModel {
         id: Set(new_id()),
-        team_id: Set(ctx.team_id().to_string()),
+        team_id: Set(ctx.team_id().clone()),
         release_id: Set(a.release_id.map(str::to_string)),
-        user_id: Set(Some(ctx.user_id().to_string())),
+        user_id: Set(Some(ctx.user_id().clone())),
         activity_type: Set(a.kind),
         action: Set(a.action.into()),
         description: Set(a.description),
@@ -56,12 +56,12 @@ pub async fn record(
 /// Writes an activity no person did (an inbound webhook, a sync): no user.
 pub async fn record_system(
     conn: &impl ConnectionTrait,
-    team_id: &str,
+    team_id: &crate::domain::ids::TeamId,
     a: NewActivity<'_>,
 ) -> AppResult<ActivityView> {
     let row = activity::ActiveModel {
         id: Set(new_id()),
-        team_id: Set(team_id.to_string()),
+        team_id: Set(team_id.clone()),
         release_id: Set(a.release_id.map(str::to_string)),
         user_id: Set(None),
         activity_type: Set(a.kind),
@@ -83,9 +83,9 @@ fn view(a: activity::Model, user_name: Option<String>) -> ActivityView {
             .as_deref()
             .and_then(|m| serde_json::from_str(m).ok()),
         id: a.id,
-        team_id: a.team_id,
+        team_id: a.team_id.into_string(),
         release_id: a.release_id,
-        user_id: a.user_id,
+        user_id: a.user_id.map(String::from),
         user_name,
         action: a.action,
         description: a.description,

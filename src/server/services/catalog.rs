@@ -19,7 +19,7 @@ impl From<service::Model> for ServiceView {
     fn from(s: service::Model) -> Self {
         Self {
             id: s.id,
-            team_id: s.team_id,
+            team_id: s.team_id.into_string(),
             name: s.name,
             slug: s.slug,
             description: s.description,
@@ -149,7 +149,7 @@ pub async fn create(
     let now = db::now();
     let model = service::ActiveModel {
         id: Set(new_id()),
-        team_id: Set(ctx.team_id().to_string()),
+        team_id: Set(ctx.team_id().clone()),
         name: Set(name),
         slug: Set(slug),
         description: Set(description),

@@ -60,7 +60,7 @@ fn view(c: comment::Model, author_name: Option<String>) -> CommentView {
         body_html: render_markdown(&c.body),
         id: c.id,
         release_id: c.release_id,
-        author_id: c.author_id,
+        author_id: c.author_id.map(String::from),
         author_name,
         body: c.body,
         created_at: ts(c.created_at),
@@ -124,9 +124,9 @@ pub async fn create(
     let now = db::now();
     let c = comment::ActiveModel {
         id: Set(new_id()),
-        team_id: Set(ctx.team_id().to_string()),
+        team_id: Set(ctx.team_id().clone()),
         release_id: Set(r.id.clone()),
-        author_id: Set(Some(ctx.user_id().to_string())),
+        author_id: Set(Some(ctx.user_id().clone())),
         body: Set(body),
         created_at: Set(now),
         updated_at: Set(now),
@@ -161,7 +161,7 @@ async fn editable(
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::not_found("comment"))?;
-    let is_author = c.author_id.as_deref() == Some(ctx.user_id());
+    let is_author = c.author_id.as_ref() == Some(ctx.user_id());
     if !(is_author || ctx.role().can_manage_team_config()) {
         return Err(AppError::Forbidden(
             "only the author or an admin can change this comment".into(),

@@ -141,7 +141,7 @@ async fn views(
             release_id: d.release_id,
             depends_on_id: d.depends_on_id,
             resolved_at: d.resolved_at.map(ts),
-            created_by: d.created_by,
+            created_by: d.created_by.map(String::from),
             created_at: ts(d.created_at),
         })
         .collect())
@@ -267,12 +267,12 @@ pub async fn create(
     let blocker_deployed = blocker.status == ReleaseStatus::Deployed;
     let d = release_dependency::ActiveModel {
         id: Set(new_id()),
-        team_id: Set(ctx.team_id().to_string()),
+        team_id: Set(ctx.team_id().clone()),
         release_id: Set(r.id.clone()),
         depends_on_id: Set(blocker.id.clone()),
         dep_type: Set(kind),
         resolved_at: Set((kind == DependencyType::Blocks && blocker_deployed).then_some(now)),
-        created_by: Set(Some(ctx.user_id().to_string())),
+        created_by: Set(Some(ctx.user_id().clone())),
         created_at: Set(now),
     }
     .insert(&txn)

@@ -72,11 +72,11 @@ impl PageRequest {
 /// are no ids): lists show names without a query per row.
 pub async fn user_names(
     conn: &impl sea_orm::ConnectionTrait,
-    ids: impl IntoIterator<Item = Option<String>>,
-) -> Result<std::collections::HashMap<String, String>, AppError> {
+    ids: impl IntoIterator<Item = Option<crate::domain::ids::UserId>>,
+) -> Result<std::collections::HashMap<crate::domain::ids::UserId, String>, AppError> {
     use crate::server::db::entities::user;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let mut ids: Vec<String> = ids.into_iter().flatten().collect();
+    let mut ids: Vec<crate::domain::ids::UserId> = ids.into_iter().flatten().collect();
     ids.sort();
     ids.dedup();
     if ids.is_empty() {

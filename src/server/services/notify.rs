@@ -26,7 +26,7 @@ fn wanted(t: &team::Model, n: &Notice) -> bool {
 /// inside the change's transaction, then wake the worker after commit.
 pub async fn enqueue(
     conn: &impl ConnectionTrait,
-    team_id: &str,
+    team_id: &crate::domain::ids::TeamId,
     public_url: &str,
     release: &ReleaseInfo,
     notices: &[Notice],
@@ -60,7 +60,7 @@ pub async fn enqueue(
     for notice in notices.iter().filter(|x| wanted(&t, x)) {
         outbox::ActiveModel {
             id: Set(new_id()),
-            team_id: Set(team_id.to_string()),
+            team_id: Set(team_id.clone()),
             kind: Set(SLACK_MESSAGE.into()),
             payload: Set(slack::message(release, notice, public_url).to_string()),
             attempts: Set(0),

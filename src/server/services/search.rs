@@ -4,6 +4,7 @@
 //! `domain::items::github_pr_query`: user text cannot widen either. The project or repository defaults
 //! to the service's (`serviceId`, or the service of `releaseId`).
 
+use crate::domain::ids::UserId;
 use crate::domain::items::{
     github_pr_query, jira_issue_url, parse_jira_key, parse_pr, pull_request_url,
 };
@@ -220,7 +221,7 @@ pub async fn github(
 /// `GET /api/integrations/github/repos`: the caller's repositories, for
 /// picking a service's repository.
 #[tracing::instrument(skip_all, fields(user_id = %user_id))]
-pub async fn github_repos(state: &AppState, user_id: &str) -> AppResult<Vec<github::Repo>> {
+pub async fn github_repos(state: &AppState, user_id: &UserId) -> AppResult<Vec<github::Repo>> {
     let access = oauth::github_access(state, user_id).await?;
     match github::repos(&state.http, &state.settings.github_api_base, &access.token).await {
         Ok(r) => Ok(r),

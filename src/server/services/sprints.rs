@@ -27,7 +27,7 @@ impl From<sprint::Model> for SprintView {
         Self {
             status: s.status,
             id: s.id,
-            team_id: s.team_id,
+            team_id: s.team_id.into_string(),
             name: s.name,
             start_date: s.start_date.format("%Y-%m-%d").to_string(),
             end_date: s.end_date.format("%Y-%m-%d").to_string(),
@@ -222,7 +222,7 @@ pub async fn create(
     let now = db::now();
     let s = sprint::ActiveModel {
         id: Set(new_id()),
-        team_id: Set(ctx.team_id().to_string()),
+        team_id: Set(ctx.team_id().clone()),
         name: Set(name),
         start_date: Set(start),
         end_date: Set(end),

@@ -7,9 +7,9 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub team_id: String,
+    pub team_id: crate::domain::ids::TeamId,
     pub release_id: Option<String>,
-    pub user_id: Option<String>,
+    pub user_id: Option<crate::domain::ids::UserId>,
     /// One of the activity types (column `type`).
     #[sea_orm(column_name = "type")]
     pub activity_type: crate::domain::kinds::ActivityType,

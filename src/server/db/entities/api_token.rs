@@ -7,12 +7,12 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub team_id: String,
+    pub team_id: crate::domain::ids::TeamId,
     pub name: String,
     pub role: crate::domain::roles::Role,
     pub token_hash: String,
     pub prefix: String,
-    pub created_by: Option<String>,
+    pub created_by: Option<crate::domain::ids::UserId>,
     pub last_used_at: Option<DateTimeUtc>,
     pub expires_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,

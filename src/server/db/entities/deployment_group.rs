@@ -7,10 +7,10 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub team_id: String,
+    pub team_id: crate::domain::ids::TeamId,
     pub name: String,
     pub sprint_id: Option<String>,
-    pub owner_id: Option<String>,
+    pub owner_id: Option<crate::domain::ids::UserId>,
     pub target_date: Option<Date>,
     pub deployment_order: crate::domain::kinds::DeploymentOrder,
     pub created_at: DateTimeUtc,

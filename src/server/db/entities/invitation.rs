@@ -7,14 +7,14 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub team_id: String,
+    pub team_id: crate::domain::ids::TeamId,
     pub email: String,
     pub role: crate::domain::roles::Role,
     pub token_hash: String,
-    pub invited_by: Option<String>,
+    pub invited_by: Option<crate::domain::ids::UserId>,
     pub expires_at: DateTimeUtc,
     pub accepted_at: Option<DateTimeUtc>,
-    pub accepted_by: Option<String>,
+    pub accepted_by: Option<crate::domain::ids::UserId>,
     pub created_at: DateTimeUtc,
 }
 

@@ -7,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub user_id: String,
+    pub user_id: crate::domain::ids::UserId,
     pub provider: crate::domain::kinds::Provider,
     /// Encrypted.
     #[sea_orm(column_type = "Text")]

@@ -7,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub team_id: String,
+    pub team_id: crate::domain::ids::TeamId,
     pub service_id: String,
     pub title: String,
     pub version: String,
@@ -15,7 +15,7 @@ pub struct Model {
     pub description: String,
     pub status: crate::domain::status::ReleaseStatus,
     pub priority: crate::domain::status::Priority,
-    pub owner_id: Option<String>,
+    pub owner_id: Option<crate::domain::ids::UserId>,
     pub sprint_id: Option<String>,
     pub deployment_group_id: Option<String>,
     pub group_position: Option<i32>,

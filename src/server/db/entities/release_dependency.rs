@@ -7,14 +7,14 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub team_id: String,
+    pub team_id: crate::domain::ids::TeamId,
     pub release_id: String,
     pub depends_on_id: String,
     /// BLOCKS, SOFT_DEPENDENCY or REQUIRES_SYNC (column `type`).
     #[sea_orm(column_name = "type")]
     pub dep_type: crate::domain::kinds::DependencyType,
     pub resolved_at: Option<DateTimeUtc>,
-    pub created_by: Option<String>,
+    pub created_by: Option<crate::domain::ids::UserId>,
     pub created_at: DateTimeUtc,
 }
 

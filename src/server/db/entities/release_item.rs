@@ -7,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub team_id: String,
+    pub team_id: crate::domain::ids::TeamId,
     pub release_id: String,
     /// JIRA_TICKET or GITHUB_PR (column `type`).
     #[sea_orm(column_name = "type")]
@@ -18,7 +18,7 @@ pub struct Model {
     pub status_category: Option<String>,
     pub assignee: Option<String>,
     pub url: Option<String>,
-    pub added_by: Option<String>,
+    pub added_by: Option<crate::domain::ids::UserId>,
     pub last_synced_at: Option<DateTimeUtc>,
     pub sync_error: Option<String>,
     pub created_at: DateTimeUtc,

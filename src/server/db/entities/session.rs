@@ -7,9 +7,9 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub user_id: String,
+    pub user_id: crate::domain::ids::UserId,
     pub token_hash: String,
-    pub current_team_id: Option<String>,
+    pub current_team_id: Option<crate::domain::ids::TeamId>,
     pub created_at: DateTimeUtc,
     pub last_seen_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,

@@ -7,8 +7,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub team_id: String,
-    pub user_id: String,
+    pub team_id: crate::domain::ids::TeamId,
+    pub user_id: crate::domain::ids::UserId,
     pub role: crate::domain::roles::Role,
     pub created_at: DateTimeUtc,
 }

@@ -39,10 +39,10 @@ impl From<deployment_group::Model> for DeploymentGroupView {
         Self {
             deployment_order: g.deployment_order,
             id: g.id,
-            team_id: g.team_id,
+            team_id: g.team_id.into_string(),
             name: g.name,
             sprint_id: g.sprint_id,
-            owner_id: g.owner_id,
+            owner_id: g.owner_id.map(String::from),
             target_date: g.target_date.map(|d| d.format("%Y-%m-%d").to_string()),
             created_at: ts(g.created_at),
             updated_at: ts(g.updated_at),
@@ -124,7 +124,10 @@ async fn apply(
         am.sprint_id = Set(s);
     }
     if let Some(o) = &input.owner_id {
-        let o = o.clone().filter(|o| !o.is_empty());
+        let o = o
+            .clone()
+            .filter(|o| !o.is_empty())
+            .map(crate::domain::ids::UserId::from);
         if let Some(id) = &o {
             check_owner(conn, ctx, id).await?;
         }
@@ -184,7 +187,7 @@ pub async fn create(
     let now = db::now();
     let mut am = deployment_group::ActiveModel {
         id: Set(new_id()),
-        team_id: Set(ctx.team_id().to_string()),
+        team_id: Set(ctx.team_id().clone()),
         name: Set(String::new()),
         sprint_id: Set(None),
         owner_id: Set(None),

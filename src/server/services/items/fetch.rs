@@ -1,6 +1,7 @@
 //! Fetching a linked item from Jira or GitHub through a user's connection,
 //! and storing what came back (or why it could not be fetched).
 
+use crate::domain::ids::UserId;
 use crate::domain::items::{jira_issue_url, parse_jira_key, parse_pr, pull_request_url, PrRef};
 use crate::domain::kinds::{ActivityType, ItemType};
 use crate::server::db;
@@ -159,7 +160,7 @@ pub(crate) async fn jira_error(
 #[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn fetch(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     kind: ItemType,
     external_id: &str,
     site: Option<&str>,
@@ -268,7 +269,7 @@ pub async fn record_change(
 #[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn sync_one(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     item: release_item::Model,
 ) -> AppResult<release_item::Model> {
     let kind: ItemType = item.item_type;

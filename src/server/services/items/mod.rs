@@ -137,7 +137,7 @@ pub async fn add(
     let now = db::now();
     let model = release_item::ActiveModel {
         id: Set(new_id()),
-        team_id: Set(ctx.team_id().to_string()),
+        team_id: Set(ctx.team_id().clone()),
         release_id: Set(r.id.clone()),
         item_type: Set(kind),
         external_id: Set(external_id),
@@ -146,7 +146,7 @@ pub async fn add(
         assignee: Set(f.assignee),
         url: Set(Some(f.url)),
         title: Set(Some(f.title)),
-        added_by: Set(Some(ctx.user_id().to_string())),
+        added_by: Set(Some(ctx.user_id().clone())),
         last_synced_at: Set(Some(now)),
         sync_error: Set(None),
         created_at: Set(now),

@@ -3,6 +3,7 @@
 
 use super::flow::jira_app;
 use super::{find, jira_meta};
+use crate::domain::ids::UserId;
 use crate::domain::kinds::Provider;
 use crate::server::config::Backend;
 use crate::server::db::entities::oauth_connection;
@@ -68,7 +69,7 @@ fn not_connected(app_configured: bool, provider: &str) -> AppError {
 #[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn require_connection(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     provider: Provider,
 ) -> AppResult<()> {
     let configured = match provider {
@@ -89,7 +90,7 @@ pub async fn require_connection(
 
 /// The user's GitHub token, or a 400 saying how to get one.
 #[tracing::instrument(skip_all, fields(user_id = %user_id))]
-pub async fn github_access(state: &AppState, user_id: &str) -> AppResult<GitHubAccess> {
+pub async fn github_access(state: &AppState, user_id: &UserId) -> AppResult<GitHubAccess> {
     let c = find(state, user_id, Provider::Github)
         .await?
         .ok_or_else(|| not_connected(state.settings.github.is_some(), "GitHub"))?;
@@ -140,7 +141,7 @@ fn refresh_lock(id: &str) -> Arc<tokio::sync::Mutex<()>> {
 /// The user's Jira access, refreshed first when it is about to expire (or
 /// when `force`, after Jira answered 401 to a token we thought was good).
 #[tracing::instrument(skip_all, fields(user_id = %user_id))]
-pub async fn jira_access(state: &AppState, user_id: &str, force: bool) -> AppResult<JiraAccess> {
+pub async fn jira_access(state: &AppState, user_id: &UserId, force: bool) -> AppResult<JiraAccess> {
     let mut c = find(state, user_id, Provider::Jira)
         .await?
         .ok_or_else(|| not_connected(state.settings.jira.is_some(), "Jira"))?;

@@ -27,6 +27,7 @@ pub use access::{
 };
 pub use flow::{choose_jira_site, finish_github, finish_jira, start_github, start_jira};
 
+use crate::domain::ids::UserId;
 use crate::domain::kinds::Provider;
 use crate::server::auth::AuthSession;
 use crate::server::db::entities::oauth_connection;
@@ -141,7 +142,7 @@ async fn upsert(
 
 async fn find(
     state: &AppState,
-    user_id: &str,
+    user_id: &UserId,
     provider: Provider,
 ) -> AppResult<Option<oauth_connection::Model>> {
     Ok(oauth_connection::Entity::find()
@@ -171,7 +172,7 @@ fn view(c: oauth_connection::Model) -> ConnectionView {
 /// The caller's connections.
 pub async fn connections(state: &AppState, auth: &AuthSession) -> AppResult<Vec<ConnectionView>> {
     Ok(oauth_connection::Entity::find()
-        .filter(oauth_connection::Column::UserId.eq(auth.user.id.as_str()))
+        .filter(oauth_connection::Column::UserId.eq(&auth.user.id))
         .all(&state.db)
         .await?
         .into_iter()
@@ -186,7 +187,7 @@ pub async fn disconnect(state: &AppState, auth: &AuthSession, provider: &str) ->
         .parse()
         .map_err(|_| AppError::not_found("provider"))?;
     let res = oauth_connection::Entity::delete_many()
-        .filter(oauth_connection::Column::UserId.eq(auth.user.id.as_str()))
+        .filter(oauth_connection::Column::UserId.eq(&auth.user.id))
         .filter(oauth_connection::Column::Provider.eq(p))
         .exec(&state.db)
         .await?;

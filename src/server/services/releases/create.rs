@@ -65,7 +65,11 @@ pub async fn create(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("service"))?;
-    let owner = input.owner_id.flatten().filter(|o| !o.is_empty());
+    let owner = input
+        .owner_id
+        .flatten()
+        .filter(|o| !o.is_empty())
+        .map(crate::domain::ids::UserId::from);
     if let Some(o) = &owner {
         check_owner(&txn, ctx, o).await?;
     }
@@ -98,7 +102,7 @@ pub async fn create(
     let now = db::now();
     let r = release::ActiveModel {
         id: Set(new_id()),
-        team_id: Set(ctx.team_id().to_string()),
+        team_id: Set(ctx.team_id().clone()),
         service_id: Set(svc.id.clone()),
         title: Set(title),
         version: Set(version),

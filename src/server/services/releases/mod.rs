@@ -46,12 +46,12 @@ impl From<release::Model> for ReleaseView {
             status: r.status,
             priority: r.priority,
             id: r.id,
-            team_id: r.team_id,
+            team_id: r.team_id.into_string(),
             service_id: r.service_id,
             title: r.title,
             version: r.version,
             description: r.description,
-            owner_id: r.owner_id,
+            owner_id: r.owner_id.map(String::from),
             sprint_id: r.sprint_id,
             deployment_group_id: r.deployment_group_id,
             target_date: r.target_date.map(|d| d.format("%Y-%m-%d").to_string()),
@@ -158,7 +158,7 @@ pub(crate) fn parse_date(v: &str) -> AppResult<NaiveDate> {
 pub(crate) async fn check_owner(
     conn: &impl ConnectionTrait,
     ctx: &TeamContext,
-    owner: &str,
+    owner: &crate::domain::ids::UserId,
 ) -> AppResult<()> {
     let member = team_member::Entity::find_in(ctx)
         .filter(team_member::Column::UserId.eq(owner))
@@ -169,7 +169,10 @@ pub(crate) async fn check_owner(
     })
 }
 
-pub(crate) async fn user_name(conn: &impl ConnectionTrait, id: &str) -> AppResult<String> {
+pub(crate) async fn user_name(
+    conn: &impl ConnectionTrait,
+    id: &crate::domain::ids::UserId,
+) -> AppResult<String> {
     Ok(user::Entity::find_by_id(id.to_string())
         .one(conn)
         .await?

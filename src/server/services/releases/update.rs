@@ -220,7 +220,10 @@ async fn apply_update(
         }
     }
     if let Some(owner) = &input.owner_id {
-        let owner = owner.clone().filter(|o| !o.is_empty());
+        let owner = owner
+            .clone()
+            .filter(|o| !o.is_empty())
+            .map(crate::domain::ids::UserId::from);
         if let Some(o) = &owner {
             check_owner(txn, ctx, o).await?;
         }

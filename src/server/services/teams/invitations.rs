@@ -53,11 +53,11 @@ pub async fn invite(
     let now = db::now();
     let inv = invitation::ActiveModel {
         id: Set(new_id()),
-        team_id: Set(ctx.team_id().to_string()),
+        team_id: Set(ctx.team_id().clone()),
         email: Set(email),
         role: Set(role),
         token_hash: Set(hash_token(&token)),
-        invited_by: Set(Some(ctx.user_id().to_string())),
+        invited_by: Set(Some(ctx.user_id().clone())),
         expires_at: Set(now + chrono::Duration::days(INVITATION_DAYS)),
         accepted_at: Set(None),
         accepted_by: Set(None),
@@ -224,8 +224,8 @@ pub async fn accept_invitation(
     set_current_team(&txn, &auth.session_id, Some(team.id.clone())).await?;
     txn.commit().await?;
     Ok(MembershipView {
-        team_id: team.id.clone(),
-        user_id: auth.user.id.clone(),
+        team_id: team.id.to_string(),
+        user_id: auth.user.id.to_string(),
         role,
         team: team.into(),
     })

@@ -19,6 +19,7 @@ pub use team_settings::{
     mask_webhook, settings, test_slack, update_settings, validate_webhook_url, SettingsPatch,
 };
 
+use crate::domain::ids::{TeamId, UserId};
 use crate::domain::roles::Role;
 use crate::domain::validation;
 use crate::server::access::{self};
@@ -41,7 +42,7 @@ use sea_orm::{
 impl From<team::Model> for TeamView {
     fn from(t: team::Model) -> Self {
         Self {
-            id: t.id,
+            id: t.id.into_string(),
             name: t.name,
             slug: t.slug,
             created_at: ts(t.created_at),
@@ -52,7 +53,7 @@ impl From<team::Model> for TeamView {
 
 /// Takes a lock that serialises membership changes of one team (PostgreSQL:
 /// the team row; SQLite: the write transaction is already exclusive).
-async fn lock_team(state: &AppState, txn: &DatabaseTransaction, team_id: &str) -> AppResult<()> {
+async fn lock_team(state: &AppState, txn: &DatabaseTransaction, team_id: &TeamId) -> AppResult<()> {
     if state.settings.backend == Backend::Postgres {
         txn.execute_raw(Statement::from_sql_and_values(
             txn.get_database_backend(),
@@ -79,7 +80,7 @@ fn stored_role(m: &team_member::Model) -> Role {
 pub async fn me(state: &AppState, auth: &AuthSession) -> AppResult<MeView> {
     // The caller's own memberships, whatever team.
     let rows = team_member::Entity::find_across_teams()
-        .filter(team_member::Column::UserId.eq(auth.user.id.as_str()))
+        .filter(team_member::Column::UserId.eq(&auth.user.id))
         .find_also_related(team::Entity)
         .all(&state.db)
         .await?;
@@ -88,7 +89,7 @@ pub async fn me(state: &AppState, auth: &AuthSession) -> AppResult<MeView> {
         .filter_map(|(m, t)| {
             t.map(|t| TeamMembershipView {
                 role: stored_role(&m),
-                id: t.id,
+                id: t.id.into_string(),
                 name: t.name,
                 slug: t.slug,
             })
@@ -165,7 +166,7 @@ pub async fn create_team(state: &AppState, auth: &AuthSession, name: &str) -> Ap
 async fn set_current_team(
     conn: &impl ConnectionTrait,
     session_id: &str,
-    team_id: Option<String>,
+    team_id: Option<TeamId>,
 ) -> AppResult<()> {
     session::ActiveModel {
         id: Set(session_id.to_string()),
@@ -179,8 +180,8 @@ async fn set_current_team(
 
 async fn membership(
     conn: &impl ConnectionTrait,
-    team_id: &str,
-    user_id: &str,
+    team_id: &TeamId,
+    user_id: &UserId,
 ) -> AppResult<Option<team_member::Model>> {
     Ok(team_member::Entity::find_in_team(team_id)
         .filter(team_member::Column::UserId.eq(user_id))
@@ -189,32 +190,32 @@ async fn membership(
 }
 
 /// Makes `team_id` the session's current team; 404 unless a member.
-pub async fn select_team(state: &AppState, auth: &AuthSession, team_id: &str) -> AppResult<()> {
+pub async fn select_team(state: &AppState, auth: &AuthSession, team_id: &TeamId) -> AppResult<()> {
     membership(&state.db, team_id, &auth.user.id)
         .await?
         .ok_or_else(|| AppError::not_found("team"))?;
-    set_current_team(&state.db, &auth.session_id, Some(team_id.to_string())).await
+    set_current_team(&state.db, &auth.session_id, Some(team_id.clone())).await
 }
 
 /// Deletes a team and everything in it (OWNER of that team only).
-pub async fn delete_team(state: &AppState, auth: &AuthSession, team_id: &str) -> AppResult<()> {
+pub async fn delete_team(state: &AppState, auth: &AuthSession, team_id: &TeamId) -> AppResult<()> {
     let txn = db::begin_write(&state.db).await?;
     let ctx = access::for_member(&txn, team_id, &auth.user)
         .await?
         .ok_or_else(|| AppError::not_found("team"))?;
     let owner = ctx.owner("delete the team")?;
-    team::Entity::delete_by_id(owner.team_id().to_string())
+    team::Entity::delete_by_id(owner.team_id().clone())
         .exec(&txn)
         .await?;
     txn.commit().await?;
     state.events.revoke(Revocation::Team {
-        team_id: team_id.to_string(),
+        team_id: team_id.clone(),
     });
-    tracing::info!(team_id, user_id = %auth.user.id, "team deleted");
+    tracing::info!(team_id = %team_id, user_id = %auth.user.id, "team deleted");
     Ok(())
 }
 
-async fn owner_count(conn: &impl ConnectionTrait, team_id: &str) -> AppResult<u64> {
+async fn owner_count(conn: &impl ConnectionTrait, team_id: &TeamId) -> AppResult<u64> {
     Ok(team_member::Entity::find_in_team(team_id)
         .filter(team_member::Column::Role.eq(Role::Owner))
         .count(conn)

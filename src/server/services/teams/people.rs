@@ -2,6 +2,7 @@
 //! `domain::roles`, removing someone, leaving.
 
 use super::{lock_team, membership, owner_count, parse_role, stored_role};
+use crate::domain::ids::UserId;
 use crate::domain::roles::Role;
 use crate::server::access::{Admin, TeamContext};
 use crate::server::db::entities::{session, team_member, user};
@@ -46,7 +47,7 @@ pub async fn members(
                 m.id.clone(),
                 MemberView {
                     role: stored_role(&m),
-                    user_id: u.id,
+                    user_id: u.id.into_string(),
                     email: u.email,
                     name: u.name,
                     joined_at: ts(m.created_at),
@@ -67,7 +68,7 @@ pub async fn members(
 pub async fn change_role(
     state: &AppState,
     ctx: &Admin<'_>,
-    user_id: &str,
+    user_id: &UserId,
     role: &str,
 ) -> AppResult<MemberView> {
     let target_role = parse_role(role)?;
@@ -100,14 +101,14 @@ pub async fn change_role(
     }
     .update(&txn)
     .await?;
-    let u = user::Entity::find_by_id(user_id.to_string())
+    let u = user::Entity::find_by_id(user_id.clone())
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("member"))?;
     txn.commit().await?;
     Ok(MemberView {
         role: target_role,
-        user_id: u.id,
+        user_id: u.id.into_string(),
         email: u.email,
         name: u.name,
         joined_at: ts(updated.created_at),
@@ -118,7 +119,7 @@ pub async fn change_role(
 /// someone else takes an ADMIN with the right to manage their role; the
 /// last OWNER is never removed.
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), user_id = %user_id))]
-pub async fn remove(state: &AppState, ctx: &TeamContext, user_id: &str) -> AppResult<()> {
+pub async fn remove(state: &AppState, ctx: &TeamContext, user_id: &UserId) -> AppResult<()> {
     if user_id == ctx.user_id() {
         remove_member(state, ctx, user_id).await
     } else {
@@ -127,7 +128,7 @@ pub async fn remove(state: &AppState, ctx: &TeamContext, user_id: &str) -> AppRe
     }
 }
 
-async fn remove_member(state: &AppState, ctx: &TeamContext, user_id: &str) -> AppResult<()> {
+async fn remove_member(state: &AppState, ctx: &TeamContext, user_id: &UserId) -> AppResult<()> {
     let txn = db::begin_write(&state.db).await?;
     lock_team(state, &txn, ctx.team_id()).await?;
     let m = membership(&txn, ctx.team_id(), user_id)
@@ -166,8 +167,8 @@ async fn remove_member(state: &AppState, ctx: &TeamContext, user_id: &str) -> Ap
     txn.commit().await?;
     // Their open boards stop hearing the team now, not at the next check.
     state.events.revoke(Revocation::Member {
-        team_id: ctx.team_id().to_string(),
-        user_id: user_id.to_string(),
+        team_id: ctx.team_id().clone(),
+        user_id: user_id.clone(),
     });
     Ok(())
 }

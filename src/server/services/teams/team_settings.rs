@@ -119,7 +119,7 @@ pub fn validate_webhook_url(url: &str, allow_hosts: &[String]) -> AppResult<Stri
 /// `GET /api/team/settings` (any member).
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
 pub async fn settings(state: &AppState, ctx: &TeamContext) -> AppResult<TeamSettingsView> {
-    let t = team::Entity::find_by_id(ctx.team_id().to_string())
+    let t = team::Entity::find_by_id(ctx.team_id().clone())
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::not_found("team"))?;
@@ -165,7 +165,7 @@ impl std::fmt::Debug for SettingsPatch {
 /// answers with Slack's verdict (502 with Slack's error text when it fails).
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
 pub async fn test_slack(state: &AppState, ctx: &Admin<'_>) -> AppResult<()> {
-    let t = team::Entity::find_by_id(ctx.team_id().to_string())
+    let t = team::Entity::find_by_id(ctx.team_id().clone())
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::not_found("team"))?;
@@ -191,7 +191,7 @@ pub async fn update_settings(
     patch: SettingsPatch,
 ) -> AppResult<TeamSettingsView> {
     let mut am = team::ActiveModel {
-        id: Set(ctx.team_id().to_string()),
+        id: Set(ctx.team_id().clone()),
         updated_at: Set(db::now()),
         ..Default::default()
     };
