@@ -7,6 +7,7 @@
 //! knot nobody can untie); only BLOCKS orders a plan, and REQUIRES_SYNC
 //! partners deploy in the same step.
 
+use crate::domain::ids::ReleaseId;
 use crate::domain::kinds::DependencyType;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
@@ -20,9 +21,9 @@ pub const MAX_GROUP_SIZE: usize = 500;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edge {
     /// The release that depends.
-    pub dependent: String,
+    pub dependent: ReleaseId,
     /// The release it depends on.
-    pub blocker: String,
+    pub blocker: ReleaseId,
     /// How.
     pub kind: DependencyType,
 }
@@ -34,12 +35,12 @@ pub struct Edge {
 /// too. A self-edge is the cycle `[x, x]`.
 pub fn cycle_with(
     edges: &[Edge],
-    dependent: &str,
-    blocker: &str,
+    dependent: &ReleaseId,
+    blocker: &ReleaseId,
     kind: DependencyType,
-) -> Option<Vec<String>> {
+) -> Option<Vec<ReleaseId>> {
     if dependent == blocker {
-        return Some(vec![dependent.to_string(), blocker.to_string()]);
+        return Some(vec![dependent.clone(), blocker.clone()]);
     }
     let mut next: HashMap<&str, Vec<&str>> = HashMap::new();
     for e in edges {
@@ -52,18 +53,18 @@ pub fn cycle_with(
                 .push(e.dependent.as_str());
         }
     }
-    let path = |from: &str, to: &str| -> Option<Vec<String>> {
+    let path = |from: &str, to: &str| -> Option<Vec<ReleaseId>> {
         let mut parent: HashMap<&str, &str> = HashMap::new();
         let mut queue = std::collections::VecDeque::from([from]);
         let mut seen: BTreeSet<&str> = BTreeSet::new();
         seen.insert(from);
         while let Some(n) = queue.pop_front() {
             if n == to {
-                let mut p = vec![to.to_string()];
+                let mut p = vec![ReleaseId::from(to)];
                 let mut cur = n;
                 while cur != from {
                     cur = parent[cur];
-                    p.push(cur.to_string());
+                    p.push(ReleaseId::from(cur));
                 }
                 p.reverse();
                 return Some(p);
@@ -78,15 +79,15 @@ pub fn cycle_with(
         None
     };
     // dependent → blocker, then back from blocker to dependent.
-    if let Some(p) = path(blocker, dependent) {
-        let mut cycle = vec![dependent.to_string()];
+    if let Some(p) = path(blocker.as_str(), dependent.as_str()) {
+        let mut cycle = vec![dependent.clone()];
         cycle.extend(p);
         return Some(cycle);
     }
     if kind == DependencyType::RequiresSync {
-        if let Some(p) = path(dependent, blocker) {
+        if let Some(p) = path(dependent.as_str(), blocker.as_str()) {
             let mut cycle = p;
-            cycle.push(dependent.to_string());
+            cycle.push(dependent.clone());
             return Some(cycle);
         }
     }
@@ -106,9 +107,9 @@ pub enum Order {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Correction {
     /// The release that moved later.
-    pub release: String,
+    pub release: ReleaseId,
     /// The release it now follows.
-    pub after: String,
+    pub after: ReleaseId,
     /// Why, in words of ids (the service adds titles).
     pub kind: CorrectionKind,
 }
@@ -126,14 +127,17 @@ pub enum CorrectionKind {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Plan {
     /// Ordered steps; each holds the releases deployed together.
-    pub steps: Vec<Vec<String>>,
+    pub steps: Vec<Vec<ReleaseId>>,
     /// What the plan changed relative to the chosen order.
     pub corrections: Vec<Correction>,
 }
 
 /// Groups REQUIRES_SYNC partners (transitively) into units; each unit is
 /// keyed by its earliest member in `order`.
-fn sync_units(order: &[String], edges: &[Edge]) -> (Vec<Vec<String>>, HashMap<String, usize>) {
+fn sync_units(
+    order: &[ReleaseId],
+    edges: &[Edge],
+) -> (Vec<Vec<ReleaseId>>, HashMap<ReleaseId, usize>) {
     let pos: HashMap<&str, usize> = order
         .iter()
         .enumerate()
@@ -160,12 +164,12 @@ fn sync_units(order: &[String], edges: &[Edge]) -> (Vec<Vec<String>>, HashMap<St
             }
         }
     }
-    let mut by_root: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut by_root: BTreeMap<usize, Vec<ReleaseId>> = BTreeMap::new();
     for (i, r) in order.iter().enumerate() {
         let rt = root(&mut parent, i);
         by_root.entry(rt).or_default().push(r.clone());
     }
-    let units: Vec<Vec<String>> = by_root.into_values().collect();
+    let units: Vec<Vec<ReleaseId>> = by_root.into_values().collect();
     let unit_of = units
         .iter()
         .enumerate()
@@ -183,7 +187,7 @@ fn sync_units(order: &[String], edges: &[Edge]) -> (Vec<Vec<String>>, HashMap<St
 ///   chosen order where it can (a stable topological order) and lists each
 ///   move as a correction; SIMULTANEOUS puts each release one wave after
 ///   the latest wave it waits for.
-pub fn plan(order: &[String], edges: &[Edge], how: Order) -> Plan {
+pub fn plan(order: &[ReleaseId], edges: &[Edge], how: Order) -> Plan {
     let (units, unit_of) = sync_units(order, edges);
     let n = units.len();
     // BLOCKS between units: `after[u]` are the units that must come first.
@@ -317,8 +321,11 @@ mod tests {
             kind,
         }
     }
-    fn ids(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
+    fn ids(v: &[&str]) -> Vec<ReleaseId> {
+        v.iter().map(|s| ReleaseId::from(*s)).collect()
+    }
+    fn cw(edges: &[Edge], d: &str, b: &str, kind: DependencyType) -> Option<Vec<ReleaseId>> {
+        cycle_with(edges, &d.into(), &b.into(), kind)
     }
     use DependencyType::*;
 
@@ -326,24 +333,24 @@ mod tests {
     fn cycles_are_found_and_named() {
         let edges = vec![e("a", "b", Blocks), e("b", "c", SoftDependency)];
         assert_eq!(
-            cycle_with(&edges, "c", "a", Blocks),
+            cw(&edges, "c", "a", Blocks),
             Some(ids(&["c", "a", "b", "c"]))
         );
-        assert_eq!(cycle_with(&edges, "a", "c", Blocks), None);
-        assert_eq!(cycle_with(&edges, "x", "x", Blocks), Some(ids(&["x", "x"])));
+        assert_eq!(cw(&edges, "a", "c", Blocks), None);
+        assert_eq!(cw(&edges, "x", "x", Blocks), Some(ids(&["x", "x"])));
         assert_eq!(
-            cycle_with(&edges, "b", "a", SoftDependency),
+            cw(&edges, "b", "a", SoftDependency),
             Some(ids(&["b", "a", "b"]))
         );
         // Deploying together with what you wait for is a knot as well.
         assert_eq!(
-            cycle_with(&edges, "a", "c", RequiresSync),
+            cw(&edges, "a", "c", RequiresSync),
             Some(ids(&["a", "b", "c", "a"]))
         );
         // And sync counts both ways for later edges.
         let edges = vec![e("a", "b", RequiresSync), e("c", "a", Blocks)];
         assert_eq!(
-            cycle_with(&edges, "b", "c", Blocks),
+            cw(&edges, "b", "c", Blocks),
             Some(ids(&["b", "c", "a", "b"]))
         );
     }
@@ -402,17 +409,17 @@ mod tests {
     #[test]
     fn a_very_long_chain_plans_without_recursion() {
         let n = 50_000;
-        let order: Vec<String> = (0..n).rev().map(|i| format!("r{i}")).collect();
+        let order: Vec<ReleaseId> = (0..n).rev().map(|i| format!("r{i}").into()).collect();
         let edges: Vec<Edge> = (1..n)
             .map(|i| e(&format!("r{i}"), &format!("r{}", i - 1), Blocks))
             .collect();
         for how in [Order::Simultaneous, Order::Sequential] {
             let p = plan(&order, &edges, how);
             assert_eq!(p.steps.len(), n, "{how:?}");
-            assert_eq!(p.steps[0], vec!["r0".to_string()]);
-            assert_eq!(p.steps[n - 1], vec![format!("r{}", n - 1)]);
+            assert_eq!(p.steps[0], ids(&["r0"]));
+            assert_eq!(p.steps[n - 1], vec![ReleaseId::from(format!("r{}", n - 1))]);
         }
-        assert!(cycle_with(&edges, "r0", &format!("r{}", n - 1), Blocks).is_some());
+        assert!(cw(&edges, "r0", &format!("r{}", n - 1), Blocks).is_some());
     }
 
     fn kind(k: u8) -> DependencyType {
@@ -429,10 +436,13 @@ mod tests {
         let mut edges: Vec<Edge> = vec![];
         for &(d, b, k) in proposals {
             let (d, b) = (format!("r{}", d % 8), format!("r{}", b % 8));
-            if edges.iter().any(|x| x.dependent == d && x.blocker == b) {
+            if edges
+                .iter()
+                .any(|x| x.dependent == d.as_str() && x.blocker == b.as_str())
+            {
                 continue;
             }
-            if cycle_with(&edges, &d, &b, kind(k)).is_none() {
+            if cw(&edges, &d, &b, kind(k)).is_none() {
                 edges.push(e(&d, &b, kind(k)));
             }
         }
@@ -461,7 +471,7 @@ mod tests {
             sequential in any::<bool>(),
         ) {
             let edges = accepted(&p);
-            let order: Vec<String> = (0..8).map(|i| format!("r{i}")).collect();
+            let order: Vec<ReleaseId> = (0..8).map(|i| format!("r{i}").into()).collect();
             let how = if sequential { Order::Sequential } else { Order::Simultaneous };
             let plan = plan(&order, &edges, how);
             let step_of: HashMap<&str, usize> = plan.steps.iter().enumerate()
@@ -472,10 +482,10 @@ mod tests {
             let synced = |a: &str, b: &str| step_of[a] == step_of[b];
             for x in &edges {
                 match x.kind {
-                    RequiresSync => prop_assert!(synced(&x.dependent, &x.blocker)),
+                    RequiresSync => prop_assert!(synced(x.dependent.as_str(), x.blocker.as_str())),
                     Blocks => {
                         // Unless sync put them together, the blocker is strictly earlier.
-                        if !synced(&x.dependent, &x.blocker) {
+                        if !synced(x.dependent.as_str(), x.blocker.as_str()) {
                             prop_assert!(step_of[x.blocker.as_str()] < step_of[x.dependent.as_str()],
                                 "{} before {}", x.blocker, x.dependent);
                         }
@@ -485,17 +495,17 @@ mod tests {
             }
             if sequential {
                 // One sync unit per step: members of a step are sync-linked.
-                let mut comp: HashMap<String, String> = order.iter().map(|r| (r.clone(), r.clone())).collect();
+                let mut comp: HashMap<String, String> = order.iter().map(|r| (r.to_string(), r.to_string())).collect();
                 fn find(c: &mut HashMap<String, String>, x: &str) -> String {
                     let p = c[x].clone();
                     if p == x { p } else { let r = find(c, &p); c.insert(x.to_string(), r.clone()); r }
                 }
                 for x in edges.iter().filter(|x| x.kind == RequiresSync) {
-                    let (a, b) = (find(&mut comp, &x.dependent), find(&mut comp, &x.blocker));
+                    let (a, b) = (find(&mut comp, x.dependent.as_str()), find(&mut comp, x.blocker.as_str()));
                     comp.insert(a, b);
                 }
                 for s in &plan.steps {
-                    let roots: BTreeSet<String> = s.iter().map(|r| find(&mut comp, r)).collect();
+                    let roots: BTreeSet<String> = s.iter().map(|r| find(&mut comp, r.as_str())).collect();
                     prop_assert_eq!(roots.len(), 1);
                 }
             }

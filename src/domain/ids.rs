@@ -33,6 +33,11 @@ macro_rules! ids {
                 &self.0
             }
 
+            /// Whether the id is empty text (forms send `""` for "none").
+            pub fn is_empty(&self) -> bool {
+                self.0.is_empty()
+            }
+
             /// The id's text, owned.
             pub fn into_string(self) -> String {
                 self.0

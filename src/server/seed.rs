@@ -11,7 +11,7 @@
 //! It refuses to run on a database that already has accounts unless forced:
 //! demo accounts with a published password do not belong on a real server.
 
-use crate::domain::ids::{TeamId, UserId};
+use crate::domain::ids::{ReleaseId, ServiceId, TeamId, UserId};
 use crate::domain::kinds::ActivityType;
 use crate::domain::roles::Role;
 use crate::domain::status::{Priority, ReleaseStatus};
@@ -261,7 +261,7 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
     let mut services = vec![];
     for (name, key) in SERVICES {
         let slug = crate::domain::validation::slugify(name, "service");
-        let sid: String = id_at(origin, &mut rng);
+        let sid: ServiceId = id_at(origin, &mut rng);
         service::Entity::insert(service::ActiveModel {
             id: Set(sid.clone()),
             team_id: Set(team_id.clone()),
@@ -319,7 +319,7 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
         } else {
             None
         };
-        let rid: String = id_at(created_at, &mut rng);
+        let rid: ReleaseId = id_at(created_at, &mut rng);
         let label = format!("{title} {version}");
         let actor = |rng: &mut StdRng| movers[rng.gen_range(0..movers.len())];
         let mut act = |rng: &mut StdRng,

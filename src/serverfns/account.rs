@@ -1,5 +1,6 @@
 //! Accounts, teams, members and invitations, for the pages.
 
+use crate::domain::ids::{TeamId, UserId};
 use crate::domain::roles::Role;
 use crate::views::*;
 use leptos::prelude::*;
@@ -109,10 +110,10 @@ pub async fn create_team(name: String) -> Result<(), ApiError> {
 
 /// Switches the current team and opens its board.
 #[server(prefix = "/rpc")]
-pub async fn select_team(team_id: String) -> Result<(), ApiError> {
+pub async fn select_team(team_id: TeamId) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let auth = ctx::session().await?;
-    crate::server::services::teams::select_team(&state, &auth, &team_id.into()).await?;
+    crate::server::services::teams::select_team(&state, &auth, &team_id).await?;
     leptos_axum::redirect("/board");
     Ok(())
 }
@@ -207,13 +208,13 @@ pub async fn change_password(
 
 /// Changes a member's role.
 #[server(prefix = "/rpc")]
-pub async fn change_member_role(user_id: String, role: String) -> Result<(), ApiError> {
+pub async fn change_member_role(user_id: UserId, role: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::teams::change_role(
         &state,
         &team.admin("change roles")?,
-        &user_id.into(),
+        &user_id,
         &role,
     )
     .await?;
@@ -222,10 +223,10 @@ pub async fn change_member_role(user_id: String, role: String) -> Result<(), Api
 
 /// Removes a member from the team.
 #[server(prefix = "/rpc")]
-pub async fn remove_member(user_id: String) -> Result<(), ApiError> {
+pub async fn remove_member(user_id: UserId) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::teams::remove(&state, &team, &user_id.into()).await?;
+    crate::server::services::teams::remove(&state, &team, &user_id).await?;
     Ok(())
 }
 
@@ -241,10 +242,10 @@ pub async fn leave_team() -> Result<(), ApiError> {
 
 /// Deletes the current team and everything in it (OWNER).
 #[server(prefix = "/rpc")]
-pub async fn delete_team(team_id: String) -> Result<(), ApiError> {
+pub async fn delete_team(team_id: TeamId) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let auth = ctx::session().await?;
-    crate::server::services::teams::delete_team(&state, &auth, &team_id.into()).await?;
+    crate::server::services::teams::delete_team(&state, &auth, &team_id).await?;
     leptos_axum::redirect("/select-team");
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Services, for the services page.
 
+use crate::domain::ids::ServiceId;
 use crate::views::{ApiError, ServiceView};
 use leptos::prelude::*;
 
@@ -28,7 +29,7 @@ pub async fn list_services() -> Result<(Vec<ServiceView>, bool), ApiError> {
 /// Creates or updates a service (`id` empty = create).
 #[server(prefix = "/rpc")]
 pub async fn save_service(
-    id: String,
+    id: ServiceId,
     name: String,
     slug: String,
     description: String,
@@ -58,7 +59,7 @@ pub async fn save_service(
 
 /// Deletes a service and its releases.
 #[server(prefix = "/rpc")]
-pub async fn delete_service(id: String) -> Result<(), ApiError> {
+pub async fn delete_service(id: ServiceId) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::catalog::delete(&state, &team.admin("delete services")?, &id)

@@ -1,5 +1,6 @@
 //! Linked work items on the release page.
 
+use crate::domain::ids::{ItemId, ReleaseId};
 use crate::views::{ApiError, ItemView, SearchHitView};
 use leptos::prelude::*;
 
@@ -8,7 +9,7 @@ use super::ctx;
 
 /// The release's linked items.
 #[server(prefix = "/rpc")]
-pub async fn release_items(release_id: String) -> Result<Vec<ItemView>, ApiError> {
+pub async fn release_items(release_id: ReleaseId) -> Result<Vec<ItemView>, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     Ok(
@@ -22,7 +23,7 @@ pub async fn release_items(release_id: String) -> Result<Vec<ItemView>, ApiError
 /// its URL); `item_type` is JIRA_TICKET or GITHUB_PR.
 #[server(prefix = "/rpc")]
 pub async fn link_item(
-    release_id: String,
+    release_id: ReleaseId,
     item_type: String,
     external_id: String,
 ) -> Result<ItemView, ApiError> {
@@ -47,7 +48,7 @@ pub async fn link_item(
 /// the caller's connection. `jql` is Jira's advanced search.
 #[server(prefix = "/rpc")]
 pub async fn search_items(
-    release_id: String,
+    release_id: ReleaseId,
     source: String,
     q: String,
     #[server(default)] jql: Option<String>,
@@ -82,7 +83,7 @@ pub async fn search_items(
 
 /// Refreshes every item of the release now.
 #[server(prefix = "/rpc")]
-pub async fn sync_release_items(release_id: String) -> Result<(), ApiError> {
+pub async fn sync_release_items(release_id: ReleaseId) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::items::sync_release(
@@ -96,7 +97,7 @@ pub async fn sync_release_items(release_id: String) -> Result<(), ApiError> {
 
 /// Unlinks an item.
 #[server(prefix = "/rpc")]
-pub async fn unlink_item(release_id: String, item_id: String) -> Result<(), ApiError> {
+pub async fn unlink_item(release_id: ReleaseId, item_id: ItemId) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::items::remove(
@@ -111,7 +112,7 @@ pub async fn unlink_item(release_id: String, item_id: String) -> Result<(), ApiE
 
 /// Refreshes an item now.
 #[server(prefix = "/rpc")]
-pub async fn sync_item(release_id: String, item_id: String) -> Result<ItemView, ApiError> {
+pub async fn sync_item(release_id: ReleaseId, item_id: ItemId) -> Result<ItemView, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::items::sync(

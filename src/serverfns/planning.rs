@@ -1,6 +1,7 @@
 //! Sprints, deployment groups, dependencies, the dashboard and the calendar,
 //! for their pages.
 
+use crate::domain::ids::{DependencyId, GroupId, ReleaseId, SprintId, UserId};
 use crate::serverfns::releases::ReleaseRow;
 use crate::views::*;
 
@@ -93,7 +94,7 @@ pub struct SprintPageData {
 
 /// One sprint with its releases.
 #[server(prefix = "/rpc")]
-pub async fn sprint_page(id: String) -> Result<SprintPageData, ApiError> {
+pub async fn sprint_page(id: SprintId) -> Result<SprintPageData, ApiError> {
     use crate::server::services::releases::ReleaseFilter;
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -102,7 +103,7 @@ pub async fn sprint_page(id: String) -> Result<SprintPageData, ApiError> {
         &state,
         &team,
         ReleaseFilter {
-            sprint_id: Some(id),
+            sprint_id: Some(id.into_string()),
             limit: Some(500),
             ..Default::default()
         },
@@ -118,7 +119,7 @@ pub async fn sprint_page(id: String) -> Result<SprintPageData, ApiError> {
 /// Edits a sprint.
 #[server(prefix = "/rpc")]
 pub async fn update_sprint(
-    id: String,
+    id: SprintId,
     name: String,
     start_date: String,
     end_date: String,
@@ -144,7 +145,7 @@ pub async fn update_sprint(
 
 /// Deletes a sprint and goes back to the list.
 #[server(prefix = "/rpc")]
-pub async fn delete_sprint(id: String) -> Result<(), ApiError> {
+pub async fn delete_sprint(id: SprintId) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::sprints::delete(&state, &team.admin("manage sprints")?, &id).await?;
@@ -156,7 +157,7 @@ pub async fn delete_sprint(id: String) -> Result<(), ApiError> {
 /// a sprint; answers how many moved.
 #[server(prefix = "/rpc")]
 pub async fn assign_sprint_by_filter(
-    sprint_id: String,
+    sprint_id: SprintId,
     service_id: String,
     owner_id: String,
     priority: String,
@@ -217,8 +218,8 @@ pub async fn groups_page() -> Result<GroupsPageData, ApiError> {
 #[cfg(feature = "ssr")]
 fn group_input(
     name: String,
-    sprint_id: String,
-    owner_id: String,
+    sprint_id: SprintId,
+    owner_id: UserId,
     target_date: String,
     deployment_order: String,
 ) -> crate::server::services::groups::GroupInput {
@@ -235,8 +236,8 @@ fn group_input(
 #[server(prefix = "/rpc")]
 pub async fn create_group(
     name: String,
-    sprint_id: String,
-    owner_id: String,
+    sprint_id: SprintId,
+    owner_id: UserId,
     target_date: String,
     deployment_order: String,
 ) -> Result<(), ApiError> {
@@ -276,7 +277,7 @@ pub struct GroupPageData {
 
 /// One group with its plan.
 #[server(prefix = "/rpc")]
-pub async fn group_page(id: String) -> Result<GroupPageData, ApiError> {
+pub async fn group_page(id: GroupId) -> Result<GroupPageData, ApiError> {
     use crate::domain::status::ReleaseStatus;
     use crate::server::services::{groups, releases};
     let state = ctx::state()?;
@@ -325,10 +326,10 @@ pub async fn group_page(id: String) -> Result<GroupPageData, ApiError> {
 /// Edits a group.
 #[server(prefix = "/rpc")]
 pub async fn update_group(
-    id: String,
+    id: GroupId,
     name: String,
-    sprint_id: String,
-    owner_id: String,
+    sprint_id: SprintId,
+    owner_id: UserId,
     target_date: String,
     deployment_order: String,
 ) -> Result<DeploymentGroupView, ApiError> {
@@ -347,7 +348,7 @@ pub async fn update_group(
 
 /// Deletes a group and goes back to the list.
 #[server(prefix = "/rpc")]
-pub async fn delete_group(id: String) -> Result<(), ApiError> {
+pub async fn delete_group(id: GroupId) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::groups::delete(&state, &team.admin("manage deployment groups")?, &id)
@@ -358,7 +359,7 @@ pub async fn delete_group(id: String) -> Result<(), ApiError> {
 
 /// Adds a release to a group.
 #[server(prefix = "/rpc")]
-pub async fn add_to_group(group_id: String, release_id: String) -> Result<(), ApiError> {
+pub async fn add_to_group(group_id: GroupId, release_id: ReleaseId) -> Result<(), ApiError> {
     use crate::server::services::groups::{self, AddRelease};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -374,7 +375,7 @@ pub async fn add_to_group(group_id: String, release_id: String) -> Result<(), Ap
 
 /// Removes a release from a group.
 #[server(prefix = "/rpc")]
-pub async fn remove_from_group(group_id: String, release_id: String) -> Result<(), ApiError> {
+pub async fn remove_from_group(group_id: GroupId, release_id: ReleaseId) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::groups::remove_release(
@@ -389,7 +390,7 @@ pub async fn remove_from_group(group_id: String, release_id: String) -> Result<(
 
 /// Sets a group's order (`release_ids` comma-separated, every member once).
 #[server(prefix = "/rpc")]
-pub async fn reorder_group(group_id: String, release_ids: String) -> Result<(), ApiError> {
+pub async fn reorder_group(group_id: GroupId, release_ids: String) -> Result<(), ApiError> {
     use crate::server::services::groups::{self, Reorder};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -397,7 +398,7 @@ pub async fn reorder_group(group_id: String, release_ids: String) -> Result<(), 
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(str::to_string)
+        .map(ReleaseId::from)
         .collect();
     groups::reorder(
         &state,
@@ -424,7 +425,7 @@ pub struct ReleasePlanningData {
 
 /// The release page's planning section.
 #[server(prefix = "/rpc")]
-pub async fn release_planning(id: String) -> Result<ReleasePlanningData, ApiError> {
+pub async fn release_planning(id: ReleaseId) -> Result<ReleasePlanningData, ApiError> {
     use crate::server::services::dependencies;
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -452,8 +453,8 @@ pub async fn search_releases(q: String, exclude: String) -> Result<Vec<ReleaseRe
 /// Adds a dependency from the release page.
 #[server(prefix = "/rpc")]
 pub async fn add_dependency(
-    release_id: String,
-    depends_on_id: String,
+    release_id: ReleaseId,
+    depends_on_id: ReleaseId,
     dep_type: String,
 ) -> Result<DependencyView, ApiError> {
     use crate::server::services::dependencies::{self, DependencyInput};
@@ -474,7 +475,10 @@ pub async fn add_dependency(
 
 /// Removes a dependency from the release page.
 #[server(prefix = "/rpc")]
-pub async fn remove_dependency(release_id: String, dependency_id: String) -> Result<(), ApiError> {
+pub async fn remove_dependency(
+    release_id: ReleaseId,
+    dependency_id: DependencyId,
+) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::dependencies::delete(
@@ -490,9 +494,9 @@ pub async fn remove_dependency(release_id: String, dependency_id: String) -> Res
 /// Puts a release into a sprint and a deployment group (empty = none).
 #[server(prefix = "/rpc")]
 pub async fn set_release_plan(
-    id: String,
-    sprint_id: String,
-    deployment_group_id: String,
+    id: ReleaseId,
+    sprint_id: SprintId,
+    deployment_group_id: GroupId,
 ) -> Result<ReleaseView, ApiError> {
     use crate::server::services::releases::{self, ReleaseInput};
     let state = ctx::state()?;

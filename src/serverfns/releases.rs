@@ -1,5 +1,6 @@
 //! Releases, for the list and detail pages.
 
+use crate::domain::ids::{CommentId, ReleaseId, ServiceId, UserId};
 use crate::domain::status::ReleaseStatus;
 use crate::views::*;
 use leptos::prelude::*;
@@ -105,7 +106,7 @@ pub async fn releases_page(
 /// Creates a release and opens it.
 #[server(prefix = "/rpc")]
 pub async fn create_release(
-    service_id: String,
+    service_id: ServiceId,
     title: String,
     version: String,
     priority: String,
@@ -153,7 +154,7 @@ pub struct ReleasePageData {
 
 /// The release page's data.
 #[server(prefix = "/rpc")]
-pub async fn release_page(id: String) -> Result<ReleasePageData, ApiError> {
+pub async fn release_page(id: ReleaseId) -> Result<ReleasePageData, ApiError> {
     use crate::server::services::{activity, comments, releases, PageRequest};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -181,7 +182,7 @@ pub async fn release_page(id: String) -> Result<ReleasePageData, ApiError> {
 /// rule apply); `revision` guards against moving a card someone else moved.
 #[server(prefix = "/rpc")]
 pub async fn move_release(
-    id: String,
+    id: ReleaseId,
     status: crate::domain::status::ReleaseStatus,
     revision: i64,
 ) -> Result<ReleaseView, ApiError> {
@@ -201,7 +202,7 @@ pub async fn move_release(
 /// Marks a release blocked (with a reason) or unblocked.
 #[server(prefix = "/rpc")]
 pub async fn set_blocked(
-    id: String,
+    id: ReleaseId,
     blocked: bool,
     reason: String,
 ) -> Result<ReleaseView, ApiError> {
@@ -220,7 +221,7 @@ pub async fn set_blocked(
 
 /// Deletes a release and goes back to the list.
 #[server(prefix = "/rpc")]
-pub async fn delete_release(id: String) -> Result<(), ApiError> {
+pub async fn delete_release(id: ReleaseId) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::releases::delete(&state, &team.editor("delete releases")?, &id)
@@ -232,8 +233,8 @@ pub async fn delete_release(id: String) -> Result<(), ApiError> {
 /// Edits a comment (its author, or an ADMIN).
 #[server(prefix = "/rpc")]
 pub async fn edit_comment(
-    release_id: String,
-    comment_id: String,
+    release_id: ReleaseId,
+    comment_id: CommentId,
     body: String,
 ) -> Result<CommentView, ApiError> {
     let state = ctx::state()?;
@@ -251,7 +252,7 @@ pub async fn edit_comment(
 
 /// Deletes a comment (its author, or an ADMIN).
 #[server(prefix = "/rpc")]
-pub async fn delete_comment(release_id: String, comment_id: String) -> Result<(), ApiError> {
+pub async fn delete_comment(release_id: ReleaseId, comment_id: CommentId) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::comments::delete(
@@ -266,7 +267,7 @@ pub async fn delete_comment(release_id: String, comment_id: String) -> Result<()
 
 /// Adds a comment.
 #[server(prefix = "/rpc")]
-pub async fn add_comment(release_id: String, body: String) -> Result<CommentView, ApiError> {
+pub async fn add_comment(release_id: ReleaseId, body: String) -> Result<CommentView, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::comments::create(&state, &team.editor("comment")?, &release_id, &body)
@@ -317,13 +318,13 @@ pub async fn blocked_releases() -> Result<Vec<Waiting>, ApiError> {
 /// so an edit never silently overwrites someone else's.
 #[server(prefix = "/rpc")]
 pub async fn edit_release(
-    id: String,
+    id: ReleaseId,
     revision: i64,
     title: String,
     version: String,
     description: String,
     priority: String,
-    owner_id: String,
+    owner_id: UserId,
     target_date: String,
 ) -> Result<ReleaseView, ApiError> {
     use crate::server::services::releases::{self, ReleaseInput};

@@ -480,7 +480,7 @@ impl Fixture {
             release_item::ActiveModel {
                 id: Set(release_coordinator::server::db::new_id()),
                 team_id: Set(team.clone().into()),
-                release_id: Set(release.clone()),
+                release_id: Set(release.clone().into()),
                 item_type: Set(release_coordinator::domain::kinds::ItemType::GithubPr),
                 external_id: Set("acme/pay#7".into()),
                 title: Set(Some("Retry cards".into())),
@@ -513,7 +513,7 @@ impl Fixture {
                 ("group", group),
                 ("dependency", dependency),
                 ("comment", comment),
-                ("item", item),
+                ("item", item.into_string()),
                 ("user", user),
                 ("invitation", invitation["id"].as_str().unwrap().to_string()),
                 ("token", invitation["token"].as_str().unwrap().to_string()),

@@ -122,7 +122,7 @@ async fn hostile_text_never_becomes_markup_on_any_page() {
         release_item::ActiveModel {
             id: Set(release_coordinator::server::db::new_id()),
             team_id: Set(rel["teamId"].as_str().unwrap().into()),
-            release_id: Set(id.clone()),
+            release_id: Set(id.clone().into()),
             item_type: Set(release_coordinator::domain::kinds::ItemType::GithubPr),
             external_id: Set("acme/pay#1".into()),
             title: Set(Some(HOSTILE.into())),
@@ -864,9 +864,9 @@ async fn a_group_has_a_size_limit() {
             .map(|_| release_coordinator::server::db::new_id())
             .collect();
         let rows = ids.iter().enumerate().map(|(i, id)| release::ActiveModel {
-            id: Set(id.clone()),
+            id: Set(id.clone().into()),
             team_id: Set(team.clone().into()),
-            service_id: Set(svc.clone()),
+            service_id: Set(svc.clone().into()),
             title: Set(format!("R{i}")),
             version: Set("1".into()),
             description: Set(String::new()),
@@ -874,7 +874,7 @@ async fn a_group_has_a_size_limit() {
             priority: Set(release_coordinator::domain::status::Priority::Medium),
             owner_id: Set(None),
             sprint_id: Set(None),
-            deployment_group_id: Set(Some(gid.clone())),
+            deployment_group_id: Set(Some(gid.clone().into())),
             group_position: Set(Some(500 - i as i32)),
             target_date: Set(None),
             is_blocked: Set(false),
@@ -894,8 +894,8 @@ async fn a_group_has_a_size_limit() {
         let edges = (1..500).map(|i| release_dependency::ActiveModel {
             id: Set(release_coordinator::server::db::new_id()),
             team_id: Set(team.clone().into()),
-            release_id: Set(ids[i].clone()),
-            depends_on_id: Set(ids[i - 1].clone()),
+            release_id: Set(ids[i].clone().into()),
+            depends_on_id: Set(ids[i - 1].clone().into()),
             dep_type: Set(release_coordinator::domain::kinds::DependencyType::Blocks),
             resolved_at: Set(None),
             created_by: Set(None),

@@ -1,6 +1,7 @@
 //! `/api/services`.
 
 use super::page_query;
+use crate::domain::ids::ServiceId;
 use crate::server::access::TeamContext;
 use crate::server::error::{ApiJson, AppResult};
 use crate::server::services::catalog::{self, ServiceInput};
@@ -41,7 +42,7 @@ async fn create(
 async fn get_one(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<ServiceId>,
 ) -> AppResult<Json<ServiceView>> {
     Ok(Json(catalog::get(&s, &ctx, &id).await?))
 }
@@ -49,7 +50,7 @@ async fn get_one(
 async fn update(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<ServiceId>,
     ApiJson(body): ApiJson<ServiceInput>,
 ) -> AppResult<Json<ServiceView>> {
     Ok(Json(
@@ -60,7 +61,7 @@ async fn update(
 async fn remove(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<ServiceId>,
 ) -> AppResult<StatusCode> {
     catalog::delete(&s, &ctx.admin("delete services")?, &id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -3,6 +3,7 @@
 //! `/api/dashboard/stats`.
 
 use super::page_query;
+use crate::domain::ids::{DependencyId, GroupId, ItemId, ReleaseId, SprintId};
 use crate::server::access::TeamContext;
 use crate::server::error::{ApiJson, AppError, AppResult};
 use crate::server::services::dashboard::{self, DashboardStats};
@@ -76,7 +77,7 @@ async fn create_sprint(
 async fn get_sprint(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<SprintId>,
 ) -> AppResult<Json<SprintView>> {
     Ok(Json(sprints::get(&s, &ctx, &id).await?))
 }
@@ -84,7 +85,7 @@ async fn get_sprint(
 async fn update_sprint(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<SprintId>,
     ApiJson(body): ApiJson<SprintInput>,
 ) -> AppResult<Json<SprintView>> {
     Ok(Json(
@@ -95,7 +96,7 @@ async fn update_sprint(
 async fn delete_sprint(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<SprintId>,
 ) -> AppResult<StatusCode> {
     sprints::delete(&s, &ctx.admin("manage sprints")?, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -123,7 +124,7 @@ async fn create_group(
 async fn get_group(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<GroupId>,
 ) -> AppResult<Json<DeploymentGroupView>> {
     Ok(Json(groups::get(&s, &ctx, &id).await?))
 }
@@ -131,7 +132,7 @@ async fn get_group(
 async fn update_group(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<GroupId>,
     ApiJson(body): ApiJson<GroupInput>,
 ) -> AppResult<Json<DeploymentGroupView>> {
     Ok(Json(
@@ -142,7 +143,7 @@ async fn update_group(
 async fn delete_group(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<GroupId>,
 ) -> AppResult<StatusCode> {
     groups::delete(&s, &ctx.admin("manage deployment groups")?, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -151,7 +152,7 @@ async fn delete_group(
 async fn group_releases(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<GroupId>,
 ) -> AppResult<Json<Page<GroupReleaseView>>> {
     Ok(Json(Page {
         items: groups::releases(&s, &ctx, &id).await?,
@@ -162,7 +163,7 @@ async fn group_releases(
 async fn add_group_release(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<GroupId>,
     ApiJson(body): ApiJson<AddRelease>,
 ) -> AppResult<(StatusCode, Json<Page<GroupReleaseView>>)> {
     Ok((
@@ -183,7 +184,7 @@ async fn add_group_release(
 async fn remove_group_release(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path((id, release_id)): Path<(String, String)>,
+    Path((id, release_id)): Path<(GroupId, ReleaseId)>,
 ) -> AppResult<StatusCode> {
     groups::remove_release(
         &s,
@@ -198,7 +199,7 @@ async fn remove_group_release(
 async fn reorder_group(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<GroupId>,
     ApiJson(body): ApiJson<Reorder>,
 ) -> AppResult<Json<Page<GroupReleaseView>>> {
     Ok(Json(Page {
@@ -216,7 +217,7 @@ async fn reorder_group(
 async fn group_plan(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<GroupId>,
 ) -> AppResult<Json<PlanView>> {
     Ok(Json(groups::plan(&s, &ctx, &id).await?))
 }
@@ -224,7 +225,7 @@ async fn group_plan(
 async fn list_dependencies(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<ReleaseId>,
 ) -> AppResult<Json<Page<DependencyView>>> {
     Ok(Json(dependencies::list(&s, &ctx, &id).await?))
 }
@@ -232,7 +233,7 @@ async fn list_dependencies(
 async fn add_dependency(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<ReleaseId>,
     ApiJson(body): ApiJson<DependencyInput>,
 ) -> AppResult<(StatusCode, Json<DependencyView>)> {
     Ok((
@@ -244,7 +245,7 @@ async fn add_dependency(
 async fn remove_dependency(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path((id, dependency_id)): Path<(String, String)>,
+    Path((id, dependency_id)): Path<(ReleaseId, DependencyId)>,
 ) -> AppResult<StatusCode> {
     dependencies::delete(&s, &ctx.editor("change dependencies")?, &id, &dependency_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -283,7 +284,7 @@ pub(super) fn items_router() -> Router<AppState> {
 async fn list_items(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<ReleaseId>,
 ) -> AppResult<Json<Page<crate::views::ItemView>>> {
     Ok(Json(
         crate::server::services::items::list(&s, &ctx, &id).await?,
@@ -293,7 +294,7 @@ async fn list_items(
 async fn add_item(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<ReleaseId>,
     ApiJson(body): ApiJson<crate::server::services::items::ItemInput>,
 ) -> AppResult<(StatusCode, Json<crate::views::ItemView>)> {
     Ok((
@@ -305,7 +306,7 @@ async fn add_item(
 async fn remove_item(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path((id, item_id)): Path<(String, String)>,
+    Path((id, item_id)): Path<(ReleaseId, ItemId)>,
 ) -> AppResult<StatusCode> {
     crate::server::services::items::remove(&s, &ctx.editor("unlink items")?, &id, &item_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -314,7 +315,7 @@ async fn remove_item(
 async fn sync_item(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path((id, item_id)): Path<(String, String)>,
+    Path((id, item_id)): Path<(ReleaseId, ItemId)>,
 ) -> AppResult<Json<crate::views::ItemView>> {
     Ok(Json(
         crate::server::services::items::sync(&s, &ctx.editor("sync linked items")?, &id, &item_id)
@@ -325,7 +326,7 @@ async fn sync_item(
 async fn sync_items(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<ReleaseId>,
 ) -> AppResult<Json<Page<crate::views::ItemView>>> {
     Ok(Json(
         crate::server::services::items::sync_release(&s, &ctx.editor("sync linked items")?, &id)

@@ -2,6 +2,7 @@
 //! live event stream.
 
 use super::page_query;
+use crate::domain::ids::{CommentId, ReleaseId};
 use crate::server::access::TeamContext;
 use crate::server::auth::AuthSession;
 use crate::server::error::{ApiJson, AppError, AppResult};
@@ -66,7 +67,7 @@ async fn create(
 async fn get_one(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<ReleaseId>,
 ) -> AppResult<Json<ReleaseView>> {
     Ok(Json(releases::get(&s, &ctx, &id).await?))
 }
@@ -74,7 +75,7 @@ async fn get_one(
 async fn update(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<ReleaseId>,
     ApiJson(body): ApiJson<ReleaseInput>,
 ) -> AppResult<Json<ReleaseView>> {
     Ok(Json(
@@ -85,7 +86,7 @@ async fn update(
 async fn remove(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<ReleaseId>,
 ) -> AppResult<StatusCode> {
     releases::delete(&s, &ctx.editor("delete releases")?, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -94,7 +95,7 @@ async fn remove(
 async fn release_activities(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<ReleaseId>,
     q: Result<Query<PageRequest>, QueryRejection>,
 ) -> AppResult<Json<Page<ActivityView>>> {
     releases::get(&s, &ctx, &id).await?;
@@ -119,7 +120,7 @@ struct CommentBody {
 async fn list_comments(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<ReleaseId>,
     q: Result<Query<PageRequest>, QueryRejection>,
 ) -> AppResult<Json<Page<CommentView>>> {
     Ok(Json(comments::list(&s, &ctx, &id, &page_query(q)?).await?))
@@ -128,7 +129,7 @@ async fn list_comments(
 async fn add_comment(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<ReleaseId>,
     ApiJson(b): ApiJson<CommentBody>,
 ) -> AppResult<(StatusCode, Json<CommentView>)> {
     Ok((
@@ -140,7 +141,7 @@ async fn add_comment(
 async fn edit_comment(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path((id, comment_id)): Path<(String, String)>,
+    Path((id, comment_id)): Path<(ReleaseId, CommentId)>,
     ApiJson(b): ApiJson<CommentBody>,
 ) -> AppResult<Json<CommentView>> {
     Ok(Json(
@@ -158,7 +159,7 @@ async fn edit_comment(
 async fn delete_comment(
     State(s): State<AppState>,
     ctx: TeamContext,
-    Path((id, comment_id)): Path<(String, String)>,
+    Path((id, comment_id)): Path<(ReleaseId, CommentId)>,
 ) -> AppResult<StatusCode> {
     comments::delete(&s, &ctx.editor("delete comments")?, &id, &comment_id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -1,6 +1,7 @@
 //! The audit log: activity rows written inside the caller's transaction,
 //! and the feeds that read them.
 
+use crate::domain::ids::ReleaseId;
 use crate::domain::kinds::ActivityType;
 use crate::server::access::TeamContext;
 use crate::server::db::entities::activity;
@@ -20,7 +21,7 @@ pub struct NewActivity<'a> {
     /// What happened.
     pub kind: ActivityType,
     /// The release it is about.
-    pub release_id: Option<&'a str>,
+    pub release_id: Option<&'a ReleaseId>,
     /// A short verb ("moved", "created").
     pub action: &'a str,
     /// The readable sentence.
@@ -40,7 +41,7 @@ pub async fn record(
     let row = activity::ActiveModel {
         id: Set(new_id()),
         team_id: Set(ctx.team_id().clone()),
-        release_id: Set(a.release_id.map(str::to_string)),
+        release_id: Set(a.release_id.cloned()),
         user_id: Set(Some(ctx.user_id().clone())),
         activity_type: Set(a.kind),
         action: Set(a.action.into()),
@@ -62,7 +63,7 @@ pub async fn record_system(
     let row = activity::ActiveModel {
         id: Set(new_id()),
         team_id: Set(team_id.clone()),
-        release_id: Set(a.release_id.map(str::to_string)),
+        release_id: Set(a.release_id.cloned()),
         user_id: Set(None),
         activity_type: Set(a.kind),
         action: Set(a.action.into()),
@@ -84,7 +85,7 @@ fn view(a: activity::Model, user_name: Option<String>) -> ActivityView {
             .and_then(|m| serde_json::from_str(m).ok()),
         id: a.id,
         team_id: a.team_id.into_string(),
-        release_id: a.release_id,
+        release_id: a.release_id.map(String::from),
         user_id: a.user_id.map(String::from),
         user_name,
         action: a.action,
@@ -98,7 +99,7 @@ fn view(a: activity::Model, user_name: Option<String>) -> ActivityView {
 pub async fn feed(
     state: &AppState,
     ctx: &TeamContext,
-    release_id: Option<&str>,
+    release_id: Option<&ReleaseId>,
     page: &PageRequest,
 ) -> AppResult<Page<ActivityView>> {
     let mut q = activity::Entity::find_in(ctx)

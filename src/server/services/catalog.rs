@@ -1,6 +1,7 @@
 //! The team's catalogue of deployable services (the `Service` entity; the
 //! folder name `services/` means use cases). ADMIN+ manages it.
 
+use crate::domain::ids::ServiceId;
 use crate::domain::validation;
 use crate::server::access::{Admin, TeamContext};
 use crate::server::db::entities::service;
@@ -18,7 +19,7 @@ use serde::Deserialize;
 impl From<service::Model> for ServiceView {
     fn from(s: service::Model) -> Self {
         Self {
-            id: s.id,
+            id: s.id.into_string(),
             team_id: s.team_id.into_string(),
             name: s.name,
             slug: s.slug,
@@ -82,7 +83,7 @@ fn jira_key(v: Option<String>) -> AppResult<Option<String>> {
     }
 }
 
-async fn find(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<service::Model> {
+async fn find(state: &AppState, ctx: &TeamContext, id: &ServiceId) -> AppResult<service::Model> {
     service::Entity::find_by_id_in(ctx, id.to_string())
         .one(&state.db)
         .await?
@@ -121,7 +122,7 @@ pub async fn list(
 
 /// One service.
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
-pub async fn get(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<ServiceView> {
+pub async fn get(state: &AppState, ctx: &TeamContext, id: &ServiceId) -> AppResult<ServiceView> {
     Ok(find(state, ctx, id).await?.into())
 }
 
@@ -166,7 +167,7 @@ pub async fn create(
 pub async fn update(
     state: &AppState,
     ctx: &Admin<'_>,
-    id: &str,
+    id: &ServiceId,
     input: ServiceInput,
 ) -> AppResult<ServiceView> {
     let existing = find(state, ctx, id).await?;
@@ -199,7 +200,7 @@ pub async fn update(
 
 /// Deletes a service and its releases (ADMIN+).
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
-pub async fn delete(state: &AppState, ctx: &Admin<'_>, id: &str) -> AppResult<()> {
+pub async fn delete(state: &AppState, ctx: &Admin<'_>, id: &ServiceId) -> AppResult<()> {
     let existing = find(state, ctx, id).await?;
     service::Entity::delete_many_in(ctx)
         .filter(service::Column::Id.eq(existing.id))

@@ -1,6 +1,7 @@
 //! Comments on releases: Markdown stored as written, rendered sanitised.
 //! The author or an ADMIN+ edits and deletes.
 
+use crate::domain::ids::{CommentId, ReleaseId};
 use crate::domain::kinds::ActivityType;
 use crate::domain::validation;
 use crate::server::access::{Editor, TeamContext};
@@ -58,8 +59,8 @@ pub fn render_markdown(src: &str) -> String {
 fn view(c: comment::Model, author_name: Option<String>) -> CommentView {
     CommentView {
         body_html: render_markdown(&c.body),
-        id: c.id,
-        release_id: c.release_id,
+        id: c.id.into_string(),
+        release_id: c.release_id.into_string(),
         author_id: c.author_id.map(String::from),
         author_name,
         body: c.body,
@@ -71,7 +72,7 @@ fn view(c: comment::Model, author_name: Option<String>) -> CommentView {
 async fn release_of(
     state: &AppState,
     ctx: &TeamContext,
-    release_id: &str,
+    release_id: &ReleaseId,
 ) -> AppResult<release::Model> {
     release::Entity::find_by_id_in(ctx, release_id.to_string())
         .one(&state.db)
@@ -84,7 +85,7 @@ async fn release_of(
 pub async fn list(
     state: &AppState,
     ctx: &TeamContext,
-    release_id: &str,
+    release_id: &ReleaseId,
     page: &PageRequest,
 ) -> AppResult<Page<CommentView>> {
     release_of(state, ctx, release_id).await?;
@@ -112,7 +113,7 @@ pub async fn list(
 pub async fn create(
     state: &AppState,
     ctx: &Editor<'_>,
-    release_id: &str,
+    release_id: &ReleaseId,
     body: &str,
 ) -> AppResult<CommentView> {
     let body = validation::long_text("body", body, validation::MAX_COMMENT)?;
@@ -153,8 +154,8 @@ pub async fn create(
 async fn editable(
     state: &AppState,
     ctx: &Editor<'_>,
-    release_id: &str,
-    id: &str,
+    release_id: &ReleaseId,
+    id: &CommentId,
 ) -> AppResult<comment::Model> {
     let c = comment::Entity::find_by_id_in(ctx, id.to_string())
         .filter(comment::Column::ReleaseId.eq(release_id))
@@ -177,8 +178,8 @@ async fn editable(
 pub async fn update(
     state: &AppState,
     ctx: &Editor<'_>,
-    release_id: &str,
-    id: &str,
+    release_id: &ReleaseId,
+    id: &CommentId,
     body: &str,
 ) -> AppResult<CommentView> {
     let body = validation::long_text("body", body, validation::MAX_COMMENT)?;
@@ -239,8 +240,8 @@ async fn author_name(state: &AppState, c: &comment::Model) -> AppResult<Option<S
 pub async fn delete(
     state: &AppState,
     ctx: &Editor<'_>,
-    release_id: &str,
-    id: &str,
+    release_id: &ReleaseId,
+    id: &CommentId,
 ) -> AppResult<()> {
     let c = editable(state, ctx, release_id, id).await?;
     let r = release_of(state, ctx, release_id).await?;

@@ -84,7 +84,7 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
             Some(UpcomingRelease {
                 target_date: r.target_date?.format("%Y-%m-%d").to_string(),
                 status: r.status,
-                id: r.id,
+                id: r.id.into_string(),
                 title: r.title,
                 version: r.version,
                 service_name: s.map(|s| s.name).unwrap_or_default(),
@@ -143,11 +143,11 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
                 .then_some((a, to))
         })
         .collect();
-    let ids: Vec<String> = relevant
+    let ids: Vec<crate::domain::ids::ReleaseId> = relevant
         .iter()
         .filter_map(|(a, _)| a.release_id.clone())
         .collect();
-    let releases: HashMap<String, release::Model> = if ids.is_empty() {
+    let releases: HashMap<crate::domain::ids::ReleaseId, release::Model> = if ids.is_empty() {
         HashMap::new()
     } else {
         release::Entity::find_in(ctx)
@@ -167,13 +167,13 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
         };
         if to == ReleaseStatus::Deployed.as_str() {
             deploys.push(Deployment {
-                service: r.service_id.clone(),
+                service: r.service_id.clone().into_string(),
                 created_at: r.created_at,
                 deployed_at: a.created_at,
             });
         } else {
             rollbacks.push(Rollback {
-                service: r.service_id.clone(),
+                service: r.service_id.clone().into_string(),
                 at: a.created_at,
             });
         }

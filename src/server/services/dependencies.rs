@@ -9,6 +9,7 @@
 //! `resolvedAt` is set and DEPENDENCY_RESOLVED is recorded on the dependent.
 
 use crate::domain::graph::{self, Edge};
+use crate::domain::ids::{DependencyId, ReleaseId};
 use crate::domain::kinds::{ActivityType, DependencyType};
 use crate::domain::status::ReleaseStatus;
 use crate::server::access::{Editor, TeamContext};
@@ -34,7 +35,7 @@ use std::collections::HashMap;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DependencyInput {
     /// The release depended on.
-    pub depends_on_id: Option<String>,
+    pub depends_on_id: Option<ReleaseId>,
     /// BLOCKS, SOFT_DEPENDENCY or REQUIRES_SYNC.
     #[serde(rename = "type")]
     pub dep_type: Option<String>,
@@ -81,7 +82,7 @@ pub async fn candidates(
     Ok(rows
         .into_iter()
         .map(|(r, s)| ReleaseRef {
-            id: r.id,
+            id: r.id.into_string(),
             title: r.title,
             version: r.version,
             status: r.status,
@@ -94,8 +95,8 @@ pub async fn candidates(
 pub(crate) async fn refs(
     conn: &impl ConnectionTrait,
     ctx: &TeamContext,
-    ids: Vec<String>,
-) -> AppResult<HashMap<String, ReleaseRef>> {
+    ids: Vec<ReleaseId>,
+) -> AppResult<HashMap<ReleaseId, ReleaseRef>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -111,7 +112,7 @@ pub(crate) async fn refs(
                 r.id.clone(),
                 ReleaseRef {
                     status: r.status,
-                    id: r.id,
+                    id: r.id.into_string(),
                     title: r.title,
                     version: r.version,
                     service_name: s.map(|s| s.name).unwrap_or_default(),
@@ -126,7 +127,7 @@ async fn views(
     ctx: &TeamContext,
     rows: Vec<release_dependency::Model>,
 ) -> AppResult<Vec<DependencyView>> {
-    let ids: Vec<String> = rows
+    let ids: Vec<ReleaseId> = rows
         .iter()
         .flat_map(|d| [d.release_id.clone(), d.depends_on_id.clone()])
         .collect();
@@ -137,9 +138,9 @@ async fn views(
             dep_type: d.dep_type,
             depends_on: refs.get(&d.depends_on_id).cloned(),
             release: refs.get(&d.release_id).cloned(),
-            id: d.id,
-            release_id: d.release_id,
-            depends_on_id: d.depends_on_id,
+            id: d.id.into_string(),
+            release_id: d.release_id.into_string(),
+            depends_on_id: d.depends_on_id.into_string(),
             resolved_at: d.resolved_at.map(ts),
             created_by: d.created_by.map(String::from),
             created_at: ts(d.created_at),
@@ -152,7 +153,7 @@ async fn views(
 pub async fn list(
     state: &AppState,
     ctx: &TeamContext,
-    id: &str,
+    id: &ReleaseId,
 ) -> AppResult<Page<DependencyView>> {
     let r = super::releases::find(&state.db, ctx, id).await?;
     let rows = release_dependency::Entity::find_in(ctx)
@@ -171,7 +172,7 @@ pub async fn list(
 pub async fn dependents(
     state: &AppState,
     ctx: &TeamContext,
-    id: &str,
+    id: &ReleaseId,
 ) -> AppResult<Vec<DependencyView>> {
     let r = super::releases::find(&state.db, ctx, id).await?;
     let rows = release_dependency::Entity::find_in(ctx)
@@ -195,12 +196,12 @@ pub(crate) async fn team_edges(
 pub async fn create(
     state: &AppState,
     ctx: &Editor<'_>,
-    id: &str,
+    id: &ReleaseId,
     input: DependencyInput,
 ) -> AppResult<DependencyView> {
     let on = input
         .depends_on_id
-        .filter(|s| !s.trim().is_empty())
+        .filter(|s| !s.as_str().trim().is_empty())
         .ok_or_else(|| AppError::invalid_field("dependsOnId", "dependsOnId is required"))?;
     let kind: DependencyType = input
         .dep_type
@@ -255,7 +256,7 @@ pub async fn create(
                 names
                     .get(id)
                     .map(|n| format!("{} {}", n.title, n.version))
-                    .unwrap_or_else(|| id.clone())
+                    .unwrap_or_else(|| id.to_string())
             })
             .collect();
         return Err(AppError::Conflict(format!(
@@ -335,7 +336,12 @@ pub async fn create(
 
 /// Removes a dependency.
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
-pub async fn delete(state: &AppState, ctx: &Editor<'_>, id: &str, dep_id: &str) -> AppResult<()> {
+pub async fn delete(
+    state: &AppState,
+    ctx: &Editor<'_>,
+    id: &ReleaseId,
+    dep_id: &DependencyId,
+) -> AppResult<()> {
     let txn = db::begin_write(&state.db).await?;
     let r = super::releases::find(&txn, ctx, id).await?;
     let d = release_dependency::Entity::find_by_id_in(ctx, dep_id.to_string())
@@ -514,8 +520,8 @@ pub(crate) async fn unresolve_for_undeployed(
 pub(crate) async fn blocked_by(
     conn: &impl ConnectionTrait,
     ctx: &TeamContext,
-    ids: Vec<String>,
-) -> AppResult<HashMap<String, Vec<ReleaseRef>>> {
+    ids: Vec<ReleaseId>,
+) -> AppResult<HashMap<ReleaseId, Vec<ReleaseRef>>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -530,7 +536,7 @@ pub(crate) async fn blocked_by(
         deps.iter().map(|d| d.depends_on_id.clone()).collect(),
     )
     .await?;
-    let mut out: HashMap<String, Vec<ReleaseRef>> = HashMap::new();
+    let mut out: HashMap<ReleaseId, Vec<ReleaseRef>> = HashMap::new();
     for d in deps {
         if let Some(b) = refs.get(&d.depends_on_id) {
             if b.status != ReleaseStatus::Deployed {

@@ -4,6 +4,7 @@
 //! deploy, blocked); a team without a webhook queues nothing. The webhook
 //! URL itself is read (and decrypted) only when sending.
 
+use crate::domain::ids::ReleaseId;
 use crate::server::access::TeamContext;
 use crate::server::db::entities::{outbox, release, service, team, user};
 use crate::server::db::scoped::TeamOwned;
@@ -82,7 +83,7 @@ pub async fn enqueue(
 pub async fn release_info(
     conn: &impl ConnectionTrait,
     ctx: &TeamContext,
-    release_id: &str,
+    release_id: &ReleaseId,
 ) -> AppResult<Option<ReleaseInfo>> {
     let Some((r, svc)) = release::Entity::find_by_id_in(ctx, release_id.to_string())
         .find_also_related(service::Entity)
@@ -99,7 +100,7 @@ pub async fn release_info(
         None => None,
     };
     Ok(Some(ReleaseInfo {
-        id: r.id,
+        id: r.id.into_string(),
         title: r.title,
         version: r.version,
         service: svc.map(|s| s.name).unwrap_or_default(),

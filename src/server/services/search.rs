@@ -32,9 +32,9 @@ pub struct SearchQuery {
     /// GitHub: `owner/name` (defaults to the service's).
     pub repo: Option<String>,
     /// Whose defaults to use.
-    pub service_id: Option<String>,
+    pub service_id: Option<crate::domain::ids::ServiceId>,
     /// Or: the release whose service's defaults to use.
-    pub release_id: Option<String>,
+    pub release_id: Option<crate::domain::ids::ReleaseId>,
 }
 
 /// One search result, in the shape of a linked item.
@@ -78,7 +78,7 @@ async fn service_defaults(
 ) -> AppResult<Option<crate::views::ServiceView>> {
     let id = match (&q.service_id, &q.release_id) {
         (Some(s), _) => s.clone(),
-        (None, Some(r)) => super::releases::get(state, ctx, r).await?.service_id,
+        (None, Some(r)) => super::releases::get(state, ctx, r).await?.service_id.into(),
         (None, None) => return Ok(None),
     };
     Ok(Some(super::catalog::get(state, ctx, &id).await?))

@@ -3,6 +3,7 @@
 //! (always; there is no per-team switch): the service says which one is
 //! active, and a partial unique index backs it up under concurrency.
 
+use crate::domain::ids::SprintId;
 use crate::domain::kinds::SprintStatus;
 use crate::domain::status::ReleaseStatus;
 use crate::domain::validation;
@@ -26,7 +27,7 @@ impl From<sprint::Model> for SprintView {
     fn from(s: sprint::Model) -> Self {
         Self {
             status: s.status,
-            id: s.id,
+            id: s.id.into_string(),
             team_id: s.team_id.into_string(),
             name: s.name,
             start_date: s.start_date.format("%Y-%m-%d").to_string(),
@@ -69,7 +70,7 @@ fn status(v: &str) -> AppResult<SprintStatus> {
 pub(crate) async fn find(
     conn: &impl ConnectionTrait,
     ctx: &TeamContext,
-    id: &str,
+    id: &SprintId,
 ) -> AppResult<sprint::Model> {
     sprint::Entity::find_by_id_in(ctx, id.to_string())
         .one(conn)
@@ -81,7 +82,7 @@ pub(crate) async fn find(
 async fn check_one_active(
     conn: &impl ConnectionTrait,
     ctx: &TeamContext,
-    except: Option<&str>,
+    except: Option<&SprintId>,
 ) -> AppResult<()> {
     let mut q =
         sprint::Entity::find_in(ctx).filter(sprint::Column::Status.eq(SprintStatus::Active));
@@ -140,7 +141,7 @@ pub async fn list_with_progress(
         .order_by_desc(sprint::Column::Id)
         .all(&state.db)
         .await?;
-    let counts: Vec<(String, ReleaseStatus, i64)> = release::Entity::find_in(ctx)
+    let counts: Vec<(SprintId, ReleaseStatus, i64)> = release::Entity::find_in(ctx)
         .select_only()
         .column(release::Column::SprintId)
         .column(release::Column::Status)
@@ -151,7 +152,7 @@ pub async fn list_with_progress(
         .into_tuple()
         .all(&state.db)
         .await?;
-    let mut progress: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut progress: HashMap<SprintId, (usize, usize)> = HashMap::new();
     for (sprint_id, status, n) in counts {
         let n = usize::try_from(n).unwrap_or(0);
         let entry = progress.entry(sprint_id).or_default();
@@ -175,7 +176,7 @@ pub async fn list_with_progress(
 
 /// One sprint.
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
-pub async fn get(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<SprintView> {
+pub async fn get(state: &AppState, ctx: &TeamContext, id: &SprintId) -> AppResult<SprintView> {
     Ok(find(&state.db, ctx, id).await?.into())
 }
 
@@ -242,7 +243,7 @@ pub async fn create(
 pub async fn update(
     state: &AppState,
     ctx: &Admin<'_>,
-    id: &str,
+    id: &SprintId,
     input: SprintInput,
 ) -> AppResult<SprintView> {
     let txn = db::begin_write(&state.db).await?;
@@ -282,7 +283,7 @@ pub async fn update(
 
 /// Deletes a sprint (ADMIN+); its releases and groups stay, unassigned.
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
-pub async fn delete(state: &AppState, ctx: &Admin<'_>, id: &str) -> AppResult<()> {
+pub async fn delete(state: &AppState, ctx: &Admin<'_>, id: &SprintId) -> AppResult<()> {
     let s = find(&state.db, ctx, id).await?;
     sprint::Entity::delete_many_in(ctx)
         .filter(sprint::Column::Id.eq(s.id))

@@ -108,7 +108,7 @@ impl BoardState {
         ));
         focus_card_soon(card.id.clone());
         leptos::task::spawn_local(async move {
-            match move_release(card.id.clone(), to, card.revision).await {
+            match move_release(card.id.clone().into(), to, card.revision).await {
                 Ok(_) => self.announce.set(format!(
                     "{} {} moved to {}",
                     card.title,

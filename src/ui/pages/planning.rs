@@ -130,7 +130,7 @@ pub fn SprintPage() -> impl IntoView {
     let live = crate::ui::components::live::use_live();
     let data = Resource::new(
         move || (id(), update.version().get(), live.tick.get()),
-        |(id, ..)| sprint_page(id),
+        |(id, ..)| sprint_page(id.into()),
     );
     view! {
         <PageTitle text="Sprint"/>
@@ -308,7 +308,7 @@ pub fn GroupPage() -> impl IntoView {
                 live.tick.get(),
             )
         },
-        |(id, ..)| group_page(id),
+        |(id, ..)| group_page(id.into()),
     );
     view! {
         <PageTitle text="Deployment group"/>
@@ -449,7 +449,7 @@ fn OrderList(
     let save = move |ids: Vec<String>| {
         order.set(ids.clone());
         reorder.dispatch(ReorderGroup {
-            group_id: gid.get_value(),
+            group_id: gid.get_value().into(),
             release_ids: ids.join(","),
         });
     };

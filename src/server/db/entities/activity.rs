@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     pub team_id: crate::domain::ids::TeamId,
-    pub release_id: Option<String>,
+    pub release_id: Option<crate::domain::ids::ReleaseId>,
     pub user_id: Option<crate::domain::ids::UserId>,
     /// One of the activity types (column `type`).
     #[sea_orm(column_name = "type")]

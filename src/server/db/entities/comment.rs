@@ -6,9 +6,9 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "comments")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: crate::domain::ids::CommentId,
     pub team_id: crate::domain::ids::TeamId,
-    pub release_id: String,
+    pub release_id: crate::domain::ids::ReleaseId,
     pub author_id: Option<crate::domain::ids::UserId>,
     #[sea_orm(column_type = "Text")]
     pub body: String,

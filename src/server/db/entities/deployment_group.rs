@@ -6,10 +6,10 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "deployment_groups")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: crate::domain::ids::GroupId,
     pub team_id: crate::domain::ids::TeamId,
     pub name: String,
-    pub sprint_id: Option<String>,
+    pub sprint_id: Option<crate::domain::ids::SprintId>,
     pub owner_id: Option<crate::domain::ids::UserId>,
     pub target_date: Option<Date>,
     pub deployment_order: crate::domain::kinds::DeploymentOrder,

@@ -6,9 +6,9 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "releases")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: crate::domain::ids::ReleaseId,
     pub team_id: crate::domain::ids::TeamId,
-    pub service_id: String,
+    pub service_id: crate::domain::ids::ServiceId,
     pub title: String,
     pub version: String,
     #[sea_orm(column_type = "Text")]
@@ -16,8 +16,8 @@ pub struct Model {
     pub status: crate::domain::status::ReleaseStatus,
     pub priority: crate::domain::status::Priority,
     pub owner_id: Option<crate::domain::ids::UserId>,
-    pub sprint_id: Option<String>,
-    pub deployment_group_id: Option<String>,
+    pub sprint_id: Option<crate::domain::ids::SprintId>,
+    pub deployment_group_id: Option<crate::domain::ids::GroupId>,
     pub group_position: Option<i32>,
     pub target_date: Option<Date>,
     pub is_blocked: bool,

@@ -6,10 +6,10 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "release_dependencies")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: crate::domain::ids::DependencyId,
     pub team_id: crate::domain::ids::TeamId,
-    pub release_id: String,
-    pub depends_on_id: String,
+    pub release_id: crate::domain::ids::ReleaseId,
+    pub depends_on_id: crate::domain::ids::ReleaseId,
     /// BLOCKS, SOFT_DEPENDENCY or REQUIRES_SYNC (column `type`).
     #[sea_orm(column_name = "type")]
     pub dep_type: crate::domain::kinds::DependencyType,

@@ -6,9 +6,9 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "release_items")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: crate::domain::ids::ItemId,
     pub team_id: crate::domain::ids::TeamId,
-    pub release_id: String,
+    pub release_id: crate::domain::ids::ReleaseId,
     /// JIRA_TICKET or GITHUB_PR (column `type`).
     #[sea_orm(column_name = "type")]
     pub item_type: crate::domain::kinds::ItemType,

@@ -3,6 +3,7 @@
 
 use super::{find, AddRelease, Reorder};
 use crate::domain::graph;
+use crate::domain::ids::{GroupId, ReleaseId};
 use crate::domain::kinds::ActivityType;
 use crate::server::access::{Editor, TeamContext};
 use crate::server::db;
@@ -20,7 +21,7 @@ use std::collections::HashSet;
 pub(super) async fn members(
     conn: &impl ConnectionTrait,
     ctx: &TeamContext,
-    group_id: &str,
+    group_id: &GroupId,
 ) -> AppResult<Vec<release::Model>> {
     Ok(release::Entity::find_in(ctx)
         .filter(release::Column::DeploymentGroupId.eq(group_id))
@@ -35,7 +36,7 @@ pub(super) async fn members(
 pub async fn releases(
     state: &AppState,
     ctx: &TeamContext,
-    id: &str,
+    id: &GroupId,
 ) -> AppResult<Vec<GroupReleaseView>> {
     let g = find(&state.db, ctx, id).await?;
     Ok(members(&state.db, ctx, &g.id)
@@ -53,7 +54,7 @@ pub async fn releases(
 pub(crate) async fn next_position(
     conn: &impl ConnectionTrait,
     ctx: &TeamContext,
-    group_id: &str,
+    group_id: &GroupId,
 ) -> AppResult<i32> {
     let last = release::Entity::find_in(ctx)
         .filter(release::Column::DeploymentGroupId.eq(group_id))
@@ -71,7 +72,7 @@ pub(crate) async fn next_position(
 pub(crate) async fn check_room(
     conn: &impl ConnectionTrait,
     ctx: &TeamContext,
-    group_id: &str,
+    group_id: &GroupId,
 ) -> AppResult<()> {
     let size = release::Entity::find_in(ctx)
         .filter(release::Column::DeploymentGroupId.eq(group_id))
@@ -97,7 +98,7 @@ pub(crate) async fn assign(
     group: &deployment_group::Model,
     r: &release::Model,
 ) -> AppResult<Option<crate::views::ActivityView>> {
-    if r.deployment_group_id.as_deref() == Some(group.id.as_str()) {
+    if r.deployment_group_id.as_ref() == Some(&group.id) {
         return Ok(None);
     }
     check_room(conn, ctx, &group.id).await?;
@@ -139,7 +140,7 @@ pub(crate) async fn assign(
 pub async fn add_release(
     state: &AppState,
     ctx: &Editor<'_>,
-    id: &str,
+    id: &GroupId,
     input: AddRelease,
 ) -> AppResult<Vec<GroupReleaseView>> {
     let txn = db::begin_write(&state.db).await?;
@@ -156,13 +157,13 @@ pub async fn add_release(
 pub async fn remove_release(
     state: &AppState,
     ctx: &Editor<'_>,
-    id: &str,
-    release_id: &str,
+    id: &GroupId,
+    release_id: &ReleaseId,
 ) -> AppResult<()> {
     let txn = db::begin_write(&state.db).await?;
     let g = find(&txn, ctx, id).await?;
     let r = crate::server::services::releases::find(&txn, ctx, release_id).await?;
-    if r.deployment_group_id.as_deref() != Some(g.id.as_str()) {
+    if r.deployment_group_id.as_ref() != Some(&g.id) {
         return Err(AppError::not_found("release in this deployment group"));
     }
     release::Entity::update_many_in(ctx)
@@ -207,17 +208,17 @@ pub async fn remove_release(
 pub async fn reorder(
     state: &AppState,
     ctx: &Editor<'_>,
-    id: &str,
+    id: &GroupId,
     input: Reorder,
 ) -> AppResult<Vec<GroupReleaseView>> {
     let txn = db::begin_write(&state.db).await?;
     let g = find(&txn, ctx, id).await?;
-    let current: HashSet<String> = members(&txn, ctx, &g.id)
+    let current: HashSet<ReleaseId> = members(&txn, ctx, &g.id)
         .await?
         .into_iter()
         .map(|r| r.id)
         .collect();
-    let given: HashSet<String> = input.release_ids.iter().cloned().collect();
+    let given: HashSet<ReleaseId> = input.release_ids.iter().cloned().collect();
     if given.len() != input.release_ids.len() {
         return Err(AppError::invalid_field(
             "releaseIds",

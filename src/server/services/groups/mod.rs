@@ -16,6 +16,7 @@ pub use membership::{add_release, releases, remove_release, reorder};
 pub(crate) use membership::{check_room, next_position};
 pub use plan::{is_ready, plan};
 
+use crate::domain::ids::{GroupId, ReleaseId};
 use crate::domain::kinds::DeploymentOrder;
 use crate::domain::validation;
 use crate::server::access::{Admin, TeamContext};
@@ -38,10 +39,10 @@ impl From<deployment_group::Model> for DeploymentGroupView {
     fn from(g: deployment_group::Model) -> Self {
         Self {
             deployment_order: g.deployment_order,
-            id: g.id,
+            id: g.id.into_string(),
             team_id: g.team_id.into_string(),
             name: g.name,
-            sprint_id: g.sprint_id,
+            sprint_id: g.sprint_id.map(String::from),
             owner_id: g.owner_id.map(String::from),
             target_date: g.target_date.map(|d| d.format("%Y-%m-%d").to_string()),
             created_at: ts(g.created_at),
@@ -58,10 +59,10 @@ pub struct GroupInput {
     pub name: Option<String>,
     /// The sprint.
     #[serde(default, deserialize_with = "crate::server::services::double_option")]
-    pub sprint_id: Option<Option<String>>,
+    pub sprint_id: Option<Option<crate::domain::ids::SprintId>>,
     /// The owner (a member).
     #[serde(default, deserialize_with = "crate::server::services::double_option")]
-    pub owner_id: Option<Option<String>>,
+    pub owner_id: Option<Option<crate::domain::ids::UserId>>,
     /// `YYYY-MM-DD`.
     #[serde(default, deserialize_with = "crate::server::services::double_option")]
     pub target_date: Option<Option<String>>,
@@ -74,7 +75,7 @@ pub struct GroupInput {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddRelease {
     /// The release to add.
-    pub release_id: String,
+    pub release_id: ReleaseId,
 }
 
 /// `{releaseIds: [...]}`.
@@ -82,13 +83,13 @@ pub struct AddRelease {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Reorder {
     /// Every release of the group, in the new order.
-    pub release_ids: Vec<String>,
+    pub release_ids: Vec<ReleaseId>,
 }
 
 pub(crate) async fn find(
     conn: &impl ConnectionTrait,
     ctx: &TeamContext,
-    id: &str,
+    id: &GroupId,
 ) -> AppResult<deployment_group::Model> {
     deployment_group::Entity::find_by_id_in(ctx, id.to_string())
         .one(conn)
@@ -124,10 +125,7 @@ async fn apply(
         am.sprint_id = Set(s);
     }
     if let Some(o) = &input.owner_id {
-        let o = o
-            .clone()
-            .filter(|o| !o.is_empty())
-            .map(crate::domain::ids::UserId::from);
+        let o = o.clone().filter(|o| !o.is_empty());
         if let Some(id) = &o {
             check_owner(conn, ctx, id).await?;
         }
@@ -170,7 +168,11 @@ pub async fn list(
 
 /// One group.
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
-pub async fn get(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<DeploymentGroupView> {
+pub async fn get(
+    state: &AppState,
+    ctx: &TeamContext,
+    id: &GroupId,
+) -> AppResult<DeploymentGroupView> {
     Ok(find(&state.db, ctx, id).await?.into())
 }
 
@@ -205,7 +207,7 @@ pub async fn create(
 pub async fn update(
     state: &AppState,
     ctx: &Admin<'_>,
-    id: &str,
+    id: &GroupId,
     input: GroupInput,
 ) -> AppResult<DeploymentGroupView> {
     let cur = find(&state.db, ctx, id).await?;
@@ -217,7 +219,7 @@ pub async fn update(
 
 /// Deletes a group; its releases stay, ungrouped.
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
-pub async fn delete(state: &AppState, ctx: &Admin<'_>, id: &str) -> AppResult<()> {
+pub async fn delete(state: &AppState, ctx: &Admin<'_>, id: &GroupId) -> AppResult<()> {
     let g = find(&state.db, ctx, id).await?;
     let txn = db::begin_write(&state.db).await?;
     release::Entity::update_many_in(ctx)

@@ -4,6 +4,7 @@
 use super::find;
 use super::membership::members;
 use crate::domain::graph::{self, CorrectionKind, Edge, Order};
+use crate::domain::ids::GroupId;
 use crate::domain::kinds::DeploymentOrder;
 use crate::domain::status::ReleaseStatus;
 use crate::server::access::TeamContext;
@@ -24,10 +25,10 @@ pub fn is_ready(r: &release::Model) -> bool {
 
 /// `GET /api/deployment-groups/{id}/plan`.
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
-pub async fn plan(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<PlanView> {
+pub async fn plan(state: &AppState, ctx: &TeamContext, id: &GroupId) -> AppResult<PlanView> {
     let g = find(&state.db, ctx, id).await?;
     let rs = members(&state.db, ctx, &g.id).await?;
-    let ids: Vec<String> = rs.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<crate::domain::ids::ReleaseId> = rs.iter().map(|r| r.id.clone()).collect();
     let deps = release_dependency::Entity::find_in(ctx)
         .filter(release_dependency::Column::ReleaseId.is_in(ids.clone()))
         .filter(release_dependency::Column::DependsOnId.is_in(ids.clone()))
@@ -44,7 +45,8 @@ pub async fn plan(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<Pl
         },
     );
     let by_id: HashMap<&str, &release::Model> = rs.iter().map(|r| (r.id.as_str(), r)).collect();
-    let name = |id: &str| {
+    let name = |id: &crate::domain::ids::ReleaseId| {
+        let id = id.as_str();
         by_id
             .get(id)
             .map(|r| format!("{} {}", r.title, r.version))
@@ -59,7 +61,7 @@ pub async fn plan(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<Pl
                 .iter()
                 .filter_map(|id| by_id.get(id.as_str()))
                 .map(|r| PlanRelease {
-                    id: r.id.clone(),
+                    id: r.id.clone().into_string(),
                     title: r.title.clone(),
                     version: r.version.clone(),
                     status: r.status,
@@ -77,8 +79,8 @@ pub async fn plan(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<Pl
         .corrections
         .iter()
         .map(|c| PlanCorrection {
-            release_id: c.release.clone(),
-            after_id: c.after.clone(),
+            release_id: c.release.clone().into_string(),
+            after_id: c.after.clone().into_string(),
             reason: match c.kind {
                 CorrectionKind::BlockedBy => "BLOCKED_BY",
                 CorrectionKind::SyncedWith => "SYNCED_WITH",

@@ -19,6 +19,7 @@ pub use fetch::{
 };
 pub(crate) use fetch::{github_error, jira_error};
 
+use crate::domain::ids::{ItemId, ReleaseId};
 use crate::domain::items::{parse_jira_key, parse_pr};
 use crate::domain::kinds::{ActivityType, ItemType};
 use crate::server::access::{Editor, TeamContext};
@@ -48,8 +49,8 @@ pub struct ItemInput {
 fn view(i: release_item::Model) -> ItemView {
     ItemView {
         item_type: i.item_type,
-        id: i.id,
-        release_id: i.release_id,
+        id: i.id.into_string(),
+        release_id: i.release_id.into_string(),
         external_id: i.external_id,
         title: i.title,
         status: i.status,
@@ -67,7 +68,7 @@ fn view(i: release_item::Model) -> ItemView {
 async fn of_release(
     state: &AppState,
     ctx: &TeamContext,
-    release_id: &str,
+    release_id: &ReleaseId,
 ) -> AppResult<Vec<release_item::Model>> {
     let r = crate::server::services::releases::find(&state.db, ctx, release_id).await?;
     Ok(release_item::Entity::find_in(ctx)
@@ -82,7 +83,7 @@ async fn of_release(
 pub async fn list(
     state: &AppState,
     ctx: &TeamContext,
-    release_id: &str,
+    release_id: &ReleaseId,
 ) -> AppResult<Page<ItemView>> {
     let items = of_release(state, ctx, release_id)
         .await?
@@ -100,7 +101,7 @@ pub async fn list(
 pub async fn add(
     state: &AppState,
     ctx: &Editor<'_>,
-    release_id: &str,
+    release_id: &ReleaseId,
     input: ItemInput,
 ) -> AppResult<ItemView> {
     let r = crate::server::services::releases::find(&state.db, ctx, release_id).await?;
@@ -189,8 +190,8 @@ pub async fn add(
 pub async fn remove(
     state: &AppState,
     ctx: &Editor<'_>,
-    release_id: &str,
-    item_id: &str,
+    release_id: &ReleaseId,
+    item_id: &ItemId,
 ) -> AppResult<()> {
     let r = crate::server::services::releases::find(&state.db, ctx, release_id).await?;
     let item = release_item::Entity::find_by_id_in(ctx, item_id.to_string())
@@ -234,8 +235,8 @@ pub async fn remove(
 pub async fn sync(
     state: &AppState,
     ctx: &Editor<'_>,
-    release_id: &str,
-    item_id: &str,
+    release_id: &ReleaseId,
+    item_id: &ItemId,
 ) -> AppResult<ItemView> {
     let r = crate::server::services::releases::find(&state.db, ctx, release_id).await?;
     let item = release_item::Entity::find_by_id_in(ctx, item_id.to_string())
@@ -251,7 +252,7 @@ pub async fn sync(
 pub async fn sync_release(
     state: &AppState,
     ctx: &Editor<'_>,
-    release_id: &str,
+    release_id: &ReleaseId,
 ) -> AppResult<Page<ItemView>> {
     let items = of_release(state, ctx, release_id).await?;
     let mut out = vec![];

@@ -2,6 +2,7 @@
 //! deploy queue and the releases waiting on a blocker.
 
 use super::filter::{blocked_condition, conditions, ReleaseFilter};
+use crate::domain::ids::ReleaseId;
 use crate::domain::kinds::DependencyType;
 use crate::domain::status::ReleaseStatus;
 use crate::server::access::TeamContext;
@@ -93,7 +94,7 @@ pub async fn board(
                         .collect()
                 })
                 .unwrap_or_default(),
-            id: r.id,
+            id: r.id.into_string(),
             title: r.title,
             version: r.version,
             service_name: s.map(|s| s.name).unwrap_or_default(),
@@ -137,14 +138,14 @@ async fn with_blockers(
     ctx: &TeamContext,
     rows: Vec<(release::Model, Option<service::Model>)>,
 ) -> AppResult<Vec<Waiting>> {
-    let ids: Vec<String> = rows.iter().map(|(r, _)| r.id.clone()).collect();
+    let ids: Vec<ReleaseId> = rows.iter().map(|(r, _)| r.id.clone()).collect();
     // All BLOCKS edges of these releases, and their blockers, in two queries.
     let deps = release_dependency::Entity::find_in(ctx)
         .filter(release_dependency::Column::ReleaseId.is_in(ids))
         .filter(release_dependency::Column::DepType.eq(DependencyType::Blocks))
         .all(&state.db)
         .await?;
-    let blocker_ids: Vec<String> = deps.iter().map(|d| d.depends_on_id.clone()).collect();
+    let blocker_ids: Vec<ReleaseId> = deps.iter().map(|d| d.depends_on_id.clone()).collect();
     let blockers = if blocker_ids.is_empty() {
         vec![]
     } else {

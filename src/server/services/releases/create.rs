@@ -30,7 +30,7 @@ pub async fn create(
     }
     let service_id = input
         .service_id
-        .as_deref()
+        .as_ref()
         .ok_or_else(|| AppError::invalid_field("serviceId", "serviceId is required"))?;
     let title = validation::required_line(
         "title",
@@ -61,15 +61,11 @@ pub async fn create(
         .transpose()?;
 
     let txn = db::begin_write(&state.db).await?;
-    let svc = service::Entity::find_by_id_in(ctx, service_id.to_string())
+    let svc = service::Entity::find_by_id_in(ctx, service_id.clone())
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("service"))?;
-    let owner = input
-        .owner_id
-        .flatten()
-        .filter(|o| !o.is_empty())
-        .map(crate::domain::ids::UserId::from);
+    let owner = input.owner_id.flatten().filter(|o| !o.is_empty());
     if let Some(o) = &owner {
         check_owner(&txn, ctx, o).await?;
     }

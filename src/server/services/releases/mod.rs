@@ -23,6 +23,7 @@ pub use filter::ReleaseFilter;
 pub(crate) use filter::{blocked_condition, like_pattern};
 pub use update::{assign_sprint, unresolved_blockers, update};
 
+use crate::domain::ids::ReleaseId;
 use crate::domain::kinds::ActivityType;
 use crate::domain::status::{Priority, ReleaseStatus};
 use crate::server::access::{Editor, TeamContext};
@@ -45,15 +46,15 @@ impl From<release::Model> for ReleaseView {
         Self {
             status: r.status,
             priority: r.priority,
-            id: r.id,
+            id: r.id.into_string(),
             team_id: r.team_id.into_string(),
-            service_id: r.service_id,
+            service_id: r.service_id.into_string(),
             title: r.title,
             version: r.version,
             description: r.description,
             owner_id: r.owner_id.map(String::from),
-            sprint_id: r.sprint_id,
-            deployment_group_id: r.deployment_group_id,
+            sprint_id: r.sprint_id.map(String::from),
+            deployment_group_id: r.deployment_group_id.map(String::from),
             target_date: r.target_date.map(|d| d.format("%Y-%m-%d").to_string()),
             is_blocked: r.is_blocked,
             blocked_reason: r.blocked_reason,
@@ -96,7 +97,7 @@ pub async fn list(
 pub(crate) async fn find(
     conn: &impl ConnectionTrait,
     ctx: &TeamContext,
-    id: &str,
+    id: &ReleaseId,
 ) -> AppResult<release::Model> {
     release::Entity::find_by_id_in(ctx, id.to_string())
         .one(conn)
@@ -106,7 +107,7 @@ pub(crate) async fn find(
 
 /// One release.
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
-pub async fn get(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<ReleaseView> {
+pub async fn get(state: &AppState, ctx: &TeamContext, id: &ReleaseId) -> AppResult<ReleaseView> {
     Ok(find(&state.db, ctx, id).await?.into())
 }
 
@@ -115,7 +116,7 @@ pub async fn get(state: &AppState, ctx: &TeamContext, id: &str) -> AppResult<Rel
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReleaseInput {
     /// The service (create only).
-    pub service_id: Option<String>,
+    pub service_id: Option<crate::domain::ids::ServiceId>,
     /// Title.
     pub title: Option<String>,
     /// Version string.
@@ -129,7 +130,7 @@ pub struct ReleaseInput {
     pub priority: Option<Priority>,
     /// Owner.
     #[serde(default, deserialize_with = "crate::server::services::double_option")]
-    pub owner_id: Option<Option<String>>,
+    pub owner_id: Option<Option<crate::domain::ids::UserId>>,
     /// Target date `YYYY-MM-DD`.
     #[serde(default, deserialize_with = "crate::server::services::double_option")]
     pub target_date: Option<Option<String>>,
@@ -137,11 +138,11 @@ pub struct ReleaseInput {
     pub is_blocked: Option<bool>,
     /// The sprint (`null` or empty removes it).
     #[serde(default, deserialize_with = "crate::server::services::double_option")]
-    pub sprint_id: Option<Option<String>>,
+    pub sprint_id: Option<Option<crate::domain::ids::SprintId>>,
     /// The deployment group (`null` or empty removes it; joining puts the
     /// release last in the group's order).
     #[serde(default, deserialize_with = "crate::server::services::double_option")]
-    pub deployment_group_id: Option<Option<String>>,
+    pub deployment_group_id: Option<Option<crate::domain::ids::GroupId>>,
     /// Why.
     #[serde(default, deserialize_with = "crate::server::services::double_option")]
     pub blocked_reason: Option<Option<String>>,
@@ -182,7 +183,7 @@ pub(crate) async fn user_name(
 
 /// Deletes a release (MEMBER+); its activity stays, detached.
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
-pub async fn delete(state: &AppState, ctx: &Editor<'_>, id: &str) -> AppResult<()> {
+pub async fn delete(state: &AppState, ctx: &Editor<'_>, id: &ReleaseId) -> AppResult<()> {
     let txn = db::begin_write(&state.db).await?;
     let cur = find(&txn, ctx, id).await?;
     let svc_name = service::Entity::find_by_id_in(ctx, cur.service_id.clone())
@@ -264,7 +265,7 @@ async fn notify_change(
         None => None,
     };
     let info = ReleaseInfo {
-        id: after.id.clone(),
+        id: after.id.clone().into_string(),
         title: after.title.clone(),
         version: after.version.clone(),
         service: service_name.to_string(),

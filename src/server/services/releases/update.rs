@@ -4,6 +4,7 @@
 
 use super::filter::{conditions, ReleaseFilter};
 use super::{check_owner, find, notify_change, parse_date, user_name, ReleaseInput};
+use crate::domain::ids::{ReleaseId, SprintId};
 use crate::domain::kinds::{ActivityType, DependencyType};
 use crate::domain::status::ReleaseStatus;
 use crate::domain::validation;
@@ -28,7 +29,7 @@ use serde_json::json;
 pub async fn unresolved_blockers(
     conn: &impl ConnectionTrait,
     ctx: &TeamContext,
-    release_id: &str,
+    release_id: &ReleaseId,
 ) -> AppResult<Vec<release::Model>> {
     let deps = release_dependency::Entity::find_in(ctx)
         .filter(release_dependency::Column::ReleaseId.eq(release_id))
@@ -38,7 +39,7 @@ pub async fn unresolved_blockers(
     if deps.is_empty() {
         return Ok(vec![]);
     }
-    let ids: Vec<String> = deps.into_iter().map(|d| d.depends_on_id).collect();
+    let ids: Vec<ReleaseId> = deps.into_iter().map(|d| d.depends_on_id).collect();
     Ok(release::Entity::find_in(ctx)
         .filter(release::Column::Id.is_in(ids))
         .filter(release::Column::Status.ne(ReleaseStatus::Deployed))
@@ -51,7 +52,7 @@ pub async fn unresolved_blockers(
 pub async fn update(
     state: &AppState,
     ctx: &Editor<'_>,
-    id: &str,
+    id: &ReleaseId,
     input: ReleaseInput,
 ) -> AppResult<ReleaseView> {
     let txn = db::begin_write(&state.db).await?;
@@ -70,7 +71,7 @@ pub async fn assign_sprint(
     state: &AppState,
     ctx: &Editor<'_>,
     filter: &ReleaseFilter,
-    sprint_id: &str,
+    sprint_id: &SprintId,
 ) -> AppResult<usize> {
     let txn = db::begin_write(&state.db).await?;
     crate::server::services::sprints::find(&txn, ctx, sprint_id)
@@ -90,7 +91,7 @@ pub async fn assign_sprint(
                 .add(release::Column::SprintId.is_null())
                 .add(release::Column::SprintId.ne(sprint_id)),
         );
-    let ids: Vec<String> = release::Entity::find_in(ctx)
+    let ids: Vec<ReleaseId> = release::Entity::find_in(ctx)
         .select_only()
         .column(release::Column::Id)
         .filter(cond)
@@ -101,7 +102,7 @@ pub async fn assign_sprint(
     let mut applied = Vec::with_capacity(ids.len());
     for id in &ids {
         let input = ReleaseInput {
-            sprint_id: Some(Some(sprint_id.to_string())),
+            sprint_id: Some(Some(sprint_id.clone())),
             ..Default::default()
         };
         applied.push(apply_update(state, &txn, ctx, id, input).await?);
@@ -146,7 +147,7 @@ async fn apply_update(
     state: &AppState,
     txn: &DatabaseTransaction,
     ctx: &Editor<'_>,
-    id: &str,
+    id: &ReleaseId,
     input: ReleaseInput,
 ) -> AppResult<Applied> {
     if input.service_id.is_some() {
@@ -220,10 +221,7 @@ async fn apply_update(
         }
     }
     if let Some(owner) = &input.owner_id {
-        let owner = owner
-            .clone()
-            .filter(|o| !o.is_empty())
-            .map(crate::domain::ids::UserId::from);
+        let owner = owner.clone().filter(|o| !o.is_empty());
         if let Some(o) = &owner {
             check_owner(txn, ctx, o).await?;
         }

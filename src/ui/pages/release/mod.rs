@@ -93,14 +93,14 @@ pub fn ReleasePage() -> impl IntoView {
                 about_this.get(),
             )
         },
-        |(id, ..)| release_page(id),
+        |(id, ..)| release_page(id.into()),
     );
     // Linked work: created here, not in the re-rendered section, so server
     // rendering and hydration agree on it.
     let linked = LinkedWork::new();
     let items = Resource::new(
         move || (id(), linked.version(), live.tick.get()),
-        |(id, ..)| crate::serverfns::items::release_items(id),
+        |(id, ..)| crate::serverfns::items::release_items(id.into()),
     );
     let planning = Resource::new(
         move || {
@@ -116,7 +116,7 @@ pub fn ReleasePage() -> impl IntoView {
                 live.tick.get(),
             )
         },
-        |(id, ..)| release_planning(id),
+        |(id, ..)| release_planning(id.into()),
     );
     view! {
         <PageTitle text="Release"/>

@@ -167,7 +167,7 @@ fn AddDependencyForm(release_id: String, add_dep: ServerAction<AddDependency>) -
                                         <StatusBadge status=o.status/>
                                         <button type="button" aria-label=label
                                             class="ml-auto rounded-md bg-indigo-600 px-2 py-1 text-xs font-medium text-white hover:bg-indigo-500"
-                                            on:click=move |_| { add_dep.dispatch(AddDependency { release_id: rid.get_value(), depends_on_id: oid.clone(), dep_type: kind.get_untracked() }); }
+                                            on:click=move |_| { add_dep.dispatch(AddDependency { release_id: rid.get_value().into(), depends_on_id: oid.clone().into(), dep_type: kind.get_untracked() }); }
                                         >"Add"</button>
                                     </li>
                                 }
