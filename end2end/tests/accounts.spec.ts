@@ -169,6 +169,9 @@ test('connecting GitHub goes through the OAuth dance; a pull request is linked t
   expect(conns).toEqual([expect.objectContaining({ provider: 'GITHUB', accountName: 'octo-e2e', isValid: true })]);
   // Link a pull request to a release through that connection.
   const rel = await t.release('Checkout', '3.0.0');
+  // Our own change shows without the live feed (its stream may still be
+  // connecting when the first click lands): cut it off to prove it.
+  await page.route('**/api/events**', (route) => route.abort());
   await page.goto(`/releases/${rel.id}`);
   await waitForHydration(page);
   await page.getByLabel('Or paste').selectOption('GITHUB_PR');
@@ -179,6 +182,7 @@ test('connecting GitHub goes through the OAuth dance; a pull request is linked t
   await expect(linked).toContainText('acme/pay#7');
   await expect(page.getByTestId('items-readiness')).toContainText('0 of 1 pull request merged');
   await expect(page.getByRole('list', { name: 'Activity' })).toContainText('linked acme/pay#7');
+  await page.unroute('**/api/events**');
   await page.goto('/settings/profile');
   await waitForHydration(page);
   await page.getByRole('button', { name: 'Disconnect GitHub' }).click();

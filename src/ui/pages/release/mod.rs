@@ -75,10 +75,16 @@ pub fn ReleasePage() -> impl IntoView {
                 .map(|a| a.id.clone())
         })
     });
+    // Linked work: created here, not in the re-rendered section, so server
+    // rendering and hydration agree on it.
+    let linked = LinkedWork::new();
+    // Our own changes refetch by their action's version, never by waiting
+    // for the live feed: its stream may not be open yet (or at all).
     let data = Resource::new(
         move || {
             (
                 id(),
+                linked.version(),
                 (
                     mv.version().get(),
                     block.version().get(),
@@ -95,9 +101,6 @@ pub fn ReleasePage() -> impl IntoView {
         },
         |(id, ..)| release_page(id.into()),
     );
-    // Linked work: created here, not in the re-rendered section, so server
-    // rendering and hydration agree on it.
-    let linked = LinkedWork::new();
     let items = Resource::new(
         move || (id(), linked.version(), live.tick.get()),
         |(id, ..)| crate::serverfns::items::release_items(id.into()),
