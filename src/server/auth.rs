@@ -89,7 +89,7 @@ pub struct AuthSession {
     /// The signed-in user.
     pub user: user::Model,
     /// The team selected in this session, if any.
-    pub current_team_id: Option<String>,
+    pub current_team_id: Option<crate::domain::ids::TeamId>,
 }
 
 /// What [`resolve_session`] leaves in the request extensions.
@@ -156,7 +156,7 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<ResolvedAuth, AppEr
         None => None,
     };
     crate::server::services::accounts::touch_session(state, &sess).await;
-    let current_team_id = team.as_ref().map(|t| t.team_id().to_string());
+    let current_team_id = team.as_ref().map(|t| t.team_id().clone());
     Ok(ResolvedAuth {
         session: Some(Arc::new(AuthSession {
             session_id: sess.id,

@@ -242,7 +242,7 @@ impl Drop for StreamTicket {
     }
 }
 
-type TeamChannels = Arc<Mutex<HashMap<String, broadcast::Sender<Arc<ActivityView>>>>>;
+type TeamChannels = Arc<Mutex<HashMap<TeamId, broadcast::Sender<Arc<ActivityView>>>>>;
 
 /// Publishes committed activities to their team's streams.
 #[derive(Clone)]
@@ -391,7 +391,7 @@ impl EventBus {
     /// A subscription to one team's events.
     pub fn subscribe(&self, team_id: &TeamId) -> broadcast::Receiver<Arc<ActivityView>> {
         let mut map = self.teams.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry(team_id.to_string())
+        map.entry(team_id.clone())
             .or_insert_with(|| broadcast::channel(TEAM_BUFFER).0)
             .subscribe()
     }

@@ -298,7 +298,7 @@ pub async fn group_page(id: GroupId) -> Result<GroupPageData, ApiError> {
     .await?;
     let candidates = rows
         .into_iter()
-        .filter(|r| r.release.deployment_group_id.as_deref() != Some(id.as_str()))
+        .filter(|r| r.release.deployment_group_id.as_ref() != Some(&id))
         .map(|r| ReleaseRef {
             id: r.release.id,
             title: r.release.title,

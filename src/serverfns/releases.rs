@@ -141,7 +141,7 @@ pub struct ReleasePageData {
     /// Whether the caller may edit, move and comment.
     pub can_edit: bool,
     /// The caller's id (their comments are theirs to edit).
-    pub me: String,
+    pub me: UserId,
     /// Whether the caller is ADMIN or OWNER (may edit anyone's comment).
     pub is_admin: bool,
     /// Comments, oldest first.
@@ -170,7 +170,7 @@ pub async fn release_page(id: ReleaseId) -> Result<ReleasePageData, ApiError> {
         allowed: r.status.allowed_targets(),
         row: row(r, &services, &members),
         can_edit: team.role().can_edit_releases(),
-        me: team.user_id().to_string(),
+        me: team.user_id().clone(),
         is_admin: team.role().can_manage_team_config(),
         comments,
         activity,

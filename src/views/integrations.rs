@@ -1,5 +1,6 @@
 //! Jira and GitHub: connections, search hits, linked items.
 
+use crate::domain::ids::{ItemId, ReleaseId};
 use serde::{Deserialize, Serialize};
 
 /// A user's connection to Jira or GitHub, as the profile page shows it.
@@ -68,9 +69,9 @@ pub struct SearchHitView {
 #[serde(rename_all = "camelCase")]
 pub struct ItemView {
     /// Opaque id.
-    pub id: String,
+    pub id: ItemId,
     /// The release.
-    pub release_id: String,
+    pub release_id: ReleaseId,
     /// JIRA_TICKET or GITHUB_PR.
     #[serde(rename = "type")]
     pub item_type: crate::domain::kinds::ItemType,

@@ -2,6 +2,7 @@
 //! rollout plans, dependencies, the dashboard and the calendar.
 
 use super::ReleaseView;
+use crate::domain::ids::{DependencyId, GroupId, ReleaseId, SprintId, TeamId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// A sprint with how far along it is.
@@ -33,9 +34,9 @@ pub struct CalendarData {
 #[serde(rename_all = "camelCase")]
 pub struct SprintView {
     /// Opaque id.
-    pub id: String,
+    pub id: SprintId,
     /// Its team.
-    pub team_id: String,
+    pub team_id: TeamId,
     /// Name.
     pub name: String,
     /// `YYYY-MM-DD`.
@@ -55,15 +56,15 @@ pub struct SprintView {
 #[serde(rename_all = "camelCase")]
 pub struct DeploymentGroupView {
     /// Opaque id.
-    pub id: String,
+    pub id: GroupId,
     /// Its team.
-    pub team_id: String,
+    pub team_id: TeamId,
     /// Name.
     pub name: String,
     /// The sprint it belongs to.
-    pub sprint_id: Option<String>,
+    pub sprint_id: Option<SprintId>,
     /// Who runs the rollout.
-    pub owner_id: Option<String>,
+    pub owner_id: Option<UserId>,
     /// `YYYY-MM-DD`.
     pub target_date: Option<String>,
     /// SEQUENTIAL or SIMULTANEOUS.
@@ -90,7 +91,7 @@ pub struct GroupReleaseView {
 #[serde(rename_all = "camelCase")]
 pub struct ReleaseRef {
     /// Release id.
-    pub id: String,
+    pub id: ReleaseId,
     /// Title.
     pub title: String,
     /// Version.
@@ -106,18 +107,18 @@ pub struct ReleaseRef {
 #[serde(rename_all = "camelCase")]
 pub struct DependencyView {
     /// Opaque id.
-    pub id: String,
+    pub id: DependencyId,
     /// The dependent release.
-    pub release_id: String,
+    pub release_id: ReleaseId,
     /// The release it depends on.
-    pub depends_on_id: String,
+    pub depends_on_id: ReleaseId,
     /// BLOCKS, SOFT_DEPENDENCY or REQUIRES_SYNC.
     #[serde(rename = "type")]
     pub dep_type: crate::domain::kinds::DependencyType,
     /// When a BLOCKS dependency was resolved (its blocker deployed).
     pub resolved_at: Option<String>,
     /// Who added it.
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     /// RFC 3339.
     pub created_at: String,
     /// The release depended on, for display.
@@ -131,7 +132,7 @@ pub struct DependencyView {
 #[serde(rename_all = "camelCase")]
 pub struct PlanRelease {
     /// Release id.
-    pub id: String,
+    pub id: ReleaseId,
     /// Title.
     pub title: String,
     /// Version.
@@ -159,9 +160,9 @@ pub struct PlanStep {
 #[serde(rename_all = "camelCase")]
 pub struct PlanCorrection {
     /// The release that moved.
-    pub release_id: String,
+    pub release_id: ReleaseId,
     /// The release it now follows or joins.
-    pub after_id: String,
+    pub after_id: ReleaseId,
     /// `BLOCKED_BY` or `SYNCED_WITH`.
     pub reason: String,
     /// In words.
@@ -187,7 +188,7 @@ pub struct PlanView {
 #[serde(rename_all = "camelCase")]
 pub struct UpcomingRelease {
     /// Release id.
-    pub id: String,
+    pub id: ReleaseId,
     /// Title.
     pub title: String,
     /// Version.

@@ -1,5 +1,6 @@
 //! Releases, their board cards and columns, services, activity, comments.
 
+use crate::domain::ids::{CommentId, GroupId, ReleaseId, ServiceId, SprintId, TeamId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// A release as a card on the board.
@@ -7,7 +8,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct BoardCard {
     /// Release id.
-    pub id: String,
+    pub id: ReleaseId,
     /// Title.
     pub title: String,
     /// Version string.
@@ -53,9 +54,9 @@ pub struct BoardColumn {
 #[serde(rename_all = "camelCase")]
 pub struct ServiceView {
     /// Opaque id.
-    pub id: String,
+    pub id: ServiceId,
     /// The owning team.
-    pub team_id: String,
+    pub team_id: TeamId,
     /// Name.
     pub name: String,
     /// Team-unique slug.
@@ -77,11 +78,11 @@ pub struct ServiceView {
 #[serde(rename_all = "camelCase")]
 pub struct ReleaseView {
     /// Opaque id.
-    pub id: String,
+    pub id: ReleaseId,
     /// The owning team.
-    pub team_id: String,
+    pub team_id: TeamId,
     /// Its service.
-    pub service_id: String,
+    pub service_id: ServiceId,
     /// Title.
     pub title: String,
     /// The release's own version ("2.4.0").
@@ -93,11 +94,11 @@ pub struct ReleaseView {
     /// Urgency.
     pub priority: crate::domain::status::Priority,
     /// Owner (a team member).
-    pub owner_id: Option<String>,
+    pub owner_id: Option<UserId>,
     /// Sprint.
-    pub sprint_id: Option<String>,
+    pub sprint_id: Option<SprintId>,
     /// Deployment group.
-    pub deployment_group_id: Option<String>,
+    pub deployment_group_id: Option<GroupId>,
     /// `YYYY-MM-DD`.
     pub target_date: Option<String>,
     /// Blocked by hand.
@@ -123,11 +124,11 @@ pub struct ActivityView {
     /// Opaque id.
     pub id: String,
     /// The team.
-    pub team_id: String,
+    pub team_id: TeamId,
     /// The release it is about, while it exists.
-    pub release_id: Option<String>,
+    pub release_id: Option<ReleaseId>,
     /// Who did it.
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     /// Their name at the time.
     pub user_name: Option<String>,
     /// `STATUS_CHANGED`, …
@@ -148,11 +149,11 @@ pub struct ActivityView {
 #[serde(rename_all = "camelCase")]
 pub struct CommentView {
     /// Opaque id.
-    pub id: String,
+    pub id: CommentId,
     /// The release.
-    pub release_id: String,
+    pub release_id: ReleaseId,
     /// The author, while they exist.
-    pub author_id: Option<String>,
+    pub author_id: Option<UserId>,
     /// The author's name.
     pub author_name: Option<String>,
     /// Markdown source.

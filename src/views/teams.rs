@@ -1,5 +1,6 @@
 //! People and teams: users, memberships, members, invitations, settings.
 
+use crate::domain::ids::{TeamId, UserId};
 use crate::domain::roles::Role;
 use serde::{Deserialize, Serialize};
 
@@ -8,7 +9,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct UserView {
     /// Opaque id.
-    pub id: String,
+    pub id: UserId,
     /// Lower-cased email.
     pub email: String,
     /// Display name.
@@ -22,7 +23,7 @@ pub struct UserView {
 #[serde(rename_all = "camelCase")]
 pub struct TeamMembershipView {
     /// Team id.
-    pub id: String,
+    pub id: TeamId,
     /// Team name.
     pub name: String,
     /// Team slug.
@@ -40,14 +41,14 @@ pub struct MeView {
     /// Their teams, by name.
     pub teams: Vec<TeamMembershipView>,
     /// The team selected in this session.
-    pub current_team_id: Option<String>,
+    pub current_team_id: Option<TeamId>,
 }
 
 impl MeView {
     /// The current team's entry, if one is selected.
     pub fn current_team(&self) -> Option<&TeamMembershipView> {
-        let id = self.current_team_id.as_deref()?;
-        self.teams.iter().find(|t| t.id == id)
+        let id = self.current_team_id.as_ref()?;
+        self.teams.iter().find(|t| &t.id == id)
     }
 }
 
@@ -56,7 +57,7 @@ impl MeView {
 #[serde(rename_all = "camelCase")]
 pub struct TeamView {
     /// Opaque id.
-    pub id: String,
+    pub id: TeamId,
     /// Name.
     pub name: String,
     /// Unique slug.
@@ -72,7 +73,7 @@ pub struct TeamView {
 #[serde(rename_all = "camelCase")]
 pub struct MemberView {
     /// The user's id.
-    pub user_id: String,
+    pub user_id: UserId,
     /// Their email.
     pub email: String,
     /// Their name.
@@ -152,9 +153,9 @@ pub struct InvitationPreview {
 #[serde(rename_all = "camelCase")]
 pub struct MembershipView {
     /// The team joined.
-    pub team_id: String,
+    pub team_id: TeamId,
     /// The user who joined.
-    pub user_id: String,
+    pub user_id: UserId,
     /// Their role.
     pub role: Role,
     /// The team joined.

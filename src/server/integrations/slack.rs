@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReleaseInfo {
     /// Release id (for the link).
-    pub id: String,
+    pub id: crate::domain::ids::ReleaseId,
     /// Title.
     pub title: String,
     /// Version.

@@ -46,7 +46,7 @@ pub struct NewSession {
 impl From<user::Model> for UserView {
     fn from(u: user::Model) -> Self {
         Self {
-            id: u.id.into_string(),
+            id: u.id,
             email: u.email,
             name: u.name,
             created_at: ts(u.created_at),

@@ -84,9 +84,9 @@ fn view(a: activity::Model, user_name: Option<String>) -> ActivityView {
             .as_deref()
             .and_then(|m| serde_json::from_str(m).ok()),
         id: a.id,
-        team_id: a.team_id.into_string(),
-        release_id: a.release_id.map(String::from),
-        user_id: a.user_id.map(String::from),
+        team_id: a.team_id,
+        release_id: a.release_id,
+        user_id: a.user_id,
         user_name,
         action: a.action,
         description: a.description,

@@ -53,7 +53,7 @@ pub async fn month(state: &AppState, ctx: &TeamContext, month: &str) -> AppResul
             Some(UpcomingRelease {
                 target_date: r.target_date?.format("%Y-%m-%d").to_string(),
                 status: r.status,
-                id: r.id.into_string(),
+                id: r.id,
                 title: r.title,
                 version: r.version,
                 service_name: s.map(|s| s.name).unwrap_or_default(),

@@ -19,8 +19,8 @@ use serde::Deserialize;
 impl From<service::Model> for ServiceView {
     fn from(s: service::Model) -> Self {
         Self {
-            id: s.id.into_string(),
-            team_id: s.team_id.into_string(),
+            id: s.id,
+            team_id: s.team_id,
             name: s.name,
             slug: s.slug,
             description: s.description,
@@ -117,7 +117,7 @@ pub async fn list(
         .into_iter()
         .map(ServiceView::from)
         .collect();
-    page.page(items, |s: &ServiceView| s.id.clone())
+    page.page(items, |s: &ServiceView| s.id.to_string())
 }
 
 /// One service.

@@ -59,9 +59,9 @@ pub fn render_markdown(src: &str) -> String {
 fn view(c: comment::Model, author_name: Option<String>) -> CommentView {
     CommentView {
         body_html: render_markdown(&c.body),
-        id: c.id.into_string(),
-        release_id: c.release_id.into_string(),
-        author_id: c.author_id.map(String::from),
+        id: c.id,
+        release_id: c.release_id,
+        author_id: c.author_id,
         author_name,
         body: c.body,
         created_at: ts(c.created_at),
@@ -105,7 +105,7 @@ pub async fn list(
             view(c, name)
         })
         .collect();
-    page.page(items, |c: &CommentView| c.id.clone())
+    page.page(items, |c: &CommentView| c.id.to_string())
 }
 
 /// Adds a comment (MEMBER+), with its COMMENT_ADDED activity.

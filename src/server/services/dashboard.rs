@@ -84,7 +84,7 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
             Some(UpcomingRelease {
                 target_date: r.target_date?.format("%Y-%m-%d").to_string(),
                 status: r.status,
-                id: r.id.into_string(),
+                id: r.id,
                 title: r.title,
                 version: r.version,
                 service_name: s.map(|s| s.name).unwrap_or_default(),
@@ -167,13 +167,13 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
         };
         if to == ReleaseStatus::Deployed.as_str() {
             deploys.push(Deployment {
-                service: r.service_id.clone().into_string(),
+                service: r.service_id.to_string(),
                 created_at: r.created_at,
                 deployed_at: a.created_at,
             });
         } else {
             rollbacks.push(Rollback {
-                service: r.service_id.clone().into_string(),
+                service: r.service_id.to_string(),
                 at: a.created_at,
             });
         }

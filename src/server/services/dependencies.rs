@@ -82,7 +82,7 @@ pub async fn candidates(
     Ok(rows
         .into_iter()
         .map(|(r, s)| ReleaseRef {
-            id: r.id.into_string(),
+            id: r.id,
             title: r.title,
             version: r.version,
             status: r.status,
@@ -112,7 +112,7 @@ pub(crate) async fn refs(
                 r.id.clone(),
                 ReleaseRef {
                     status: r.status,
-                    id: r.id.into_string(),
+                    id: r.id,
                     title: r.title,
                     version: r.version,
                     service_name: s.map(|s| s.name).unwrap_or_default(),
@@ -138,11 +138,11 @@ async fn views(
             dep_type: d.dep_type,
             depends_on: refs.get(&d.depends_on_id).cloned(),
             release: refs.get(&d.release_id).cloned(),
-            id: d.id.into_string(),
-            release_id: d.release_id.into_string(),
-            depends_on_id: d.depends_on_id.into_string(),
+            id: d.id,
+            release_id: d.release_id,
+            depends_on_id: d.depends_on_id,
             resolved_at: d.resolved_at.map(ts),
-            created_by: d.created_by.map(String::from),
+            created_by: d.created_by,
             created_at: ts(d.created_at),
         })
         .collect())

@@ -100,7 +100,7 @@ pub async fn release_info(
         None => None,
     };
     Ok(Some(ReleaseInfo {
-        id: r.id.into_string(),
+        id: r.id,
         title: r.title,
         version: r.version,
         service: svc.map(|s| s.name).unwrap_or_default(),

@@ -78,7 +78,7 @@ async fn service_defaults(
 ) -> AppResult<Option<crate::views::ServiceView>> {
     let id = match (&q.service_id, &q.release_id) {
         (Some(s), _) => s.clone(),
-        (None, Some(r)) => super::releases::get(state, ctx, r).await?.service_id.into(),
+        (None, Some(r)) => super::releases::get(state, ctx, r).await?.service_id,
         (None, None) => return Ok(None),
     };
     Ok(Some(super::catalog::get(state, ctx, &id).await?))

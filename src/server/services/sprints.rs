@@ -27,8 +27,8 @@ impl From<sprint::Model> for SprintView {
     fn from(s: sprint::Model) -> Self {
         Self {
             status: s.status,
-            id: s.id.into_string(),
-            team_id: s.team_id.into_string(),
+            id: s.id,
+            team_id: s.team_id,
             name: s.name,
             start_date: s.start_date.format("%Y-%m-%d").to_string(),
             end_date: s.end_date.format("%Y-%m-%d").to_string(),
@@ -127,7 +127,7 @@ pub async fn list(
         .into_iter()
         .map(Into::into)
         .collect();
-    page.page(items, |s: &SprintView| s.id.clone())
+    page.page(items, |s: &SprintView| s.id.to_string())
 }
 
 /// Every sprint of the team, most recent first, each with how many

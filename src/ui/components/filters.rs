@@ -41,12 +41,12 @@ pub fn ReleaseFilters(
             <div class="space-y-1"><label for="f-service" class="block text-xs font-medium text-zinc-600 dark:text-zinc-400">"Service"</label>
                 <select id="f-service" name="serviceId" class=SELECT>
                     <option value="">"Any"</option>
-                    {services.into_iter().map(|s| view! { <option value=s.id.clone() selected=get("serviceId") == s.id>{s.name}</option> }).collect_view()}
+                    {services.into_iter().map(|s| view! { <option value=s.id.to_string() selected=get("serviceId") == s.id>{s.name}</option> }).collect_view()}
                 </select></div>
             <div class="space-y-1"><label for="f-owner" class="block text-xs font-medium text-zinc-600 dark:text-zinc-400">"Owner"</label>
                 <select id="f-owner" name="ownerId" class=SELECT>
                     <option value="">"Anyone"</option>
-                    {members.into_iter().map(|m| view! { <option value=m.user_id.clone() selected=get("ownerId") == m.user_id>{m.name}</option> }).collect_view()}
+                    {members.into_iter().map(|m| view! { <option value=m.user_id.to_string() selected=get("ownerId") == m.user_id>{m.name}</option> }).collect_view()}
                 </select></div>
             <div class="space-y-1"><label for="f-priority" class="block text-xs font-medium text-zinc-600 dark:text-zinc-400">"Priority"</label>
                 <select id="f-priority" name="priority" class=SELECT>

@@ -197,7 +197,7 @@ fn TeamSwitcher(me: MeView) -> impl IntoView {
                 <p class="px-2 py-1 text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">"Switch team"</p>
                 {others.into_iter().map(|t| view! {
                     <ActionForm action=select>
-                        <input type="hidden" name="team_id" value=t.id.clone()/>
+                        <input type="hidden" name="team_id" value=t.id.to_string()/>
                         <button type="submit" class="w-full rounded px-2 py-1.5 text-left text-sm hover:bg-zinc-100 dark:hover:bg-zinc-800">
                             {t.name.clone()} <span class="text-xs text-zinc-500 dark:text-zinc-400">" · " {t.role.label()}</span>
                         </button>

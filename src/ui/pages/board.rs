@@ -8,6 +8,7 @@
 //! highlighted with [`ReleaseStatus::can_move_to`], the same code the server
 //! runs, compiled to WASM.
 
+use crate::domain::ids::ReleaseId;
 use crate::domain::status::ReleaseStatus;
 use crate::serverfns::board::{board, BoardData};
 use crate::serverfns::releases::move_release;
@@ -32,9 +33,9 @@ const TOAST_MS: u32 = 8_000;
 struct BoardState {
     /// Optimistic moves: card id → (the revision it was moved from, where to).
     /// Applied while the loaded card still has that revision.
-    overrides: RwSignal<HashMap<String, (i64, ReleaseStatus)>>,
+    overrides: RwSignal<HashMap<ReleaseId, (i64, ReleaseStatus)>>,
     /// The card being dragged: id and current status.
-    dragging: RwSignal<Option<(String, ReleaseStatus)>>,
+    dragging: RwSignal<Option<(ReleaseId, ReleaseStatus)>>,
     /// The refused-move message (sequence number, text).
     toast: RwSignal<Option<(u64, String)>>,
     /// Polite announcements (moves done, others' changes).
@@ -42,7 +43,7 @@ struct BoardState {
     /// The card whose "Move to…" dialog is open.
     moving: RwSignal<Option<BoardCard>>,
     /// The card that had focus, to give it back after a refresh.
-    focused: RwSignal<Option<String>>,
+    focused: RwSignal<Option<ReleaseId>>,
     /// Bumped to reload the board.
     reload: RwSignal<u64>,
 }
@@ -108,7 +109,7 @@ impl BoardState {
         ));
         focus_card_soon(card.id.clone());
         leptos::task::spawn_local(async move {
-            match move_release(card.id.clone().into(), to, card.revision).await {
+            match move_release(card.id.clone(), to, card.revision).await {
                 Ok(_) => self.announce.set(format!(
                     "{} {} moved to {}",
                     card.title,
@@ -136,7 +137,7 @@ impl BoardState {
 }
 
 /// Focuses a card after the next render (it may have moved to another list).
-fn focus_card_soon(id: String) {
+fn focus_card_soon(id: ReleaseId) {
     #[cfg(feature = "hydrate")]
     request_animation_frame(move || {
         use wasm_bindgen::JsCast;
@@ -479,7 +480,7 @@ fn Card(card: BoardCard, today: String, st: BoardState, can_edit: bool) -> impl 
         let id = id.clone();
         Effect::new(move |_| {
             #[cfg(feature = "hydrate")]
-            if st.focused.get_untracked().as_deref() == Some(id.as_str()) {
+            if st.focused.get_untracked().as_ref() == Some(&id) {
                 let lost = document()
                     .active_element()
                     .is_none_or(|a| a.tag_name() == "BODY");
@@ -545,7 +546,7 @@ fn Card(card: BoardCard, today: String, st: BoardState, can_edit: bool) -> impl 
             node_ref=node
             aria-label=label
             tabindex="0"
-            data-release-id=id.clone()
+            data-release-id=id.clone().to_string()
             draggable=if can_edit { "true" } else { "false" }
             class=move || format!(
                 "group relative rounded-md border border-zinc-200 bg-white p-2 pl-3 text-sm shadow-sm outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:border-zinc-700 dark:bg-zinc-950 {}",
@@ -554,7 +555,7 @@ fn Card(card: BoardCard, today: String, st: BoardState, can_edit: bool) -> impl 
             on:dragstart=move |_ev: leptos::ev::DragEvent| {
                 #[cfg(feature = "hydrate")]
                 if let Some(dt) = _ev.data_transfer() {
-                    let _ = dt.set_data("text/plain", &drag_id);
+                    let _ = dt.set_data("text/plain", drag_id.as_str());
                     dt.set_effect_allowed("move");
                 }
                 st.dragging.set(Some((drag_id.clone(), status)));
@@ -664,7 +665,7 @@ fn AssignToSprint(sprints: Vec<crate::views::SprintView>, reload: RwSignal<u64>)
             <div class="space-y-1">
                 <label for="assign-sprint" class="block text-xs font-medium text-zinc-600 dark:text-zinc-400">"Add releases in flight shown here to"</label>
                 <select id="assign-sprint" name="sprint_id" class="block rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900">
-                    {sprints.into_iter().map(|s| view! { <option value=s.id.clone()>{s.name}</option> }).collect_view()}
+                    {sprints.into_iter().map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view()}
                 </select>
             </div>
             <button type="submit" class="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">"Add to sprint"</button>

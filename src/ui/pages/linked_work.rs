@@ -88,7 +88,7 @@ fn kind_label(kind: &str) -> &'static str {
 /// The section.
 #[component]
 pub fn ItemsSection(
-    release_id: String,
+    release_id: crate::domain::ids::ReleaseId,
     can_edit: bool,
     items: Resource<Result<Vec<ItemView>, crate::views::ApiError>>,
     actions: LinkedWork,
@@ -117,7 +117,7 @@ pub fn ItemsSection(
                                 </p>
                                 {can_edit.then(|| view! {
                                     <ActionForm action=sync_all>
-                                        <input type="hidden" name="release_id" value=rid.get_value()/>
+                                        <input type="hidden" name="release_id" value=rid.get_value().to_string()/>
                                         <button type="submit" class="text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-300" disabled=move || sync_all.pending().get()>
                                             {move || if sync_all.pending().get() { "Syncing…" } else { "Sync all" }}
                                         </button>
@@ -137,7 +137,7 @@ pub fn ItemsSection(
             {can_edit.then(|| view! {
                 <div class="space-y-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
                     <ActionForm action=search attr:class="flex flex-wrap items-end gap-2" attr:role="search" attr:aria-label="Find work to link">
-                        <input type="hidden" name="release_id" value=rid.get_value()/>
+                        <input type="hidden" name="release_id" value=rid.get_value().to_string()/>
                         <div class="space-y-1">
                             <label for="item-source" class="block text-xs font-medium">"Find in"</label>
                             <select id="item-source" name="source" class=INPUT on:change=move |ev| source.set(event_target_value(&ev))>
@@ -184,7 +184,7 @@ pub fn ItemsSection(
                         }
                     })}
                     <ActionForm action=link attr:class="flex flex-wrap items-end gap-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">
-                        <input type="hidden" name="release_id" value=rid.get_value()/>
+                        <input type="hidden" name="release_id" value=rid.get_value().to_string()/>
                         <div class="space-y-1">
                             <label for="link-type" class="block text-xs font-medium">"Or paste"</label>
                             <select id="link-type" name="item_type" class=INPUT>
@@ -210,7 +210,7 @@ pub fn ItemsSection(
 fn ItemRow(
     item: ItemView,
     can_edit: bool,
-    rid: StoredValue<String>,
+    rid: StoredValue<crate::domain::ids::ReleaseId>,
     sync: ServerAction<SyncItem>,
     unlink: ServerAction<UnlinkItem>,
 ) -> impl IntoView {
@@ -230,13 +230,13 @@ fn ItemRow(
             {can_edit.then(|| view! {
                 <span class="ml-auto flex gap-2">
                     <ActionForm action=sync>
-                        <input type="hidden" name="release_id" value=rid.get_value()/>
-                        <input type="hidden" name="item_id" value=id1/>
+                        <input type="hidden" name="release_id" value=rid.get_value().to_string()/>
+                        <input type="hidden" name="item_id" value=id1.to_string()/>
                         <button type="submit" class="text-xs text-indigo-700 hover:underline dark:text-indigo-300">"Sync now"</button>
                     </ActionForm>
                     <ActionForm action=unlink>
-                        <input type="hidden" name="release_id" value=rid.get_value()/>
-                        <input type="hidden" name="item_id" value=id2/>
+                        <input type="hidden" name="release_id" value=rid.get_value().to_string()/>
+                        <input type="hidden" name="item_id" value=id2.to_string()/>
                         <button type="submit" class="text-xs text-red-700 hover:underline dark:text-red-300">"Unlink"</button>
                     </ActionForm>
                 </span>
@@ -250,7 +250,7 @@ fn ItemRow(
 fn HitRow(
     hit: SearchHitView,
     linked: bool,
-    rid: StoredValue<String>,
+    rid: StoredValue<crate::domain::ids::ReleaseId>,
     link: ServerAction<LinkItem>,
 ) -> impl IntoView {
     let h = hit;
@@ -269,7 +269,7 @@ fn HitRow(
             } else {
                 view! {
                     <ActionForm action=link attr:class="ml-auto">
-                        <input type="hidden" name="release_id" value=rid.get_value()/>
+                        <input type="hidden" name="release_id" value=rid.get_value().to_string()/>
                         <input type="hidden" name="item_type" value=h.item_type.clone()/>
                         <input type="hidden" name="external_id" value=h.external_id.clone()/>
                         <button type="submit" class="rounded-md px-2 py-1 text-xs font-medium text-indigo-700 ring-1 ring-inset ring-indigo-300 hover:bg-indigo-50 dark:text-indigo-300 dark:ring-indigo-800 dark:hover:bg-indigo-950" aria-label=format!("Link {}", h.external_id)>"Link"</button>

@@ -67,7 +67,7 @@ pub fn MembersPage() -> impl IntoView {
                                                         view! {
                                                             <span class="flex items-center gap-2">
                                                                 <ActionForm action=change attr:class="flex items-center gap-2">
-                                                                    <input type="hidden" name="user_id" value=uid/>
+                                                                    <input type="hidden" name="user_id" value=uid.to_string()/>
                                                                     <label class="sr-only" for=format!("role-{}", m.user_id)>{format!("Role of {name}")}</label>
                                                                     <select id=format!("role-{}", m.user_id) name="role" class=SELECT>
                                                                         {grantable.into_iter().map(|r| view! { <option value=r.as_str() selected=r == m.role>{r.label()}</option> }).collect_view()}
@@ -77,7 +77,7 @@ pub fn MembersPage() -> impl IntoView {
                                                                 <ActionForm action=remove on:submit=move |ev| {
                                                                     if !crate::ui::components::confirm(&format!("Remove {confirm_name} from the team? They lose access to everything in it.")) { ev.prevent_default(); }
                                                                 }>
-                                                                    <input type="hidden" name="user_id" value=uid2/>
+                                                                    <input type="hidden" name="user_id" value=uid2.to_string()/>
                                                                     <button type="submit" class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950">"Remove"</button>
                                                                 </ActionForm>
                                                             </span>

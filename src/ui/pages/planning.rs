@@ -2,6 +2,7 @@
 //! `/deployment-groups/{id}` (with the rollout plan and a drag-and-drop —
 //! or keyboard — order for SEQUENTIAL groups).
 
+use crate::domain::ids::{GroupId, ReleaseId, SprintId, UserId};
 use crate::domain::kinds::{DeploymentOrder, SprintStatus};
 use crate::domain::status::ReleaseStatus;
 use crate::serverfns::planning::{
@@ -178,7 +179,7 @@ pub fn SprintPage() -> impl IntoView {
                                             <h3 id="sp-edit-h" class="mb-2 font-semibold">"Edit sprint"</h3>
                                             <ActionForm action=update attr:class="space-y-3">
                                                 <FieldErrors errors=last_error(update.value())>
-                                                <input type="hidden" name="id" value=sid1/>
+                                                <input type="hidden" name="id" value=sid1.to_string()/>
                                                 <Field label="Name" name="name" value=s.name.clone()/>
                                                 <Field label="Start date" name="start_date" kind="date" value=s.start_date.clone()/>
                                                 <Field label="End date" name="end_date" kind="date" value=s.end_date.clone()/>
@@ -191,7 +192,7 @@ pub fn SprintPage() -> impl IntoView {
                                         <ActionForm action=delete on:submit=move |ev| {
                                             if !crate::ui::components::confirm("Delete this sprint? Its releases stay, without a sprint.") { ev.prevent_default(); }
                                         }>
-                                            <input type="hidden" name="id" value=sid2/>
+                                            <input type="hidden" name="id" value=sid2.to_string()/>
                                             <button type="submit" class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 dark:text-red-300 dark:ring-red-800 dark:hover:bg-red-950">"Delete sprint"</button>
                                         </ActionForm>
                                     </aside>
@@ -207,8 +208,8 @@ pub fn SprintPage() -> impl IntoView {
 
 fn group_fields(
     name: String,
-    sprint_id: Option<String>,
-    owner_id: Option<String>,
+    sprint_id: Option<SprintId>,
+    owner_id: Option<UserId>,
     target: Option<String>,
     order: DeploymentOrder,
     sprints: Vec<SprintView>,
@@ -224,12 +225,12 @@ fn group_fields(
         <div class="space-y-1"><label for="g-sprint" class="block text-sm font-medium">"Sprint"</label>
             <select id="g-sprint" name="sprint_id" class=SELECT>
                 <option value="">"None"</option>
-                {sprints.into_iter().map(|s| view! { <option value=s.id.clone() selected=sprint_id.as_deref() == Some(s.id.as_str())>{s.name}</option> }).collect_view()}
+                {sprints.into_iter().map(|s| view! { <option value=s.id.to_string() selected=sprint_id.as_ref() == Some(&s.id)>{s.name}</option> }).collect_view()}
             </select></div>
         <div class="space-y-1"><label for="g-owner" class="block text-sm font-medium">"Owner"</label>
             <select id="g-owner" name="owner_id" class=SELECT>
                 <option value="">"Nobody"</option>
-                {members.into_iter().map(|m| view! { <option value=m.user_id.clone() selected=owner_id.as_deref() == Some(m.user_id.as_str())>{m.name}</option> }).collect_view()}
+                {members.into_iter().map(|m| view! { <option value=m.user_id.to_string() selected=owner_id.as_ref() == Some(&m.user_id)>{m.name}</option> }).collect_view()}
             </select></div>
         <Field label="Target date" name="target_date" kind="date" value=target.unwrap_or_default() required=false/>
     }
@@ -376,10 +377,10 @@ pub fn GroupPage() -> impl IntoView {
                                                 } else {
                                                     view! {
                                                         <ActionForm action=add attr:class="flex flex-wrap items-end gap-2">
-                                                            <input type="hidden" name="group_id" value=gid/>
+                                                            <input type="hidden" name="group_id" value=gid.to_string()/>
                                                             <div class="min-w-64 flex-1 space-y-1"><label for="add-release" class="block text-sm font-medium">"Release"</label>
                                                                 <select id="add-release" name="release_id" class=SELECT>
-                                                                    {d.candidates.iter().map(|c| view! { <option value=c.id.clone()>{format!("{} {} · {} · {}", c.title, c.version, c.service_name, c.status.label())}</option> }).collect_view()}
+                                                                    {d.candidates.iter().map(|c| view! { <option value=c.id.to_string()>{format!("{} {} · {} · {}", c.title, c.version, c.service_name, c.status.label())}</option> }).collect_view()}
                                                                 </select></div>
                                                             <button type="submit" class="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">"Add to group"</button>
                                                         </ActionForm>
@@ -396,7 +397,7 @@ pub fn GroupPage() -> impl IntoView {
                                             <h3 id="g-edit-h" class="mb-2 font-semibold">"Edit group"</h3>
                                             <ActionForm action=update attr:class="space-y-3">
                                                 <FieldErrors errors=last_error(update.value())>
-                                                <input type="hidden" name="id" value=gid1/>
+                                                <input type="hidden" name="id" value=gid1.to_string()/>
                                                 {group_fields(g.name.clone(), g.sprint_id.clone(), g.owner_id.clone(), g.target_date.clone(), g.deployment_order, d.sprints.clone(), d.members.clone())}
                                                 <ActionError result=update.value().into()/>
                                                 <Submit label="Save group" pending=update.pending().into()/>
@@ -406,7 +407,7 @@ pub fn GroupPage() -> impl IntoView {
                                         <ActionForm action=delete on:submit=move |ev| {
                                             if !crate::ui::components::confirm("Delete this deployment group? Its releases stay, ungrouped.") { ev.prevent_default(); }
                                         }>
-                                            <input type="hidden" name="id" value=gid2/>
+                                            <input type="hidden" name="id" value=gid2.to_string()/>
                                             <button type="submit" class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 dark:text-red-300 dark:ring-red-800 dark:hover:bg-red-950">"Delete group"</button>
                                         </ActionForm>
                                     </aside>
@@ -425,7 +426,7 @@ pub fn GroupPage() -> impl IntoView {
 #[component]
 fn OrderList(
     releases: Vec<GroupReleaseView>,
-    group_id: String,
+    group_id: GroupId,
     can_edit: bool,
     sequential: bool,
     reorder: ServerAction<ReorderGroup>,
@@ -443,17 +444,22 @@ fn OrderList(
             .map(|r| (r.release.id.clone(), r.clone()))
             .collect::<std::collections::HashMap<_, _>>(),
     );
-    let dragging = RwSignal::new(None::<String>);
+    let dragging = RwSignal::new(None::<ReleaseId>);
     let editable = can_edit && sequential;
     let gid = StoredValue::new(group_id);
-    let save = move |ids: Vec<String>| {
-        order.set(ids.clone());
+    let save = move |ids: Vec<ReleaseId>| {
+        let joined = ids
+            .iter()
+            .map(ReleaseId::as_str)
+            .collect::<Vec<_>>()
+            .join(",");
+        order.set(ids);
         reorder.dispatch(ReorderGroup {
-            group_id: gid.get_value().into(),
-            release_ids: ids.join(","),
+            group_id: gid.get_value(),
+            release_ids: joined,
         });
     };
-    let shift = move |id: String, delta: isize| {
+    let shift = move |id: ReleaseId, delta: isize| {
         let mut ids = order.get_untracked();
         if let Some(i) = ids.iter().position(|x| *x == id) {
             let j = i as isize + delta;
@@ -483,7 +489,7 @@ fn OrderList(
                                 class:cursor-grab=editable
                                 draggable=if editable { "true" } else { "false" }
                                 aria-label=title.clone()
-                                data-release-id=rid.clone()
+                                data-release-id=rid.clone().to_string()
                                 on:dragstart=move |_| dragging.set(Some(start_id.clone()))
                                 on:dragend=move |_| dragging.set(None)
                                 on:dragover=move |ev: leptos::ev::DragEvent| { if editable && dragging.get_untracked().is_some() { ev.prevent_default(); } }
@@ -515,8 +521,8 @@ fn OrderList(
                                     })}
                                     {can_edit.then(|| view! {
                                         <ActionForm action=remove>
-                                            <input type="hidden" name="group_id" value=gid.get_value()/>
-                                            <input type="hidden" name="release_id" value=rm_id/>
+                                            <input type="hidden" name="group_id" value=gid.get_value().to_string()/>
+                                            <input type="hidden" name="release_id" value=rm_id.to_string()/>
                                             <button type="submit" class="rounded px-1.5 text-xs text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950" aria-label=rm_label>"Remove"</button>
                                         </ActionForm>
                                     })}

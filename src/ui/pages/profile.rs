@@ -179,7 +179,7 @@ fn ProviderRow(
                         <legend class="mb-2 font-medium">"Your Atlassian account reaches several Jira sites. Which one do your teams use?"</legend>
                         {choices.iter().enumerate().map(|(i, s)| view! {
                             <label class="flex items-center gap-2 py-1">
-                                <input type="radio" name="cloud_id" value=s.id.clone() checked=i == 0 required/>
+                                <input type="radio" name="cloud_id" value=s.id.to_string() checked=i == 0 required/>
                                 <span>{s.name.clone()}</span>
                                 <span class="text-zinc-500 dark:text-zinc-400">{s.url.trim_start_matches("https://").to_string()}</span>
                             </label>

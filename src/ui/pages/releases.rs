@@ -104,7 +104,7 @@ pub fn ReleasesPage() -> impl IntoView {
                                                     <FieldErrors errors=last_error(create.value())>
                                                     <div class="space-y-1"><label for="nr-service" class="block text-sm font-medium">"Service"</label>
                                                         <select id="nr-service" name="service_id" class=SELECT required>
-                                                            {services.iter().map(|s| view! { <option value=s.id.clone()>{s.name.clone()}</option> }).collect_view()}
+                                                            {services.iter().map(|s| view! { <option value=s.id.to_string()>{s.name.clone()}</option> }).collect_view()}
                                                         </select></div>
                                                     <Field label="Title" name="title"/>
                                                     <Field label="Version" name="version"/>

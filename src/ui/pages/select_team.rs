@@ -31,7 +31,7 @@ pub fn SelectTeamPage() -> impl IntoView {
                                     <li class="flex items-center justify-between gap-4 p-4">
                                         <span><span class="font-medium">{t.name.clone()}</span><span class="ml-2 text-sm text-zinc-500 dark:text-zinc-400">{t.role.label()}</span></span>
                                         <ActionForm action=select>
-                                            <input type="hidden" name="team_id" value=t.id.clone()/>
+                                            <input type="hidden" name="team_id" value=t.id.to_string()/>
                                             <button type="submit" class="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800" aria-label=format!("Open {}", t.name)>"Open"</button>
                                         </ActionForm>
                                     </li>

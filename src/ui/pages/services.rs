@@ -86,7 +86,7 @@ fn ServiceRow(
                     <ActionForm action=delete on:submit=move |ev| {
                         if !crate::ui::components::confirm(&format!("Delete {name}? All of its releases, with their comments, items and dependencies, are deleted too.")) { ev.prevent_default(); }
                     }>
-                        <input type="hidden" name="id" value=id.clone()/>
+                        <input type="hidden" name="id" value=id.clone().to_string()/>
                         <button type="submit" class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950">"Delete"</button>
                     </ActionForm>
                 })}
@@ -108,8 +108,8 @@ fn ServiceForm(
     repos: ServerAction<MyGithubRepos>,
 ) -> impl IntoView {
     let s = service.clone().unwrap_or(ServiceView {
-        id: String::new(),
-        team_id: String::new(),
+        id: Default::default(),
+        team_id: Default::default(),
         name: String::new(),
         slug: String::new(),
         description: String::new(),
@@ -135,7 +135,7 @@ fn ServiceForm(
     view! {
         <ActionForm action=save attr:class="grid gap-3 sm:grid-cols-2">
             <FieldErrors errors=last_error(save.value())>
-            <input type="hidden" name="id" value=s.id.clone()/>
+            <input type="hidden" name="id" value=s.id.to_string()/>
             <Field label="Name" name="name" value=s.name.clone()/>
             <Field label="Slug (optional)" name="slug" value=s.slug.clone() required=false/>
             <div class="space-y-1">

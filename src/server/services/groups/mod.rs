@@ -39,11 +39,11 @@ impl From<deployment_group::Model> for DeploymentGroupView {
     fn from(g: deployment_group::Model) -> Self {
         Self {
             deployment_order: g.deployment_order,
-            id: g.id.into_string(),
-            team_id: g.team_id.into_string(),
+            id: g.id,
+            team_id: g.team_id,
             name: g.name,
-            sprint_id: g.sprint_id.map(String::from),
-            owner_id: g.owner_id.map(String::from),
+            sprint_id: g.sprint_id,
+            owner_id: g.owner_id,
             target_date: g.target_date.map(|d| d.format("%Y-%m-%d").to_string()),
             created_at: ts(g.created_at),
             updated_at: ts(g.updated_at),
@@ -163,7 +163,7 @@ pub async fn list(
         .into_iter()
         .map(Into::into)
         .collect();
-    page.page(items, |g: &DeploymentGroupView| g.id.clone())
+    page.page(items, |g: &DeploymentGroupView| g.id.to_string())
 }
 
 /// One group.

@@ -61,7 +61,7 @@ pub async fn plan(state: &AppState, ctx: &TeamContext, id: &GroupId) -> AppResul
                 .iter()
                 .filter_map(|id| by_id.get(id.as_str()))
                 .map(|r| PlanRelease {
-                    id: r.id.clone().into_string(),
+                    id: r.id.clone(),
                     title: r.title.clone(),
                     version: r.version.clone(),
                     status: r.status,
@@ -79,8 +79,8 @@ pub async fn plan(state: &AppState, ctx: &TeamContext, id: &GroupId) -> AppResul
         .corrections
         .iter()
         .map(|c| PlanCorrection {
-            release_id: c.release.clone().into_string(),
-            after_id: c.after.clone().into_string(),
+            release_id: c.release.clone(),
+            after_id: c.after.clone(),
             reason: match c.kind {
                 CorrectionKind::BlockedBy => "BLOCKED_BY",
                 CorrectionKind::SyncedWith => "SYNCED_WITH",

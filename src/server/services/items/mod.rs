@@ -49,8 +49,8 @@ pub struct ItemInput {
 fn view(i: release_item::Model) -> ItemView {
     ItemView {
         item_type: i.item_type,
-        id: i.id.into_string(),
-        release_id: i.release_id.into_string(),
+        id: i.id,
+        release_id: i.release_id,
         external_id: i.external_id,
         title: i.title,
         status: i.status,

@@ -94,7 +94,7 @@ pub async fn board(
                         .collect()
                 })
                 .unwrap_or_default(),
-            id: r.id.into_string(),
+            id: r.id,
             title: r.title,
             version: r.version,
             service_name: s.map(|s| s.name).unwrap_or_default(),

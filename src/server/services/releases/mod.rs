@@ -46,15 +46,15 @@ impl From<release::Model> for ReleaseView {
         Self {
             status: r.status,
             priority: r.priority,
-            id: r.id.into_string(),
-            team_id: r.team_id.into_string(),
-            service_id: r.service_id.into_string(),
+            id: r.id,
+            team_id: r.team_id,
+            service_id: r.service_id,
             title: r.title,
             version: r.version,
             description: r.description,
-            owner_id: r.owner_id.map(String::from),
-            sprint_id: r.sprint_id.map(String::from),
-            deployment_group_id: r.deployment_group_id.map(String::from),
+            owner_id: r.owner_id,
+            sprint_id: r.sprint_id,
+            deployment_group_id: r.deployment_group_id,
             target_date: r.target_date.map(|d| d.format("%Y-%m-%d").to_string()),
             is_blocked: r.is_blocked,
             blocked_reason: r.blocked_reason,
@@ -90,7 +90,7 @@ pub async fn list(
         .await?;
     page.page(
         rows.into_iter().map(ReleaseView::from).collect(),
-        |r: &ReleaseView| r.id.clone(),
+        |r: &ReleaseView| r.id.to_string(),
     )
 }
 
@@ -265,7 +265,7 @@ async fn notify_change(
         None => None,
     };
     let info = ReleaseInfo {
-        id: after.id.clone().into_string(),
+        id: after.id.clone(),
         title: after.title.clone(),
         version: after.version.clone(),
         service: service_name.to_string(),

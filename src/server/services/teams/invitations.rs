@@ -224,8 +224,8 @@ pub async fn accept_invitation(
     set_current_team(&txn, &auth.session_id, Some(team.id.clone())).await?;
     txn.commit().await?;
     Ok(MembershipView {
-        team_id: team.id.to_string(),
-        user_id: auth.user.id.to_string(),
+        team_id: team.id.clone(),
+        user_id: auth.user.id.clone(),
         role,
         team: team.into(),
     })

@@ -42,7 +42,7 @@ use sea_orm::{
 impl From<team::Model> for TeamView {
     fn from(t: team::Model) -> Self {
         Self {
-            id: t.id.into_string(),
+            id: t.id,
             name: t.name,
             slug: t.slug,
             created_at: ts(t.created_at),
@@ -89,7 +89,7 @@ pub async fn me(state: &AppState, auth: &AuthSession) -> AppResult<MeView> {
         .filter_map(|(m, t)| {
             t.map(|t| TeamMembershipView {
                 role: stored_role(&m),
-                id: t.id.into_string(),
+                id: t.id,
                 name: t.name,
                 slug: t.slug,
             })

@@ -47,7 +47,7 @@ pub async fn members(
                 m.id.clone(),
                 MemberView {
                     role: stored_role(&m),
-                    user_id: u.id.into_string(),
+                    user_id: u.id,
                     email: u.email,
                     name: u.name,
                     joined_at: ts(m.created_at),
@@ -108,7 +108,7 @@ pub async fn change_role(
     txn.commit().await?;
     Ok(MemberView {
         role: target_role,
-        user_id: u.id.into_string(),
+        user_id: u.id,
         email: u.email,
         name: u.name,
         joined_at: ts(updated.created_at),

@@ -24,7 +24,7 @@ pub(super) fn CommentItem(
         .clone()
         .unwrap_or_else(|| "A former member".into());
     let (cid, cid2, cid3, cid4) = (c.id.clone(), c.id.clone(), c.id.clone(), c.id.clone());
-    let open = drafts.editing_comment.get_untracked().as_deref() == Some(c.id.as_str());
+    let open = drafts.editing_comment.get_untracked().as_ref() == Some(&c.id);
     let text = drafts
         .comment_edits
         .with_untracked(|m| m.get(&c.id).cloned())
@@ -53,8 +53,8 @@ pub(super) fn CommentItem(
                         }>
                         <summary class="cursor-pointer text-indigo-700 hover:underline dark:text-indigo-300">"Edit"</summary>
                         <ActionForm action=edit attr:class="mt-2 space-y-2">
-                            <input type="hidden" name="release_id" value=rid/>
-                            <input type="hidden" name="comment_id" value=cid2/>
+                            <input type="hidden" name="release_id" value=rid.to_string()/>
+                            <input type="hidden" name="comment_id" value=cid2.to_string()/>
                             <label for=area_id.clone() class="sr-only">"Edit comment"</label>
                             <TextArea id=area_id name="body" required=true
                                 value=Signal::stored(text)
@@ -66,8 +66,8 @@ pub(super) fn CommentItem(
                     <ActionForm action=delete on:submit=move |ev| {
                         if !crate::ui::components::confirm("Delete this comment? This cannot be undone.") { ev.prevent_default(); }
                     }>
-                        <input type="hidden" name="release_id" value=rid2/>
-                        <input type="hidden" name="comment_id" value=cid4/>
+                        <input type="hidden" name="release_id" value=rid2.to_string()/>
+                        <input type="hidden" name="comment_id" value=cid4.to_string()/>
                         <button type="submit" class="text-red-700 hover:underline dark:text-red-300">"Delete"</button>
                     </ActionForm>
                 </div>

@@ -8,6 +8,7 @@
 mod comments;
 mod planning;
 
+use crate::domain::ids::CommentId;
 use crate::domain::status::Priority;
 use crate::serverfns::planning::{
     release_planning, AddDependency, RemoveDependency, SetReleasePlan,
@@ -71,7 +72,7 @@ pub fn ReleasePage() -> impl IntoView {
         live.tick.get();
         live.latest.with(|a| {
             a.as_ref()
-                .filter(|a| a.release_id.as_deref() == Some(id().as_str()))
+                .filter(|a| a.release_id.as_ref().is_some_and(|r| *r == id()))
                 .map(|a| a.id.clone())
         })
     });
@@ -157,7 +158,7 @@ pub fn ReleasePage() -> impl IntoView {
                                                 <div on:input=drafts.tracker(r.revision) on:change=drafts.tracker(r.revision)>
                                                 <ActionForm action=edit attr:class="mt-3 grid gap-3 sm:grid-cols-2">
                                                     <FieldErrors errors=last_error(edit.value())>
-                                                    <input type="hidden" name="id" value=r.id.clone()/>
+                                                    <input type="hidden" name="id" value=r.id.to_string()/>
                                                     <input type="hidden" name="revision" value=drafts.revision(r.revision).to_string()/>
                                                     <Field label="Title" name="title" value=drafts.field("title", &r.title)/>
                                                     <Field label="Version" name="version" value=drafts.field("version", &r.version)/>
@@ -169,8 +170,8 @@ pub fn ReleasePage() -> impl IntoView {
                                                     <div class="space-y-1"><label for="ed-owner" class="block text-sm font-medium">"Owner"</label>
                                                         <select id="ed-owner" name="owner_id" class=SELECT>
                                                             <option value="">"Nobody"</option>
-                                                            {let chosen = drafts.field("owner_id", r.owner_id.as_deref().unwrap_or(""));
-                                                             members.into_iter().map(|m| view! { <option value=m.user_id.clone() selected=m.user_id == chosen>{m.name.clone()}</option> }).collect_view()}
+                                                            {let chosen = drafts.field("owner_id", r.owner_id.as_ref().map_or("", |o| o.as_str()));
+                                                             members.into_iter().map(|m| view! { <option value=m.user_id.to_string() selected=m.user_id == chosen>{m.name.clone()}</option> }).collect_view()}
                                                         </select></div>
                                                     <Field label="Target date" name="target_date" kind="date" value=drafts.field("target_date", r.target_date.as_deref().unwrap_or("")) required=false/>
                                                     <Field label="Description" name="description" value=drafts.field("description", &r.description) required=false/>
@@ -189,7 +190,7 @@ pub fn ReleasePage() -> impl IntoView {
                                         {if d.comments.is_empty() { view! { <p class="text-sm text-zinc-500 dark:text-zinc-400">"No comments yet."</p> }.into_any() } else {
                                             view! { <ul class="space-y-3" aria-label="Comments">
                                                 {d.comments.iter().map(|c| {
-                                                    let mine = c.author_id.as_deref() == Some(d.me.as_str()) && d.can_edit;
+                                                    let mine = c.author_id.as_ref() == Some(&d.me) && d.can_edit;
                                                     let can_change = mine || d.is_admin;
                                                     view! {
                                                         <CommentItem comment=c.clone() can_change=can_change drafts=drafts edit=edit_comment delete=delete_comment/>
@@ -199,7 +200,7 @@ pub fn ReleasePage() -> impl IntoView {
                                         }}
                                         {d.can_edit.then(|| view! {
                                             <ActionForm action=comment attr:class="space-y-2">
-                                                <input type="hidden" name="release_id" value=rid_c/>
+                                                <input type="hidden" name="release_id" value=rid_c.to_string()/>
                                                 <label for="comment-body" class="block text-sm font-medium">"Add a comment (Markdown)"</label>
                                                 <TextArea id="comment-body" name="body" required=true
                                                     value=drafts.comment
@@ -217,7 +218,7 @@ pub fn ReleasePage() -> impl IntoView {
                                             {if d.allowed.is_empty() { view! { <p class="text-sm">"No moves from here."</p> }.into_any() } else {
                                                 view! {
                                                     <ActionForm action=mv attr:class="space-y-2">
-                                                        <input type="hidden" name="id" value=rid_m/>
+                                                        <input type="hidden" name="id" value=rid_m.to_string()/>
                                                         <input type="hidden" name="revision" value=r.revision.to_string()/>
                                                         <label for="move-to" class="block text-sm">{format!("Move from {} to", r.status.label())}</label>
                                                         <select id="move-to" name="status" class=SELECT>
@@ -233,7 +234,7 @@ pub fn ReleasePage() -> impl IntoView {
                                             <h3 id="block-h" class="mb-2 font-semibold">"Blocked"</h3>
                                             <ActionForm action=block attr:class="space-y-2">
                                                 <FieldErrors errors=last_error(block.value())>
-                                                <input type="hidden" name="id" value=rid_b/>
+                                                <input type="hidden" name="id" value=rid_b.to_string()/>
                                                 <input type="hidden" name="blocked" value=(!r.is_blocked).to_string()/>
                                                 {(!r.is_blocked).then(|| view! { <Field label="Reason" name="reason" required=false/> })}
                                                 {r.is_blocked.then(|| view! { <input type="hidden" name="reason" value=""/> })}
@@ -272,7 +273,7 @@ pub fn ReleasePage() -> impl IntoView {
                                                 <ActionForm action=delete_release on:submit=move |ev| {
                                                     if !crate::ui::components::confirm(&format!("Delete {what}? Its comments, items and dependencies are deleted too. This cannot be undone.")) { ev.prevent_default(); }
                                                 }>
-                                                    <input type="hidden" name="id" value=id/>
+                                                    <input type="hidden" name="id" value=id.to_string()/>
                                                     <button type="submit" class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 dark:text-red-300 dark:ring-red-800 dark:hover:bg-red-950">"Delete release"</button>
                                                 </ActionForm>
                                             </section>
@@ -300,9 +301,9 @@ struct Drafts {
     /// The new comment.
     comment: RwSignal<String>,
     /// Comment edits in progress, by comment id.
-    comment_edits: RwSignal<HashMap<String, String>>,
+    comment_edits: RwSignal<HashMap<CommentId, String>>,
     /// The comment whose editor is open.
-    editing_comment: RwSignal<Option<String>>,
+    editing_comment: RwSignal<Option<CommentId>>,
 }
 
 impl Drafts {

@@ -1,5 +1,6 @@
 //! The release page's planning: sprint, deployment group, dependencies.
 
+use crate::domain::ids::{GroupId, ReleaseId, SprintId};
 use crate::domain::kinds::DependencyType;
 use crate::domain::status::ReleaseStatus;
 use crate::serverfns::planning::{
@@ -16,9 +17,9 @@ use leptos::prelude::*;
 /// its dependencies (with a small graph), and a way to add one.
 #[component]
 pub(super) fn PlanningSection(
-    release_id: String,
-    sprint_id: Option<String>,
-    group_id: Option<String>,
+    release_id: ReleaseId,
+    sprint_id: Option<SprintId>,
+    group_id: Option<GroupId>,
     can_edit: bool,
     planning: Resource<Result<ReleasePlanningData, crate::views::ApiError>>,
     set_plan: ServerAction<SetReleasePlan>,
@@ -65,8 +66,8 @@ pub(super) fn PlanningSection(
                                                 {d.resolved_at.is_some().then(|| view! { <span class="text-xs text-green-700 dark:text-green-300">"resolved"</span> })}
                                                 {can_edit.then(|| view! {
                                                     <ActionForm action=rm_dep>
-                                                        <input type="hidden" name="release_id" value=rid.get_value()/>
-                                                        <input type="hidden" name="dependency_id" value=d.id.clone()/>
+                                                        <input type="hidden" name="release_id" value=rid.get_value().to_string()/>
+                                                        <input type="hidden" name="dependency_id" value=d.id.to_string()/>
                                                         <button type="submit" class="text-xs text-red-700 hover:underline dark:text-red-300" aria-label=label>"Remove"</button>
                                                     </ActionForm>
                                                 })}
@@ -92,16 +93,16 @@ pub(super) fn PlanningSection(
                             <section aria-labelledby="plan-h" class="rounded-lg border border-zinc-200 p-3 dark:border-zinc-800">
                                 <h3 id="plan-h" class="text-sm font-semibold">"Sprint and deployment group"</h3>
                                 <ActionForm action=set_plan attr:class="mt-2 grid gap-3 sm:grid-cols-3">
-                                    <input type="hidden" name="id" value=rid.get_value()/>
+                                    <input type="hidden" name="id" value=rid.get_value().to_string()/>
                                     <div class="space-y-1"><label for="rp-sprint" class="block text-sm font-medium">"Sprint"</label>
                                         <select id="rp-sprint" name="sprint_id" class=SELECT>
                                             <option value="">"None"</option>
-                                            {p.sprints.iter().map(|s| view! { <option value=s.id.clone() selected=sprint_id.as_deref() == Some(s.id.as_str())>{s.name.clone()}</option> }).collect_view()}
+                                            {p.sprints.iter().map(|s| view! { <option value=s.id.to_string() selected=sprint_id.as_ref() == Some(&s.id)>{s.name.clone()}</option> }).collect_view()}
                                         </select></div>
                                     <div class="space-y-1"><label for="rp-group" class="block text-sm font-medium">"Deployment group"</label>
                                         <select id="rp-group" name="deployment_group_id" class=SELECT>
                                             <option value="">"None"</option>
-                                            {p.groups.iter().map(|g| view! { <option value=g.id.clone() selected=group_id.as_deref() == Some(g.id.as_str())>{g.name.clone()}</option> }).collect_view()}
+                                            {p.groups.iter().map(|g| view! { <option value=g.id.to_string() selected=group_id.as_ref() == Some(&g.id)>{g.name.clone()}</option> }).collect_view()}
                                         </select></div>
                                     <div class="flex items-end"><Submit label="Save plan" pending=set_plan.pending().into()/></div>
                                     <div class="sm:col-span-3"><ActionError result=set_plan.value().into()/></div>
@@ -125,7 +126,7 @@ fn dep_words(t: DependencyType) -> &'static str {
 
 /// Picks a release of the team by searching, and adds the dependency.
 #[component]
-fn AddDependencyForm(release_id: String, add_dep: ServerAction<AddDependency>) -> impl IntoView {
+fn AddDependencyForm(release_id: ReleaseId, add_dep: ServerAction<AddDependency>) -> impl IntoView {
     let q = RwSignal::new(String::new());
     let kind = RwSignal::new("BLOCKS".to_string());
     let rid = StoredValue::new(release_id);
@@ -148,7 +149,7 @@ fn AddDependencyForm(release_id: String, add_dep: ServerAction<AddDependency>) -
                         on:input=move |ev| {
                             let v = event_target_value(&ev);
                             q.set(v.clone());
-                            search.dispatch(SearchReleases { q: v, exclude: rid.get_value() });
+                            search.dispatch(SearchReleases { q: v, exclude: rid.get_value().into_string() });
                         }/>
                 </div>
             </div>
@@ -167,7 +168,7 @@ fn AddDependencyForm(release_id: String, add_dep: ServerAction<AddDependency>) -
                                         <StatusBadge status=o.status/>
                                         <button type="button" aria-label=label
                                             class="ml-auto rounded-md bg-indigo-600 px-2 py-1 text-xs font-medium text-white hover:bg-indigo-500"
-                                            on:click=move |_| { add_dep.dispatch(AddDependency { release_id: rid.get_value().into(), depends_on_id: oid.clone().into(), dep_type: kind.get_untracked() }); }
+                                            on:click=move |_| { add_dep.dispatch(AddDependency { release_id: rid.get_value(), depends_on_id: oid.clone(), dep_type: kind.get_untracked() }); }
                                         >"Add"</button>
                                     </li>
                                 }
