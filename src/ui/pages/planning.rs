@@ -11,7 +11,6 @@ use crate::serverfns::planning::{
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::SELECT;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
-use crate::ui::components::frame::AppFrame;
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::StatusBadge;
 use crate::views::{GroupReleaseView, MemberView, SprintView};
@@ -73,7 +72,6 @@ pub fn SprintsPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| sprints_page());
     view! {
         <PageTitle text="Sprints"/>
-        <AppFrame title="Sprints">
             <Loaded data=data let:d>
                 {
                     view! {
@@ -116,7 +114,6 @@ pub fn SprintsPage() -> impl IntoView {
                     }.into_any()
                 }
             </Loaded>
-        </AppFrame>
     }
 }
 
@@ -134,7 +131,6 @@ pub fn SprintPage() -> impl IntoView {
     );
     view! {
         <PageTitle text="Sprint"/>
-        <AppFrame title="Sprint">
             <Loaded data=data let:d>
                 {
                     {
@@ -201,7 +197,6 @@ pub fn SprintPage() -> impl IntoView {
                     }
                 }
             </Loaded>
-        </AppFrame>
     }
 }
 
@@ -242,7 +237,6 @@ pub fn GroupsPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| groups_page());
     view! {
         <PageTitle text="Deployment groups"/>
-        <AppFrame title="Deployment groups">
             <Loaded data=data let:d>
                 {
                     view! {
@@ -280,7 +274,6 @@ pub fn GroupsPage() -> impl IntoView {
                     }.into_any()
                 }
             </Loaded>
-        </AppFrame>
     }
 }
 
@@ -312,7 +305,6 @@ pub fn GroupPage() -> impl IntoView {
     );
     view! {
         <PageTitle text="Deployment group"/>
-        <AppFrame title="Deployment group">
             <Loaded data=data let:d>
                 {
                     {
@@ -416,7 +408,6 @@ pub fn GroupPage() -> impl IntoView {
                     }
                 }
             </Loaded>
-        </AppFrame>
     }
 }
 
