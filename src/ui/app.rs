@@ -1,5 +1,6 @@
 //! The HTML shell and the route table.
 
+use crate::ui::components::frame::AppFrame;
 use crate::ui::pages::activity::ActivityPage;
 use crate::ui::pages::auth::{SignInPage, SignUpPage};
 use crate::ui::pages::board::BoardPage;
@@ -18,7 +19,7 @@ use crate::ui::pages::{landing::LandingPage, not_found::NotFound};
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 use leptos_router::SsrMode;
 
@@ -83,22 +84,24 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-up") view=SignUpPage/>
                 <Route path=path!("/select-team") view=SelectTeamPage ssr=SsrMode::Async/>
                 <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async/>
-                <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
-                <Route path=path!("/settings/members") view=MembersPage ssr=SsrMode::Async/>
-                <Route path=path!("/settings/profile") view=ProfilePage ssr=SsrMode::Async/>
-                <Route path=path!("/settings/team") view=TeamSettingsPage ssr=SsrMode::Async/>
-                <Route path=path!("/services") view=ServicesPage ssr=SsrMode::Async/>
-                <Route path=path!("/releases") view=ReleasesPage ssr=SsrMode::Async/>
-                <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async/>
-                <Route path=path!("/deploy-queue") view=DeployQueuePage ssr=SsrMode::Async/>
-                <Route path=path!("/blocked") view=BlockedPage ssr=SsrMode::Async/>
-                <Route path=path!("/releases/:id") view=ReleasePage ssr=SsrMode::Async/>
-                <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
-                <Route path=path!("/calendar") view=CalendarPage ssr=SsrMode::Async/>
-                <Route path=path!("/sprints") view=SprintsPage ssr=SsrMode::Async/>
-                <Route path=path!("/sprints/:id") view=SprintPage ssr=SsrMode::Async/>
-                <Route path=path!("/deployment-groups") view=GroupsPage ssr=SsrMode::Async/>
-                <Route path=path!("/deployment-groups/:id") view=GroupPage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("") view=AppFrame ssr=SsrMode::Async>
+                    <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/members") view=MembersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/profile") view=ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/team") view=TeamSettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/services") view=ServicesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/releases") view=ReleasesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/deploy-queue") view=DeployQueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/blocked") view=BlockedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/releases/:id") view=ReleasePage ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/calendar") view=CalendarPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sprints") view=SprintsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sprints/:id") view=SprintPage ssr=SsrMode::Async/>
+                    <Route path=path!("/deployment-groups") view=GroupsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/deployment-groups/:id") view=GroupPage ssr=SsrMode::Async/>
+                </ParentRoute>
             </Routes>
         </Router>
     }

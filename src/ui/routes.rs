@@ -25,37 +25,49 @@ pub struct Page {
     pub access: Access,
     /// Its label in the sidebar, when it has an entry there.
     pub nav: Option<&'static str>,
+    /// The heading the frame shows above a team page.
+    pub title: &'static str,
 }
 
-const fn page(path: &'static str, access: Access, nav: Option<&'static str>) -> Page {
-    Page { path, access, nav }
+const fn page(
+    path: &'static str,
+    access: Access,
+    nav: Option<&'static str>,
+    title: &'static str,
+) -> Page {
+    Page {
+        path,
+        access,
+        nav,
+        title,
+    }
 }
 
 use Access::{Public, SignedIn, Team};
 
 /// Every page; the sidebar lists those with a label, in this order.
 pub const PAGES: &[Page] = &[
-    page("/", Public, None),
-    page("/sign-in", Public, None),
-    page("/sign-up", Public, None),
-    page("/invite/:token", Public, None),
-    page("/select-team", SignedIn, None),
-    page("/dashboard", Team, Some("Dashboard")),
-    page("/board", Team, Some("Board")),
-    page("/releases", Team, Some("Releases")),
-    page("/releases/:id", Team, None),
-    page("/sprints", Team, Some("Sprints")),
-    page("/sprints/:id", Team, None),
-    page("/deployment-groups", Team, Some("Deployment groups")),
-    page("/deployment-groups/:id", Team, None),
-    page("/calendar", Team, Some("Calendar")),
-    page("/deploy-queue", Team, Some("Deploy queue")),
-    page("/blocked", Team, Some("Blocked")),
-    page("/services", Team, Some("Services")),
-    page("/activity", Team, Some("Activity")),
-    page("/settings/team", Team, Some("Team settings")),
-    page("/settings/members", Team, Some("Members")),
-    page("/settings/profile", Team, Some("Profile")),
+    page("/", Public, None, ""),
+    page("/sign-in", Public, None, ""),
+    page("/sign-up", Public, None, ""),
+    page("/invite/:token", Public, None, ""),
+    page("/select-team", SignedIn, None, ""),
+    page("/dashboard", Team, Some("Dashboard"), "Dashboard"),
+    page("/board", Team, Some("Board"), "Board"),
+    page("/releases", Team, Some("Releases"), "Releases"),
+    page("/releases/:id", Team, None, "Release"),
+    page("/sprints", Team, Some("Sprints"), "Sprints"),
+    page("/sprints/:id", Team, None, "Sprint"),
+    page("/deployment-groups", Team, Some("Deployment groups"), "Deployment groups"),
+    page("/deployment-groups/:id", Team, None, "Deployment group"),
+    page("/calendar", Team, Some("Calendar"), "Calendar"),
+    page("/deploy-queue", Team, Some("Deploy queue"), "Deploy queue"),
+    page("/blocked", Team, Some("Blocked"), "Blocked releases"),
+    page("/services", Team, Some("Services"), "Services"),
+    page("/activity", Team, Some("Activity"), "Activity"),
+    page("/settings/team", Team, Some("Team settings"), "Team settings"),
+    page("/settings/members", Team, Some("Members"), "Members"),
+    page("/settings/profile", Team, Some("Profile"), "Profile"),
 ];
 
 /// Whether `path` matches the pattern (`:x` matches one non-empty segment).
@@ -87,6 +99,14 @@ pub fn access_of(path: &str) -> Access {
         return Team;
     }
     SignedIn
+}
+
+/// The heading of the team page at `path` (the frame's title bar).
+pub fn title_of(path: &str) -> &'static str {
+    PAGES
+        .iter()
+        .find(|p| matches(p.path, path))
+        .map_or("", |p| p.title)
 }
 
 /// The sidebar: `(href, label)` in order.
@@ -156,6 +176,33 @@ mod tests {
         routed.sort();
         table.sort();
         assert_eq!(routed, table);
+    }
+
+    /// Team pages, and only they, are children of the frame's layout route,
+    /// and each has a heading for the frame.
+    #[test]
+    fn the_frame_wraps_exactly_the_team_pages() {
+        let app = include_str!("app.rs");
+        let start = app.find("<ParentRoute").expect("a layout route");
+        let end = app.find("</ParentRoute>").expect("a layout route");
+        let mut framed: Vec<&str> = app[start..end]
+            .split("<Route path=path!(\"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .collect();
+        let mut team: Vec<&str> = PAGES
+            .iter()
+            .filter(|p| p.access == Team)
+            .map(|p| p.path)
+            .collect();
+        framed.sort();
+        team.sort();
+        assert_eq!(framed, team);
+        for p in PAGES.iter().filter(|p| p.access == Team) {
+            assert!(!p.title.is_empty(), "{} has no heading", p.path);
+        }
+        assert_eq!(title_of("/releases/abc"), "Release");
+        assert_eq!(title_of("/blocked"), "Blocked releases");
     }
 
     #[test]

@@ -7,13 +7,18 @@ use super::theme_toggle::ThemeToggle;
 use crate::serverfns::account::{get_me, SelectTeam, SignOut};
 use crate::views::MeView;
 use leptos::prelude::*;
+use leptos_router::components::Outlet;
 use leptos_router::hooks::use_location;
 
-/// Wraps a team page.
+/// The layout route of every team page (`app.rs`): mounted once, so moving
+/// between team pages keeps the sidebar, the team switcher and the user
+/// menu (and their data) and swaps only the `<Outlet/>` in `<main>`. The
+/// heading comes from the page table ([`crate::ui::routes::title_of`]).
 #[component]
-pub fn AppFrame(title: &'static str, children: Children) -> impl IntoView {
+pub fn AppFrame() -> impl IntoView {
     let me = Resource::new(|| (), |_| get_me());
     let path = use_location().pathname;
+    let title = move || crate::ui::routes::title_of(&path.get());
     let help = NodeRef::<leptos::html::Dialog>::new();
     shortcuts(help);
     view! {
@@ -58,7 +63,7 @@ pub fn AppFrame(title: &'static str, children: Children) -> impl IntoView {
                         </Suspense>
                     </div>
                 </header>
-                <main class="min-w-0 flex-1 p-4 md:p-6">{children()}</main>
+                <main class="min-w-0 flex-1 p-4 md:p-6"><Outlet/></main>
             </div>
         </div>
         <ShortcutsDialog node=help/>
@@ -177,6 +182,16 @@ fn ShortcutsDialog(node: NodeRef<leptos::html::Dialog>) -> impl IntoView {
 #[component]
 fn TeamSwitcher(me: MeView) -> impl IntoView {
     let select = ServerAction::<SelectTeam>::new();
+    // The frame outlives page changes, and the live feed is per team: after
+    // a switch, load the new team's board afresh rather than keep this
+    // team's sidebar, stream and cached pages (without JavaScript the
+    // server's redirect does the same).
+    Effect::new(move |_| {
+        if matches!(select.value().get(), Some(Ok(()))) {
+            #[cfg(feature = "hydrate")]
+            let _ = window().location().set_href("/board");
+        }
+    });
     let current = me.current_team().cloned();
     let others: Vec<_> = me
         .teams

@@ -3,7 +3,6 @@
 
 use crate::serverfns::releases::activity_feed;
 use crate::ui::components::form::PageTitle;
-use crate::ui::components::frame::AppFrame;
 use crate::ui::components::live::use_live;
 use crate::ui::components::loaded::Loaded;
 use leptos::prelude::*;
@@ -48,7 +47,6 @@ pub fn ActivityPage() -> impl IntoView {
     let now = use_now();
     view! {
         <PageTitle text="Activity"/>
-        <AppFrame title="Activity">
             <Loaded data=feed let:loaded>
                 {match loaded {
                     items if items.is_empty() => view! {
@@ -76,7 +74,6 @@ pub fn ActivityPage() -> impl IntoView {
                     }.into_any(),
                 }}
             </Loaded>
-        </AppFrame>
     }
 }
 

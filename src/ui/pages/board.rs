@@ -16,7 +16,6 @@ use crate::ui::components::card::{card_label, CardBody};
 use crate::ui::components::filters::ReleaseFilters;
 use crate::ui::components::form::error_text;
 use crate::ui::components::form::PageTitle;
-use crate::ui::components::frame::AppFrame;
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::dot_class;
 use crate::views::BoardCard;
@@ -236,7 +235,6 @@ pub fn BoardPage() -> impl IntoView {
     );
     view! {
         <PageTitle text="Board"/>
-        <AppFrame title="Board">
             <Loaded data=data skeleton="h-64" let:d>
                 {
                     view! { <Columns data=d st=st/> }.into_any()
@@ -255,7 +253,6 @@ pub fn BoardPage() -> impl IntoView {
                 </div>
                 <div role="status" class="sr-only" data-testid="board-announce">{move || st.announce.get()}</div>
             </div>
-        </AppFrame>
     }
 }
 

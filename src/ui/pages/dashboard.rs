@@ -6,7 +6,6 @@ use crate::domain::metrics::{Figure, WeekPoint};
 use crate::domain::status::ReleaseStatus;
 use crate::serverfns::planning::{calendar_month, load_dashboard};
 use crate::ui::components::form::PageTitle;
-use crate::ui::components::frame::AppFrame;
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::dot_class;
 use crate::ui::components::status::StatusBadge;
@@ -169,7 +168,6 @@ pub fn DashboardPage() -> impl IntoView {
     );
     view! {
         <PageTitle text="Dashboard"/>
-        <AppFrame title="Dashboard">
             <Loaded data=data skeleton="h-60" let:s>
                 {
                     {
@@ -260,7 +258,6 @@ pub fn DashboardPage() -> impl IntoView {
                     }
                 }
             </Loaded>
-        </AppFrame>
     }
 }
 
@@ -276,7 +273,6 @@ pub fn CalendarPage() -> impl IntoView {
     );
     view! {
         <PageTitle text="Calendar"/>
-        <AppFrame title="Calendar">
             <Loaded data=data skeleton="h-96" let:c>
                 {
                     {
@@ -339,6 +335,5 @@ pub fn CalendarPage() -> impl IntoView {
                     }
                 }
             </Loaded>
-        </AppFrame>
     }
 }

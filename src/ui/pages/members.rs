@@ -8,7 +8,6 @@ use crate::serverfns::account::{
 };
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{ActionError, Submit};
-use crate::ui::components::frame::AppFrame;
 use crate::ui::components::loaded::Loaded;
 use leptos::prelude::*;
 
@@ -36,7 +35,6 @@ pub fn MembersPage() -> impl IntoView {
     );
     view! {
         <PageTitle text="Members"/>
-        <AppFrame title="Members">
             <Loaded data=data skeleton="h-48" let:d>
                 {
                     {
@@ -166,7 +164,6 @@ pub fn MembersPage() -> impl IntoView {
                     }
                 }
             </Loaded>
-        </AppFrame>
     }
 }
 

@@ -12,7 +12,6 @@ use crate::serverfns::planning::{
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::SELECT;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
-use crate::ui::components::frame::AppFrame;
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::StatusBadge;
 use crate::views::{GroupReleaseView, MemberView, SprintView};
@@ -74,7 +73,6 @@ pub fn SprintsPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| sprints_page());
     view! {
         <PageTitle text="Sprints"/>
-        <AppFrame title="Sprints">
             <Loaded data=data let:d>
                 {
                     view! {
@@ -117,7 +115,6 @@ pub fn SprintsPage() -> impl IntoView {
                     }.into_any()
                 }
             </Loaded>
-        </AppFrame>
     }
 }
 
@@ -135,7 +132,6 @@ pub fn SprintPage() -> impl IntoView {
     );
     view! {
         <PageTitle text="Sprint"/>
-        <AppFrame title="Sprint">
             <Loaded data=data let:d>
                 {
                     {
@@ -202,7 +198,6 @@ pub fn SprintPage() -> impl IntoView {
                     }
                 }
             </Loaded>
-        </AppFrame>
     }
 }
 
@@ -243,7 +238,6 @@ pub fn GroupsPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| groups_page());
     view! {
         <PageTitle text="Deployment groups"/>
-        <AppFrame title="Deployment groups">
             <Loaded data=data let:d>
                 {
                     view! {
@@ -281,7 +275,6 @@ pub fn GroupsPage() -> impl IntoView {
                     }.into_any()
                 }
             </Loaded>
-        </AppFrame>
     }
 }
 
@@ -313,7 +306,6 @@ pub fn GroupPage() -> impl IntoView {
     );
     view! {
         <PageTitle text="Deployment group"/>
-        <AppFrame title="Deployment group">
             <Loaded data=data let:d>
                 {
                     {
@@ -417,7 +409,6 @@ pub fn GroupPage() -> impl IntoView {
                     }
                 }
             </Loaded>
-        </AppFrame>
     }
 }
 

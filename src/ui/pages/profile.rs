@@ -8,7 +8,6 @@ use crate::serverfns::account::{
 };
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
-use crate::ui::components::frame::AppFrame;
 use crate::ui::components::loaded::Loaded;
 use crate::views::ConnectionInfo;
 use leptos::prelude::*;
@@ -28,7 +27,6 @@ pub fn ProfilePage() -> impl IntoView {
     let flash = move || query.with(|q| (q.get("connected"), q.get("error")));
     view! {
         <PageTitle text="Profile"/>
-        <AppFrame title="Profile">
             <div class="max-w-md space-y-10">
                 <Loaded data=me skeleton="h-16" let:me>
                     {me.map(|me| view! {
@@ -89,7 +87,6 @@ pub fn ProfilePage() -> impl IntoView {
                     </ActionForm>
                 </section>
             </div>
-        </AppFrame>
     }
 }
 

@@ -3,7 +3,6 @@
 
 use crate::serverfns::releases::{blocked_releases, deploy_queue};
 use crate::ui::components::form::PageTitle;
-use crate::ui::components::frame::AppFrame;
 use crate::ui::components::live::use_live;
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::StatusBadge;
@@ -41,7 +40,6 @@ pub fn DeployQueuePage() -> impl IntoView {
     let data = Resource::new(move || live.tick.get(), |_| deploy_queue());
     view! {
         <PageTitle text="Deploy queue"/>
-        <AppFrame title="Deploy queue">
             <Loaded data=data let:queues>
                 {let (staging, production) = queues;
                     view! {
@@ -58,7 +56,6 @@ pub fn DeployQueuePage() -> impl IntoView {
                     }
                 }
             </Loaded>
-        </AppFrame>
     }
 }
 
@@ -69,10 +66,8 @@ pub fn BlockedPage() -> impl IntoView {
     let data = Resource::new(move || live.tick.get(), |_| blocked_releases());
     view! {
         <PageTitle text="Blocked"/>
-        <AppFrame title="Blocked releases">
             <Loaded data=data let:items>
                 <div class="max-w-3xl"><WaitingList label="Blocked releases" items=items empty="Nothing is blocked. Good."/></div>
             </Loaded>
-        </AppFrame>
     }
 }

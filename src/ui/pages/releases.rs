@@ -6,7 +6,6 @@ use crate::serverfns::releases::{releases_page, CreateRelease};
 use crate::ui::components::filters::ReleaseFilters;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
 use crate::ui::components::form::{PageTitle, SELECT};
-use crate::ui::components::frame::AppFrame;
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::StatusBadge;
 use leptos::prelude::*;
@@ -61,7 +60,6 @@ pub fn ReleasesPage() -> impl IntoView {
     });
     view! {
         <PageTitle text="Releases"/>
-        <AppFrame title="Releases">
             <Loaded data=data let:d>
                 {
                     {
@@ -127,6 +125,5 @@ pub fn ReleasesPage() -> impl IntoView {
                     }
                 }
             </Loaded>
-        </AppFrame>
     }
 }

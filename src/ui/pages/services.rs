@@ -6,7 +6,6 @@
 use crate::serverfns::catalog::{list_services, DeleteService, MyGithubRepos, SaveService};
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
-use crate::ui::components::frame::AppFrame;
 use crate::ui::components::loaded::Loaded;
 use crate::views::ServiceView;
 use leptos::prelude::*;
@@ -23,7 +22,6 @@ pub fn ServicesPage() -> impl IntoView {
     );
     view! {
         <PageTitle text="Services"/>
-        <AppFrame title="Services">
             <Loaded data=data let:loaded>
                 {
                     let (services, can_manage) = loaded;
@@ -57,7 +55,6 @@ pub fn ServicesPage() -> impl IntoView {
                     }.into_any()
                 }
             </Loaded>
-        </AppFrame>
     }
 }
 

@@ -8,7 +8,6 @@ use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{
     error_text, last_error, ActionError, Field, FieldErrors, Submit,
 };
-use crate::ui::components::frame::AppFrame;
 use crate::ui::components::loaded::Loaded;
 use leptos::prelude::*;
 
@@ -23,7 +22,6 @@ pub fn TeamSettingsPage() -> impl IntoView {
     );
     view! {
         <PageTitle text="Team settings"/>
-        <AppFrame title="Team settings">
             <Loaded data=data skeleton="h-60" let:d>
                 {
                     {
@@ -97,7 +95,6 @@ pub fn TeamSettingsPage() -> impl IntoView {
                     }
                 }
             </Loaded>
-        </AppFrame>
     }
 }
 

@@ -17,7 +17,6 @@ use crate::serverfns::releases::{release_page, AddComment, MoveRelease, SetBlock
 use crate::serverfns::releases::{DeleteComment, DeleteRelease, EditComment, EditRelease};
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit, TextArea};
 use crate::ui::components::form::{PageTitle, SELECT};
-use crate::ui::components::frame::AppFrame;
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::StatusBadge;
 use crate::ui::pages::linked_work::{ItemsSection, LinkedWork};
@@ -124,7 +123,6 @@ pub fn ReleasePage() -> impl IntoView {
     );
     view! {
         <PageTitle text="Release"/>
-        <AppFrame title="Release">
             <Loaded data=data skeleton="h-60" let:d>
                 {
                     {
@@ -285,7 +283,6 @@ pub fn ReleasePage() -> impl IntoView {
                     }
                 }
             </Loaded>
-        </AppFrame>
     }
 }
 
