@@ -96,6 +96,9 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
         }
         let result = send(state, &row).await;
         let at = db::now();
+        // The message's outcome and the team's last error change together:
+        // the settings page never shows a count and a text that disagree.
+        let txn = db::begin_write(&state.db).await?;
         match result {
             Ok(()) => {
                 sent += 1;
@@ -107,7 +110,7 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
                         Expr::value(Option::<String>::None),
                     )
                     .filter(outbox::Column::Id.eq(row.id.as_str()))
-                    .exec(&state.db)
+                    .exec(&txn)
                     .await?;
                 // Slack works again: clear the team's last error.
                 team::Entity::update_many()
@@ -117,7 +120,7 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
                     )
                     .filter(team::Column::Id.eq(row.team_id.as_str()))
                     .filter(team::Column::SlackLastError.is_not_null())
-                    .exec(&state.db)
+                    .exec(&txn)
                     .await?;
             }
             Err(e) => {
@@ -147,7 +150,7 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
                     )
                     .col_expr(outbox::Column::FailedAt, Expr::value(give_up.then_some(at)))
                     .filter(outbox::Column::Id.eq(row.id.as_str()))
-                    .exec(&state.db)
+                    .exec(&txn)
                     .await?;
                 // The settings page shows the problem from the first failure.
                 let shown = if give_up {
@@ -159,10 +162,11 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
                     .col_expr(team::Column::SlackLastError, Expr::value(Some(shown)))
                     .col_expr(team::Column::SlackLastErrorAt, Expr::value(Some(at)))
                     .filter(team::Column::Id.eq(row.team_id.as_str()))
-                    .exec(&state.db)
+                    .exec(&txn)
                     .await?;
             }
         }
+        txn.commit().await?;
     }
     Ok(sent)
 }

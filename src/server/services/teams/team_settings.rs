@@ -17,13 +17,25 @@ use sea_orm::{
 
 /// The settings as shown, with the count of notifications given up.
 async fn settings_of(state: &AppState, t: team::Model) -> AppResult<TeamSettingsView> {
-    let failed = crate::server::db::entities::outbox::Entity::find_in_team(&t.id)
-        .filter(crate::server::db::entities::outbox::Column::FailedAt.is_not_null())
-        .count(&state.db)
-        .await?;
+    let failed = failed_count(state, &t.id).await?;
+    Ok(settings_with(state, t, failed))
+}
+
+/// How many of the team's notifications were given up.
+async fn failed_count(state: &AppState, team_id: &crate::domain::ids::TeamId) -> AppResult<u64> {
+    Ok(
+        crate::server::db::entities::outbox::Entity::find_in_team(team_id)
+            .filter(crate::server::db::entities::outbox::Column::FailedAt.is_not_null())
+            .count(&state.db)
+            .await?,
+    )
+}
+
+/// The settings with `failed` given-up notifications.
+fn settings_with(state: &AppState, t: team::Model, failed: u64) -> TeamSettingsView {
     let mut v = settings_view(t, &state.cipher);
     v.slack_failed_messages = failed;
-    Ok(v)
+    v
 }
 
 fn settings_view(t: team::Model, cipher: &Cipher) -> TeamSettingsView {
@@ -119,11 +131,15 @@ pub fn validate_webhook_url(url: &str, allow_hosts: &[String]) -> AppResult<Stri
 /// `GET /api/team/settings` (any member).
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
 pub async fn settings(state: &AppState, ctx: &TeamContext) -> AppResult<TeamSettingsView> {
+    // The count first, then the team row: the outbox worker writes a give-up
+    // and its error text in one transaction, so a count that includes it
+    // comes with the text that says so (never "retrying" beside "1 failed").
+    let failed = failed_count(state, ctx.team_id()).await?;
     let t = team::Entity::find_by_id(ctx.team_id().clone())
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::not_found("team"))?;
-    settings_of(state, t).await
+    Ok(settings_with(state, t, failed))
 }
 
 /// The fields `PATCH /api/team/settings` accepts; absent fields are unchanged.
