@@ -6,10 +6,13 @@
 pub mod account;
 pub mod board;
 pub mod catalog;
+pub mod dashboard;
+pub mod groups;
 pub mod items;
 pub mod planning;
 pub mod releases;
 pub mod settings;
+pub mod sprints;
 
 /// The URL prefix of every server function.
 pub const PREFIX: &str = "/rpc";

@@ -356,3 +356,28 @@ fn optional_priority(
     }
     Ok(Some(value.parse()?))
 }
+
+#[cfg(feature = "ssr")]
+/// Every row of a page-sized list (the pages show up to 500).
+pub(super) fn all() -> crate::server::services::PageRequest {
+    crate::server::services::PageRequest {
+        limit: Some(500),
+        cursor: None,
+    }
+}
+
+#[cfg(feature = "ssr")]
+/// Board rows (with service and owner names) matching `f`.
+pub(super) async fn rows(
+    state: &crate::server::state::AppState,
+    team: &crate::server::access::TeamContext,
+    f: crate::server::services::releases::ReleaseFilter,
+) -> Result<Vec<ReleaseRow>, ApiError> {
+    let page = crate::server::services::releases::list(state, team, &f).await?;
+    let (services, members) = names(state, team).await?;
+    Ok(page
+        .items
+        .into_iter()
+        .map(|r| row(r, &services, &members))
+        .collect())
+}

@@ -8,6 +8,7 @@ pub mod icons;
 pub mod live;
 pub mod loaded;
 pub mod status;
+pub mod style;
 pub mod theme_toggle;
 
 use leptos::prelude::*;

@@ -648,7 +648,7 @@ fn MoveDialog(st: BoardState) -> impl IntoView {
 fn AssignToSprint(sprints: Vec<crate::views::SprintView>, reload: RwSignal<u64>) -> impl IntoView {
     let query = use_query_map();
     let get = move |k: &str| query.with_untracked(|q| q.get(k).unwrap_or_default());
-    let assign = ServerAction::<crate::serverfns::planning::AssignSprintByFilter>::new();
+    let assign = ServerAction::<crate::serverfns::sprints::AssignSprintByFilter>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = assign.value().get() {
             reload.update(|n| *n += 1);

@@ -4,18 +4,16 @@
 
 use crate::domain::metrics::{Figure, WeekPoint};
 use crate::domain::status::ReleaseStatus;
-use crate::serverfns::planning::{calendar_month, load_dashboard};
+use crate::serverfns::dashboard::{calendar_month, load_dashboard};
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::dot_class;
 use crate::ui::components::status::StatusBadge;
-use crate::ui::pages::planning::Progress;
+use crate::ui::components::style::{CARD, LINK};
+use crate::ui::pages::sprints::Progress;
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-
-const CARD: &str = "rounded-lg border border-zinc-200 p-4 dark:border-zinc-800";
-const LINK: &str = "text-indigo-700 hover:underline dark:text-indigo-300";
 
 fn fmt_figure(f: &Figure) -> String {
     match f.value {
@@ -226,7 +224,7 @@ pub fn DashboardPage() -> impl IntoView {
                                         {match s.active_sprint.clone() {
                                             None => view! { <p class="text-sm text-zinc-600 dark:text-zinc-400">"No active sprint. " <a class=LINK href="/sprints">"Sprints"</a></p> }.into_any(),
                                             Some(a) => view! {
-                                                <a class=format!("font-medium {LINK}") href=format!("/sprints/{}", a.sprint.id)>{a.sprint.name.clone()}</a>
+                                                <a class=LINK href=format!("/sprints/{}", a.sprint.id)>{a.sprint.name.clone()}</a>
                                                 <p class="mb-2 text-xs text-zinc-600 dark:text-zinc-400">{a.sprint.start_date.clone()} " → " {a.sprint.end_date.clone()}</p>
                                                 <Progress deployed=a.deployed as usize total=a.total as usize label="Active sprint progress".to_string()/>
                                             }.into_any(),

@@ -1,0 +1,242 @@
+//! Deployment groups, for their pages: the list, one group with its plan,
+//! its form, membership and order.
+
+use crate::domain::ids::{GroupId, ReleaseId, SprintId, UserId};
+use crate::views::*;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use super::ctx;
+#[cfg(feature = "ssr")]
+use super::releases::{all, rows};
+
+/// `/deployment-groups`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupsPageData {
+    /// Newest first.
+    pub groups: Vec<DeploymentGroupView>,
+    /// For the form.
+    pub sprints: Vec<SprintView>,
+    /// For the form.
+    pub members: Vec<MemberView>,
+    /// ADMIN+ creates groups.
+    pub can_manage: bool,
+}
+
+/// The deployment groups page.
+#[server(prefix = "/rpc")]
+pub async fn groups_page() -> Result<GroupsPageData, ApiError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let groups = crate::server::services::groups::list(&state, &team, &all())
+        .await?
+        .items;
+    let sprints = crate::server::services::sprints::list(&state, &team, &all())
+        .await?
+        .items;
+    let (_, members) = super::releases::names(&state, &team).await?;
+    Ok(GroupsPageData {
+        groups,
+        sprints,
+        members,
+        can_manage: team.role().can_manage_team_config(),
+    })
+}
+
+/// The group form's fields as a full update (empty selects clear).
+#[cfg(feature = "ssr")]
+fn group_input(
+    name: String,
+    sprint_id: SprintId,
+    owner_id: UserId,
+    target_date: String,
+    deployment_order: String,
+) -> crate::server::services::groups::GroupInput {
+    crate::server::services::groups::GroupInput {
+        name: Some(name),
+        sprint_id: Some(Some(sprint_id)),
+        owner_id: Some(Some(owner_id)),
+        target_date: Some(Some(target_date)),
+        deployment_order: Some(deployment_order),
+    }
+}
+
+/// Creates a deployment group and opens it.
+#[server(prefix = "/rpc")]
+pub async fn create_group(
+    name: String,
+    sprint_id: SprintId,
+    owner_id: UserId,
+    target_date: String,
+    deployment_order: String,
+) -> Result<(), ApiError> {
+    use crate::server::services::groups;
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let g = groups::create(
+        &state,
+        &team.admin("manage deployment groups")?,
+        group_input(name, sprint_id, owner_id, target_date, deployment_order),
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/deployment-groups/{}", g.id));
+    Ok(())
+}
+
+/// `/deployment-groups/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupPageData {
+    /// The group.
+    pub group: DeploymentGroupView,
+    /// Its releases in order.
+    pub releases: Vec<GroupReleaseView>,
+    /// The rollout plan.
+    pub plan: PlanView,
+    /// Releases that could join (not finished, not in this group).
+    pub candidates: Vec<ReleaseRef>,
+    /// For the form.
+    pub sprints: Vec<SprintView>,
+    /// For the form.
+    pub members: Vec<MemberView>,
+    /// MEMBER+ adds, removes and orders the group's releases.
+    pub can_edit: bool,
+    /// ADMIN+ edits and deletes the group.
+    pub can_manage: bool,
+}
+
+/// One group with its plan.
+#[server(prefix = "/rpc")]
+pub async fn group_page(id: GroupId) -> Result<GroupPageData, ApiError> {
+    use crate::domain::status::ReleaseStatus;
+    use crate::server::services::{groups, releases};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let group = groups::get(&state, &team, &id).await?;
+    let members_of = groups::releases(&state, &team, &id).await?;
+    let plan = groups::plan(&state, &team, &id).await?;
+    let open = ReleaseStatus::in_flight_names();
+    let rows = rows(
+        &state,
+        &team,
+        releases::ReleaseFilter {
+            status: Some(open.join(",")),
+            limit: Some(500),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let candidates = rows
+        .into_iter()
+        .filter(|r| r.release.deployment_group_id.as_ref() != Some(&id))
+        .map(|r| ReleaseRef {
+            id: r.release.id,
+            title: r.release.title,
+            version: r.release.version,
+            status: r.release.status,
+            service_name: r.service_name,
+        })
+        .collect();
+    let sprints = crate::server::services::sprints::list(&state, &team, &all())
+        .await?
+        .items;
+    let (_, members) = super::releases::names(&state, &team).await?;
+    Ok(GroupPageData {
+        group,
+        releases: members_of,
+        plan,
+        candidates,
+        sprints,
+        members,
+        can_edit: team.role().can_edit_releases(),
+        can_manage: team.role().can_manage_team_config(),
+    })
+}
+
+/// Edits a group.
+#[server(prefix = "/rpc")]
+pub async fn update_group(
+    id: GroupId,
+    name: String,
+    sprint_id: SprintId,
+    owner_id: UserId,
+    target_date: String,
+    deployment_order: String,
+) -> Result<DeploymentGroupView, ApiError> {
+    use crate::server::services::groups;
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    groups::update(
+        &state,
+        &team.admin("manage deployment groups")?,
+        &id,
+        group_input(name, sprint_id, owner_id, target_date, deployment_order),
+    )
+    .await
+    .map_err(ApiError::from)
+}
+
+/// Deletes a group and goes back to the list.
+#[server(prefix = "/rpc")]
+pub async fn delete_group(id: GroupId) -> Result<(), ApiError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::groups::delete(&state, &team.admin("manage deployment groups")?, &id)
+        .await?;
+    leptos_axum::redirect("/deployment-groups");
+    Ok(())
+}
+
+/// Adds a release to a group.
+#[server(prefix = "/rpc")]
+pub async fn add_to_group(group_id: GroupId, release_id: ReleaseId) -> Result<(), ApiError> {
+    use crate::server::services::groups::{self, AddRelease};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    groups::add_release(
+        &state,
+        &team.editor("change a deployment group's releases")?,
+        &group_id,
+        AddRelease { release_id },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Removes a release from a group.
+#[server(prefix = "/rpc")]
+pub async fn remove_from_group(group_id: GroupId, release_id: ReleaseId) -> Result<(), ApiError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    crate::server::services::groups::remove_release(
+        &state,
+        &team.editor("change a deployment group's releases")?,
+        &group_id,
+        &release_id,
+    )
+    .await
+    .map_err(ApiError::from)
+}
+
+/// Sets a group's order (`release_ids` comma-separated, every member once).
+#[server(prefix = "/rpc")]
+pub async fn reorder_group(group_id: GroupId, release_ids: String) -> Result<(), ApiError> {
+    use crate::server::services::groups::{self, Reorder};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let ids = release_ids
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(ReleaseId::from)
+        .collect();
+    groups::reorder(
+        &state,
+        &team.editor("change a deployment group's releases")?,
+        &group_id,
+        Reorder { release_ids: ids },
+    )
+    .await?;
+    Ok(())
+}
