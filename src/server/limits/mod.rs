@@ -17,15 +17,16 @@
 //!   to the machine; a caller that cannot get a permit within a few seconds
 //!   gets 503 instead of queueing without bound.
 
-use crate::server::error::{AppError, AppResult};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+mod hasher;
+pub use hasher::PasswordHasher;
 
 /// Failed sign-ins allowed per account in [`WINDOW`].
 pub const SIGN_IN_FAILURES_PER_ACCOUNT: u32 = 5;
@@ -304,198 +305,5 @@ impl SignUpLimiter {
     }
 }
 
-/// Runs argon2 on the blocking pool, at most `permits` at once.
-pub struct PasswordHasher {
-    permits: Arc<tokio::sync::Semaphore>,
-    size: usize,
-    wait: Duration,
-    running: Arc<AtomicUsize>,
-    peak: Arc<AtomicUsize>,
-}
-
-impl PasswordHasher {
-    /// At most `permits` hashes at once; a caller waits at most `wait` for
-    /// a turn before the request is answered 503.
-    pub fn new(permits: usize, wait: Duration) -> Self {
-        let size = permits.max(1);
-        Self {
-            permits: Arc::new(tokio::sync::Semaphore::new(size)),
-            size,
-            wait,
-            running: Arc::new(AtomicUsize::new(0)),
-            peak: Arc::new(AtomicUsize::new(0)),
-        }
-    }
-
-    /// The default size: every core but one (at least one), so hashing
-    /// never takes the whole machine from other requests.
-    pub fn default_permits() -> usize {
-        std::thread::available_parallelism()
-            .map(|n| n.get().saturating_sub(1))
-            .unwrap_or(1)
-            .max(1)
-    }
-
-    /// How many may run at once.
-    pub fn size(&self) -> usize {
-        self.size
-    }
-
-    /// The most that ever ran at once (tests check the bound).
-    pub fn peak(&self) -> usize {
-        self.peak.load(Ordering::SeqCst)
-    }
-
-    async fn run<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> T + Send + 'static,
-    ) -> AppResult<T> {
-        let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
-            .await
-            .map_err(|_| AppError::Unavailable("the server is busy; try again in a moment".into()))?
-            .map_err(|e| AppError::Internal(e.into()))?;
-        let (running, peak) = (self.running.clone(), self.peak.clone());
-        // The permit lives inside the blocking task: even if the request is
-        // dropped meanwhile, no more than `size` hashes ever run at once.
-        tokio::task::spawn_blocking(move || {
-            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
-            peak.fetch_max(now, Ordering::SeqCst);
-            let out = work();
-            running.fetch_sub(1, Ordering::SeqCst);
-            drop(permit);
-            out
-        })
-        .await
-        .map_err(|e| AppError::Internal(e.into()))
-    }
-
-    /// An argon2id hash of `password`.
-    pub async fn hash(&self, password: String) -> AppResult<String> {
-        self.run(move || crate::server::crypto::hash_password(&password))
-            .await?
-            .map_err(AppError::Internal)
-    }
-
-    /// Whether `password` matches `hash`.
-    pub async fn verify(&self, password: String, hash: String) -> AppResult<bool> {
-        self.run(move || crate::server::crypto::verify_password(&password, &hash))
-            .await
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn k(s: &str) -> Key {
-        Key::of("t", s)
-    }
-
-    #[test]
-    fn failures_count_per_key() {
-        let l = FailureLimiter::new(WINDOW, 1000);
-        for _ in 0..5 {
-            l.begin(&[(k("a"), 5), (k("ip"), 30)]).unwrap().failed();
-        }
-        assert!(l.begin(&[(k("a"), 5), (k("ip2"), 30)]).is_none());
-        let other = l
-            .begin(&[(k("b"), 5), (k("ip"), 30)])
-            .expect("another account");
-        other.succeeded(&[k("b")]);
-    }
-
-    #[test]
-    fn attempts_in_flight_are_reserved() {
-        let l = FailureLimiter::new(WINDOW, 1000);
-        let held: Vec<_> = (0..5).map(|_| l.begin(&[(k("a"), 5)]).unwrap()).collect();
-        assert!(l.begin(&[(k("a"), 5)]).is_none(), "five already in flight");
-        drop(held);
-        assert!(l.begin(&[(k("a"), 5)]).is_some(), "released when dropped");
-    }
-
-    #[test]
-    fn success_forgets_the_account_but_not_the_address() {
-        let l = FailureLimiter::new(WINDOW, 1000);
-        for _ in 0..4 {
-            l.begin(&[(k("a"), 5), (k("ip"), 5)]).unwrap().failed();
-        }
-        l.begin(&[(k("a"), 5), (k("ip"), 5)])
-            .unwrap()
-            .succeeded(&[k("a")]);
-        assert!(l.begin(&[(k("a"), 5)]).is_some());
-        l.begin(&[(k("ip"), 5)]).unwrap().failed();
-        assert!(l.begin(&[(k("ip"), 5)]).is_none());
-    }
-
-    #[test]
-    fn refused_attempts_store_nothing() {
-        let l = FailureLimiter::new(WINDOW, 1000);
-        for _ in 0..3 {
-            l.begin(&[(k("ip"), 3)]).unwrap().failed();
-        }
-        for i in 0..100 {
-            assert!(l
-                .begin(&[(k(&format!("acct{i}")), 5), (k("ip"), 3)])
-                .is_none());
-        }
-        assert_eq!(l.len(), 1);
-    }
-
-    #[test]
-    fn the_map_is_bounded() {
-        let l = FailureLimiter::new(WINDOW, 100);
-        for i in 0..10_000 {
-            l.begin(&[(k(&format!("a{i}")), 5)]).unwrap().failed();
-        }
-        assert!(l.len() <= 100, "{}", l.len());
-    }
-
-    #[test]
-    fn an_expired_window_starts_over() {
-        let l = FailureLimiter::new(Duration::from_millis(30), 100);
-        for _ in 0..2 {
-            l.begin(&[(k("a"), 2)]).unwrap().failed();
-        }
-        assert!(l.begin(&[(k("a"), 2)]).is_none());
-        std::thread::sleep(Duration::from_millis(40));
-        assert!(l.begin(&[(k("a"), 2)]).is_some());
-        l.prune();
-        assert!(l.is_empty());
-    }
-
-    #[test]
-    fn ipv6_is_limited_by_its_64() {
-        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
-        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
-        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
-        assert_eq!(Key::of_address(a), Key::of_address(b));
-        assert_ne!(Key::of_address(a), Key::of_address(c));
-        let mapped: IpAddr = "::ffff:10.0.0.1".parse().unwrap();
-        assert_eq!(address_bucket(mapped), "10.0.0.1");
-    }
-
-    #[test]
-    fn sign_ups_are_limited_per_address() {
-        let l = SignUpLimiter::new(3);
-        let ip: IpAddr = "10.0.0.1".parse().unwrap();
-        assert!((0..3).all(|_| l.allow(ip)));
-        assert!(!l.allow(ip));
-        assert!(l.allow("10.0.0.2".parse().unwrap()));
-        assert!(SignUpLimiter::new(0).allow(ip), "0 turns it off");
-    }
-
-    #[tokio::test]
-    async fn hashing_is_bounded() {
-        let h = Arc::new(PasswordHasher::new(2, Duration::from_secs(30)));
-        let tasks: Vec<_> = (0..6)
-            .map(|i| {
-                let h = h.clone();
-                tokio::spawn(async move { h.hash(format!("password-{i}")).await })
-            })
-            .collect();
-        for t in tasks {
-            assert!(t.await.unwrap().is_ok());
-        }
-        assert!(h.peak() <= 2, "{}", h.peak());
-    }
-}
+mod tests;
