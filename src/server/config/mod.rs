@@ -5,10 +5,15 @@
 //! are wrapped in [`Secret`], whose `Debug` never prints them.
 
 use anyhow::{bail, Context};
-use base64::Engine;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+
+mod keys;
+mod sources;
+use keys::{decode_key, dev_key};
+use sources::{parse_num, read_file_config, FileConfig};
+pub use sources::{Env, Source};
 
 /// A value that must never be printed: `Debug` and `Display` show `[redacted]`.
 #[derive(Clone, PartialEq, Eq)]
@@ -149,42 +154,6 @@ pub struct Settings {
     /// `RC_ENCRYPTION_KEY`): the caller warns once logging is up, since
     /// the settings are read before logging can be configured by them.
     pub generated_key_file: Option<PathBuf>,
-}
-
-/// The optional keys of `Leptos.toml`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileConfig {
-    site_addr: Option<String>,
-    public_url: Option<String>,
-    data_dir: Option<String>,
-    site_root: Option<String>,
-    site_pkg_dir: Option<String>,
-    log_format: Option<LogFormat>,
-    session_days: Option<i64>,
-    request_timeout_secs: Option<u64>,
-}
-
-/// Where a setting's value comes from: the environment, in the real server;
-/// a map, in tests.
-pub trait Source {
-    /// The value of `key`, if set and not empty.
-    fn get(&self, key: &str) -> Option<String>;
-}
-
-/// The process environment.
-pub struct Env;
-
-impl Source for Env {
-    fn get(&self, key: &str) -> Option<String> {
-        std::env::var(key).ok().filter(|v| !v.trim().is_empty())
-    }
-}
-
-impl Source for std::collections::HashMap<String, String> {
-    fn get(&self, key: &str) -> Option<String> {
-        self.get(key).cloned().filter(|v| !v.trim().is_empty())
-    }
 }
 
 impl Settings {
@@ -365,27 +334,6 @@ impl Settings {
     }
 }
 
-fn read_file_config(path: &Path) -> anyhow::Result<FileConfig> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
-}
-
-fn parse_num<T: std::str::FromStr>(
-    source: &dyn Source,
-    key: &str,
-    file: Option<T>,
-    default: T,
-) -> anyhow::Result<T> {
-    match source.get(key) {
-        Some(v) => v
-            .trim()
-            .parse()
-            .map_err(|_| anyhow::anyhow!("{key} must be a whole number, not {v:?}")),
-        None => Ok(file.unwrap_or(default)),
-    }
-}
-
 /// Which backend a database URL names; a clear error for anything else.
 pub fn backend_of(url: &str) -> anyhow::Result<Backend> {
     if url.starts_with("sqlite:") {
@@ -397,127 +345,5 @@ pub fn backend_of(url: &str) -> anyhow::Result<Backend> {
         bail!("DATABASE_URL must start with sqlite:// or postgres:// (got a {scheme:?} URL)")
     }
 }
-
-fn decode_key(b64: &str) -> anyhow::Result<Secret<[u8; 32]>> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(b64.trim())
-        .map_err(|_| anyhow::anyhow!("must be base64 (for example: openssl rand -base64 32)"))?;
-    let key: [u8; 32] = bytes
-        .try_into()
-        .map_err(|v: Vec<u8>| anyhow::anyhow!("must decode to 32 bytes, not {}", v.len()))?;
-    Ok(Secret::new(key))
-}
-
-/// In development, without `RC_ENCRYPTION_KEY`, a key is generated once into
-/// `<data_dir>/encryption.key` (mode 0600) and reused. Production sets the
-/// variable: losing this file makes stored OAuth tokens unreadable.
-/// Returns the key, and the file's path when it was generated just now.
-fn dev_key(data_dir: &Path) -> anyhow::Result<(Secret<[u8; 32]>, Option<PathBuf>)> {
-    let path = data_dir.join("encryption.key");
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        let key =
-            decode_key(&existing).with_context(|| format!("{} is corrupt", path.display()))?;
-        return Ok((key, None));
-    }
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("creating {}", data_dir.display()))?;
-    let key: [u8; 32] = rand::random();
-    let encoded = base64::engine::general_purpose::STANDARD.encode(key);
-    write_private(&path, &encoded).with_context(|| format!("writing {}", path.display()))?;
-    Ok((Secret::new(key), Some(path)))
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(contents.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    std::fs::write(path, contents)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    fn source(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        let mut m: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        m.insert(
-            "RC_CONFIG_FILE".into(),
-            concat!(env!("CARGO_MANIFEST_DIR"), "/Leptos.toml").into(),
-        );
-        m
-    }
-
-    #[test]
-    fn environment_overrides_the_file() {
-        let key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
-        let s = Settings::load(&source(&[
-            ("RC_ENCRYPTION_KEY", &key),
-            ("LEPTOS_SITE_ADDR", "127.0.0.1:4000"),
-            ("DATABASE_URL", "postgres://postgres@127.0.0.1/x"),
-            ("PUBLIC_URL", "https://rc.example.com/"),
-        ]))
-        .unwrap();
-        assert_eq!(s.site_addr.port(), 4000);
-        assert_eq!(s.backend, Backend::Postgres);
-        assert_eq!(s.public_url.as_deref(), Some("https://rc.example.com"));
-        assert!(s.secure_cookies());
-        assert_eq!(s.encryption_key.expose(), &[7u8; 32]);
-        assert_eq!(s.site_root, "target/site");
-    }
-
-    #[test]
-    fn bad_values_are_clear_errors() {
-        let key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
-        let err = Settings::load(&source(&[
-            ("RC_ENCRYPTION_KEY", &key),
-            ("DATABASE_URL", "mysql://x"),
-        ]))
-        .unwrap_err();
-        assert!(format!("{err:#}").contains("sqlite:// or postgres://"));
-        let err = Settings::load(&source(&[("RC_ENCRYPTION_KEY", "c2hvcnQ=")])).unwrap_err();
-        assert!(format!("{err:#}").contains("32 bytes"));
-    }
-
-    #[test]
-    fn secrets_are_redacted_in_debug() {
-        let key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
-        let s = Settings::load(&source(&[
-            ("RC_ENCRYPTION_KEY", &key),
-            ("DATABASE_URL", "postgres://u:hunter2@127.0.0.1/x"),
-            ("GITHUB_CLIENT_ID", "id"),
-            ("GITHUB_CLIENT_SECRET", "gh-secret-value"),
-        ]))
-        .unwrap();
-        let dbg = format!("{s:?}");
-        assert!(
-            !dbg.contains("hunter2") && !dbg.contains("gh-secret-value"),
-            "{dbg}"
-        );
-    }
-
-    #[test]
-    fn development_key_is_generated_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let (a, first) = dev_key(dir.path()).unwrap();
-        let (b, second) = dev_key(dir.path()).unwrap();
-        assert_eq!(a.expose(), b.expose());
-        assert!(
-            first.is_some() && second.is_none(),
-            "only the first start generates"
-        );
-    }
-}
+mod tests;
