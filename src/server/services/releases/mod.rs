@@ -13,15 +13,17 @@
 //!   blocked.
 
 mod board;
+mod bulk;
 mod create;
 mod filter;
 mod update;
 
 pub use board::{blocked, board, deploy_queue, BOARD_LIMIT, FINISHED_SHOWN};
+pub use bulk::assign_sprint;
 pub use create::create;
 pub use filter::ReleaseFilter;
 pub(crate) use filter::{blocked_condition, like_pattern};
-pub use update::{assign_sprint, unresolved_blockers, update};
+pub use update::{unresolved_blockers, update};
 
 use crate::domain::ids::ReleaseId;
 use crate::domain::kinds::ActivityType;

@@ -1,10 +1,9 @@
 //! Updating releases: the rules of one update (fields, status through the
 //! state machine, blocking), applied with a compare-and-set on the
-//! revision; and the filtered board into a sprint, all in one transaction.
+//! revision. (Many at once: `bulk`.)
 
-use super::filter::{conditions, ReleaseFilter};
 use super::{check_owner, find, notify_change, parse_date, user_name, ReleaseInput};
-use crate::domain::ids::{ReleaseId, SprintId};
+use crate::domain::ids::ReleaseId;
 use crate::domain::kinds::{ActivityType, DependencyType};
 use crate::domain::status::ReleaseStatus;
 use crate::domain::validation;
@@ -16,11 +15,7 @@ use crate::server::error::{AppError, AppResult};
 use crate::server::services::activity::{self, NewActivity};
 use crate::server::state::AppState;
 use crate::views::{ActivityView, ReleaseView};
-use sea_orm::sea_query::Condition;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, QueryFilter};
 use serde_json::json;
 
 /// The blockers that keep a release out of READY_PRODUCTION and DEPLOYED:
@@ -61,62 +56,9 @@ pub async fn update(
     Ok(applied.announce(state))
 }
 
-/// Puts every release in flight that matches `filter` into the sprint, in
-/// one write transaction: each goes through the same rules, revision and
-/// activity as a single update, and a refusal of any leaves all as they
-/// were. Releases already in the sprint are left alone; answers how many
-/// moved. (The board's "Add to sprint" for the whole filtered board.)
-#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), sprint_id = %sprint_id))]
-pub async fn assign_sprint(
-    state: &AppState,
-    ctx: &Editor<'_>,
-    filter: &ReleaseFilter,
-    sprint_id: &SprintId,
-) -> AppResult<usize> {
-    let txn = db::begin_write(&state.db).await?;
-    crate::server::services::sprints::find(&txn, ctx, sprint_id)
-        .await
-        .map_err(|e| match e {
-            // Only a missing sprint is the caller's mistake; a database
-            // failure stays what it is (500, logged).
-            AppError::NotFound(_) => {
-                AppError::invalid_field("sprintId", "there is no such sprint in this team")
-            }
-            other => other,
-        })?;
-    let cond = conditions(ctx, filter)?
-        .add(release::Column::Status.is_not_in(ReleaseStatus::FINISHED))
-        .add(
-            Condition::any()
-                .add(release::Column::SprintId.is_null())
-                .add(release::Column::SprintId.ne(sprint_id)),
-        );
-    let ids: Vec<ReleaseId> = release::Entity::find_in(ctx)
-        .select_only()
-        .column(release::Column::Id)
-        .filter(cond)
-        .order_by_asc(release::Column::Id)
-        .into_tuple()
-        .all(&txn)
-        .await?;
-    let mut applied = Vec::with_capacity(ids.len());
-    for id in &ids {
-        let input = ReleaseInput {
-            sprint_id: Some(Some(sprint_id.clone())),
-            ..Default::default()
-        };
-        applied.push(apply_update(state, &txn, ctx, id, input).await?);
-    }
-    txn.commit().await?;
-    for a in applied {
-        a.announce(state);
-    }
-    Ok(ids.len())
-}
-
 /// An update written inside a transaction, and what to announce once that
 /// transaction has committed.
-struct Applied {
+pub(super) struct Applied {
     release: ReleaseView,
     events: Vec<ActivityView>,
     wake_outbox: bool,
@@ -132,7 +74,7 @@ impl Applied {
     }
 
     /// Publishes the activity live and wakes the outbox; call after commit.
-    fn announce(self, state: &AppState) -> ReleaseView {
+    pub(super) fn announce(self, state: &AppState) -> ReleaseView {
         state.events.publish(self.events);
         if self.wake_outbox {
             state.outbox_wake.notify_one();
@@ -143,7 +85,7 @@ impl Applied {
 
 /// The rules of an update, applied in `txn` (the caller commits): only what
 /// really changes is written, as one compare-and-set on the revision.
-async fn apply_update(
+pub(super) async fn apply_update(
     state: &AppState,
     txn: &DatabaseTransaction,
     ctx: &Editor<'_>,
