@@ -1,6 +1,6 @@
 //! Accounts, teams, members and invitations, for the pages.
 
-use crate::domain::ids::{TeamId, UserId};
+use crate::domain::ids::{InvitationId, TeamId, UserId};
 use crate::domain::roles::Role;
 use crate::views::*;
 use leptos::prelude::*;
@@ -176,7 +176,7 @@ pub async fn invite_member(email: String, role: String) -> Result<InvitationCrea
 
 /// Revokes a pending invitation.
 #[server(prefix = "/rpc")]
-pub async fn revoke_invitation(id: String) -> Result<(), ApiError> {
+pub async fn revoke_invitation(id: InvitationId) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     crate::server::services::teams::revoke_invitation(

@@ -1,6 +1,8 @@
 //! Releases, their board cards and columns, services, activity, comments.
 
-use crate::domain::ids::{CommentId, GroupId, ReleaseId, ServiceId, SprintId, TeamId, UserId};
+use crate::domain::ids::{
+    ActivityId, CommentId, GroupId, ReleaseId, ServiceId, SprintId, TeamId, UserId,
+};
 use serde::{Deserialize, Serialize};
 
 /// A release as a card on the board.
@@ -122,7 +124,7 @@ pub struct ReleaseView {
 #[serde(rename_all = "camelCase")]
 pub struct ActivityView {
     /// Opaque id.
-    pub id: String,
+    pub id: ActivityId,
     /// The team.
     pub team_id: TeamId,
     /// The release it is about, while it exists.

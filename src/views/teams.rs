@@ -1,6 +1,6 @@
 //! People and teams: users, memberships, members, invitations, settings.
 
-use crate::domain::ids::{TeamId, UserId};
+use crate::domain::ids::{InvitationId, TeamId, UserId};
 use crate::domain::roles::Role;
 use serde::{Deserialize, Serialize};
 
@@ -89,7 +89,7 @@ pub struct MemberView {
 #[serde(rename_all = "camelCase")]
 pub struct InvitationView {
     /// Opaque id.
-    pub id: String,
+    pub id: InvitationId,
     /// Who is invited.
     pub email: String,
     /// The role they will get.
@@ -107,7 +107,7 @@ pub struct InvitationView {
 #[serde(rename_all = "camelCase")]
 pub struct InvitationCreated {
     /// Opaque id.
-    pub id: String,
+    pub id: InvitationId,
     /// Who is invited.
     pub email: String,
     /// The role they will get.

@@ -149,7 +149,7 @@ async fn invitations(
 async fn revoke_invitation(
     State(state): State<AppState>,
     ctx: TeamContext,
-    Path(id): Path<String>,
+    Path(id): Path<crate::domain::ids::InvitationId>,
 ) -> AppResult<StatusCode> {
     teams::revoke_invitation(&state, &ctx.admin("revoke invitations")?, &id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -120,5 +120,5 @@ pub async fn feed(
             view(a, name)
         })
         .collect();
-    page.page(items, |a: &ActivityView| a.id.clone())
+    page.page(items, |a: &ActivityView| a.id.to_string())
 }

@@ -24,6 +24,9 @@ pub fn relative(then: &str, now: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// A signal with the current time, ticking every 30 seconds in the browser.
+/// The ticking stops with the component that asked for it: once its signal
+/// is disposed, the next tick finds nobody to tell and ends the loop (no
+/// timer outlives its page, however often the page is opened).
 pub fn use_now() -> ReadSignal<chrono::DateTime<chrono::Utc>> {
     let (now, set_now) = signal(chrono::Utc::now());
     Effect::new(move |_| {
@@ -31,7 +34,9 @@ pub fn use_now() -> ReadSignal<chrono::DateTime<chrono::Utc>> {
         leptos::task::spawn_local(async move {
             loop {
                 gloo_timers::future::TimeoutFuture::new(30_000).await;
-                set_now.set(chrono::Utc::now());
+                if set_now.try_set(chrono::Utc::now()).is_some() {
+                    break;
+                }
             }
         });
         let _ = set_now;

@@ -128,7 +128,7 @@ pub fn MembersPage() -> impl IntoView {
                                                                     <span class="ml-2 text-zinc-500 dark:text-zinc-400">{format!("invited by {}, valid until {expires}", i.invited_by.clone().unwrap_or_else(|| "a former member".into()))}</span>
                                                                 </span>
                                                                 <ActionForm action=revoke>
-                                                                    <input type="hidden" name="id" value=id/>
+                                                                    <input type="hidden" name="id" value=id.to_string()/>
                                                                     <button type="submit" class="rounded-md px-2 py-1 text-sm text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950" aria-label=format!("Revoke the invitation of {}", i.email)>"Revoke"</button>
                                                                 </ActionForm>
                                                             </li>

@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "activities")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: crate::domain::ids::ActivityId,
     pub team_id: crate::domain::ids::TeamId,
     pub release_id: Option<crate::domain::ids::ReleaseId>,
     pub user_id: Option<crate::domain::ids::UserId>,

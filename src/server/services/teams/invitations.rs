@@ -109,12 +109,16 @@ pub async fn invitations(
             created_at: ts(i.created_at),
         })
         .collect();
-    page.page(items, |i: &InvitationView| i.id.clone())
+    page.page(items, |i: &InvitationView| i.id.to_string())
 }
 
 /// Revokes a pending invitation.
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
-pub async fn revoke_invitation(state: &AppState, ctx: &Admin<'_>, id: &str) -> AppResult<()> {
+pub async fn revoke_invitation(
+    state: &AppState,
+    ctx: &Admin<'_>,
+    id: &crate::domain::ids::InvitationId,
+) -> AppResult<()> {
     let res = invitation::Entity::delete_many_in(ctx)
         .filter(invitation::Column::Id.eq(id))
         .filter(invitation::Column::AcceptedAt.is_null())

@@ -66,7 +66,9 @@ impl BoardState {
             let toast = self.toast;
             leptos::task::spawn_local(async move {
                 gloo_timers::future::TimeoutFuture::new(TOAST_MS).await;
-                toast.update(|t| {
+                // The board may be gone by now (its signal disposed): then
+                // there is nothing to hide.
+                toast.try_update(|t| {
                     if t.as_ref().is_some_and(|t| t.0 == seq) {
                         *t = None;
                     }
