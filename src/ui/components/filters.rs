@@ -3,6 +3,7 @@
 //! works without JavaScript; with JavaScript the router keeps it client-side.
 
 use crate::domain::status::{Priority, ReleaseStatus};
+use crate::ui::components::style::BUTTON_SECONDARY;
 use crate::views::{MemberView, ServiceView};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -59,7 +60,7 @@ pub fn ReleaseFilters(
                     <option value="true" selected=get("blocked") == "true">"Blocked"</option>
                     <option value="false" selected=get("blocked") == "false">"Not blocked"</option>
                 </select></div>
-            <button type="submit" class="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">"Filter"</button>
+            <button type="submit" class=BUTTON_SECONDARY>"Filter"</button>
             {any.then(|| view! { <a href=action class="px-2 py-1.5 text-sm text-indigo-700 hover:underline dark:text-indigo-300">"Clear filters"</a> })}
         </form>
     }

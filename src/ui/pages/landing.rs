@@ -6,6 +6,7 @@ use crate::domain::status::ReleaseStatus;
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::icons::LogoMark;
 use crate::ui::components::status::{badge_class, dot_class};
+use crate::ui::components::style::BUTTON;
 use crate::ui::components::theme_toggle::ThemeToggle;
 use crate::ui::components::use_hydrated;
 use leptos::prelude::*;
@@ -24,7 +25,7 @@ pub fn LandingPage() -> impl IntoView {
                 <nav aria-label="Account" class="flex items-center gap-2">
                     <ThemeToggle/>
                     <a href="/sign-in" class="rounded-md px-3 py-1.5 text-sm font-medium text-zinc-700 hover:bg-zinc-100 dark:text-zinc-200 dark:hover:bg-zinc-800">"Sign in"</a>
-                    <a href="/sign-up" class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">"Get started"</a>
+                    <a href="/sign-up" class=BUTTON>"Get started"</a>
                 </nav>
             </div>
         </header>

@@ -9,6 +9,7 @@ use crate::serverfns::account::{
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
 use crate::ui::components::loaded::Loaded;
+use crate::ui::components::style::BUTTON_DANGER;
 use crate::views::ConnectionInfo;
 use leptos::prelude::*;
 
@@ -160,7 +161,7 @@ fn ProviderRow(
                         (Some(_), _) => view! {
                             <ActionForm action=disconnect>
                                 <input type="hidden" name="provider" value=slug.clone()/>
-                                <button type="submit" aria-label=format!("Disconnect {label}") class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 dark:text-red-300 dark:ring-red-800 dark:hover:bg-red-950">"Disconnect"</button>
+                                <button type="submit" aria-label=format!("Disconnect {label}") class=BUTTON_DANGER>"Disconnect"</button>
                             </ActionForm>
                         }.into_any(),
                         (None, true) => view! {

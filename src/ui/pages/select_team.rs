@@ -5,6 +5,7 @@ use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
 use crate::ui::components::icons::LogoMark;
 use crate::ui::components::loaded::Loaded;
+use crate::ui::components::style::BUTTON_SECONDARY;
 use crate::ui::components::theme_toggle::ThemeToggle;
 use leptos::prelude::*;
 
@@ -32,7 +33,7 @@ pub fn SelectTeamPage() -> impl IntoView {
                                         <span><span class="font-medium">{t.name.clone()}</span><span class="ml-2 text-sm text-zinc-500 dark:text-zinc-400">{t.role.label()}</span></span>
                                         <ActionForm action=select>
                                             <input type="hidden" name="team_id" value=t.id.to_string()/>
-                                            <button type="submit" class="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800" aria-label=format!("Open {}", t.name)>"Open"</button>
+                                            <button type="submit" class=BUTTON_SECONDARY aria-label=format!("Open {}", t.name)>"Open"</button>
                                         </ActionForm>
                                     </li>
                                 }).collect_view()}

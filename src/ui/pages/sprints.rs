@@ -11,7 +11,7 @@ use crate::ui::components::form::SELECT;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::StatusBadge;
-use crate::ui::components::style::{CARD, LINK};
+use crate::ui::components::style::{BUTTON_DANGER, CARD, LINK};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -183,7 +183,7 @@ pub fn SprintPage() -> impl IntoView {
                                             if !crate::ui::components::confirm("Delete this sprint? Its releases stay, without a sprint.") { ev.prevent_default(); }
                                         }>
                                             <input type="hidden" name="id" value=sid2.to_string()/>
-                                            <button type="submit" class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 dark:text-red-300 dark:ring-red-800 dark:hover:bg-red-950">"Delete sprint"</button>
+                                            <button type="submit" class=BUTTON_DANGER>"Delete sprint"</button>
                                         </ActionForm>
                                     </aside>
                                 }})}

@@ -9,6 +9,7 @@ use crate::ui::components::form::{
     error_text, last_error, ActionError, Field, FieldErrors, Submit,
 };
 use crate::ui::components::loaded::Loaded;
+use crate::ui::components::style::BUTTON_SECONDARY;
 use leptos::prelude::*;
 
 /// `/settings/team`
@@ -78,7 +79,7 @@ pub fn TeamSettingsPage() -> impl IntoView {
                                 {(manage && s.slack_webhook_configured).then(|| view! {
                                     <div class="flex flex-wrap items-center gap-3">
                                         <ActionForm action=test>
-                                            <button type="submit" class="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">"Send test message"</button>
+                                            <button type="submit" class=BUTTON_SECONDARY>"Send test message"</button>
                                         </ActionForm>
                                         <span role="status" class="text-sm" data-testid="slack-test-result">
                                             {move || test.value().get().map(|r| match r {

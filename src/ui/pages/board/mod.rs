@@ -18,6 +18,7 @@ use crate::ui::components::form::error_text;
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::dot_class;
+use crate::ui::components::style::{BUTTON, BUTTON_SECONDARY};
 use crate::views::BoardCard;
 use card::{Card, MoveDialog};
 use leptos::prelude::*;
@@ -259,7 +260,7 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
             <ReleaseFilters action="/board" services=data.services.clone() members=data.members.clone() with_status=false/>
             {(can_edit && !data.sprints.is_empty() && !empty).then(|| view! { <AssignToSprint sprints=data.sprints.clone() reload=st.reload/> })}
             {can_edit.then(|| view! {
-                <a href="/releases#new-release" class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
+                <a href="/releases#new-release" class=BUTTON>
                     "New release" <kbd class="ml-1 rounded bg-indigo-500 px-1 text-xs">"c"</kbd>
                 </a>
             })}
@@ -318,7 +319,7 @@ fn AssignToSprint(sprints: Vec<crate::views::SprintView>, reload: RwSignal<u64>)
                     {sprints.into_iter().map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view()}
                 </select>
             </div>
-            <button type="submit" class="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">"Add to sprint"</button>
+            <button type="submit" class=BUTTON_SECONDARY>"Add to sprint"</button>
             <span role="status" class="text-xs text-zinc-600 dark:text-zinc-400">
                 {move || assign.value().get().map(|r| match r {
                     Ok(n) => format!("Added {n} release{}.", if n == 1 { "" } else { "s" }),

@@ -3,6 +3,7 @@
 use super::Drafts;
 use crate::serverfns::releases::{DeleteComment, EditComment};
 use crate::ui::components::form::{ActionError, TextArea};
+use crate::ui::components::style::BUTTON;
 use crate::views::CommentView;
 use leptos::prelude::*;
 
@@ -60,7 +61,7 @@ pub(super) fn CommentItem(
                                 value=Signal::stored(text)
                                 on_input=move |v: String| drafts.comment_edits.update(|m| { m.insert(cid3.clone(), v); })/>
                             <ActionError result=edit.value().into()/>
-                            <button type="submit" class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">"Save comment"</button>
+                            <button type="submit" class=BUTTON>"Save comment"</button>
                         </ActionForm>
                     </details>
                     <ActionForm action=delete on:submit=move |ev| {

@@ -19,6 +19,7 @@ use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, S
 use crate::ui::components::form::{PageTitle, SELECT};
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::StatusBadge;
+use crate::ui::components::style::BUTTON_DANGER;
 use crate::ui::pages::linked_work::{ItemsSection, LinkedWork};
 use comments::CommentItem;
 use leptos::prelude::*;
@@ -272,7 +273,7 @@ pub fn ReleasePage() -> impl IntoView {
                                                     if !crate::ui::components::confirm(&format!("Delete {what}? Its comments, items and dependencies are deleted too. This cannot be undone.")) { ev.prevent_default(); }
                                                 }>
                                                     <input type="hidden" name="id" value=id.to_string()/>
-                                                    <button type="submit" class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 dark:text-red-300 dark:ring-red-800 dark:hover:bg-red-950">"Delete release"</button>
+                                                    <button type="submit" class=BUTTON_DANGER>"Delete release"</button>
                                                 </ActionForm>
                                             </section>
                                         }
