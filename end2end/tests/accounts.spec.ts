@@ -189,3 +189,26 @@ test('connecting GitHub goes through the OAuth dance; a pull request is linked t
   await expect(page.getByTestId('github-connection')).toContainText('Not connected');
   await t.ctx.close();
 });
+
+test('switching team from the sidebar shows the other team\'s board, sidebar and all (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Alpha team');
+  await t.release('Alpha thing', '1.0.0');
+  const beta = await (await t.api.post('/api/teams', { name: 'Beta team' })).json();
+  const svc = await (await t.api.post('/api/services', { name: 'Ledger' })).json();
+  expect((await t.api.post('/api/releases', { serviceId: svc.id, title: 'Beta thing', version: '2.0.0' })).status()).toBe(201);
+  expect(beta.id).toBeTruthy();
+  const page = await t.ctx.newPage();
+  await page.goto('/board');
+  await waitForHydration(page);
+  await expect(page.getByTestId('current-team')).toHaveText('Beta team');
+  await expect(page.locator('main')).toContainText('Beta thing');
+  // The frame is mounted once for every team page: the switch must still
+  // bring the other team's board and sidebar, not this team's cached ones.
+  await page.getByLabel('Switch team').click();
+  await page.getByRole('button', { name: /Alpha team/ }).click();
+  await expect(page.getByTestId('current-team')).toHaveText('Alpha team');
+  await expect(page).toHaveURL(/\/board$/);
+  await expect(page.locator('main')).toContainText('Alpha thing');
+  await expect(page.locator('main')).not.toContainText('Beta thing');
+  await t.ctx.close();
+});
