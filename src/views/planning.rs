@@ -40,9 +40,9 @@ pub struct SprintView {
     /// Name.
     pub name: String,
     /// `YYYY-MM-DD`.
-    pub start_date: String,
+    pub start_date: chrono::NaiveDate,
     /// `YYYY-MM-DD`, not before the start.
-    pub end_date: String,
+    pub end_date: chrono::NaiveDate,
     /// PLANNING, ACTIVE, COMPLETED or CANCELLED.
     pub status: crate::domain::kinds::SprintStatus,
     /// RFC 3339.
@@ -66,7 +66,7 @@ pub struct DeploymentGroupView {
     /// Who runs the rollout.
     pub owner_id: Option<UserId>,
     /// `YYYY-MM-DD`.
-    pub target_date: Option<String>,
+    pub target_date: Option<chrono::NaiveDate>,
     /// SEQUENTIAL or SIMULTANEOUS.
     pub deployment_order: crate::domain::kinds::DeploymentOrder,
     /// RFC 3339.
@@ -196,7 +196,7 @@ pub struct UpcomingRelease {
     /// Status.
     pub status: crate::domain::status::ReleaseStatus,
     /// `YYYY-MM-DD`.
-    pub target_date: String,
+    pub target_date: chrono::NaiveDate,
     /// Its service's name.
     pub service_name: String,
 }

@@ -28,7 +28,7 @@ pub struct BoardCard {
     /// Why.
     pub blocked_reason: Option<String>,
     /// `YYYY-MM-DD`.
-    pub target_date: Option<String>,
+    pub target_date: Option<chrono::NaiveDate>,
     /// For optimistic concurrency on moves.
     pub revision: i64,
     /// Releases it BLOCKS-depends on that are not deployed yet
@@ -102,7 +102,7 @@ pub struct ReleaseView {
     /// Deployment group.
     pub deployment_group_id: Option<GroupId>,
     /// `YYYY-MM-DD`.
-    pub target_date: Option<String>,
+    pub target_date: Option<chrono::NaiveDate>,
     /// Blocked by hand.
     pub is_blocked: bool,
     /// Why.

@@ -51,7 +51,7 @@ pub async fn month(state: &AppState, ctx: &TeamContext, month: &str) -> AppResul
         .into_iter()
         .filter_map(|(r, s)| {
             Some(UpcomingRelease {
-                target_date: r.target_date?.format("%Y-%m-%d").to_string(),
+                target_date: r.target_date?,
                 status: r.status,
                 id: r.id,
                 title: r.title,

@@ -82,7 +82,7 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
         .into_iter()
         .filter_map(|(r, s)| {
             Some(UpcomingRelease {
-                target_date: r.target_date?.format("%Y-%m-%d").to_string(),
+                target_date: r.target_date?,
                 status: r.status,
                 id: r.id,
                 title: r.title,

@@ -30,8 +30,8 @@ impl From<sprint::Model> for SprintView {
             id: s.id,
             team_id: s.team_id,
             name: s.name,
-            start_date: s.start_date.format("%Y-%m-%d").to_string(),
-            end_date: s.end_date.format("%Y-%m-%d").to_string(),
+            start_date: s.start_date,
+            end_date: s.end_date,
             created_at: ts(s.created_at),
             updated_at: ts(s.updated_at),
         }

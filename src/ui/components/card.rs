@@ -5,17 +5,16 @@
 use crate::domain::status::Priority;
 use crate::ui::components::status::dot_class;
 use crate::views::BoardCard;
+use chrono::NaiveDate;
 use leptos::prelude::*;
 
-/// "Fri 4 Dec" for `2026-12-04`.
-pub fn short_date(iso: &str) -> String {
-    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
-        .map(|d| d.format("%a %-d %b").to_string())
-        .unwrap_or_else(|_| iso.to_string())
+/// "Fri 4 Dec" for 2026-12-04.
+pub fn short_date(d: NaiveDate) -> String {
+    d.format("%a %-d %b").to_string()
 }
 
-/// Whether a target date has passed (`today` in `YYYY-MM-DD`).
-pub fn is_overdue(target: &str, today: &str) -> bool {
+/// Whether a target date has passed.
+pub fn is_overdue(target: NaiveDate, today: NaiveDate) -> bool {
     target < today
 }
 
@@ -61,8 +60,8 @@ pub fn card_label(card: &BoardCard) -> String {
 pub fn CardBody(card: BoardCard, today: String) -> impl IntoView {
     let overdue = card
         .target_date
-        .as_deref()
-        .is_some_and(|t| is_overdue(t, &today))
+        .zip(today.parse::<NaiveDate>().ok())
+        .is_some_and(|(t, today)| is_overdue(t, today))
         && !card.status.is_finished();
     view! {
         <span class=format!("absolute inset-y-0 left-0 w-1 rounded-l-md {}", dot_class(card.status)) aria-hidden="true"></span>
@@ -71,9 +70,9 @@ pub fn CardBody(card: BoardCard, today: String) -> impl IntoView {
         <div class="mt-1.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs">
             <span class=priority_class(card.priority)>{card.priority.label()}</span>
             {card.owner_name.clone().map(|o| view! { <span class="text-zinc-600 dark:text-zinc-300">{o}</span> })}
-            {card.target_date.clone().map(|t| view! {
-                <span class=if overdue { "font-medium text-red-700 dark:text-red-300" } else { "text-zinc-600 dark:text-zinc-300" } title=t.clone()>
-                    {short_date(&t)}{overdue.then_some(" · overdue")}
+            {card.target_date.map(|t| view! {
+                <span class=if overdue { "font-medium text-red-700 dark:text-red-300" } else { "text-zinc-600 dark:text-zinc-300" } title=t.to_string()>
+                    {short_date(t)}{overdue.then_some(" · overdue")}
                 </span>
             })}
             {(!card.blocked_by.is_empty()).then(|| view! {
@@ -95,8 +94,9 @@ mod tests {
 
     #[test]
     fn dates_read_like_people_write_them() {
-        assert_eq!(short_date("2026-12-04"), "Fri 4 Dec");
-        assert!(is_overdue("2026-11-25", "2026-11-26"));
-        assert!(!is_overdue("2026-11-26", "2026-11-26"));
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(short_date(d("2026-12-04")), "Fri 4 Dec");
+        assert!(is_overdue(d("2026-11-25"), d("2026-11-26")));
+        assert!(!is_overdue(d("2026-11-26"), d("2026-11-26")));
     }
 }

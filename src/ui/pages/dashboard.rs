@@ -170,7 +170,7 @@ pub fn DashboardPage() -> impl IntoView {
                 {
                     {
                         let max_count = s.counts_by_status.values().copied().max().unwrap_or(0).max(1);
-                        let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+                        let today = chrono::Utc::now().date_naive();
                         view! {
                             <div class="max-w-6xl space-y-8">
                                 <div class="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
@@ -225,7 +225,7 @@ pub fn DashboardPage() -> impl IntoView {
                                             None => view! { <p class="text-sm text-zinc-600 dark:text-zinc-400">"No active sprint. " <a class=LINK href="/sprints">"Sprints"</a></p> }.into_any(),
                                             Some(a) => view! {
                                                 <a class=LINK href=format!("/sprints/{}", a.sprint.id)>{a.sprint.name.clone()}</a>
-                                                <p class="mb-2 text-xs text-zinc-600 dark:text-zinc-400">{a.sprint.start_date.clone()} " → " {a.sprint.end_date.clone()}</p>
+                                                <p class="mb-2 text-xs text-zinc-600 dark:text-zinc-400">{a.sprint.start_date.to_string()} " → " {a.sprint.end_date.to_string()}</p>
                                                 <Progress deployed=a.deployed as usize total=a.total as usize label="Active sprint progress".to_string()/>
                                             }.into_any(),
                                         }}
@@ -241,7 +241,7 @@ pub fn DashboardPage() -> impl IntoView {
                                                         <li>
                                                             <a class=LINK href=format!("/releases/{}", u.id)>{u.title.clone()} " " {u.version.clone()}</a>
                                                             <p class="flex items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
-                                                                <span class=if u.target_date < today { "font-medium text-red-700 dark:text-red-300" } else { "" }>{u.target_date.clone()}{(u.target_date < today).then_some(" · overdue")}</span>
+                                                                <span class=if u.target_date < today { "font-medium text-red-700 dark:text-red-300" } else { "" }>{u.target_date.to_string()}{(u.target_date < today).then_some(" · overdue")}</span>
                                                                 <StatusBadge status=u.status/>
                                                             </p>
                                                         </li>
@@ -299,9 +299,9 @@ pub fn CalendarPage() -> impl IntoView {
                                                 {week.into_iter().map(|d| {
                                                     let iso = d.format("%Y-%m-%d").to_string();
                                                     let in_month = d.month() == first.month();
-                                                    let sprints: Vec<_> = c.sprints.iter().filter(|s| s.start_date.as_str() <= iso.as_str() && iso.as_str() <= s.end_date.as_str()).cloned().collect();
-                                                    let rels: Vec<_> = c.releases.iter().filter(|r| r.target_date == iso).cloned().collect();
-                                                    let groups: Vec<_> = c.groups.iter().filter(|g| g.target_date.as_deref() == Some(iso.as_str())).cloned().collect();
+                                                    let sprints: Vec<_> = c.sprints.iter().filter(|s| s.start_date <= d && d <= s.end_date).cloned().collect();
+                                                    let rels: Vec<_> = c.releases.iter().filter(|r| r.target_date == d).cloned().collect();
+                                                    let groups: Vec<_> = c.groups.iter().filter(|g| g.target_date == Some(d)).cloned().collect();
                                                     view! {
                                                         <td class=format!("h-28 border border-zinc-200 p-1 align-top dark:border-zinc-800 {}", if in_month { "" } else { "bg-zinc-50 text-zinc-600 dark:bg-zinc-900/50 dark:text-zinc-400" })
                                                             data-date=iso.clone() aria-label=d.format("%A %-d %B").to_string()>

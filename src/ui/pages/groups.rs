@@ -68,7 +68,7 @@ pub fn GroupsPage() -> impl IntoView {
                                                 <a class=LINK href=format!("/deployment-groups/{}", g.id)>{g.name.clone()}</a>
                                                 <span class="text-xs text-zinc-600 dark:text-zinc-400">
                                                     {if g.deployment_order == DeploymentOrder::Sequential { "Sequential" } else { "Simultaneous" }}
-                                                    {g.target_date.clone().map(|t| format!(" · target {t}"))}
+                                                    {g.target_date.map(|t| format!(" · target {t}"))}
                                                 </span>
                                             </li>
                                         }).collect_view()}
@@ -136,7 +136,7 @@ pub fn GroupPage() -> impl IntoView {
                                         <h2 class="text-2xl font-semibold" data-testid="group-name">{g.name.clone()}</h2>
                                         <p class="mt-1 flex flex-wrap items-center gap-2 text-sm text-zinc-600 dark:text-zinc-400">
                                             <span>{if sequential { "Sequential" } else { "Simultaneous" }}</span>
-                                            {g.target_date.clone().map(|t| view! { <span>"· target " {t}</span> })}
+                                            {g.target_date.map(|t| view! { <span>"· target " {t.to_string()}</span> })}
                                             <span data-testid="plan-ready" class=if plan.ready { "rounded-full bg-green-100 px-2 py-0.5 text-xs font-medium text-green-900 dark:bg-green-950 dark:text-green-200" } else { "rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-200" }>
                                                 {if plan.ready { "Ready to roll out" } else { "Not ready" }}
                                             </span>
@@ -206,7 +206,7 @@ pub fn GroupPage() -> impl IntoView {
                                             <ActionForm action=update attr:class="space-y-3">
                                                 <FieldErrors errors=last_error(update.value())>
                                                 <input type="hidden" name="id" value=gid1.to_string()/>
-                                                {group_fields(g.name.clone(), g.sprint_id.clone(), g.owner_id.clone(), g.target_date.clone(), g.deployment_order, d.sprints.clone(), d.members.clone())}
+                                                {group_fields(g.name.clone(), g.sprint_id.clone(), g.owner_id.clone(), g.target_date.map(|t| t.to_string()), g.deployment_order, d.sprints.clone(), d.members.clone())}
                                                 <ActionError result=update.value().into()/>
                                                 <Submit label="Save group" pending=update.pending().into()/>
                                             </FieldErrors>

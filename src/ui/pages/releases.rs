@@ -84,7 +84,7 @@ pub fn ReleasesPage() -> impl IntoView {
                                                         <td><StatusBadge status=r.release.status/></td>
                                                         <td>{r.release.priority.label()}</td>
                                                         <td>{r.owner_name.clone().unwrap_or_else(|| "—".into())}</td>
-                                                        <td>{r.release.target_date.clone().unwrap_or_else(|| "—".into())}</td>
+                                                        <td>{r.release.target_date.map_or_else(|| "—".to_string(), |t| t.to_string())}</td>
                                                     </tr>
                                                 }).collect_view()}
                                             </tbody>

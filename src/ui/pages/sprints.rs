@@ -82,7 +82,7 @@ pub fn SprintsPage() -> impl IntoView {
                                                     <a class=LINK href=format!("/sprints/{}", s.sprint.id)>{s.sprint.name.clone()}</a>
                                                     <span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {}", sprint_status_class(s.sprint.status))>{sprint_status_label(s.sprint.status)}</span>
                                                 </div>
-                                                <p class="mb-2 text-xs text-zinc-600 dark:text-zinc-400">{s.sprint.start_date.clone()} " → " {s.sprint.end_date.clone()}</p>
+                                                <p class="mb-2 text-xs text-zinc-600 dark:text-zinc-400">{s.sprint.start_date.to_string()} " → " {s.sprint.end_date.to_string()}</p>
                                                 <Progress deployed=s.deployed total=s.total label=format!("{} progress", s.sprint.name)/>
                                             </li>
                                         }).collect_view()}
@@ -143,7 +143,7 @@ pub fn SprintPage() -> impl IntoView {
                                         <h2 class="text-2xl font-semibold" data-testid="sprint-name">{s.name.clone()}</h2>
                                         <p class="mt-1 flex items-center gap-2 text-sm text-zinc-600 dark:text-zinc-400">
                                             <span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {}", sprint_status_class(s.status))>{sprint_status_label(s.status)}</span>
-                                            {s.start_date.clone()} " → " {s.end_date.clone()}
+                                            {s.start_date.to_string()} " → " {s.end_date.to_string()}
                                         </p>
                                     </div>
                                     <Progress deployed=deployed total=total label=format!("{} progress", s.name)/>
@@ -171,8 +171,8 @@ pub fn SprintPage() -> impl IntoView {
                                                 <FieldErrors errors=last_error(update.value())>
                                                 <input type="hidden" name="id" value=sid1.to_string()/>
                                                 <Field label="Name" name="name" value=s.name.clone()/>
-                                                <Field label="Start date" name="start_date" kind="date" value=s.start_date.clone()/>
-                                                <Field label="End date" name="end_date" kind="date" value=s.end_date.clone()/>
+                                                <Field label="Start date" name="start_date" kind="date" value=s.start_date.to_string()/>
+                                                <Field label="End date" name="end_date" kind="date" value=s.end_date.to_string()/>
                                                 <div class="space-y-1"><label for="sp-status" class="block text-sm font-medium">"Status"</label>{status_select(s.status)}</div>
                                                 <ActionError result=update.value().into()/>
                                                 <Submit label="Save sprint" pending=update.pending().into()/>

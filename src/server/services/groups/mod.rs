@@ -44,7 +44,7 @@ impl From<deployment_group::Model> for DeploymentGroupView {
             name: g.name,
             sprint_id: g.sprint_id,
             owner_id: g.owner_id,
-            target_date: g.target_date.map(|d| d.format("%Y-%m-%d").to_string()),
+            target_date: g.target_date,
             created_at: ts(g.created_at),
             updated_at: ts(g.updated_at),
         }

@@ -84,7 +84,7 @@ pub async fn board(
             owner_name: r.owner_id.as_ref().and_then(|o| owners.get(o).cloned()),
             is_blocked: r.is_blocked,
             blocked_reason: r.blocked_reason,
-            target_date: r.target_date.map(|d| d.format("%Y-%m-%d").to_string()),
+            target_date: r.target_date,
             revision: r.revision,
             blocked_by: waiting
                 .get(&r.id)

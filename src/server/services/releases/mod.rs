@@ -57,7 +57,7 @@ impl From<release::Model> for ReleaseView {
             owner_id: r.owner_id,
             sprint_id: r.sprint_id,
             deployment_group_id: r.deployment_group_id,
-            target_date: r.target_date.map(|d| d.format("%Y-%m-%d").to_string()),
+            target_date: r.target_date,
             is_blocked: r.is_blocked,
             blocked_reason: r.blocked_reason,
             staging_deployed_at: r.staging_deployed_at.map(ts),

@@ -172,7 +172,7 @@ pub fn ReleasePage() -> impl IntoView {
                                                             {let chosen = drafts.field("owner_id", r.owner_id.as_ref().map_or("", |o| o.as_str()));
                                                              members.into_iter().map(|m| view! { <option value=m.user_id.to_string() selected=m.user_id == chosen>{m.name.clone()}</option> }).collect_view()}
                                                         </select></div>
-                                                    <Field label="Target date" name="target_date" kind="date" value=drafts.field("target_date", r.target_date.as_deref().unwrap_or("")) required=false/>
+                                                    <Field label="Target date" name="target_date" kind="date" value=drafts.field("target_date", &r.target_date.map(|t| t.to_string()).unwrap_or_default()) required=false/>
                                                     <Field label="Description" name="description" value=drafts.field("description", &r.description) required=false/>
                                                     <div class="w-40"><Submit label="Save" pending=edit.pending().into()/></div>
                                                 </FieldErrors>
@@ -247,7 +247,7 @@ pub fn ReleasePage() -> impl IntoView {
                                         <h3 id="details-h" class="mb-2 font-semibold">"Details"</h3>
                                         <dl class="grid grid-cols-2 gap-y-1">
                                             <dt class="text-zinc-500 dark:text-zinc-400">"Owner"</dt><dd>{d.row.owner_name.clone().unwrap_or_else(|| "—".into())}</dd>
-                                            <dt class="text-zinc-500 dark:text-zinc-400">"Target date"</dt><dd>{r.target_date.clone().unwrap_or_else(|| "—".into())}</dd>
+                                            <dt class="text-zinc-500 dark:text-zinc-400">"Target date"</dt><dd>{r.target_date.map_or_else(|| "—".to_string(), |t| t.to_string())}</dd>
                                             <dt class="text-zinc-500 dark:text-zinc-400">"On staging"</dt><dd>{r.staging_deployed_at.clone().map(|t| t[..10].to_string()).unwrap_or_else(|| "—".into())}</dd>
                                             <dt class="text-zinc-500 dark:text-zinc-400">"In production"</dt><dd>{r.production_deployed_at.clone().map(|t| t[..10].to_string()).unwrap_or_else(|| "—".into())}</dd>
                                             <dt class="text-zinc-500 dark:text-zinc-400">"Revision"</dt><dd>{r.revision}</dd>
