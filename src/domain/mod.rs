@@ -6,6 +6,7 @@
 //! the caller's back, or knows about HTTP or SQL.
 //!
 //! - [`ids`]: typed ids, one per kind of record.
+//! - [`time`]: `Timestamp`, a moment in the API's exact format.
 //! - [`status`]: the release status state machine and priorities.
 //! - [`roles`]: team roles and what each may do, in one place.
 //! - [`validation`]: text limits and input shapes shared by every entry point.
@@ -21,6 +22,7 @@ pub mod kinds;
 pub mod metrics;
 pub mod roles;
 pub mod status;
+pub mod time;
 pub mod validation;
 
 /// A domain rule was broken. The web edge maps each variant to a status code;

@@ -84,7 +84,10 @@ mod tests {
             role: crate::domain::roles::Role::Member,
             token: SECRET.into(),
             url: format!("https://rc.example/invite/{SECRET}"),
-            expires_at: "2026-12-08T00:00:00Z".into(),
+            expires_at: chrono::DateTime::parse_from_rfc3339("2026-12-08T00:00:00Z")
+                .unwrap()
+                .with_timezone(&chrono::Utc)
+                .into(),
         };
         assert_hidden("InvitationCreated", format!("{inv:?}"));
     }

@@ -88,9 +88,9 @@ pub struct ItemView {
     /// Link.
     pub url: Option<String>,
     /// RFC 3339.
-    pub last_synced_at: Option<String>,
+    pub last_synced_at: Option<crate::domain::time::Timestamp>,
     /// Why the last sync failed.
     pub sync_error: Option<String>,
     /// RFC 3339.
-    pub created_at: String,
+    pub created_at: crate::domain::time::Timestamp,
 }

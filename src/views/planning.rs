@@ -46,9 +46,9 @@ pub struct SprintView {
     /// PLANNING, ACTIVE, COMPLETED or CANCELLED.
     pub status: crate::domain::kinds::SprintStatus,
     /// RFC 3339.
-    pub created_at: String,
+    pub created_at: crate::domain::time::Timestamp,
     /// RFC 3339.
-    pub updated_at: String,
+    pub updated_at: crate::domain::time::Timestamp,
 }
 
 /// A deployment group.
@@ -70,9 +70,9 @@ pub struct DeploymentGroupView {
     /// SEQUENTIAL or SIMULTANEOUS.
     pub deployment_order: crate::domain::kinds::DeploymentOrder,
     /// RFC 3339.
-    pub created_at: String,
+    pub created_at: crate::domain::time::Timestamp,
     /// RFC 3339.
-    pub updated_at: String,
+    pub updated_at: crate::domain::time::Timestamp,
 }
 
 /// A release in a deployment group, in deployment order.
@@ -116,11 +116,11 @@ pub struct DependencyView {
     #[serde(rename = "type")]
     pub dep_type: crate::domain::kinds::DependencyType,
     /// When a BLOCKS dependency was resolved (its blocker deployed).
-    pub resolved_at: Option<String>,
+    pub resolved_at: Option<crate::domain::time::Timestamp>,
     /// Who added it.
     pub created_by: Option<UserId>,
     /// RFC 3339.
-    pub created_at: String,
+    pub created_at: crate::domain::time::Timestamp,
     /// The release depended on, for display.
     pub depends_on: Option<ReleaseRef>,
     /// The dependent release, for display.

@@ -70,9 +70,9 @@ pub struct ServiceView {
     /// Jira project key.
     pub jira_project_key: Option<String>,
     /// RFC 3339.
-    pub created_at: String,
+    pub created_at: crate::domain::time::Timestamp,
     /// RFC 3339.
-    pub updated_at: String,
+    pub updated_at: crate::domain::time::Timestamp,
 }
 
 /// A release, as `API.md` "Release" describes it.
@@ -108,15 +108,15 @@ pub struct ReleaseView {
     /// Why.
     pub blocked_reason: Option<String>,
     /// Set when it entered IN_STAGING.
-    pub staging_deployed_at: Option<String>,
+    pub staging_deployed_at: Option<crate::domain::time::Timestamp>,
     /// Set when it entered DEPLOYED.
-    pub production_deployed_at: Option<String>,
+    pub production_deployed_at: Option<crate::domain::time::Timestamp>,
     /// Grows with every change (optimistic concurrency).
     pub revision: i64,
     /// RFC 3339.
-    pub created_at: String,
+    pub created_at: crate::domain::time::Timestamp,
     /// RFC 3339.
-    pub updated_at: String,
+    pub updated_at: crate::domain::time::Timestamp,
 }
 
 /// One audit-log entry; also the payload of each live event.
@@ -143,7 +143,7 @@ pub struct ActivityView {
     /// Structured details.
     pub metadata: Option<serde_json::Value>,
     /// RFC 3339.
-    pub created_at: String,
+    pub created_at: crate::domain::time::Timestamp,
 }
 
 /// A comment on a release.
@@ -163,9 +163,9 @@ pub struct CommentView {
     /// The Markdown rendered and sanitised (no scripts, no `javascript:` links).
     pub body_html: String,
     /// RFC 3339.
-    pub created_at: String,
+    pub created_at: crate::domain::time::Timestamp,
     /// RFC 3339.
-    pub updated_at: String,
+    pub updated_at: crate::domain::time::Timestamp,
 }
 
 /// A release waiting for something, with what holds it.

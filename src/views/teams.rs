@@ -15,7 +15,7 @@ pub struct UserView {
     /// Display name.
     pub name: String,
     /// RFC 3339.
-    pub created_at: String,
+    pub created_at: crate::domain::time::Timestamp,
 }
 
 /// A team the caller belongs to, with their role.
@@ -63,9 +63,9 @@ pub struct TeamView {
     /// Unique slug.
     pub slug: String,
     /// RFC 3339.
-    pub created_at: String,
+    pub created_at: crate::domain::time::Timestamp,
     /// RFC 3339.
-    pub updated_at: String,
+    pub updated_at: crate::domain::time::Timestamp,
 }
 
 /// A member of the current team.
@@ -81,7 +81,7 @@ pub struct MemberView {
     /// Their role.
     pub role: Role,
     /// When they joined (RFC 3339).
-    pub joined_at: String,
+    pub joined_at: crate::domain::time::Timestamp,
 }
 
 /// A pending invitation.
@@ -95,9 +95,9 @@ pub struct InvitationView {
     /// The role they will get.
     pub role: Role,
     /// RFC 3339.
-    pub expires_at: String,
+    pub expires_at: crate::domain::time::Timestamp,
     /// RFC 3339.
-    pub created_at: String,
+    pub created_at: crate::domain::time::Timestamp,
     /// The inviter's name, if they still exist.
     pub invited_by: Option<String>,
 }
@@ -117,7 +117,7 @@ pub struct InvitationCreated {
     /// The link to send: `PUBLIC_URL/invite/{token}`.
     pub url: String,
     /// RFC 3339.
-    pub expires_at: String,
+    pub expires_at: crate::domain::time::Timestamp,
 }
 
 /// Written by hand: the token (and the link holding it) is never printed.
@@ -183,7 +183,7 @@ pub struct TeamSettingsView {
     /// The last Slack delivery error, read-only.
     pub slack_last_error: Option<String>,
     /// When it happened (RFC 3339).
-    pub slack_last_error_at: Option<String>,
+    pub slack_last_error_at: Option<crate::domain::time::Timestamp>,
     /// Notifications given up after a day of retries (read-only).
     pub slack_failed_messages: u64,
 }

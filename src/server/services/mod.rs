@@ -90,8 +90,8 @@ pub async fn user_names(
 }
 
 /// RFC 3339 with a `Z`, the API's timestamp format.
-pub fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+pub fn ts(t: DateTime<Utc>) -> crate::domain::time::Timestamp {
+    t.into()
 }
 
 /// Deserialises a field that may be absent (`None`), `null` (`Some(None)`)

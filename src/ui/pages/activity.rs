@@ -1,6 +1,7 @@
 //! `/activity`: the team feed, newest first, updated live; times are
 //! relative ("3 minutes ago") and tick, absolute on hover.
 
+use crate::domain::time::Timestamp;
 use crate::serverfns::releases::activity_feed;
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::live::use_live;
@@ -8,11 +9,8 @@ use crate::ui::components::loaded::Loaded;
 use leptos::prelude::*;
 
 /// "just now", "3 minutes ago", "2 hours ago", "5 days ago".
-pub fn relative(then: &str, now: chrono::DateTime<chrono::Utc>) -> String {
-    let Ok(t) = chrono::DateTime::parse_from_rfc3339(then) else {
-        return then.to_string();
-    };
-    let secs = (now - t.with_timezone(&chrono::Utc)).num_seconds().max(0);
+pub fn relative(then: Timestamp, now: chrono::DateTime<chrono::Utc>) -> String {
+    let secs = (now - then.at()).num_seconds().max(0);
     let (n, unit) = match secs {
         0..=44 => return "just now".into(),
         45..=3599 => ((secs + 30) / 60, "minute"),
@@ -60,9 +58,9 @@ pub fn ActivityPage() -> impl IntoView {
                     items => view! {
                         <ol class="max-w-3xl divide-y divide-zinc-200 dark:divide-zinc-800" aria-label="Team activity" aria-live="polite">
                             {items.into_iter().map(|a| {
-                                let at = a.created_at.clone();
-                                let title = a.created_at.clone();
-                                let at2 = a.created_at.clone();
+                                let at = a.created_at.to_string();
+                                let title = a.created_at.to_string();
+                                let at2 = a.created_at;
                                 view! {
                                     <li class="flex items-start justify-between gap-4 py-3 text-sm">
                                         <span>
@@ -71,7 +69,7 @@ pub fn ActivityPage() -> impl IntoView {
                                                 None => view! { <span>{a.description.clone()}</span> }.into_any(),
                                             }}
                                         </span>
-                                        <time class="shrink-0 text-xs text-zinc-500 dark:text-zinc-400" datetime=at title=title>{move || relative(&at2, now.get())}</time>
+                                        <time class="shrink-0 text-xs text-zinc-500 dark:text-zinc-400" datetime=at title=title>{move || relative(at2, now.get())}</time>
                                     </li>
                                 }
                             }).collect_view()}
@@ -91,10 +89,12 @@ mod tests {
         let now = chrono::DateTime::parse_from_rfc3339("2026-11-26T12:00:00Z")
             .unwrap()
             .with_timezone(&chrono::Utc);
-        assert_eq!(relative("2026-11-26T11:59:50Z", now), "just now");
-        assert_eq!(relative("2026-11-26T11:57:00Z", now), "3 minutes ago");
-        assert_eq!(relative("2026-11-26T11:00:00Z", now), "1 hour ago");
-        assert_eq!(relative("2026-11-21T12:00:00Z", now), "5 days ago");
-        assert_eq!(relative("garbage", now), "garbage");
+        let at = |s: &str| -> crate::domain::time::Timestamp {
+            serde_json::from_str(&format!("{s:?}")).unwrap()
+        };
+        assert_eq!(relative(at("2026-11-26T11:59:50Z"), now), "just now");
+        assert_eq!(relative(at("2026-11-26T11:57:00Z"), now), "3 minutes ago");
+        assert_eq!(relative(at("2026-11-26T11:00:00Z"), now), "1 hour ago");
+        assert_eq!(relative(at("2026-11-21T12:00:00Z"), now), "5 days ago");
     }
 }

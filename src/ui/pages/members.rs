@@ -120,7 +120,7 @@ pub fn MembersPage() -> impl IntoView {
                                                 <ul class="space-y-1 text-sm" aria-label="Pending invitations">
                                                     {invitations.clone().into_iter().map(|i| {
                                                         let id = i.id.clone();
-                                                        let expires = i.expires_at.get(..10).unwrap_or_default().to_string();
+                                                        let expires = i.expires_at.date();
                                                         view! {
                                                             <li class="flex items-center justify-between gap-3">
                                                                 <span>

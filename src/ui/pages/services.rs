@@ -112,8 +112,9 @@ fn ServiceForm(
         description: String::new(),
         github_repo: None,
         jira_project_key: None,
-        created_at: String::new(),
-        updated_at: String::new(),
+        // Not shown: a service being created has no times yet.
+        created_at: chrono::DateTime::UNIX_EPOCH.into(),
+        updated_at: chrono::DateTime::UNIX_EPOCH.into(),
     });
     // One id per form: the page shows an edit form per service.
     let repo_id = format!(

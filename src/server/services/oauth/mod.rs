@@ -51,7 +51,7 @@ pub struct ConnectionView {
     /// Why not, if not.
     pub last_error: Option<String>,
     /// RFC 3339.
-    pub connected_at: String,
+    pub connected_at: crate::domain::time::Timestamp,
     /// Jira: the chosen site's name and address.
     pub site: Option<SiteView>,
     /// Jira, while no site is chosen: the sites to choose from.

@@ -36,7 +36,7 @@ pub(super) fn CommentItem(
     view! {
         <li class="rounded-md border border-zinc-200 p-3 dark:border-zinc-800" aria-label=format!("Comment by {author}")>
             <p class="text-xs text-zinc-500 dark:text-zinc-400">
-                {author.clone()} " · " {c.created_at.get(..16).unwrap_or_default().replace('T', " ")}
+                {author.clone()} " · " {c.created_at.minute()}
                 {edited.then_some(" · edited")}
             </p>
             <div class="prose-sm mt-1 text-sm" inner_html=c.body_html.clone()></div>

@@ -248,8 +248,8 @@ pub fn ReleasePage() -> impl IntoView {
                                         <dl class="grid grid-cols-2 gap-y-1">
                                             <dt class="text-zinc-500 dark:text-zinc-400">"Owner"</dt><dd>{d.row.owner_name.clone().unwrap_or_else(|| "—".into())}</dd>
                                             <dt class="text-zinc-500 dark:text-zinc-400">"Target date"</dt><dd>{r.target_date.map_or_else(|| "—".to_string(), |t| t.to_string())}</dd>
-                                            <dt class="text-zinc-500 dark:text-zinc-400">"On staging"</dt><dd>{r.staging_deployed_at.clone().map(|t| t[..10].to_string()).unwrap_or_else(|| "—".into())}</dd>
-                                            <dt class="text-zinc-500 dark:text-zinc-400">"In production"</dt><dd>{r.production_deployed_at.clone().map(|t| t[..10].to_string()).unwrap_or_else(|| "—".into())}</dd>
+                                            <dt class="text-zinc-500 dark:text-zinc-400">"On staging"</dt><dd>{r.staging_deployed_at.map_or_else(|| "—".to_string(), |t| t.date())}</dd>
+                                            <dt class="text-zinc-500 dark:text-zinc-400">"In production"</dt><dd>{r.production_deployed_at.map_or_else(|| "—".to_string(), |t| t.date())}</dd>
                                             <dt class="text-zinc-500 dark:text-zinc-400">"Revision"</dt><dd>{r.revision}</dd>
                                         </dl>
                                     </section>
@@ -257,7 +257,7 @@ pub fn ReleasePage() -> impl IntoView {
                                         <h3 id="activity-h" class="mb-2 font-semibold">"Activity"</h3>
                                         <ol class="space-y-2 text-sm" aria-label="Activity">
                                             {d.activity.iter().map(|a| view! {
-                                                <li><p>{a.description.clone()}</p><p class="text-xs text-zinc-500 dark:text-zinc-400">{a.created_at.get(..16).unwrap_or_default().replace('T', " ")}</p></li>
+                                                <li><p>{a.description.clone()}</p><p class="text-xs text-zinc-500 dark:text-zinc-400">{a.created_at.minute()}</p></li>
                                             }).collect_view()}
                                         </ol>
                                     </section>
