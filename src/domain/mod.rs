@@ -5,6 +5,7 @@
 //! server enforces. Nothing in this folder does I/O, reads the clock behind
 //! the caller's back, or knows about HTTP or SQL.
 //!
+//! - [`activity`]: what an audit entry records, and the sentence read from it.
 //! - [`ids`]: typed ids, one per kind of record.
 //! - [`time`]: `Timestamp`, a moment in the API's exact format.
 //! - [`status`]: the release status state machine and priorities.
@@ -14,6 +15,7 @@
 //! - [`kinds`]: the small closed vocabularies of the data model (dependency
 //!   types, item types, activity types, sprint status, deployment order).
 
+pub mod activity;
 pub mod graph;
 pub mod ids;
 pub mod items;

@@ -11,8 +11,8 @@
 //! It refuses to run on a database that already has accounts unless forced:
 //! demo accounts with a published password do not belong on a real server.
 
-use crate::domain::ids::{ReleaseId, ServiceId, TeamId, UserId};
-use crate::domain::kinds::ActivityType;
+use crate::domain::activity::Change;
+use crate::domain::ids::{CommentId, ReleaseId, ServiceId, TeamId, UserId};
 use crate::domain::roles::Role;
 use crate::domain::status::{Priority, ReleaseStatus};
 use crate::server::db::entities::{activity, comment, release, service, team, team_member, user};
@@ -23,7 +23,6 @@ use rand::{Rng, SeedableRng};
 use sea_orm::{
     ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait,
 };
-use serde_json::json;
 
 mod story;
 use story::{id_at, walk, BLOCK_REASONS, COMMENTS, SERVICES, TOPICS};
@@ -210,34 +209,32 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
         let rid: ReleaseId = id_at(created_at, &mut rng);
         let label = format!("{title} {version}");
         let actor = |rng: &mut StdRng| movers[rng.gen_range(0..movers.len())];
-        let mut act = |rng: &mut StdRng,
-                       at: DateTime<Utc>,
-                       who: &(UserId, &str, Role),
-                       kind: ActivityType,
-                       action: &str,
-                       description: String,
-                       metadata: serde_json::Value| {
-            activities.push(activity::ActiveModel {
-                id: Set(id_at(at, rng)),
-                team_id: Set(team_id.clone()),
-                release_id: Set(Some(rid.clone())),
-                user_id: Set(Some(who.0.clone())),
-                activity_type: Set(kind),
-                action: Set(action.into()),
-                description: Set(description),
-                metadata: Set(Some(metadata.to_string())),
-                created_at: Set(at),
-            });
-        };
+        let mut act =
+            |rng: &mut StdRng, at: DateTime<Utc>, who: &(UserId, &str, Role), change: Change| {
+                let (action, metadata) = change.to_stored();
+                activities.push(activity::ActiveModel {
+                    id: Set(id_at(at, rng)),
+                    team_id: Set(team_id.clone()),
+                    release_id: Set(Some(rid.clone())),
+                    user_id: Set(Some(who.0.clone())),
+                    activity_type: Set(change.kind()),
+                    action: Set(action),
+                    description: Set(change.describe(Some(who.1))),
+                    metadata: Set(Some(metadata.to_string())),
+                    created_at: Set(at),
+                });
+            };
         let creator = actor(&mut rng);
         act(
             &mut rng,
             created_at,
             creator,
-            ActivityType::ReleaseCreated,
-            "created",
-            format!("{} created {label}", creator.1),
-            json!({"title": title, "version": version}),
+            Change::Created {
+                release: label.clone(),
+                title: title.into(),
+                service_id: sid.clone(),
+                service: sname.to_string(),
+            },
         );
         let mut revision = 1i64;
         if let Some(o) = owner {
@@ -246,10 +243,12 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
                 &mut rng,
                 created_at + Duration::minutes(5),
                 creator,
-                ActivityType::UserAssigned,
-                "assigned",
-                format!("{} assigned {label} to {}", creator.1, o.1),
-                json!({"from": null, "to": o.0}),
+                Change::Assigned {
+                    release: label.clone(),
+                    from: None,
+                    to: Some(o.0.clone()),
+                    to_name: Some(o.1.into()),
+                },
             );
         }
         let (mut staging_at, mut production_at) = (None, None);
@@ -267,10 +266,11 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
                 &mut rng,
                 *at,
                 who,
-                ActivityType::StatusChanged,
-                "moved",
-                format!("{} moved {label} from {from} to {to}", who.1),
-                json!({"from": from, "to": to}),
+                Change::Moved {
+                    release: label.clone(),
+                    from: *from,
+                    to: *to,
+                },
             );
         }
         let last_at = history
@@ -293,18 +293,20 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
                 &mut rng,
                 updated_at,
                 who,
-                ActivityType::ReleaseUpdated,
-                "blocked",
-                format!("{} marked {label} as blocked: {r}", who.1),
-                json!({"isBlocked": true, "blockedReason": r}),
+                Change::Blocked {
+                    release: label.clone(),
+                    is_blocked: true,
+                    blocked_reason: Some(r.into()),
+                },
             );
         }
         if n % 3 == 0 {
             let who = actor(&mut rng);
             let at = created_at + Duration::minutes(rng.gen_range(10..600));
             if at < now {
+                let comment_id: CommentId = id_at(at, &mut rng);
                 comments.push(comment::ActiveModel {
-                    id: Set(id_at(at, &mut rng)),
+                    id: Set(comment_id.clone()),
                     team_id: Set(team_id.clone()),
                     release_id: Set(rid.clone()),
                     author_id: Set(Some(who.0.clone())),
@@ -316,10 +318,10 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
                     &mut rng,
                     at,
                     who,
-                    ActivityType::CommentAdded,
-                    "commented",
-                    format!("{} commented on {title} {version}", who.1),
-                    json!({}),
+                    Change::Commented {
+                        release: label.clone(),
+                        comment_id,
+                    },
                 );
             }
         }

@@ -1,8 +1,8 @@
 //! The audit log: activity rows written inside the caller's transaction,
 //! and the feeds that read them.
 
-use crate::domain::ids::ReleaseId;
-use crate::domain::kinds::ActivityType;
+pub use crate::domain::activity::Change;
+use crate::domain::ids::{ReleaseId, TeamId, UserId};
 use crate::server::access::TeamContext;
 use crate::server::db::entities::activity;
 use crate::server::db::scoped::TeamOwned;
@@ -16,18 +16,24 @@ use sea_orm::{
     QuerySelect,
 };
 
-/// One activity to record.
+/// One activity to record: the release it is about and what changed. The
+/// entry's type, `action`, metadata and sentence all come from the
+/// [`Change`] (see `domain::activity`).
 pub struct NewActivity<'a> {
-    /// What happened.
-    pub kind: ActivityType,
     /// The release it is about.
     pub release_id: Option<&'a ReleaseId>,
-    /// A short verb ("moved", "created").
-    pub action: &'a str,
-    /// The readable sentence.
-    pub description: String,
-    /// Structured details.
-    pub metadata: Option<serde_json::Value>,
+    /// What happened, with the facts its sentence needs.
+    pub change: Change,
+}
+
+impl<'a> NewActivity<'a> {
+    /// A change to the release `id`.
+    pub fn on(id: &'a ReleaseId, change: Change) -> Self {
+        Self {
+            release_id: Some(id),
+            change,
+        }
+    }
 }
 
 /// Writes an activity row with `conn` (the change's own transaction) and
@@ -38,58 +44,65 @@ pub async fn record(
     ctx: &TeamContext,
     a: NewActivity<'_>,
 ) -> AppResult<ActivityView> {
-    let row = activity::ActiveModel {
-        id: Set(new_id()),
-        team_id: Set(ctx.team_id().clone()),
-        release_id: Set(a.release_id.cloned()),
-        user_id: Set(Some(ctx.user_id().clone())),
-        activity_type: Set(a.kind),
-        action: Set(a.action.into()),
-        description: Set(a.description),
-        metadata: Set(a.metadata.as_ref().map(|m| m.to_string())),
-        created_at: Set(db::now()),
-    }
-    .insert(conn)
-    .await?;
+    let row = row(ctx.team_id(), Some(ctx.user_id()), Some(ctx.user_name()), a)
+        .insert(conn)
+        .await?;
     Ok(view(row, Some(ctx.user_name().to_string())))
 }
 
 /// Writes an activity no person did (an inbound webhook, a sync): no user.
 pub async fn record_system(
     conn: &impl ConnectionTrait,
-    team_id: &crate::domain::ids::TeamId,
+    team_id: &TeamId,
     a: NewActivity<'_>,
 ) -> AppResult<ActivityView> {
-    let row = activity::ActiveModel {
-        id: Set(new_id()),
-        team_id: Set(team_id.clone()),
-        release_id: Set(a.release_id.cloned()),
-        user_id: Set(None),
-        activity_type: Set(a.kind),
-        action: Set(a.action.into()),
-        description: Set(a.description),
-        metadata: Set(a.metadata.as_ref().map(|m| m.to_string())),
-        created_at: Set(db::now()),
-    }
-    .insert(conn)
-    .await?;
+    let row = row(team_id, None, None, a).insert(conn).await?;
     Ok(view(row, None))
 }
 
+/// The row of a new entry: the change's facts, and its sentence as written now.
+fn row(
+    team_id: &TeamId,
+    user_id: Option<&UserId>,
+    user_name: Option<&str>,
+    a: NewActivity<'_>,
+) -> activity::ActiveModel {
+    let (action, metadata) = a.change.to_stored();
+    activity::ActiveModel {
+        id: Set(new_id()),
+        team_id: Set(team_id.clone()),
+        release_id: Set(a.release_id.cloned()),
+        user_id: Set(user_id.cloned()),
+        activity_type: Set(a.change.kind()),
+        action: Set(action),
+        description: Set(a.change.describe(user_name)),
+        metadata: Set(Some(metadata.to_string())),
+        created_at: Set(db::now()),
+    }
+}
+
+/// An entry as people read it: its sentence written now from its facts
+/// (with the actor's current name), or the stored one when the facts cannot
+/// be read (entries of older versions).
 fn view(a: activity::Model, user_name: Option<String>) -> ActivityView {
+    let metadata: Option<serde_json::Value> = a
+        .metadata
+        .as_deref()
+        .and_then(|m| serde_json::from_str(m).ok());
+    let description = match Change::from_stored(&a.action, metadata.as_ref()) {
+        Some(c) => c.describe(user_name.as_deref()),
+        None => a.description,
+    };
     ActivityView {
         activity_type: a.activity_type,
-        metadata: a
-            .metadata
-            .as_deref()
-            .and_then(|m| serde_json::from_str(m).ok()),
+        metadata,
+        description,
         id: a.id,
         team_id: a.team_id,
         release_id: a.release_id,
         user_id: a.user_id,
         user_name,
         action: a.action,
-        description: a.description,
         created_at: ts(a.created_at),
     }
 }

@@ -1,15 +1,15 @@
 //! Comments on releases: Markdown stored as written, rendered sanitised.
 //! The author or an ADMIN+ edits and deletes.
 
+use crate::domain::activity::release_label;
 use crate::domain::ids::{CommentId, ReleaseId};
-use crate::domain::kinds::ActivityType;
 use crate::domain::validation;
 use crate::server::access::{Editor, TeamContext};
 use crate::server::db::entities::{comment, release, user};
 use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
-use crate::server::services::activity::{self, NewActivity};
+use crate::server::services::activity::{self, Change, NewActivity};
 use crate::server::services::{ts, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{CommentView, Page};
@@ -17,7 +17,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
-use serde_json::json;
 
 /// Markdown → HTML with everything dangerous removed: no scripts, no event
 /// handlers, no `javascript:` (or any non-http/mailto) links; links get
@@ -137,13 +136,13 @@ pub async fn create(
     let ev = activity::record(
         &txn,
         ctx,
-        NewActivity {
-            kind: ActivityType::CommentAdded,
-            release_id: Some(&r.id),
-            action: "commented",
-            description: format!("{} commented on {} {}", ctx.user_name(), r.title, r.version),
-            metadata: Some(json!({"commentId": c.id})),
-        },
+        NewActivity::on(
+            &r.id,
+            Change::Commented {
+                release: release_label(&r.title, &r.version),
+                comment_id: c.id.clone(),
+            },
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -205,18 +204,13 @@ pub async fn update(
     let ev = activity::record(
         &txn,
         ctx,
-        NewActivity {
-            kind: ActivityType::ReleaseUpdated,
-            release_id: Some(&r.id),
-            action: "comment_edited",
-            description: format!(
-                "{} edited a comment on {} {}",
-                ctx.user_name(),
-                r.title,
-                r.version
-            ),
-            metadata: Some(json!({"commentId": updated.id})),
-        },
+        NewActivity::on(
+            &r.id,
+            Change::CommentEdited {
+                release: release_label(&r.title, &r.version),
+                comment_id: updated.id.clone(),
+            },
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -253,18 +247,13 @@ pub async fn delete(
     let ev = activity::record(
         &txn,
         ctx,
-        NewActivity {
-            kind: ActivityType::ReleaseUpdated,
-            release_id: Some(&r.id),
-            action: "comment_deleted",
-            description: format!(
-                "{} deleted a comment on {} {}",
-                ctx.user_name(),
-                r.title,
-                r.version
-            ),
-            metadata: Some(json!({"commentId": c.id})),
-        },
+        NewActivity::on(
+            &r.id,
+            Change::CommentDeleted {
+                release: release_label(&r.title, &r.version),
+                comment_id: c.id.clone(),
+            },
+        ),
     )
     .await?;
     txn.commit().await?;

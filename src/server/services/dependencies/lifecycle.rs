@@ -4,18 +4,18 @@
 //! "blocked by …" of cards.
 
 use super::refs;
+use crate::domain::activity::release_label;
 use crate::domain::ids::ReleaseId;
-use crate::domain::kinds::{ActivityType, DependencyType};
+use crate::domain::kinds::DependencyType;
 use crate::domain::status::ReleaseStatus;
 use crate::server::access::TeamContext;
 use crate::server::db::entities::{release, release_dependency};
 use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self};
 use crate::server::error::AppResult;
-use crate::server::services::activity::{self, NewActivity};
+use crate::server::services::activity::{self, Change, NewActivity};
 use crate::views::{ActivityView, ReleaseRef};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter};
-use serde_json::json;
 use std::collections::HashMap;
 
 /// The blocker `deployed` just entered DEPLOYED: resolves the BLOCKS
@@ -48,22 +48,21 @@ pub(crate) async fn resolve_for_deployed(
         let d = am.update(conn).await?;
         let who = names
             .get(&dependent)
-            .map(|n| format!("{} {}", n.title, n.version))
+            .map(|n| release_label(&n.title, &n.version))
             .unwrap_or_default();
         out.push(
             activity::record(
                 conn,
                 ctx,
-                NewActivity {
-                    kind: ActivityType::DependencyResolved,
-                    release_id: Some(&dependent),
-                    action: "dependency_resolved",
-                    description: format!(
-                        "{who} is no longer blocked by {} {}: it is deployed",
-                        deployed.title, deployed.version
-                    ),
-                    metadata: Some(json!({"dependencyId": d.id, "dependsOnId": deployed.id})),
-                },
+                NewActivity::on(
+                    &dependent,
+                    Change::DependencyResolved {
+                        release: who,
+                        dependency_id: d.id.clone(),
+                        depends_on_id: deployed.id.clone(),
+                        depends_on: release_label(&deployed.title, &deployed.version),
+                    },
+                ),
             )
             .await?,
         );
@@ -127,24 +126,22 @@ pub(crate) async fn unresolve_for_undeployed(
         let d = am.update(conn).await?;
         let who = names
             .get(&dependent)
-            .map(|n| format!("{} {}", n.title, n.version))
+            .map(|n| release_label(&n.title, &n.version))
             .unwrap_or_default();
         out.push(
             activity::record(
                 conn,
                 ctx,
-                NewActivity {
-                    kind: ActivityType::ReleaseUpdated,
-                    release_id: Some(&dependent),
-                    action: "dependency_unresolved",
-                    description: format!(
-                        "{who} is blocked again by {} {}: it is {} now",
-                        left.title,
-                        left.version,
-                        status.label().to_lowercase()
-                    ),
-                    metadata: Some(json!({"dependencyId": d.id, "dependsOnId": left.id})),
-                },
+                NewActivity::on(
+                    &dependent,
+                    Change::DependencyUnresolved {
+                        release: who,
+                        dependency_id: d.id.clone(),
+                        depends_on_id: left.id.clone(),
+                        depends_on: release_label(&left.title, &left.version),
+                        status,
+                    },
+                ),
             )
             .await?,
         );

@@ -8,16 +8,17 @@
 //! ([`resolve_for_deployed`], called in the same transaction as the move):
 //! `resolvedAt` is set and DEPENDENCY_RESOLVED is recorded on the dependent.
 
+use crate::domain::activity::release_label;
 use crate::domain::graph::{self, Edge};
 use crate::domain::ids::{DependencyId, ReleaseId};
-use crate::domain::kinds::{ActivityType, DependencyType};
+use crate::domain::kinds::DependencyType;
 use crate::domain::status::ReleaseStatus;
 use crate::server::access::{Editor, TeamContext};
 use crate::server::db::entities::{release, release_dependency, service};
 use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
-use crate::server::services::activity::{self, NewActivity};
+use crate::server::services::activity::{self, Change, NewActivity};
 use crate::server::services::ts;
 use crate::server::state::AppState;
 use crate::views::{DependencyView, Page, ReleaseRef};
@@ -27,7 +28,6 @@ use sea_orm::{
     QueryOrder, QuerySelect, Statement,
 };
 use serde::Deserialize;
-use serde_json::json;
 use std::collections::HashMap;
 
 mod lifecycle;
@@ -288,28 +288,19 @@ pub async fn create(
             e.into()
         }
     })?;
-    let verb = match kind {
-        DependencyType::Blocks => "is blocked by",
-        DependencyType::SoftDependency => "depends on",
-        DependencyType::RequiresSync => "deploys together with",
-    };
     let ev = activity::record(
         &txn,
         ctx,
-        NewActivity {
-            kind: ActivityType::DependencyAdded,
-            release_id: Some(&r.id),
-            action: "dependency_added",
-            description: format!(
-                "{} noted that {} {} {verb} {} {}",
-                ctx.user_name(),
-                r.title,
-                r.version,
-                blocker.title,
-                blocker.version
-            ),
-            metadata: Some(json!({"dependencyId": d.id, "dependsOnId": blocker.id, "type": kind})),
-        },
+        NewActivity::on(
+            &r.id,
+            Change::DependencyAdded {
+                release: release_label(&r.title, &r.version),
+                dependency_id: d.id.clone(),
+                depends_on_id: blocker.id.clone(),
+                depends_on: release_label(&blocker.title, &blocker.version),
+                kind,
+            },
+        ),
     )
     .await?;
     let view = views(&txn, ctx, vec![d]).await?.remove(0);
@@ -360,22 +351,17 @@ pub async fn delete(
     let ev = activity::record(
         &txn,
         ctx,
-        NewActivity {
-            kind: ActivityType::ReleaseUpdated,
-            release_id: Some(&r.id),
-            action: "dependency_removed",
-            description: format!(
-                "{} removed the dependency of {} {} on {}",
-                ctx.user_name(),
-                r.title,
-                r.version,
-                other
+        NewActivity::on(
+            &r.id,
+            Change::DependencyRemoved {
+                release: release_label(&r.title, &r.version),
+                dependency_id: d.id.clone(),
+                depends_on_id: d.depends_on_id.clone(),
+                depends_on: other
                     .get(&d.depends_on_id)
-                    .map(|o| format!("{} {}", o.title, o.version))
-                    .unwrap_or_else(|| "a deleted release".into())
-            ),
-            metadata: Some(json!({"dependencyId": d.id, "dependsOnId": d.depends_on_id})),
-        },
+                    .map(|o| release_label(&o.title, &o.version)),
+            },
+        ),
     )
     .await?;
     txn.commit().await?;

@@ -2,20 +2,19 @@
 //! room and position rules a release's own update also uses.
 
 use super::{find, AddRelease, Reorder};
+use crate::domain::activity::release_label;
 use crate::domain::graph;
 use crate::domain::ids::{GroupId, ReleaseId};
-use crate::domain::kinds::ActivityType;
 use crate::server::access::{Editor, TeamContext};
 use crate::server::db;
 use crate::server::db::entities::{deployment_group, release};
 use crate::server::db::scoped::TeamOwned;
 use crate::server::error::{AppError, AppResult};
-use crate::server::services::activity::{self, NewActivity};
+use crate::server::services::activity::{self, Change, NewActivity};
 use crate::server::state::AppState;
 use crate::views::{GroupReleaseView, ReleaseView};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde_json::json;
 use std::collections::HashSet;
 
 pub(super) async fn members(
@@ -117,19 +116,15 @@ pub(crate) async fn assign(
     let ev = activity::record(
         conn,
         ctx,
-        NewActivity {
-            kind: ActivityType::DeploymentGroupAssigned,
-            release_id: Some(&r.id),
-            action: "grouped",
-            description: format!(
-                "{} added {} {} to deployment group {}",
-                ctx.user_name(),
-                r.title,
-                r.version,
-                group.name
-            ),
-            metadata: Some(json!({"deploymentGroupId": group.id, "from": r.deployment_group_id})),
-        },
+        NewActivity::on(
+            &r.id,
+            Change::Grouped {
+                release: release_label(&r.title, &r.version),
+                deployment_group_id: group.id.clone(),
+                group: group.name.clone(),
+                from: r.deployment_group_id.clone(),
+            },
+        ),
     )
     .await?;
     Ok(Some(ev))
@@ -183,19 +178,14 @@ pub async fn remove_release(
     let ev = activity::record(
         &txn,
         ctx,
-        NewActivity {
-            kind: ActivityType::ReleaseUpdated,
-            release_id: Some(&r.id),
-            action: "ungrouped",
-            description: format!(
-                "{} removed {} {} from deployment group {}",
-                ctx.user_name(),
-                r.title,
-                r.version,
-                g.name
-            ),
-            metadata: Some(json!({"deploymentGroupId": g.id})),
-        },
+        NewActivity::on(
+            &r.id,
+            Change::Ungrouped {
+                release: release_label(&r.title, &r.version),
+                deployment_group_id: g.id.clone(),
+                group: g.name.clone(),
+            },
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -246,11 +236,12 @@ pub async fn reorder(
         &txn,
         ctx,
         NewActivity {
-            kind: ActivityType::ReleaseUpdated,
             release_id: None,
-            action: "reordered",
-            description: format!("{} reordered deployment group {}", ctx.user_name(), g.name),
-            metadata: Some(json!({"deploymentGroupId": g.id, "releaseIds": input.release_ids})),
+            change: Change::Reordered {
+                deployment_group_id: g.id.clone(),
+                group: g.name.clone(),
+                release_ids: input.release_ids.clone(),
+            },
         },
     )
     .await?;

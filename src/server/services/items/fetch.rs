@@ -3,17 +3,16 @@
 
 use crate::domain::ids::UserId;
 use crate::domain::items::{jira_issue_url, parse_jira_key, parse_pr, pull_request_url, PrRef};
-use crate::domain::kinds::{ActivityType, ItemType};
+use crate::domain::kinds::ItemType;
 use crate::server::db;
 use crate::server::db::entities::release_item;
 use crate::server::error::{AppError, AppResult};
 use crate::server::integrations::github::{self, GitHubError};
 use crate::server::integrations::jira::{self, JiraError};
-use crate::server::services::activity::{self, NewActivity};
+use crate::server::services::activity::{self, Change, NewActivity};
 use crate::server::services::oauth;
 use crate::server::state::AppState;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-use serde_json::json;
 
 /// What a provider says about an item now.
 #[derive(Debug, Clone)]
@@ -242,22 +241,18 @@ pub async fn record_change(
     item: &release_item::Model,
     status: &str,
 ) -> AppResult<crate::views::ActivityView> {
-    let provider = match item.item_type {
-        ItemType::JiraTicket => "Jira",
-        ItemType::GithubPr => "GitHub",
-    };
     activity::record_system(
         conn,
         &item.team_id,
-        NewActivity {
-            kind: ActivityType::ReleaseUpdated,
-            release_id: Some(&item.release_id),
-            action: "item_synced",
-            description: format!("{provider}: {} is now {status}", item.external_id),
-            metadata: Some(
-                json!({"itemId": item.id, "externalId": item.external_id, "status": status}),
-            ),
-        },
+        NewActivity::on(
+            &item.release_id,
+            Change::ItemSynced {
+                item_id: item.id.clone(),
+                kind: item.item_type,
+                external_id: item.external_id.clone(),
+                status: status.to_string(),
+            },
+        ),
     )
     .await
 }

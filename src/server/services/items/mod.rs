@@ -19,21 +19,21 @@ pub use fetch::{
 };
 pub(crate) use fetch::{github_error, jira_error};
 
+use crate::domain::activity::release_label;
 use crate::domain::ids::{ItemId, ReleaseId};
 use crate::domain::items::{parse_jira_key, parse_pr};
-use crate::domain::kinds::{ActivityType, ItemType};
+use crate::domain::kinds::ItemType;
 use crate::server::access::{Editor, TeamContext};
 use crate::server::db::entities::release_item;
 use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
-use crate::server::services::activity::{self, NewActivity};
+use crate::server::services::activity::{self, Change, NewActivity};
 use crate::server::services::ts;
 use crate::server::state::AppState;
 use crate::views::{ItemView, Page};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
-use serde_json::json;
 
 /// `{type, externalId}`.
 #[derive(Debug, Deserialize)]
@@ -163,21 +163,15 @@ pub async fn add(
     let ev = activity::record(
         &txn,
         ctx,
-        NewActivity {
-            kind: ActivityType::ItemAdded,
-            release_id: Some(&r.id),
-            action: "item_added",
-            description: format!(
-                "{} linked {} to {} {}",
-                ctx.user_name(),
-                saved.external_id,
-                r.title,
-                r.version
-            ),
-            metadata: Some(
-                json!({"itemId": saved.id, "type": kind, "externalId": saved.external_id}),
-            ),
-        },
+        NewActivity::on(
+            &r.id,
+            Change::ItemAdded {
+                release: release_label(&r.title, &r.version),
+                item_id: saved.id.clone(),
+                kind,
+                external_id: saved.external_id.clone(),
+            },
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -207,19 +201,14 @@ pub async fn remove(
     let ev = activity::record(
         &txn,
         ctx,
-        NewActivity {
-            kind: ActivityType::ItemRemoved,
-            release_id: Some(&r.id),
-            action: "item_removed",
-            description: format!(
-                "{} unlinked {} from {} {}",
-                ctx.user_name(),
-                item.external_id,
-                r.title,
-                r.version
-            ),
-            metadata: Some(json!({"itemId": item.id, "externalId": item.external_id})),
-        },
+        NewActivity::on(
+            &r.id,
+            Change::ItemRemoved {
+                release: release_label(&r.title, &r.version),
+                item_id: item.id.clone(),
+                external_id: item.external_id.clone(),
+            },
+        ),
     )
     .await?;
     txn.commit().await?;

@@ -2,7 +2,7 @@
 //! activity and Slack notices in the same transaction.
 
 use super::{check_owner, notify_change, parse_date, user_name, ReleaseInput};
-use crate::domain::kinds::ActivityType;
+use crate::domain::activity::release_label;
 use crate::domain::status::{Priority, ReleaseStatus};
 use crate::domain::validation;
 use crate::server::access::Editor;
@@ -10,11 +10,10 @@ use crate::server::db::entities::{release, service};
 use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
-use crate::server::services::activity::{self, NewActivity};
+use crate::server::services::activity::{self, Change, NewActivity};
 use crate::server::state::AppState;
 use crate::views::ReleaseView;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-use serde_json::json;
 
 /// Creates a release in PLANNING (MEMBER+).
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
@@ -120,70 +119,41 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
+    let label = release_label(&r.title, &r.version);
     let mut events = vec![
         activity::record(
             &txn,
             ctx,
-            NewActivity {
-                kind: ActivityType::ReleaseCreated,
-                release_id: Some(&r.id),
-                action: "created",
-                description: format!(
-                    "{} created {} {} for {}",
-                    ctx.user_name(),
-                    r.title,
-                    r.version,
-                    svc.name
-                ),
-                metadata: Some(json!({"title": r.title, "serviceId": svc.id})),
-            },
+            NewActivity::on(
+                &r.id,
+                Change::Created {
+                    release: label.clone(),
+                    title: r.title.clone(),
+                    service_id: svc.id.clone(),
+                    service: svc.name.clone(),
+                },
+            ),
         )
         .await?,
     ];
     if let Some(o) = &owner {
         let name = user_name(&txn, o).await?;
-        events.push(
-            activity::record(
-                &txn,
-                ctx,
-                NewActivity {
-                    kind: ActivityType::UserAssigned,
-                    release_id: Some(&r.id),
-                    action: "assigned",
-                    description: format!(
-                        "{} assigned {} {} to {}",
-                        ctx.user_name(),
-                        r.title,
-                        r.version,
-                        name
-                    ),
-                    metadata: Some(json!({"ownerId": o})),
-                },
-            )
-            .await?,
-        );
+        let change = Change::Assigned {
+            release: label.clone(),
+            from: None,
+            to: Some(o.clone()),
+            to_name: Some(name),
+        };
+        events.push(activity::record(&txn, ctx, NewActivity::on(&r.id, change)).await?);
     }
     if let Some((g, _)) = &group {
-        events.push(
-            activity::record(
-                &txn,
-                ctx,
-                NewActivity {
-                    kind: ActivityType::DeploymentGroupAssigned,
-                    release_id: Some(&r.id),
-                    action: "grouped",
-                    description: format!(
-                        "{} added {} {} to deployment group {}",
-                        ctx.user_name(),
-                        r.title,
-                        r.version,
-                        g.name
-                    ),
-                    metadata: Some(json!({"deploymentGroupId": g.id, "from": null})),
-                },
-            )
-            .await?,
-        );
+        let change = Change::Grouped {
+            release: label.clone(),
+            deployment_group_id: g.id.clone(),
+            group: g.name.clone(),
+            from: None,
+        };
+        events.push(activity::record(&txn, ctx, NewActivity::on(&r.id, change)).await?);
     }
     // Created blocked: the team hears it as it would hear a later block.
     let unblocked = release::Model {

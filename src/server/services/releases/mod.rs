@@ -25,15 +25,15 @@ pub use filter::ReleaseFilter;
 pub(crate) use filter::{blocked_condition, like_pattern};
 pub use update::{unresolved_blockers, update};
 
+use crate::domain::activity::release_label;
 use crate::domain::ids::ReleaseId;
-use crate::domain::kinds::ActivityType;
 use crate::domain::status::{Priority, ReleaseStatus};
 use crate::server::access::{Editor, TeamContext};
 use crate::server::db::entities::{release, service, team_member, user};
 use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self};
 use crate::server::error::{AppError, AppResult};
-use crate::server::services::activity::{self, NewActivity};
+use crate::server::services::activity::{self, Change, NewActivity};
 use crate::server::services::{ts, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{Page, ReleaseView};
@@ -41,7 +41,6 @@ use chrono::NaiveDate;
 use filter::conditions;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
-use serde_json::json;
 
 impl From<release::Model> for ReleaseView {
     fn from(r: release::Model) -> Self {
@@ -196,19 +195,15 @@ pub async fn delete(state: &AppState, ctx: &Editor<'_>, id: &ReleaseId) -> AppRe
     let ev = activity::record(
         &txn,
         ctx,
-        NewActivity {
-            kind: ActivityType::ReleaseUpdated,
-            release_id: Some(id),
-            action: "deleted",
-            description: format!(
-                "{} deleted {} {} of {}",
-                ctx.user_name(),
-                cur.title,
-                cur.version,
-                svc_name
-            ),
-            metadata: Some(json!({"deleted": true, "title": cur.title})),
-        },
+        NewActivity::on(
+            id,
+            Change::Deleted {
+                release: release_label(&cur.title, &cur.version),
+                title: cur.title.clone(),
+                service: svc_name,
+                deleted: true,
+            },
+        ),
     )
     .await?;
     release::Entity::delete_many_in(ctx)

@@ -3,8 +3,9 @@
 //! revision. (Many at once: `bulk`.)
 
 use super::{check_owner, find, notify_change, parse_date, user_name, ReleaseInput};
+use crate::domain::activity::release_label;
 use crate::domain::ids::ReleaseId;
-use crate::domain::kinds::{ActivityType, DependencyType};
+use crate::domain::kinds::DependencyType;
 use crate::domain::status::ReleaseStatus;
 use crate::domain::validation;
 use crate::server::access::{Editor, TeamContext};
@@ -12,11 +13,10 @@ use crate::server::db::entities::{release, release_dependency, service};
 use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self};
 use crate::server::error::{AppError, AppResult};
-use crate::server::services::activity::{self, NewActivity};
+use crate::server::services::activity::{self, Change, NewActivity};
 use crate::server::state::AppState;
 use crate::views::{ActivityView, ReleaseView};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, QueryFilter};
-use serde_json::json;
 
 /// The blockers that keep a release out of READY_PRODUCTION and DEPLOYED:
 /// its BLOCKS dependencies whose blocker is not yet DEPLOYED.
@@ -113,7 +113,7 @@ pub(super) async fn apply_update(
         .map(|s| s.name)
         .unwrap_or_default();
     // A release is named by its title and version everywhere people read it.
-    let label = format!("{} {}", cur.title, cur.version);
+    let label = release_label(&cur.title, &cur.version);
     let now = db::now();
     let mut am = release::ActiveModel {
         updated_at: Set(now),
@@ -168,17 +168,19 @@ pub(super) async fn apply_update(
             check_owner(txn, ctx, o).await?;
         }
         if owner != cur.owner_id {
-            let who = match &owner {
-                Some(o) => user_name(txn, o).await?,
-                None => "nobody".into(),
+            let to_name = match &owner {
+                Some(o) => Some(user_name(txn, o).await?),
+                None => None,
             };
-            pending.push(NewActivity {
-                kind: ActivityType::UserAssigned,
-                release_id: Some(id),
-                action: "assigned",
-                description: format!("{} assigned {label} to {who}", ctx.user_name()),
-                metadata: Some(json!({"from": cur.owner_id, "to": owner})),
-            });
+            pending.push(NewActivity::on(
+                id,
+                Change::Assigned {
+                    release: label.clone(),
+                    from: cur.owner_id.clone(),
+                    to: owner.clone(),
+                    to_name,
+                },
+            ));
         }
         am.owner_id = Set(owner);
     }
@@ -213,23 +215,19 @@ pub(super) async fn apply_update(
                     am.group_position = Set(Some(
                         crate::server::services::groups::next_position(txn, ctx, gid).await?,
                     ));
-                    pending.push(NewActivity {
-                        kind: ActivityType::DeploymentGroupAssigned,
-                        release_id: Some(id),
-                        action: "grouped",
-                        description: format!(
-                            "{} added {label} to deployment group {}",
-                            ctx.user_name(),
-                            group.name
-                        ),
-                        metadata: Some(
-                            json!({"deploymentGroupId": gid, "from": cur.deployment_group_id}),
-                        ),
-                    });
+                    pending.push(NewActivity::on(
+                        id,
+                        Change::Grouped {
+                            release: label.clone(),
+                            deployment_group_id: gid.clone(),
+                            group: group.name,
+                            from: cur.deployment_group_id.clone(),
+                        },
+                    ));
                 }
                 None => {
                     am.group_position = Set(None);
-                    changed.push("deployment group");
+                    changed.push("deploymentGroup");
                 }
             }
             am.deployment_group_id = Set(g);
@@ -247,19 +245,19 @@ pub(super) async fn apply_update(
         };
         let reason = if blocked { reason } else { None };
         if blocked != cur.is_blocked {
-            pending.push(NewActivity {
-                kind: ActivityType::ReleaseUpdated,
-                release_id: Some(id),
-                action: if blocked { "blocked" } else { "unblocked" },
-                description: match (&reason, blocked) {
-                    (Some(r), true) => {
-                        format!("{} marked {label} as blocked: {r}", ctx.user_name())
-                    }
-                    (None, true) => format!("{} marked {label} as blocked", ctx.user_name()),
-                    _ => format!("{} unblocked {label}", ctx.user_name()),
-                },
-                metadata: Some(json!({"isBlocked": blocked, "blockedReason": reason})),
-            });
+            let change = if blocked {
+                Change::Blocked {
+                    release: label.clone(),
+                    is_blocked: true,
+                    blocked_reason: reason.clone(),
+                }
+            } else {
+                Change::Unblocked {
+                    release: label.clone(),
+                    is_blocked: false,
+                }
+            };
+            pending.push(NewActivity::on(id, change));
         }
         am.is_blocked = Set(blocked);
         am.blocked_reason = Set(reason);
@@ -299,27 +297,24 @@ pub(super) async fn apply_update(
                 ReleaseStatus::Deployed => am.production_deployed_at = Set(Some(now)),
                 _ => {}
             }
-            pending.push(NewActivity {
-                kind: ActivityType::StatusChanged,
-                release_id: Some(id),
-                action: "moved",
-                description: format!("{} moved {label} from {from} to {to}", ctx.user_name()),
-                metadata: Some(json!({"from": from, "to": to})),
-            });
+            pending.push(NewActivity::on(
+                id,
+                Change::Moved {
+                    release: label.clone(),
+                    from,
+                    to,
+                },
+            ));
         }
     }
     if !changed.is_empty() {
-        pending.push(NewActivity {
-            kind: ActivityType::ReleaseUpdated,
-            release_id: Some(id),
-            action: "updated",
-            description: format!(
-                "{} updated the {} of {label}",
-                ctx.user_name(),
-                changed.join(", ")
-            ),
-            metadata: Some(json!({"fields": changed})),
-        });
+        pending.push(NewActivity::on(
+            id,
+            Change::Updated {
+                release: label,
+                fields: changed.iter().map(|f| f.to_string()).collect(),
+            },
+        ));
     }
     if pending.is_empty() {
         // Nothing changed: no new revision, no activity.
