@@ -90,7 +90,7 @@ test('editing a release from its page (needs JavaScript)', async ({ browser, bas
   await page.getByLabel('Priority').selectOption('HIGH');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByTestId('release-title')).toContainText('Ledger v3.1');
-  await expect(page.getByRole('list', { name: 'Activity' })).toContainText('updated the title, priority');
+  await expect(page.getByRole('list', { name: 'Activity' })).toContainText('updated the title and priority');
 
   await ctx.close();
 });

@@ -1058,3 +1058,59 @@ async fn racing_moves_without_a_revision_keep_an_honest_history() {
     .await;
     assert_eq!(same["revision"], now["revision"]);
 }
+
+#[tokio::test]
+async fn activity_text_is_written_from_its_facts_when_read() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn().await;
+    let (owner, user, _) = app.owner_with_team("Acme").await;
+    let svc = service(&owner, "Payments").await;
+    let r = release(&owner, &svc, "Checkout", "2.4.0").await;
+    let id = r["id"].as_str().unwrap();
+    assert_eq!(
+        move_to(&owner, id, "IN_DEVELOPMENT").await.status(),
+        StatusCode::OK
+    );
+    // History keeps its facts; the words are today's. Stale stored wording
+    // and a renamed actor both read as they should now.
+    app.db
+        .execute_unprepared("UPDATE activities SET description = 'old wording'")
+        .await
+        .unwrap();
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE users SET name = 'Ada Renamed' WHERE email = '{}'",
+            user.email
+        ))
+        .await
+        .unwrap();
+    let feed = json_of(
+        owner.get(&format!("/api/releases/{id}/activities")).await,
+        StatusCode::OK,
+    )
+    .await;
+    let texts: Vec<&str> = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["description"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "Ada Renamed moved Checkout 2.4.0 from Planning to In development",
+            "Ada Renamed created Checkout 2.4.0 for Payments",
+        ]
+    );
+    let moved = &feed["items"][0];
+    assert_eq!(moved["metadata"]["from"], "PLANNING");
+    assert_eq!(moved["metadata"]["to"], "IN_DEVELOPMENT");
+
+    // An entry whose facts cannot be read shows the words stored with it.
+    app.db
+        .execute_unprepared("UPDATE activities SET metadata = '{\"from\":\"PLANNING\"}'")
+        .await
+        .unwrap();
+    let feed = json_of(owner.get("/api/activities").await, StatusCode::OK).await;
+    assert_eq!(feed["items"][0]["description"], "old wording");
+}

@@ -1,0 +1,128 @@
+use super::*;
+use serde_json::json;
+
+fn moved() -> Change {
+    Change::Moved {
+        release: "Checkout 2.4.0".into(),
+        from: ReleaseStatus::InReview,
+        to: ReleaseStatus::ReadyStaging,
+    }
+}
+
+#[test]
+fn a_change_is_stored_as_its_action_and_the_metadata_keys_of_the_api() {
+    let (action, meta) = moved().to_stored();
+    assert_eq!(action, "moved");
+    assert_eq!(
+        meta,
+        json!({"release": "Checkout 2.4.0", "from": "IN_REVIEW", "to": "READY_STAGING"})
+    );
+    assert_eq!(Change::from_stored(&action, Some(&meta)), Some(moved()));
+}
+
+#[test]
+fn the_sentence_uses_labels_and_the_actors_name_now() {
+    assert_eq!(
+        moved().describe(Some("Ada")),
+        "Ada moved Checkout 2.4.0 from In review to Ready for staging"
+    );
+    assert!(moved().describe(None).starts_with("Someone moved"));
+    let updated = Change::Updated {
+        release: "Checkout 2.4.0".into(),
+        fields: vec!["title".into(), "targetDate".into(), "priority".into()],
+    };
+    assert_eq!(
+        updated.describe(Some("Ada")),
+        "Ada updated the title, target date and priority of Checkout 2.4.0"
+    );
+}
+
+#[test]
+fn entries_without_their_facts_are_not_guessed() {
+    // Older rows (no `release` key) and unknown actions read back as
+    // nothing, so the stored sentence is shown instead.
+    assert_eq!(
+        Change::from_stored(
+            "moved",
+            Some(&json!({"from": "PLANNING", "to": "DEPLOYED"}))
+        ),
+        None
+    );
+    assert_eq!(Change::from_stored("teleported", None), None);
+    assert_eq!(Change::from_stored("moved", Some(&json!([1, 2]))), None);
+}
+
+#[test]
+fn every_kind_of_change_round_trips_and_reads_as_a_sentence() {
+    let rid: ReleaseId = "r1".parse().unwrap();
+    let changes = [
+        Change::Created {
+            release: "A 1".into(),
+            title: "A".into(),
+            service_id: "s1".parse().unwrap(),
+            service: "Pay".into(),
+        },
+        Change::Deleted {
+            release: "A 1".into(),
+            title: "A".into(),
+            service: "Pay".into(),
+            deleted: true,
+        },
+        Change::Blocked {
+            release: "A 1".into(),
+            is_blocked: true,
+            blocked_reason: Some("waiting".into()),
+        },
+        Change::Unblocked {
+            release: "A 1".into(),
+            is_blocked: false,
+        },
+        Change::Assigned {
+            release: "A 1".into(),
+            from: None,
+            to: None,
+            to_name: None,
+        },
+        Change::Reordered {
+            deployment_group_id: "g1".parse().unwrap(),
+            group: "Wave".into(),
+            release_ids: vec![rid.clone()],
+        },
+        Change::DependencyAdded {
+            release: "A 1".into(),
+            dependency_id: "d1".parse().unwrap(),
+            depends_on_id: rid.clone(),
+            depends_on: "B 2".into(),
+            kind: DependencyType::RequiresSync,
+        },
+        Change::DependencyUnresolved {
+            release: "A 1".into(),
+            dependency_id: "d1".parse().unwrap(),
+            depends_on_id: rid,
+            depends_on: "B 2".into(),
+            status: ReleaseStatus::RolledBack,
+        },
+        Change::ItemSynced {
+            item_id: "i1".parse().unwrap(),
+            kind: ItemType::JiraTicket,
+            external_id: "PAY-12".into(),
+            status: "Done".into(),
+        },
+    ];
+    let sentences = [
+        "Ada created A 1 for Pay",
+        "Ada deleted A 1 of Pay",
+        "Ada marked A 1 as blocked: waiting",
+        "Ada unblocked A 1",
+        "Ada assigned A 1 to nobody",
+        "Ada reordered deployment group Wave",
+        "Ada noted that A 1 deploys together with B 2",
+        "A 1 is blocked again by B 2: it is rolled back now",
+        "Jira: PAY-12 is now Done",
+    ];
+    for (c, s) in changes.iter().zip(sentences) {
+        let (action, meta) = c.to_stored();
+        assert_eq!(Change::from_stored(&action, Some(&meta)).as_ref(), Some(c));
+        assert_eq!(c.describe(Some("Ada")), s);
+    }
+}
