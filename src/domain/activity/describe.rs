@@ -1,7 +1,7 @@
 //! The sentence people read for a [`Change`].
 
 use super::Change;
-use crate::domain::kinds::ItemType;
+use crate::domain::kinds::{DependencyType, ItemType};
 
 impl Change {
     /// The sentence people read. `actor` is who did it, by their name now
