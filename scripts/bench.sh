@@ -23,7 +23,7 @@ DURATION=${BENCH_SECONDS:-10}
 DBS=${BENCH_DBS:-sqlite postgres}
 PG=${RC_TEST_PG:-postgres://postgres@127.0.0.1:5432}
 
-[ -x "$BIN" ] && [ -f "$SITE/pkg/release_coordinator.wasm" ] || { echo "run make build first" >&2; exit 1; }
+[ -x "$BIN" ] && compgen -G "$SITE/pkg/release_coordinator*.wasm" >/dev/null || { echo "run make build first" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-tools.sh --test" >&2; exit 1; }
 
 work=$(mktemp -d)
@@ -85,7 +85,7 @@ for db in $DBS; do
   printf '  /api/releases   c1  '; wrk_line wrk -t1 -c1 -d"${DURATION}s" --latency -H "cookie: $cookie" "$base/api/releases?limit=100"
   cat >"$work/rpc.lua" <<EOF
 wrk.method = "POST"
-wrk.body = "service_id=&owner_id=&priority=&blocked=&q=&shown="
+wrk.body = "service_id=&owner_id=&priority=&blocked=&q=&show="
 wrk.headers["content-type"] = "application/x-www-form-urlencoded"
 wrk.headers["origin"] = "$base"
 wrk.headers["cookie"] = "$cookie"
@@ -98,9 +98,11 @@ EOF
 done
 
 echo "== browser bundle (release)"
-for f in "$SITE"/pkg/release_coordinator.wasm "$SITE"/pkg/release_coordinator.js "$SITE"/pkg/release_coordinator.css; do
+# The copies the server sends (scripts/precompress.mjs, written at build time).
+for f in "$SITE"/pkg/*.wasm "$SITE"/pkg/*.js "$SITE"/pkg/*.css; do
   [ -f "$f" ] || continue
-  raw=$(stat -c %s "$f"); gz=$(gzip -9c "$f" | wc -c)
-  br=$(command -v brotli >/dev/null && brotli -c -q 11 "$f" | wc -c || echo "?")
+  raw=$(stat -c %s "$f")
+  gz=$( [ -f "$f.gz" ] && stat -c %s "$f.gz" || echo "?")
+  br=$( [ -f "$f.br" ] && stat -c %s "$f.br" || echo "?")
   printf '  %-28s raw %8s   gzip %8s   brotli %8s bytes\n' "$(basename "$f")" "$raw" "$gz" "$br"
 done

@@ -44,6 +44,25 @@ test('a card dragged in one browser moves at once there and live in another', as
   await other.close();
 });
 
+test('a move loads the board again once: its own live event refreshes it, nothing else', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!);
+  await t.release('Ledger', '1.0.0');
+  const page = await t.ctx.newPage();
+  await openBoard(page);
+  let loads = 0;
+  page.on('request', (r) => {
+    if (r.url().includes('/rpc/board')) loads += 1;
+  });
+  await card(page, 'Ledger').dragTo(column(page, /^In development/));
+  await expect(column(page, /^In development, 1 release/)).toContainText('Ledger');
+  // The move's own live event loads the board again…
+  await expect.poll(() => loads).toBe(1);
+  // …and nothing loads the board a second time.
+  await page.waitForTimeout(1500);
+  expect(loads).toBe(1);
+  await t.ctx.close();
+});
+
 test('while dragging, legal targets are highlighted; a drop the server refuses goes back with its reason', async ({ browser, baseURL }) => {
   const t = await ownerWithTeam(browser, baseURL!);
   const rel = await t.release('Ledger', '1.0.0');
@@ -183,8 +202,8 @@ test('the Deployed column shows the latest twenty, with the total and a way to t
   await expect(deployed).not.toContainText('Shipped 01');
   const section = page.locator('[data-column="DEPLOYED"]');
   await expect(section).toContainText('Latest 20 of 22');
-  await section.getByRole('link', { name: 'Show more' }).click();
-  await expect(page).toHaveURL(/shown=40/);
+  await section.getByRole('link', { name: 'Show 2 more' }).click();
+  await expect(page).toHaveURL(/show=DEPLOYED(:|%3A)22/);
   await expect(deployed.getByRole('listitem')).toHaveCount(22);
   await expect(section.getByRole('link', { name: 'All in list' })).toHaveCount(0);
   await t.ctx.close();

@@ -6,6 +6,7 @@
 //! the caller's back, or knows about HTTP or SQL.
 //!
 //! - [`activity`]: what an audit entry records, and the sentence read from it.
+//! - [`board`]: how many cards each board column shows (the `show` key).
 //! - [`ids`]: typed ids, one per kind of record.
 //! - [`time`]: `Timestamp`, a moment in the API's exact format.
 //! - [`status`]: the release status state machine and priorities.
@@ -16,6 +17,7 @@
 //!   types, item types, activity types, sprint status, deployment order).
 
 pub mod activity;
+pub mod board;
 pub mod graph;
 pub mod ids;
 pub mod items;

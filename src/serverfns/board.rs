@@ -12,8 +12,6 @@ use super::ctx;
 pub struct BoardData {
     /// Every status, in `ReleaseStatus::ALL` order.
     pub columns: Vec<BoardColumn>,
-    /// How many cards each finished column shows.
-    pub finished_shown: u64,
     /// The team's services (filter).
     pub services: Vec<ServiceView>,
     /// The team's members (filter).
@@ -25,7 +23,8 @@ pub struct BoardData {
 }
 
 /// The board under the filters of the URL (`serviceId`, `ownerId`,
-/// `priority`, `blocked`, `q`); `shown` asks for more finished cards.
+/// `priority`, `blocked`, `q`); `show` asks for more cards in some columns
+/// (see [`crate::domain::board::ColumnSizes`]).
 /// Its URL is fixed (`/rpc/board`) so the benchmark can call it.
 #[server(prefix = "/rpc", endpoint = "board")]
 pub async fn board(
@@ -34,9 +33,10 @@ pub async fn board(
     priority: String,
     blocked: String,
     q: String,
-    shown: String,
+    show: String,
 ) -> Result<BoardData, ApiError> {
-    use crate::server::services::releases::{self, ReleaseFilter, FINISHED_SHOWN};
+    use crate::domain::board::ColumnSizes;
+    use crate::server::services::releases::{self, ReleaseFilter};
     let state = ctx::state()?;
     let team = ctx::team().await?;
     let f = ReleaseFilter {
@@ -47,11 +47,7 @@ pub async fn board(
         q: Some(q),
         ..Default::default()
     };
-    let finished_shown = shown
-        .parse::<u64>()
-        .unwrap_or(FINISHED_SHOWN)
-        .clamp(FINISHED_SHOWN, releases::BOARD_LIMIT);
-    let columns = releases::board(&state, &team, &f, finished_shown).await?;
+    let columns = releases::board(&state, &team, &f, &ColumnSizes::parse(&show)).await?;
     let (services, members) = super::releases::names(&state, &team).await?;
     let sprints = crate::server::services::sprints::list(
         &state,
@@ -75,7 +71,6 @@ pub async fn board(
     Ok(BoardData {
         sprints,
         columns,
-        finished_shown,
         services,
         members,
         can_edit: team.role().can_edit_releases(),

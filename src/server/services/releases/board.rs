@@ -2,36 +2,38 @@
 //! deploy queue and the releases waiting on a blocker.
 
 use super::filter::{blocked_condition, conditions, ReleaseFilter};
+use crate::domain::board::ColumnSizes;
 use crate::domain::ids::ReleaseId;
 use crate::domain::kinds::DependencyType;
-use crate::domain::status::ReleaseStatus;
+use crate::domain::status::{Priority, ReleaseStatus};
 use crate::server::access::TeamContext;
 use crate::server::db::entities::{release, release_dependency, service};
 use crate::server::db::scoped::TeamOwned;
 use crate::server::error::AppResult;
 use crate::server::state::AppState;
 use crate::views::{BoardCard, BoardColumn, Waiting};
+use sea_orm::sea_query::{Expr, NullOrdering, Order, SimpleExpr};
 use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
 
-/// Most cards the board loads at once.
+/// Most rows the deploy queue and the blocked page load at once.
 pub const BOARD_LIMIT: u64 = 500;
 
-/// Finished cards shown per finished column unless more are asked for.
-pub const FINISHED_SHOWN: u64 = 20;
-
-/// The board: every status with its count under the filters, every card of
-/// work in progress (most urgent first, then nearest target date), and the
-/// `finished_shown` most recently changed cards of each finished column.
-/// One grouped count and four small queries, whatever the team's history.
+/// The board: every status with its count under the filters, and each
+/// column's first cards — as many as `sizes` asks for (most urgent first,
+/// then the nearest target date, for work in flight; the latest first for
+/// finished work). A column's count is always everything it holds, and
+/// "Show N more" (see [`ColumnSizes`]) reaches the rest, so no release is
+/// ever silently left out. One grouped count, then one small indexed query
+/// per column that holds anything.
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
 pub async fn board(
     state: &AppState,
     ctx: &TeamContext,
     f: &ReleaseFilter,
-    finished_shown: u64,
+    sizes: &ColumnSizes,
 ) -> AppResult<Vec<BoardColumn>> {
     let cond = conditions(ctx, f)?;
-    let counts: Vec<(String, i64)> = release::Entity::find_in(ctx)
+    let counts: Vec<(ReleaseStatus, i64)> = release::Entity::find_in(ctx)
         .select_only()
         .column(release::Column::Status)
         .column_as(release::Column::Id.count(), "n")
@@ -40,27 +42,29 @@ pub async fn board(
         .into_tuple()
         .all(&state.db)
         .await?;
-    let active: Vec<&str> = ReleaseStatus::ALL
-        .into_iter()
-        .filter(|s| !s.is_finished())
-        .map(|s| s.as_str())
-        .collect();
-    let mut rows = release::Entity::find_in(ctx)
-        .filter(cond.clone())
-        .filter(release::Column::Status.is_in(active))
-        .find_also_related(service::Entity)
-        .order_by_desc(release::Column::UpdatedAt)
-        .limit(BOARD_LIMIT)
-        .all(&state.db)
-        .await?;
-    for s in ReleaseStatus::FINISHED {
-        rows.extend(
-            release::Entity::find_in(ctx)
-                .filter(cond.clone())
-                .filter(release::Column::Status.eq(s))
-                .find_also_related(service::Entity)
+    let total = |s: ReleaseStatus| {
+        counts
+            .iter()
+            .find(|(c, _)| *c == s)
+            .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
+            .unwrap_or(0)
+    };
+    let mut rows = vec![];
+    for s in ReleaseStatus::ALL.into_iter().filter(|s| total(*s) > 0) {
+        let q = release::Entity::find_in(ctx)
+            .filter(cond.clone())
+            .filter(release::Column::Status.eq(s))
+            .find_also_related(service::Entity);
+        let q = if s.is_finished() {
+            q.order_by_desc(release::Column::UpdatedAt)
+        } else {
+            q.order_by(urgency(), Order::Desc)
+                .order_by_with_nulls(release::Column::TargetDate, Order::Asc, NullOrdering::Last)
                 .order_by_desc(release::Column::UpdatedAt)
-                .limit(finished_shown.clamp(1, BOARD_LIMIT))
+        };
+        rows.extend(
+            q.order_by_asc(release::Column::Id)
+                .limit(sizes.shown(s))
                 .all(&state.db)
                 .await?,
         );
@@ -76,7 +80,7 @@ pub async fn board(
         rows.iter().map(|(r, _)| r.id.clone()).collect(),
     )
     .await?;
-    let mut cards: Vec<BoardCard> = rows
+    let cards: Vec<BoardCard> = rows
         .into_iter()
         .map(|(r, s)| BoardCard {
             status: r.status,
@@ -100,30 +104,11 @@ pub async fn board(
             service_name: s.map(|s| s.name).unwrap_or_default(),
         })
         .collect();
-    // Work in progress: most urgent first, then the nearest target date
-    // (none last). Finished columns keep most recent first (a stable sort).
-    cards.sort_by(|a, b| {
-        if a.status.is_finished() || b.status.is_finished() {
-            return std::cmp::Ordering::Equal;
-        }
-        b.priority.rank().cmp(&a.priority.rank()).then_with(|| {
-            match (&a.target_date, &b.target_date) {
-                (Some(x), Some(y)) => x.cmp(y),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            }
-        })
-    });
     Ok(ReleaseStatus::ALL
         .into_iter()
         .map(|status| BoardColumn {
             status,
-            total: counts
-                .iter()
-                .find(|(s, _)| s == status.as_str())
-                .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
-                .unwrap_or(0),
+            total: total(status),
             cards: cards
                 .iter()
                 .filter(|c| c.status == status)
@@ -131,6 +116,20 @@ pub async fn board(
                 .collect(),
         })
         .collect())
+}
+
+/// A release's priority as its [`Priority::rank`], in SQL (priorities are
+/// stored as their names, which do not sort by urgency).
+fn urgency() -> SimpleExpr {
+    let rank = |p: Priority| i32::from(p.rank());
+    let [first, rest @ ..] = Priority::ALL;
+    rest.into_iter()
+        .fold(
+            Expr::case(release::Column::Priority.eq(first), rank(first)),
+            |case, p| case.case(release::Column::Priority.eq(p), rank(p)),
+        )
+        .finally(0)
+        .into()
 }
 
 async fn with_blockers(

@@ -18,7 +18,7 @@ mod create;
 mod filter;
 mod update;
 
-pub use board::{blocked, board, deploy_queue, BOARD_LIMIT, FINISHED_SHOWN};
+pub use board::{blocked, board, deploy_queue, BOARD_LIMIT};
 pub use bulk::assign_sprint;
 pub use create::create;
 pub use filter::ReleaseFilter;

@@ -6,6 +6,7 @@ use super::state::focus_neighbor;
 use super::state::{focus_card_soon, BoardState};
 use crate::ui::components::card::{card_label, CardBody};
 use crate::ui::components::status::dot_class;
+use crate::ui::components::style::BUTTON_SECONDARY;
 use crate::views::BoardCard;
 use leptos::prelude::*;
 
@@ -94,10 +95,8 @@ pub(super) fn Card(
             tabindex="0"
             data-release-id=id.clone().to_string()
             draggable=if can_edit { "true" } else { "false" }
-            class=move || format!(
-                "group relative rounded-md border border-zinc-200 bg-white p-2 pl-3 text-sm shadow-sm outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:border-zinc-700 dark:bg-zinc-950 {}",
-                if st.dragging.with(|d| d.as_ref().is_some_and(|(i, _)| *i == dim_id)) { "opacity-40" } else if can_edit { "cursor-grab" } else { "" }
-            )
+            class="rc-card"
+            class:opacity-40=move || st.dragging.with(|d| d.as_ref().is_some_and(|(i, _)| *i == dim_id))
             on:dragstart=move |_ev: leptos::ev::DragEvent| {
                 #[cfg(feature = "hydrate")]
                 if let Some(dt) = _ev.data_transfer() {
@@ -117,7 +116,7 @@ pub(super) fn Card(
                     aria-label=format!("Move {title} to…")
                     aria-haspopup="dialog"
                     title="Move to… (m)"
-                    class="absolute right-1 top-1 rounded px-1.5 text-zinc-500 opacity-60 hover:bg-zinc-100 hover:opacity-100 focus-visible:opacity-100 group-hover:opacity-100 dark:text-zinc-400 dark:hover:bg-zinc-800"
+                    class="rc-card-move"
                     on:click=move |_| open_move()
                 >"⋯"</button>
             })}
@@ -179,7 +178,7 @@ pub(super) fn MoveDialog(st: BoardState) -> impl IntoView {
                             }).collect_view()}
                         </ul>
                         <div class="mt-4 flex justify-end">
-                            <button type="button" class="rounded-md border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700"
+                            <button type="button" class=BUTTON_SECONDARY
                                 on:click=move |_| {
                                     if let Some(d) = dialog.get_untracked() { d.close(); }
                                 }

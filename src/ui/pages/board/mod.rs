@@ -11,6 +11,7 @@
 mod card;
 mod state;
 
+use crate::domain::board::ColumnSizes;
 use crate::domain::status::ReleaseStatus;
 use crate::serverfns::board::{board, BoardData};
 use crate::ui::components::filters::ReleaseFilters;
@@ -18,7 +19,7 @@ use crate::ui::components::form::error_text;
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::dot_class;
-use crate::ui::components::style::{BUTTON, BUTTON_SECONDARY};
+use crate::ui::components::style::{BUTTON, BUTTON_SECONDARY, LINK};
 use crate::views::BoardCard;
 use card::{Card, MoveDialog};
 use leptos::prelude::*;
@@ -32,15 +33,15 @@ pub fn BoardPage() -> impl IntoView {
     let live = crate::ui::components::live::use_live();
     let query = use_query_map();
     let get = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
-    let st = BoardState::new();
+    let st = BoardState::new(live.connected);
     // Live events refetch the board, but never in the middle of a drag (a
-    // re-render would drop the card from under the pointer): the refetch
-    // waits for the drop.
-    let gate = RwSignal::new(0u64);
-    Effect::new(move |_| {
+    // re-render would drop the card from under the pointer): the gate holds
+    // its value while a card is held and catches up on the drop.
+    let gate = Memo::new(move |held: Option<&u64>| {
         let tick = live.tick.get();
-        if st.dragging.get().is_none() && gate.get_untracked() != tick {
-            gate.set(tick);
+        match (st.dragging.get(), held) {
+            (Some(_), Some(held)) => *held,
+            _ => tick,
         }
     });
     // Others' changes are announced politely.
@@ -58,11 +59,11 @@ pub fn BoardPage() -> impl IntoView {
                 get("priority"),
                 get("blocked"),
                 get("q"),
-                get("shown"),
+                get("show"),
             )
         },
-        |(_, service, owner, priority, blocked, q, shown)| {
-            board(service, owner, priority, blocked, q, shown)
+        |(_, service, owner, priority, blocked, q, show)| {
+            board(service, owner, priority, blocked, q, show)
         },
     );
     view! {
@@ -106,7 +107,14 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
             .flat_map(|c| c.cards.iter().cloned())
             .collect::<Vec<BoardCard>>(),
     );
-    let shown = data.finished_shown;
+    // How many cards each column asked for (the `show` key), and how many
+    // each holds as loaded.
+    let sizes = ColumnSizes::parse(&query.with_untracked(|q| q.get("show").unwrap_or_default()));
+    let loaded: HashMap<ReleaseStatus, u64> = data
+        .columns
+        .iter()
+        .map(|c| (c.status, c.cards.len() as u64))
+        .collect();
     // Not part of the data: expanding the closed area only re-renders it.
     let closed_open = move || query.with(|q| q.get("closed").is_some_and(|v| v == "1"));
     // A link to this board with one query key changed (filters kept).
@@ -156,18 +164,26 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
                         .collect::<Vec<_>>()
                 })
             };
-            let finished = s.is_finished();
+            // A column that holds more than it shows says so, with a way to
+            // the rest: a link, so it works without JavaScript too.
+            let held = loaded.get(&s).copied().unwrap_or(0);
+            let next = sizes.more(s, total).map(|(n, next)| (n, next.to_param()));
             let more = move || {
-                (finished && total > cards().len() as u64).then(|| {
-                let next = (shown + 20).min(500);
-                view! {
-                    <p class="mt-2 flex flex-wrap items-center gap-x-2 px-1 text-xs text-zinc-500 dark:text-zinc-400">
-                        <span>{format!("Latest {} of {}", cards().len(), total)}</span>
-                        {(shown < 500).then(|| view! { <a class="text-indigo-700 hover:underline dark:text-indigo-300" href=href_with("shown", Some(next.to_string()))>"Show more"</a> })}
-                        <a class="text-indigo-700 hover:underline dark:text-indigo-300" href=format!("/releases?status={}", s.as_str())>"All in list"</a>
-                    </p>
-                }
-            })
+                (total > held).then(|| {
+                    let words = if s.is_finished() { "Latest" } else { "First" };
+                    let to_list = s.is_finished() || next.is_none();
+                    view! {
+                        <p class="mt-2 flex flex-wrap items-center gap-x-2 px-1 text-xs text-zinc-500 dark:text-zinc-400" data-testid="column-more">
+                            <span>{format!("{words} {held} of {total}")}</span>
+                            {next.clone().map(|(n, param)| view! {
+                                <a class=LINK href=href_with("show", Some(param))>{format!("Show {n} more")}</a>
+                            })}
+                            {to_list.then(|| view! {
+                                <a class=LINK href=format!("/releases?status={}", s.as_str())>"All in list"</a>
+                            })}
+                        </p>
+                    }
+                })
             };
             let list_class = move || {
                 let base = if collapsed() {
@@ -217,7 +233,7 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
                         <Card card=c today=today.clone() st=st can_edit=can_edit/>
                     }).collect_view())}
                 </ul>
-                {move || (!collapsed()).then(more)}
+                {move || if collapsed() { None } else { more() }}
             }
         }
     };
@@ -276,7 +292,8 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
                 "No releases match these filters. " <a class="text-indigo-700 underline dark:text-indigo-300" href="/board">"Clear filters"</a>
             </p>
         })}
-        <div class="flex gap-3 overflow-x-auto pb-4" tabindex="0" role="region" aria-label="Board columns">
+        <div class="flex gap-3 overflow-x-auto pb-4" tabindex="0" role="region" aria-label="Board columns"
+            aria-busy=move || st.mover.pending().get().to_string()>
             {main_columns}
             <section class="flex w-56 shrink-0 flex-col gap-3 rounded-lg border border-dashed border-zinc-300 p-2 dark:border-zinc-700" data-column="closed">
                 <h2 class="flex items-center gap-2 px-1 text-sm font-semibold text-zinc-700 dark:text-zinc-300">

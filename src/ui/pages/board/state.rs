@@ -29,20 +29,69 @@ pub(super) struct BoardState {
     pub(super) moving: RwSignal<Option<BoardCard>>,
     /// The card that had focus, to give it back after a refresh.
     pub(super) focused: RwSignal<Option<ReleaseId>>,
-    /// Bumped to reload the board.
+    /// Bumped to reload the board (after a refusal, or a change the live
+    /// stream will not report).
     pub(super) reload: RwSignal<u64>,
+    /// Moves on their way to the server: `pending()` marks the board busy.
+    pub(super) mover: Action<Move, ()>,
+}
+
+/// One move of one card, as the board dispatches it.
+#[derive(Clone)]
+pub(super) struct Move {
+    card: BoardCard,
+    from: ReleaseStatus,
+    to: ReleaseStatus,
 }
 
 impl BoardState {
-    pub(super) fn new() -> Self {
+    /// `connected`: whether the live stream is open (then the server's own
+    /// event for a move is what refreshes the board).
+    pub(super) fn new(connected: RwSignal<bool>) -> Self {
+        let overrides = RwSignal::new(HashMap::new());
+        let toast = RwSignal::new(None);
+        let announce = RwSignal::new(String::new());
+        let reload = RwSignal::new(0);
+        let mover = Action::new_unsync(move |m: &Move| {
+            let Move { card, from, to } = m.clone();
+            async move {
+                let name = format!("{} {}", card.title, card.version);
+                match move_release(card.id.clone(), to, card.revision).await {
+                    Ok(_) => {
+                        announce.try_set(format!("{name} moved to {}", to.label()));
+                        // The move's own live event refetches the board once;
+                        // the optimistic card stands until then (it expires
+                        // by itself when the new revision arrives). Without
+                        // a stream, reload here instead.
+                        if !connected.get_untracked() {
+                            reload.try_update(|n| *n += 1);
+                        }
+                    }
+                    Err(e) => {
+                        overrides.try_update(|m| {
+                            m.remove(&card.id);
+                        });
+                        show_toast(
+                            toast,
+                            format!("{name} stays in {}: {}", from.label(), error_text(&e)),
+                        );
+                        focus_card_soon(card.id.clone());
+                        // A refusal writes nothing, so no event comes: show
+                        // what the server has (a stale card reloads).
+                        reload.try_update(|n| *n += 1);
+                    }
+                }
+            }
+        });
         Self {
-            overrides: RwSignal::new(HashMap::new()),
+            overrides,
             dragging: RwSignal::new(None),
-            toast: RwSignal::new(None),
-            announce: RwSignal::new(String::new()),
+            toast,
+            announce,
             moving: RwSignal::new(None),
             focused: RwSignal::new(None),
-            reload: RwSignal::new(0),
+            reload,
+            mover,
         }
     }
 
@@ -56,29 +105,11 @@ impl BoardState {
 
     /// Shows a refusal for [`TOAST_MS`] (or until dismissed).
     pub(super) fn alert(&self, msg: String) {
-        let seq = self
-            .toast
-            .with_untracked(|t| t.as_ref().map(|t| t.0).unwrap_or(0))
-            + 1;
-        self.toast.set(Some((seq, msg)));
-        #[cfg(feature = "hydrate")]
-        {
-            let toast = self.toast;
-            leptos::task::spawn_local(async move {
-                gloo_timers::future::TimeoutFuture::new(TOAST_MS).await;
-                // The board may be gone by now (its signal disposed): then
-                // there is nothing to hide.
-                toast.try_update(|t| {
-                    if t.as_ref().is_some_and(|t| t.0 == seq) {
-                        *t = None;
-                    }
-                });
-            });
-        }
+        show_toast(self.toast, msg);
     }
 
-    /// Moves a card: at once on screen, then on the server; a refusal puts
-    /// it back and says why.
+    /// Moves a card: at once on screen, then on the server (through
+    /// [`Self::mover`]); a refusal puts it back and says why.
     pub(super) fn move_card(self, card: BoardCard, to: ReleaseStatus) {
         let from = untrack(|| self.effective(&card));
         if let Err(e) = from.check_move(to) {
@@ -95,32 +126,28 @@ impl BoardState {
             to.label()
         ));
         focus_card_soon(card.id.clone());
-        leptos::task::spawn_local(async move {
-            match move_release(card.id.clone(), to, card.revision).await {
-                Ok(_) => self.announce.set(format!(
-                    "{} {} moved to {}",
-                    card.title,
-                    card.version,
-                    to.label()
-                )),
-                Err(e) => {
-                    self.overrides.update(|m| {
-                        m.remove(&card.id);
-                    });
-                    self.alert(format!(
-                        "{} {} stays in {}: {}",
-                        card.title,
-                        card.version,
-                        from.label(),
-                        error_text(&e)
-                    ));
-                    focus_card_soon(card.id.clone());
-                }
-            }
-            // Either way, show what the server now has (a stale card reloads).
-            self.reload.update(|n| *n += 1);
-        });
+        self.mover.dispatch(Move { card, from, to });
     }
+}
+
+/// Shows a message in the board's toast for [`TOAST_MS`] (a newer message
+/// replaces it and keeps its own time).
+fn show_toast(toast: RwSignal<Option<(u64, String)>>, msg: String) {
+    let Some(seq) = toast.try_with_untracked(|t| t.as_ref().map(|t| t.0).unwrap_or(0) + 1) else {
+        return;
+    };
+    toast.set(Some((seq, msg)));
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(TOAST_MS).await;
+        // The board may be gone by now (its signal disposed): then there
+        // is nothing to hide.
+        toast.try_update(|t| {
+            if t.as_ref().is_some_and(|t| t.0 == seq) {
+                *t = None;
+            }
+        });
+    });
 }
 
 /// Focuses a card after the next render (it may have moved to another list).
