@@ -33,12 +33,16 @@ tools:
 test-tools:
 	@scripts/install-tools.sh --test
 
-$(RELEASE_SITE)/.built: $(SOURCES) | tools
+# Each build ends by writing Brotli and gzip copies of the front end's files
+# (served as they are, never compressed per request).
+$(RELEASE_SITE)/.built: $(SOURCES) scripts/precompress.mjs | tools
 	LEPTOS_SITE_ROOT=$(RELEASE_SITE) cargo leptos build --release
+	node scripts/precompress.mjs $(RELEASE_SITE)
 	@touch $@
 
-$(DEBUG_SITE)/.built: $(SOURCES) | tools
+$(DEBUG_SITE)/.built: $(SOURCES) scripts/precompress.mjs | tools
 	LEPTOS_SITE_ROOT=$(DEBUG_SITE) cargo leptos build
+	node scripts/precompress.mjs $(DEBUG_SITE)
 	@touch $@
 
 ## Release build of the server and the browser bundle.

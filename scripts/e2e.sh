@@ -8,7 +8,7 @@ if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM_PATH:-}" ]; then
   echo "Chromium is missing: run scripts/install-tools.sh --test" >&2
   exit 1
 fi
-if [ ! -x target/debug/release-coordinator ] || [ ! -f target/site/pkg/release_coordinator.wasm ]; then
+if [ ! -x target/debug/release-coordinator ] || ! compgen -G 'target/site/pkg/release_coordinator*.wasm' >/dev/null; then
   echo "The debug build is missing: run make build-debug" >&2
   exit 1
 fi

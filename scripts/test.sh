@@ -33,7 +33,7 @@ if [ "${1:-}" = "--clean-only" ]; then drop_test_dbs; exit 0; fi
 export RUSTFLAGS="--cfg erase_components"
 export LEPTOS_OUTPUT_NAME=release_coordinator LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
   LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=. LEPTOS_BIN_DIR=. \
-  LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=false
+  LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=true
 CARGO_TEST=(cargo test --features ssr --workspace)
 
 declare -a failed=()

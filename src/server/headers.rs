@@ -11,7 +11,10 @@
 //! - `frame-ancestors 'none'` (and `X-Frame-Options: DENY`), `nosniff`,
 //!   a strict referrer policy; HSTS when `PUBLIC_URL` is https.
 //! - `Cache-Control: no-store` on everything but static assets: pages and
-//!   API answers carry team and account data that no cache may keep.
+//!   API answers carry team and account data that no cache may keep. The
+//!   front end's files (`/pkg/…`) carry a content hash in their names when
+//!   built for serving, so they are `immutable` for a year — a new build has
+//!   new names; anything else static is revalidated (`no-cache`).
 //! - Every request but the live stream is bounded by
 //!   `RC_REQUEST_TIMEOUT_SECS` (REST, server functions and pages alike).
 
@@ -77,6 +80,27 @@ pub const NON_PAGE_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base
 /// HSTS for two years, subdomains included (sent only over https).
 pub const HSTS: &str = "max-age=63072000; includeSubDomains";
 
+/// How a file whose name changes with its content may be cached.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Whether a path names one of the front end's files by its content:
+/// `/pkg/<name>.<hash>.<ext>`, as cargo-leptos names them with `hash-files`
+/// (the hash: at least eight letters, digits, `-` or `_`). A new build
+/// gives changed files new names, so such a file never changes.
+pub fn has_content_hash(path: &str) -> bool {
+    let Some(file) = path.strip_prefix("/pkg/") else {
+        return false;
+    };
+    let parts: Vec<&str> = file.split('.').collect();
+    parts.len() >= 3
+        && !file.contains('/')
+        && parts[1..parts.len() - 1].iter().any(|p| {
+            p.len() >= 8
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
 /// Whether a path is a static asset (hashed or public files): cacheable.
 pub fn is_static_asset(path: &str) -> bool {
     path.starts_with("/pkg/")
@@ -95,6 +119,7 @@ pub async fn security_headers(
     next: Next,
 ) -> Response {
     let is_static = is_static_asset(req.uri().path());
+    let hashed = has_content_hash(req.uri().path());
     let nonce = is_page_request(&req).then(CspNonce::new);
     if let Some(n) = &nonce {
         req.extensions_mut().insert(n.clone());
@@ -124,9 +149,12 @@ pub async fn security_headers(
         header::REFERRER_POLICY,
         "strict-origin-when-cross-origin",
     );
-    if !is_static {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
+    let cache = match (is_static, hashed) {
+        (false, _) => "no-store",
+        (true, true) => IMMUTABLE,
+        (true, false) => "no-cache",
+    };
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     if state.settings.secure_cookies() {
         set(h, header::STRICT_TRANSPORT_SECURITY, HSTS);
     }
@@ -171,6 +199,25 @@ mod tests {
             "/rpc/get_me",
         ] {
             assert!(!is_static_asset(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn only_files_named_by_their_content_are_immutable() {
+        for p in [
+            "/pkg/release_coordinator.Xk3_9aZ-07qLmN2b.wasm",
+            "/pkg/release_coordinator.0123456789abcdef.css",
+        ] {
+            assert!(has_content_hash(p), "{p}");
+        }
+        for p in [
+            "/pkg/release_coordinator.wasm",
+            "/pkg/release_coordinator.js",
+            "/pkg/a.b.c",
+            "/favicon.0123456789abcdef.svg",
+            "/pkg/x/y.0123456789abcdef.js",
+        ] {
+            assert!(!has_content_hash(p), "{p}");
         }
     }
 

@@ -22,6 +22,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted (413 beyond).
@@ -58,6 +60,7 @@ impl Application {
             .site_root(settings.site_root.as_str())
             .site_pkg_dir(settings.site_pkg_dir.as_str())
             .site_addr(bound)
+            .hash_files(built_with_hashes())
             .build();
 
         let http = reqwest::Client::builder()
@@ -181,6 +184,26 @@ pub fn router(state: AppState) -> Router {
                 move || shell(options.clone())
             },
         )
+        // The front end's files: the Brotli or gzip copy written at build
+        // time (scripts/precompress.mjs) when the browser accepts it, so
+        // nothing is compressed per request.
+        .nest_service(
+            &format!("/{}", state.leptos_options.site_pkg_dir),
+            tower::ServiceBuilder::new()
+                // One cached copy per encoding.
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    axum::http::header::VARY,
+                    axum::http::HeaderValue::from_static("accept-encoding"),
+                ))
+                .service(
+                    ServeDir::new(
+                        std::path::Path::new(state.leptos_options.site_root.as_ref())
+                            .join(state.leptos_options.site_pkg_dir.as_ref()),
+                    )
+                    .precompressed_br()
+                    .precompressed_gzip(),
+                ),
+        )
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
@@ -261,6 +284,16 @@ pub async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutdown requested");
+}
+
+/// Whether the front end was built with content hashes in its file names
+/// (`hash-files` in Cargo.toml): cargo-leptos then writes `hash.txt`, the
+/// names, beside the server binary, where Leptos reads them.
+fn built_with_hashes() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file()))
+        .unwrap_or(false)
 }
 
 #[cfg(test)]

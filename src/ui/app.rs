@@ -19,7 +19,7 @@ use crate::ui::pages::team_settings::TeamSettingsPage;
 use crate::ui::pages::{landing::LandingPage, not_found::NotFound};
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 use leptos_router::SsrMode;
@@ -44,6 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <script nonce=use_nonce() inner_html=THEME_SCRIPT></script>
                 <AutoReload options=options.clone()/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -76,7 +77,6 @@ pub fn App() -> impl IntoView {
     crate::ui::components::live::provide_live();
     mark_hydrated();
     view! {
-        <Stylesheet id="leptos" href="/pkg/release_coordinator.css"/>
         <Title formatter=|t: String| if t.is_empty() { "Release Coordinator".to_string() } else { format!("{t} · Release Coordinator") }/>
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>

@@ -13,6 +13,8 @@ mod helpers;
 
 mod access;
 mod accounts;
+mod assets;
+mod board;
 mod cli;
 mod fuzz;
 mod github;
