@@ -64,25 +64,25 @@ pub fn CardBody(card: BoardCard, today: String) -> impl IntoView {
         .is_some_and(|(t, today)| is_overdue(t, today))
         && !card.status.is_finished();
     view! {
-        <span class=format!("absolute inset-y-0 left-0 w-1 rounded-l-md {}", dot_class(card.status)) aria-hidden="true"></span>
-        <a href=format!("/releases/{}", card.id) class="block pr-6 font-medium hover:underline" draggable="false" tabindex="-1">{card.title.clone()}</a>
-        <p class="text-xs text-zinc-500 dark:text-zinc-400">{card.service_name.clone()} " · " {card.version.clone()}</p>
-        <div class="mt-1.5 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs">
+        <span class=format!("rc-card-edge {}", dot_class(card.status)) aria-hidden="true"></span>
+        <a href=format!("/releases/{}", card.id) class="rc-card-title" draggable="false" tabindex="-1">{card.title.clone()}</a>
+        <p class="rc-card-meta">{card.service_name.clone()} " · " {card.version.clone()}</p>
+        <div class="rc-card-facts">
             <span class=priority_class(card.priority)>{card.priority.label()}</span>
-            {card.owner_name.clone().map(|o| view! { <span class="text-zinc-600 dark:text-zinc-300">{o}</span> })}
+            {card.owner_name.clone().map(|o| view! { <span class="rc-card-fact">{o}</span> })}
             {card.target_date.map(|t| view! {
-                <span class=if overdue { "font-medium text-red-700 dark:text-red-300" } else { "text-zinc-600 dark:text-zinc-300" } title=t.to_string()>
+                <span class=if overdue { "rc-card-overdue" } else { "rc-card-fact" } title=t.to_string()>
                     {short_date(t)}{overdue.then_some(" · overdue")}
                 </span>
             })}
             {(!card.blocked_by.is_empty()).then(|| view! {
-                <span class="rounded bg-amber-100 px-1.5 py-0.5 font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-200" data-testid="blocked-by"
+                <span class="rc-badge-waiting" data-testid="blocked-by"
                     title=format!("Cannot ship before {} is deployed", card.blocked_by.join(", "))>
                     "Blocked by " {card.blocked_by.join(", ")}
                 </span>
             })}
             {card.is_blocked.then(|| view! {
-                <span class="rounded bg-red-100 px-1.5 py-0.5 font-medium text-red-800 dark:bg-red-950 dark:text-red-200" title=card.blocked_reason.clone().unwrap_or_else(|| "Blocked".into())>"Blocked"</span>
+                <span class="rc-badge-blocked" title=card.blocked_reason.clone().unwrap_or_else(|| "Blocked".into())>"Blocked"</span>
             })}
         </div>
     }

@@ -5,6 +5,7 @@
 use super::icons::LogoMark;
 use super::theme_toggle::ThemeToggle;
 use crate::serverfns::account::{get_me, SelectTeam, SignOut};
+use crate::ui::components::style::BUTTON_SECONDARY;
 use crate::views::MeView;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
@@ -171,7 +172,7 @@ fn ShortcutsDialog(node: NodeRef<leptos::html::Dialog>) -> impl IntoView {
                     </tbody>
                 </table>
                 <form method="dialog" class="mt-4 flex justify-end">
-                    <button class="rounded-md border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700">"Close"</button>
+                    <button class=BUTTON_SECONDARY>"Close"</button>
                 </form>
             </div>
         </dialog>

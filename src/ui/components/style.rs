@@ -18,3 +18,11 @@ pub const BUTTON_SECONDARY: &str =
 /// A destructive action (delete, remove, revoke).
 pub const BUTTON_DANGER: &str =
     "rounded-md px-3 py-1.5 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 dark:text-red-300 dark:ring-red-800 dark:hover:bg-red-950";
+
+/// The one call to action of a page (sign up, go to the start page).
+pub const BUTTON_LARGE: &str =
+    "rounded-md bg-indigo-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600";
+
+/// A small outlined button holding an icon or an arrow (previous, next).
+pub const BUTTON_ICON: &str =
+    "rounded-md border border-zinc-300 px-2 py-1 text-sm hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800";

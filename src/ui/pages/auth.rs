@@ -5,6 +5,7 @@ use crate::serverfns::account::{SignIn, SignUp};
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
 use crate::ui::components::icons::LogoMark;
+use crate::ui::components::style::LINK;
 use crate::ui::components::theme_toggle::ThemeToggle;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -50,7 +51,7 @@ pub fn SignInPage() -> impl IntoView {
             </ActionForm>
             <p class="mt-6 text-center text-sm text-zinc-600 dark:text-zinc-400">
                 "New here? "
-                <a class="font-medium text-indigo-700 hover:underline dark:text-indigo-300" href=move || with_next("/sign-up", &next())>"Create an account"</a>
+                <a class=LINK href=move || with_next("/sign-up", &next())>"Create an account"</a>
             </p>
         </AuthCard>
     }
@@ -79,7 +80,7 @@ pub fn SignUpPage() -> impl IntoView {
             </ActionForm>
             <p class="mt-6 text-center text-sm text-zinc-600 dark:text-zinc-400">
                 "Already have an account? "
-                <a class="font-medium text-indigo-700 hover:underline dark:text-indigo-300" href=move || with_next("/sign-in", &next())>"Sign in"</a>
+                <a class=LINK href=move || with_next("/sign-in", &next())>"Sign in"</a>
             </p>
         </AuthCard>
     }

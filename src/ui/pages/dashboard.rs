@@ -9,7 +9,7 @@ use crate::ui::components::form::PageTitle;
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::dot_class;
 use crate::ui::components::status::StatusBadge;
-use crate::ui::components::style::{CARD, LINK};
+use crate::ui::components::style::{BUTTON_ICON, BUTTON_SECONDARY, CARD, LINK};
 use crate::ui::pages::sprints::Progress;
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
@@ -187,7 +187,7 @@ pub fn DashboardPage() -> impl IntoView {
                                             <select id="days" name="days" class="rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900">
                                                 {[7i64, 30, 90, 180, 365].into_iter().map(|d| view! { <option value=d.to_string() selected=d == s.days>{format!("{d} days")}</option> }).collect_view()}
                                             </select>
-                                            <button type="submit" class="rounded-md border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700">"Show"</button>
+                                            <button type="submit" class=BUTTON_SECONDARY>"Show"</button>
                                         </form>
                                     </div>
                                     <div class="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
@@ -286,9 +286,9 @@ pub fn CalendarPage() -> impl IntoView {
                         view! {
                             <div class="max-w-6xl space-y-4">
                                 <div class="flex items-center gap-3">
-                                    <a class="rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700" href=format!("/calendar?month={prev}") aria-label="Previous month">"←"</a>
+                                    <a class=BUTTON_ICON href=format!("/calendar?month={prev}") aria-label="Previous month">"←"</a>
                                     <h2 class="text-lg font-semibold" data-testid="calendar-month">{first.format("%B %Y").to_string()}</h2>
-                                    <a class="rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700" href=format!("/calendar?month={next}") aria-label="Next month">"→"</a>
+                                    <a class=BUTTON_ICON href=format!("/calendar?month={next}") aria-label="Next month">"→"</a>
                                     <a class=format!("text-sm {LINK}") href="/calendar">"Today"</a>
                                 </div>
                                 <table class="w-full table-fixed border-collapse text-xs">

@@ -12,7 +12,7 @@ use crate::ui::components::form::SELECT;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::StatusBadge;
-use crate::ui::components::style::{BUTTON_DANGER, CARD, LINK};
+use crate::ui::components::style::{BUTTON, BUTTON_DANGER, CARD, LINK};
 use crate::views::{GroupReleaseView, MemberView, SprintView};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -190,7 +190,7 @@ pub fn GroupPage() -> impl IntoView {
                                                                 <select id="add-release" name="release_id" class=SELECT>
                                                                     {d.candidates.iter().map(|c| view! { <option value=c.id.to_string()>{format!("{} {} · {} · {}", c.title, c.version, c.service_name, c.status.label())}</option> }).collect_view()}
                                                                 </select></div>
-                                                            <button type="submit" class="rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white hover:bg-indigo-500">"Add to group"</button>
+                                                            <button type="submit" class=BUTTON>"Add to group"</button>
                                                         </ActionForm>
                                                     }.into_any()
                                                 }}

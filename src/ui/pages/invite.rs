@@ -6,6 +6,7 @@ use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{ActionError, Submit};
 use crate::ui::components::icons::LogoMark;
 use crate::ui::components::loaded::Loaded;
+use crate::ui::components::style::BUTTON_LARGE;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -52,7 +53,7 @@ pub fn InvitePage() -> impl IntoView {
                                     let em = form_enc(&inv.email);
                                     view! {
                                         <div class="mt-6 flex gap-3">
-                                            <a class="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500" href=format!("/sign-up?next={enc}&email={em}")>"Create an account"</a>
+                                            <a class=BUTTON_LARGE href=format!("/sign-up?next={enc}&email={em}")>"Create an account"</a>
                                             <a class="rounded-md px-4 py-2 text-sm font-semibold ring-1 ring-zinc-300 hover:bg-zinc-50 dark:ring-zinc-700 dark:hover:bg-zinc-900" href=format!("/sign-in?next={enc}")>"Sign in"</a>
                                         </div>
                                     }.into_any()

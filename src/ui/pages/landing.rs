@@ -6,7 +6,7 @@ use crate::domain::status::ReleaseStatus;
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::icons::LogoMark;
 use crate::ui::components::status::{badge_class, dot_class};
-use crate::ui::components::style::BUTTON;
+use crate::ui::components::style::{BUTTON, BUTTON_LARGE};
 use crate::ui::components::theme_toggle::ThemeToggle;
 use crate::ui::components::use_hydrated;
 use leptos::prelude::*;
@@ -40,7 +40,7 @@ pub fn LandingPage() -> impl IntoView {
                     "Self-hosted: your accounts, your database."
                 </p>
                 <div class="mt-8 flex flex-wrap gap-3">
-                    <a href="/sign-up" class="rounded-md bg-indigo-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">"Create your team"</a>
+                    <a href="/sign-up" class=BUTTON_LARGE>"Create your team"</a>
                     <a href="/sign-in" class="rounded-md px-4 py-2.5 text-sm font-semibold text-zinc-900 ring-1 ring-zinc-300 hover:bg-zinc-50 dark:text-zinc-100 dark:ring-zinc-700 dark:hover:bg-zinc-900">"Sign in"</a>
                 </div>
             </section>

@@ -13,6 +13,7 @@ use crate::domain::kinds::ItemType;
 use crate::serverfns::items::{LinkItem, SearchItems, SyncItem, SyncReleaseItems, UnlinkItem};
 use crate::ui::components::form::ActionError;
 use crate::ui::components::loaded::Loaded;
+use crate::ui::components::style::LINK;
 use crate::views::{ItemView, SearchHitView};
 use leptos::prelude::*;
 
@@ -222,7 +223,7 @@ fn ItemRow(
             <span class="w-9 text-xs font-semibold uppercase text-zinc-500 dark:text-zinc-400">{kind_label(i.item_type.as_str())}</span>
             <span class=format!("rounded px-1.5 py-0.5 text-xs font-medium {}", pill(i.status_category.as_deref()))>{i.status.clone().unwrap_or_else(|| "unknown".into())}</span>
             {match i.url.clone().filter(|u| is_web_link(u)) {
-                Some(u) => view! { <a class="font-medium text-indigo-700 hover:underline dark:text-indigo-300" href=u rel="external noopener" target="_blank">{i.title.clone().unwrap_or_else(|| i.external_id.clone())}</a> }.into_any(),
+                Some(u) => view! { <a class=LINK href=u rel="external noopener" target="_blank">{i.title.clone().unwrap_or_else(|| i.external_id.clone())}</a> }.into_any(),
                 None => view! { <span>{i.external_id.clone()}</span> }.into_any(),
             }}
             <span class="text-xs text-zinc-500 dark:text-zinc-400">{i.external_id.clone()} {i.assignee.clone().map(|a| format!(" · {a}"))}</span>

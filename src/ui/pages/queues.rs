@@ -6,6 +6,7 @@ use crate::ui::components::form::PageTitle;
 use crate::ui::components::live::use_live;
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::StatusBadge;
+use crate::ui::components::style::LINK;
 use crate::views::Waiting;
 use leptos::prelude::*;
 
@@ -19,7 +20,7 @@ fn WaitingList(label: &'static str, items: Vec<Waiting>, empty: &'static str) ->
             {items.into_iter().map(|w| view! {
                 <li class="flex flex-wrap items-start justify-between gap-3 p-3 text-sm" aria-label=format!("{} {}", w.release.title, w.release.version)>
                     <span>
-                        <a class="font-medium text-indigo-700 hover:underline dark:text-indigo-300" href=format!("/releases/{}", w.release.id)>{w.release.title.clone()} " " {w.release.version.clone()}</a>
+                        <a class=LINK href=format!("/releases/{}", w.release.id)>{w.release.title.clone()} " " {w.release.version.clone()}</a>
                         <span class="ml-2 text-zinc-500 dark:text-zinc-400">{w.service_name.clone()}</span>
                         {(!w.blockers.is_empty()).then(|| view! {
                             <ul class="mt-1 list-disc pl-5 text-red-700 dark:text-red-300">{w.blockers.iter().map(|b| view! { <li>{b.clone()}</li> }).collect_view()}</ul>

@@ -8,6 +8,7 @@ use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, S
 use crate::ui::components::form::{PageTitle, SELECT};
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::StatusBadge;
+use crate::ui::components::style::LINK;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -78,7 +79,7 @@ pub fn ReleasesPage() -> impl IntoView {
                                             <tbody class="divide-y divide-zinc-200 dark:divide-zinc-800">
                                                 {d.rows.into_iter().map(|r| view! {
                                                     <tr>
-                                                        <td class="py-2"><a class="font-medium text-indigo-700 hover:underline dark:text-indigo-300" href=format!("/releases/{}", r.release.id)>{r.release.title.clone()} " " {r.release.version.clone()}</a>
+                                                        <td class="py-2"><a class=LINK href=format!("/releases/{}", r.release.id)>{r.release.title.clone()} " " {r.release.version.clone()}</a>
                                                             {r.release.is_blocked.then(|| view! { <span class="ml-2 rounded bg-red-100 px-1.5 py-0.5 text-xs font-medium text-red-800 dark:bg-red-950 dark:text-red-200" title=r.release.blocked_reason.clone().unwrap_or_default()>"Blocked"</span> })}</td>
                                                         <td>{r.service_name.clone()}</td>
                                                         <td><StatusBadge status=r.release.status/></td>

@@ -10,6 +10,7 @@ use crate::ui::components::form::SELECT;
 use crate::ui::components::form::{error_text, ActionError, Submit};
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::StatusBadge;
+use crate::ui::components::style::LINK;
 use crate::views::ReleaseRef;
 use leptos::prelude::*;
 
@@ -61,7 +62,7 @@ pub(super) fn PlanningSection(
                                         view! {
                                             <li class="flex flex-wrap items-center gap-2">
                                                 <span class="text-xs font-medium text-zinc-500 dark:text-zinc-400">{dep_words(d.dep_type)}</span>
-                                                <a class="font-medium text-indigo-700 hover:underline dark:text-indigo-300" href=format!("/releases/{}", d.depends_on_id)>{name.clone()}</a>
+                                                <a class=LINK href=format!("/releases/{}", d.depends_on_id)>{name.clone()}</a>
                                                 {other.map(|o| view! { <StatusBadge status=o.status/> })}
                                                 {d.resolved_at.is_some().then(|| view! { <span class="text-xs text-green-700 dark:text-green-300">"resolved"</span> })}
                                                 {can_edit.then(|| view! {
