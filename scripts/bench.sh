@@ -85,7 +85,7 @@ for db in $DBS; do
   printf '  /api/releases   c1  '; wrk_line wrk -t1 -c1 -d"${DURATION}s" --latency -H "cookie: $cookie" "$base/api/releases?limit=100"
   cat >"$work/rpc.lua" <<EOF
 wrk.method = "POST"
-wrk.body = "service_id=&owner_id=&priority=&blocked=&q=&show="
+wrk.body = "service_id=&owner_id=&priority=&blocked=&q=&show=&closed="
 wrk.headers["content-type"] = "application/x-www-form-urlencoded"
 wrk.headers["origin"] = "$base"
 wrk.headers["cookie"] = "$cookie"

@@ -23,6 +23,10 @@ pub const FINISHED_SHOWN: u64 = 20;
 /// pages) is the way to the rest.
 pub const COLUMN_MAX: u64 = 1_000;
 
+/// The board's "Closed" area, collapsed until asked for (`closed=1`): its
+/// cards are only loaded then.
+pub const CLOSED: [ReleaseStatus; 2] = [ReleaseStatus::Cancelled, ReleaseStatus::RolledBack];
+
 /// Per-column sizes asked for; columns not named show their default.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ColumnSizes(BTreeMap<ReleaseStatus, u64>);

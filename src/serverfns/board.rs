@@ -24,7 +24,8 @@ pub struct BoardData {
 
 /// The board under the filters of the URL (`serviceId`, `ownerId`,
 /// `priority`, `blocked`, `q`); `show` asks for more cards in some columns
-/// (see [`crate::domain::board::ColumnSizes`]).
+/// (see [`crate::domain::board::ColumnSizes`]); `closed=1` loads the cards
+/// of the collapsed "Closed" area too.
 /// Its URL is fixed (`/rpc/board`) so the benchmark can call it.
 #[server(prefix = "/rpc", endpoint = "board")]
 pub async fn board(
@@ -34,6 +35,7 @@ pub async fn board(
     blocked: String,
     q: String,
     show: String,
+    closed: String,
 ) -> Result<BoardData, ApiError> {
     use crate::domain::board::ColumnSizes;
     use crate::server::services::releases::{self, ReleaseFilter};
@@ -47,7 +49,8 @@ pub async fn board(
         q: Some(q),
         ..Default::default()
     };
-    let columns = releases::board(&state, &team, &f, &ColumnSizes::parse(&show)).await?;
+    let sizes = ColumnSizes::parse(&show);
+    let columns = releases::board(&state, &team, &f, &sizes, closed == "1").await?;
     let (services, members) = super::releases::names(&state, &team).await?;
     let sprints = crate::server::services::sprints::list(
         &state,

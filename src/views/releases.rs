@@ -5,7 +5,10 @@ use crate::domain::ids::{
 };
 use serde::{Deserialize, Serialize};
 
-/// A release as a card on the board.
+/// A release as a card on the board. Only the board reads it (through its
+/// server function, and from the page as hydration data), so what a card
+/// does not have is left out rather than sent as `null`, `false` or `[]`:
+/// a board of hundreds of cards carries this once in its HTML.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BoardCard {
@@ -22,18 +25,22 @@ pub struct BoardCard {
     /// Urgency.
     pub priority: crate::domain::status::Priority,
     /// The owner's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_name: Option<String>,
     /// Blocked by hand.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub is_blocked: bool,
     /// Why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_reason: Option<String>,
     /// `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_date: Option<chrono::NaiveDate>,
     /// For optimistic concurrency on moves.
     pub revision: i64,
     /// Releases it BLOCKS-depends on that are not deployed yet
     /// ("Search 1.2.0"): it cannot ship before them.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub blocked_by: Vec<String>,
 }
 

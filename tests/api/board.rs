@@ -20,8 +20,12 @@ const IN_FLIGHT: [&str; 7] = [
 
 /// The board's data, as the page loads it (`POST /rpc/board`).
 async fn board(b: &Browser, show: &str) -> Value {
+    board_with(b, show, "").await
+}
+
+async fn board_with(b: &Browser, show: &str, closed: &str) -> Value {
     let body = format!(
-        "service_id=&owner_id=&priority=&blocked=&q=&show={}",
+        "service_id=&owner_id=&priority=&blocked=&q=&closed={closed}&show={}",
         show.replace(':', "%3A").replace(',', "%2C")
     );
     let r = b
@@ -173,6 +177,40 @@ async fn show_more_is_a_link_that_works_without_javascript() {
     // A hand-edited size is read as far as it makes sense, never an error.
     let r = owner.get("/board?show=PLANNING%3Alots,NOPE%3A3").await;
     assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_closed_area_is_counted_always_and_its_cards_loaded_when_open() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Payments").await;
+    let svc = json_of(
+        owner.post("/api/services", &json!({"name": "Checkout"})).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let r = json_of(
+        owner
+            .post(
+                "/api/releases",
+                &json!({"serviceId": svc["id"], "title": "Dropped", "version": "0.1.0"}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let id = r["id"].as_str().unwrap();
+    json_of(
+        owner
+            .patch(&format!("/api/releases/{id}"), &json!({"status": "CANCELLED"}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let collapsed = board(&owner, "").await;
+    assert_eq!(column(&collapsed, "CANCELLED")["total"], 1);
+    assert_eq!(column(&collapsed, "CANCELLED")["cards"], json!([]));
+    let open = board_with(&owner, "", "1").await;
+    assert_eq!(column(&open, "CANCELLED")["cards"][0]["id"], id);
 }
 
 /// The HTML of one column of the board page.

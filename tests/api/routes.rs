@@ -306,7 +306,7 @@ pub const RPC: &[Rpc] = &[
     f("choose_jira_site", SignedIn, "cloud_id=nope"),
     f("disconnect", SignedIn, "provider=GITHUB"),
     // board, services
-    f("board", Viewer, "service_id=&owner_id=&priority=&blocked=&q=&show="),
+    f("board", Viewer, "service_id=&owner_id=&priority=&blocked=&q=&show=&closed="),
     f("list_services", Viewer, ""),
     f("save_service", Admin, "id=&name=Ledger&slug=&description=&github_repo=&jira_project_key="),
     f("delete_service", Admin, "id={service}"),

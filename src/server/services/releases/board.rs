@@ -2,7 +2,7 @@
 //! deploy queue and the releases waiting on a blocker.
 
 use super::filter::{blocked_condition, conditions, ReleaseFilter};
-use crate::domain::board::ColumnSizes;
+use crate::domain::board::{ColumnSizes, CLOSED};
 use crate::domain::ids::ReleaseId;
 use crate::domain::kinds::DependencyType;
 use crate::domain::status::{Priority, ReleaseStatus};
@@ -24,13 +24,15 @@ pub const BOARD_LIMIT: u64 = 500;
 /// finished work). A column's count is always everything it holds, and
 /// "Show N more" (see [`ColumnSizes`]) reaches the rest, so no release is
 /// ever silently left out. One grouped count, then one small indexed query
-/// per column that holds anything.
+/// per column that holds anything. The collapsed "Closed" area
+/// ([`CLOSED`]) is counted, and its cards loaded only `with_closed`.
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
 pub async fn board(
     state: &AppState,
     ctx: &TeamContext,
     f: &ReleaseFilter,
     sizes: &ColumnSizes,
+    with_closed: bool,
 ) -> AppResult<Vec<BoardColumn>> {
     let cond = conditions(ctx, f)?;
     let counts: Vec<(ReleaseStatus, i64)> = release::Entity::find_in(ctx)
@@ -50,7 +52,8 @@ pub async fn board(
             .unwrap_or(0)
     };
     let mut rows = vec![];
-    for s in ReleaseStatus::ALL.into_iter().filter(|s| total(*s) > 0) {
+    let shown = |s: &ReleaseStatus| total(*s) > 0 && (with_closed || !CLOSED.contains(s));
+    for s in ReleaseStatus::ALL.into_iter().filter(shown) {
         let q = release::Entity::find_in(ctx)
             .filter(cond.clone())
             .filter(release::Column::Status.eq(s))

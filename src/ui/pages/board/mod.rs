@@ -11,7 +11,7 @@
 mod card;
 mod state;
 
-use crate::domain::board::ColumnSizes;
+use crate::domain::board::{ColumnSizes, CLOSED};
 use crate::domain::status::ReleaseStatus;
 use crate::serverfns::board::{board, BoardData};
 use crate::ui::components::filters::ReleaseFilters;
@@ -60,10 +60,11 @@ pub fn BoardPage() -> impl IntoView {
                 get("blocked"),
                 get("q"),
                 get("show"),
+                get("closed"),
             )
         },
-        |(_, service, owner, priority, blocked, q, show)| {
-            board(service, owner, priority, blocked, q, show)
+        |(_, service, owner, priority, blocked, q, show, closed)| {
+            board(service, owner, priority, blocked, q, show, closed)
         },
     );
     view! {
@@ -115,7 +116,8 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
         .iter()
         .map(|c| (c.status, c.cards.len() as u64))
         .collect();
-    // Not part of the data: expanding the closed area only re-renders it.
+    // Expanding the closed area loads its cards (a link: it works without
+    // JavaScript); collapsed, they are counted but not sent.
     let closed_open = move || query.with(|q| q.get("closed").is_some_and(|v| v == "1"));
     // A link to this board with one query key changed (filters kept).
     let href_with = move |key: &str, value: Option<String>| {
@@ -253,9 +255,11 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
             }
         })
         .collect_view();
-    let closed_total = totals.get(&ReleaseStatus::Cancelled).copied().unwrap_or(0)
-        + totals.get(&ReleaseStatus::RolledBack).copied().unwrap_or(0);
-    let closed = [ReleaseStatus::Cancelled, ReleaseStatus::RolledBack]
+    let closed_total: u64 = CLOSED
+        .iter()
+        .map(|s| totals.get(s).copied().unwrap_or(0))
+        .sum();
+    let closed = CLOSED
         .into_iter()
         .map(|s| {
             let n = totals.get(&s).copied().unwrap_or(0);
