@@ -184,7 +184,9 @@ async fn the_closed_area_is_counted_always_and_its_cards_loaded_when_open() {
     let app = TestApp::spawn().await;
     let (owner, _, _) = app.owner_with_team("Payments").await;
     let svc = json_of(
-        owner.post("/api/services", &json!({"name": "Checkout"})).await,
+        owner
+            .post("/api/services", &json!({"name": "Checkout"}))
+            .await,
         StatusCode::CREATED,
     )
     .await;
@@ -201,7 +203,10 @@ async fn the_closed_area_is_counted_always_and_its_cards_loaded_when_open() {
     let id = r["id"].as_str().unwrap();
     json_of(
         owner
-            .patch(&format!("/api/releases/{id}"), &json!({"status": "CANCELLED"}))
+            .patch(
+                &format!("/api/releases/{id}"),
+                &json!({"status": "CANCELLED"}),
+            )
             .await,
         StatusCode::OK,
     )

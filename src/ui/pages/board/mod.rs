@@ -9,6 +9,7 @@
 //! runs, compiled to WASM.
 
 mod card;
+mod column;
 mod state;
 
 use crate::domain::board::{ColumnSizes, CLOSED};
@@ -19,9 +20,10 @@ use crate::ui::components::form::error_text;
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::dot_class;
-use crate::ui::components::style::{BUTTON, BUTTON_SECONDARY, LINK};
+use crate::ui::components::style::{BUTTON, BUTTON_SECONDARY};
 use crate::views::BoardCard;
-use card::{Card, MoveDialog};
+use card::MoveDialog;
+use column::{ColumnList, ColumnLoad};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use state::BoardState;
@@ -132,110 +134,18 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
         let today = today.clone();
         let totals = totals.clone();
         move |s: ReleaseStatus, collapsible: bool| {
-            let collapsed = move || collapsible && !closed_open();
-            let today = today.clone();
             let total = totals.get(&s).copied().unwrap_or(0);
-            // Count under optimistic moves: what moved in, minus what moved out.
-            let count = move || {
-                all.with_value(|all| {
-                    let moved_in = all
-                        .iter()
-                        .filter(|c| c.status != s && st.effective(c) == s)
-                        .count() as u64;
-                    let moved_out = all
-                        .iter()
-                        .filter(|c| c.status == s && st.effective(c) != s)
-                        .count() as u64;
-                    (total + moved_in).saturating_sub(moved_out)
-                })
-            };
-            let label = move || {
-                let n = count();
-                format!(
-                    "{}, {} release{}",
-                    s.label(),
-                    n,
-                    if n == 1 { "" } else { "s" }
-                )
-            };
-            let cards = move || {
-                all.with_value(|all| {
-                    all.iter()
-                        .filter(|c| st.effective(c) == s)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                })
-            };
-            // A column that holds more than it shows says so, with a way to
-            // the rest: a link, so it works without JavaScript too.
-            let held = loaded.get(&s).copied().unwrap_or(0);
-            let next = sizes.more(s, total).map(|(n, next)| (n, next.to_param()));
-            let more = move || {
-                (total > held).then(|| {
-                    let words = if s.is_finished() { "Latest" } else { "First" };
-                    let to_list = s.is_finished() || next.is_none();
-                    view! {
-                        <p class="mt-2 flex flex-wrap items-center gap-x-2 px-1 text-xs text-zinc-500 dark:text-zinc-400" data-testid="column-more">
-                            <span>{format!("{words} {held} of {total}")}</span>
-                            {next.clone().map(|(n, param)| view! {
-                                <a class=LINK href=href_with("show", Some(param))>{format!("Show {n} more")}</a>
-                            })}
-                            {to_list.then(|| view! {
-                                <a class=LINK href=format!("/releases?status={}", s.as_str())>"All in list"</a>
-                            })}
-                        </p>
-                    }
-                })
-            };
-            let list_class = move || {
-                let base = if collapsed() {
-                    "min-h-12 space-y-2 rounded-md p-1 transition-colors"
-                } else {
-                    "min-h-24 space-y-2 rounded-md p-1 transition-colors"
-                };
-                match st.dragging.get() {
-                    Some((_, from)) if from.can_move_to(s) => {
-                        format!("{base} bg-indigo-50 ring-2 ring-indigo-500 dark:bg-indigo-950/50")
-                    }
-                    Some((_, from)) if from != s => format!("{base} opacity-50"),
-                    _ => base.to_string(),
-                }
+            let load = ColumnLoad {
+                status: s,
+                total,
+                held: loaded.get(&s).copied().unwrap_or(0),
+                more: sizes
+                    .more(s, total)
+                    .map(|(n, next)| (n, href_with("show", Some(next.to_param())))),
             };
             view! {
-                <ul
-                    aria-label=label
-                    data-board-list=""
-                    data-status=s.as_str()
-                    data-drop=move || match st.dragging.get() {
-                        Some((_, from)) if from.can_move_to(s) => "legal",
-                        Some(_) => "illegal",
-                        None => "",
-                    }
-                    class=list_class
-                    on:dragover=move |ev: leptos::ev::DragEvent| {
-                        if st.dragging.get_untracked().is_some_and(|(_, from)| from.can_move_to(s)) {
-                            ev.prevent_default();
-                            #[cfg(feature = "hydrate")]
-                            if let Some(dt) = ev.data_transfer() {
-                                dt.set_drop_effect("move");
-                            }
-                        }
-                    }
-                    on:drop=move |ev: leptos::ev::DragEvent| {
-                        ev.prevent_default();
-                        if let Some((id, _)) = st.dragging.get_untracked() {
-                            st.dragging.set(None);
-                            if let Some(card) = all.with_value(|a| a.iter().find(|c| c.id == id).cloned()) {
-                                st.move_card(card, s);
-                            }
-                        }
-                    }
-                >
-                    {move || (!collapsed()).then(|| cards().into_iter().map(|c| view! {
-                        <Card card=c today=today.clone() st=st can_edit=can_edit/>
-                    }).collect_view())}
-                </ul>
-                {move || if collapsed() { None } else { more() }}
+                <ColumnList load=load collapsed=Signal::derive(move || collapsible && !closed_open())
+                    all=all st=st today=today.clone() can_edit=can_edit/>
             }
         }
     };
