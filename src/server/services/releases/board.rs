@@ -58,19 +58,20 @@ pub async fn board(
             .filter(cond.clone())
             .filter(release::Column::Status.eq(s))
             .find_also_related(service::Entity);
+        // Finished work is ordered by the index alone (team, status, last
+        // change): a tie-breaker outside it made PostgreSQL sort every
+        // deployed release of the team to keep twenty (14 ms of a 30 ms
+        // call at 3,800 deployed). Work in flight is sorted by urgency,
+        // which no index holds, over one status's rows.
         let q = if s.is_finished() {
             q.order_by_desc(release::Column::UpdatedAt)
         } else {
             q.order_by(urgency(), Order::Desc)
                 .order_by_with_nulls(release::Column::TargetDate, Order::Asc, NullOrdering::Last)
                 .order_by_desc(release::Column::UpdatedAt)
+                .order_by_asc(release::Column::Id)
         };
-        rows.extend(
-            q.order_by_asc(release::Column::Id)
-                .limit(sizes.shown(s))
-                .all(&state.db)
-                .await?,
-        );
+        rows.extend(q.limit(sizes.shown(s)).all(&state.db).await?);
     }
     let owners = crate::server::services::user_names(
         &state.db,
