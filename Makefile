@@ -4,7 +4,9 @@
 #   make test   every test suite: unit, HTTP on SQLite and PostgreSQL, browser
 #
 # Other targets: make build (release build, no serving), make seed (demo team),
-# make bench (benchmarks, see BENCHMARKS.md), make check, make fmt,
+# make bench (benchmarks, see BENCHMARKS.md), make bench-peer (side by side
+# with the original stack), make bench-events (1,000 live streams),
+# make bench-scale (100,000 releases), make check, make fmt,
 # make e2e (browser suite only), make clean-test-dbs.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -22,7 +24,7 @@ DEBUG_BIN   := target/debug/release-coordinator
 RELEASE_SITE := target/site-release
 DEBUG_SITE   := target/site
 
-.PHONY: help run build build-debug test e2e tools test-tools check fmt clean-test-dbs seed bench
+.PHONY: help run build build-debug test e2e tools test-tools check fmt clean-test-dbs seed bench bench-peer bench-events bench-scale
 
 help:
 	@sed -n '2,10p' Makefile | sed 's/^# \{0,1\}//'
@@ -61,6 +63,18 @@ seed: build
 ## Benchmarks on SQLite and PostgreSQL; prints numbers (BENCHMARKS.md).
 bench: test-tools build
 	@scripts/bench.sh
+
+## Side by side with the original stack (../shared/peer-nextjs, PEER_DIR=…).
+bench-peer: test-tools build
+	@scripts/bench-peer.sh
+
+## Live events: 1,000 streams on one server, then on two (PostgreSQL).
+bench-events: build
+	@scripts/bench-events.sh
+
+## Scale: 2,000 releases against 50,000 of 100,000 over 1,000 teams (PostgreSQL).
+bench-scale: test-tools build
+	@scripts/bench-scale.sh
 
 ## Every test suite; see scripts/test.sh.
 test: test-tools build-debug

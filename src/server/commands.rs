@@ -38,9 +38,19 @@ pub enum Command {
     /// Seed a demo team with six months of history (refuses a database
     /// that already has accounts).
     SeedDemo {
-        /// How many releases to create.
+        /// How many releases to create (over every team).
         #[arg(long, default_value_t = seed::SeedOptions::default().releases)]
         releases: usize,
+        /// Exactly this many of the demo team's releases in flight, the
+        /// rest finished (the benchmark's shape: --releases 2000
+        /// --in-flight 1250). Default: as the invented history falls.
+        #[arg(long)]
+        in_flight: Option<usize>,
+        /// Teams in all: with more than one, the demo team gets half the
+        /// releases and the other teams share the rest (one owner each,
+        /// team0001@example.com, … with the demo password).
+        #[arg(long, default_value_t = 1)]
+        teams: usize,
         /// Seed even though the database has accounts.
         #[arg(long)]
         force: bool,
@@ -59,8 +69,19 @@ pub async fn run(settings: Settings, command: Option<Command>) -> anyhow::Result
         }
         Command::Migrate => migrate(settings).await,
         Command::ResetPassword { email } => reset_password(settings, &email).await,
-        Command::SeedDemo { releases, force } => {
-            seed_demo(settings, seed::SeedOptions { releases, force }).await
+        Command::SeedDemo {
+            releases,
+            in_flight,
+            teams,
+            force,
+        } => {
+            let opts = seed::SeedOptions {
+                releases,
+                in_flight,
+                teams,
+                force,
+            };
+            seed_demo(settings, opts).await
         }
         Command::RotateKey => rotate_key(settings).await,
     }
@@ -121,6 +142,12 @@ async fn seed_demo(settings: Settings, opts: seed::SeedOptions) -> anyhow::Resul
         s.activities,
         started.elapsed().as_secs_f64()
     );
+    if s.other_teams > 0 {
+        println!(
+            "And {} other teams with {} releases in all (team0001@example.com, …).",
+            s.other_teams, s.other_releases
+        );
+    }
     println!(
         "Sign in as {} with password {} (also ada@, grace@, linus@ and viewer@example.com).",
         seed::DEMO_EMAIL,
@@ -165,7 +192,29 @@ mod tests {
             c.command,
             Some(Command::SeedDemo {
                 releases: 12,
+                in_flight: None,
+                teams: 1,
                 force: true
+            })
+        ));
+        let c = Cli::try_parse_from([
+            "rc",
+            "seed-demo",
+            "--teams",
+            "1000",
+            "--releases",
+            "100000",
+            "--in-flight",
+            "1250",
+        ])
+        .unwrap();
+        assert!(matches!(
+            c.command,
+            Some(Command::SeedDemo {
+                releases: 100_000,
+                in_flight: Some(1250),
+                teams: 1000,
+                force: false
             })
         ));
         assert!(Cli::try_parse_from(["rc", "seed-demo", "--releases", "many"]).is_err());

@@ -14,7 +14,7 @@ async fn the_demo_team_reads_like_real_history() {
         &app.db,
         &SeedOptions {
             releases: 120,
-            force: false,
+            ..SeedOptions::default()
         },
     )
     .await
@@ -81,4 +81,50 @@ async fn the_demo_team_reads_like_real_history() {
         .as_str()
         .unwrap()
         .contains("to Deployed"));
+}
+
+/// The benchmark's shapes: an exact number in flight, and many teams
+/// around one big one.
+#[tokio::test]
+async fn the_seed_builds_an_exact_number_in_flight_and_many_teams() {
+    use release_coordinator::server::db::entities::{release, team, user};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let app = TestApp::spawn().await;
+    let s = seed::demo(
+        &app.db,
+        &SeedOptions {
+            releases: 400,
+            in_flight: Some(125),
+            teams: 4,
+            force: false,
+        },
+    )
+    .await
+    .expect("seed");
+    assert_eq!((s.releases, s.other_teams, s.other_releases), (200, 3, 200));
+    assert_eq!(team::Entity::find().count(&app.db).await.unwrap(), 4);
+    assert_eq!(user::Entity::find().count(&app.db).await.unwrap(), 5 + 3);
+    let mine = release::Entity::find()
+        .filter(release::Column::TeamId.eq(s.team_id.clone()))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 200);
+    let flying = mine.iter().filter(|r| !r.status.is_finished()).count();
+    assert_eq!(flying, 125, "exactly the in-flight count asked for");
+
+    // Asking for more in flight than the team holds changes nothing.
+    let other = TestApp::spawn().await;
+    let err = seed::demo(
+        &other.db,
+        &SeedOptions {
+            releases: 10,
+            in_flight: Some(11),
+            ..SeedOptions::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("--in-flight 11"), "{err}");
+    assert_eq!(user::Entity::find().count(&other.db).await.unwrap(), 0);
 }

@@ -21,7 +21,8 @@ use chrono::{DateTime, Duration, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{
-    ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait,
+    ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait,
+    TransactionTrait,
 };
 
 mod story;
@@ -35,8 +36,19 @@ pub const DEMO_PASSWORD: &str = "demo-password";
 /// What to seed.
 #[derive(Debug, Clone)]
 pub struct SeedOptions {
-    /// How many releases (history over the last six months).
+    /// How many releases (history over the last six months), over every
+    /// team seeded.
     pub releases: usize,
+    /// Exactly this many of the demo team's releases end in flight (the
+    /// rest finished, all of them old enough to have got there). `None`:
+    /// as the invented history falls (recent work mostly in flight).
+    pub in_flight: Option<usize>,
+    /// Teams in all, the demo team included. With more than one, the demo
+    /// team gets half of `releases` and the others share the other half
+    /// (each with one owner, `team0001@example.com`, …), so
+    /// `--teams 1000 --releases 100000` is a big team of 50,000 releases of
+    /// history among 999 small ones.
+    pub teams: usize,
     /// Seed even though accounts exist.
     pub force: bool,
 }
@@ -45,23 +57,51 @@ impl Default for SeedOptions {
     fn default() -> Self {
         Self {
             releases: 60,
+            in_flight: None,
+            teams: 1,
             force: false,
         }
     }
 }
 
+/// The most releases one command seeds.
+pub const MAX_RELEASES: usize = 200_000;
+/// The most teams one command seeds.
+pub const MAX_TEAMS: usize = 10_000;
+
 /// What was seeded.
 #[derive(Debug)]
 pub struct SeedSummary {
-    /// The team's id.
+    /// The demo team's id.
     pub team_id: TeamId,
-    /// Releases written.
+    /// Releases written for the demo team.
     pub releases: usize,
-    /// Activity rows written.
+    /// Activity rows written for the demo team.
     pub activities: usize,
+    /// Other teams written, and their releases.
+    pub other_teams: usize,
+    /// Releases written for the other teams.
+    pub other_releases: usize,
 }
-/// Seeds the demo team.
+
+/// Seeds the demo team (and, with `teams > 1`, the other teams).
 pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result<SeedSummary> {
+    if opts.releases > MAX_RELEASES {
+        bail!("at most {MAX_RELEASES} releases");
+    }
+    if opts.teams == 0 || opts.teams > MAX_TEAMS {
+        bail!("--teams must be between 1 and {MAX_TEAMS}");
+    }
+    let mine = if opts.teams > 1 {
+        opts.releases / 2
+    } else {
+        opts.releases
+    };
+    if let Some(n) = opts.in_flight {
+        if n > mine {
+            bail!("--in-flight {n} is more than the demo team's {mine} releases");
+        }
+    }
     let existing = user::Entity::find().count(db).await?;
     if existing > 0 && !opts.force {
         bail!(
@@ -81,12 +121,11 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
              {existing} real account(s). Anyone can sign in as them: remove them before going live."
         );
     }
-    if opts.releases > 100_000 {
-        bail!("at most 100000 releases");
-    }
     let mut rng = StdRng::seed_from_u64(0x5eed);
-    let now = Utc::now();
-    let origin = now - Duration::days(200);
+    let clock = Clock {
+        now: Utc::now(),
+        origin: Utc::now() - Duration::days(200),
+    };
     let hash = crate::server::crypto::hash_password(DEMO_PASSWORD)?;
 
     let people = [
@@ -97,12 +136,79 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
         ("viewer@example.com", "Vera Viewer", Role::Viewer),
     ];
     let txn = db.begin().await?;
-    let team_id: TeamId = id_at(origin, &mut rng);
+    let team_id = insert_team(&txn, &mut rng, &clock, "Acme Platform").await?;
+    let mut users = vec![];
+    for (email, name, role) in people {
+        let uid = insert_member(&txn, &mut rng, &clock, &team_id, email, name, role, &hash).await?;
+        users.push((uid, name, role));
+    }
+    let written = history(
+        &txn,
+        &mut rng,
+        &clock,
+        &team_id,
+        &users,
+        mine,
+        opts.in_flight,
+    )
+    .await?;
+    txn.commit().await?;
+
+    let others = opts.teams - 1;
+    let rest = opts.releases - mine;
+    let mut other_releases = 0;
+    for i in 0..others {
+        let n = rest / others + usize::from(i < rest % others);
+        let txn = db.begin().await?;
+        let name = format!("Team {:04}", i + 1);
+        let tid = insert_team(&txn, &mut rng, &clock, &name).await?;
+        let email = format!("team{:04}@example.com", i + 1);
+        let owner_name = format!("Owner of team {:04}", i + 1);
+        let uid = insert_member(
+            &txn,
+            &mut rng,
+            &clock,
+            &tid,
+            &email,
+            &owner_name,
+            Role::Owner,
+            &hash,
+        )
+        .await?;
+        let users = [(uid, owner_name.as_str(), Role::Owner)];
+        other_releases += history(&txn, &mut rng, &clock, &tid, &users, n, None)
+            .await?
+            .0;
+        txn.commit().await?;
+    }
+    Ok(SeedSummary {
+        team_id,
+        releases: written.0,
+        activities: written.1,
+        other_teams: others,
+        other_releases,
+    })
+}
+
+/// The seed's "now" and the start of its history.
+struct Clock {
+    now: DateTime<Utc>,
+    origin: DateTime<Utc>,
+}
+
+async fn insert_team(
+    txn: &DatabaseTransaction,
+    rng: &mut StdRng,
+    clock: &Clock,
+    name: &str,
+) -> anyhow::Result<TeamId> {
+    let team_id: TeamId = id_at(clock.origin, rng);
+    let slug = crate::domain::validation::slugify(name, "team");
     team::Entity::insert(team::ActiveModel {
         id: Set(team_id.clone()),
-        name: Set("Acme Platform".into()),
+        name: Set(name.into()),
         slug: Set(format!(
-            "acme-platform-{}",
+            "{slug}-{}",
             &team_id.as_str()[team_id.as_str().len() - 6..]
         )),
         slack_webhook_url: Set(None),
@@ -112,43 +218,129 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
         notify_on_ready_to_deploy: Set(true),
         slack_last_error: Set(None),
         slack_last_error_at: Set(None),
-        created_at: Set(origin),
-        updated_at: Set(origin),
+        created_at: Set(clock.origin),
+        updated_at: Set(clock.origin),
     })
-    .exec(&txn)
+    .exec(txn)
     .await
-    .context("creating the demo team")?;
-    let mut users = vec![];
-    for (email, name, role) in people {
-        let uid: UserId = id_at(origin, &mut rng);
-        user::Entity::insert(user::ActiveModel {
-            id: Set(uid.clone()),
-            email: Set(email.into()),
-            name: Set(name.into()),
-            password_hash: Set(hash.clone()),
-            created_at: Set(origin),
-            updated_at: Set(origin),
-        })
-        .exec(&txn)
-        .await
-        .with_context(|| format!("creating {email} (already there? use a fresh database)"))?;
-        team_member::Entity::insert(team_member::ActiveModel {
-            id: Set(id_at(origin, &mut rng)),
-            team_id: Set(team_id.clone()),
-            user_id: Set(uid.clone()),
-            role: Set(role),
-            created_at: Set(origin),
-        })
-        .exec(&txn)
-        .await?;
-        users.push((uid, name, role));
-    }
+    .with_context(|| format!("creating the team {name}"))?;
+    Ok(team_id)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_member(
+    txn: &DatabaseTransaction,
+    rng: &mut StdRng,
+    clock: &Clock,
+    team_id: &TeamId,
+    email: &str,
+    name: &str,
+    role: Role,
+    hash: &str,
+) -> anyhow::Result<UserId> {
+    let uid: UserId = id_at(clock.origin, rng);
+    user::Entity::insert(user::ActiveModel {
+        id: Set(uid.clone()),
+        email: Set(email.into()),
+        name: Set(name.into()),
+        password_hash: Set(hash.into()),
+        created_at: Set(clock.origin),
+        updated_at: Set(clock.origin),
+    })
+    .exec(txn)
+    .await
+    .with_context(|| format!("creating {email} (already there? use a fresh database)"))?;
+    team_member::Entity::insert(team_member::ActiveModel {
+        id: Set(id_at(clock.origin, rng)),
+        team_id: Set(team_id.clone()),
+        user_id: Set(uid.clone()),
+        role: Set(role),
+        created_at: Set(clock.origin),
+    })
+    .exec(txn)
+    .await?;
+    Ok(uid)
+}
+
+/// When each release is created, and where its history heads. With an
+/// exact `in_flight`, the finished ones are created at least 30 days ago
+/// (longer than any invented walk takes, so each reaches its goal) and the
+/// ones in flight head for a status in flight (a walk cut short by "now"
+/// stays in flight), so the count is exact.
+fn plan(
+    rng: &mut StdRng,
+    clock: &Clock,
+    releases: usize,
+    in_flight: Option<usize>,
+) -> Vec<(DateTime<Utc>, ReleaseStatus)> {
+    let span = (clock.now - clock.origin).num_minutes() - 60;
+    let finished_goal = |rng: &mut StdRng| match rng.gen_range(0..100) {
+        0..=83 => ReleaseStatus::Deployed,
+        84..=91 => ReleaseStatus::RolledBack,
+        _ => ReleaseStatus::Cancelled,
+    };
+    let in_flight_goal = |rng: &mut StdRng| ReleaseStatus::MAIN_FLOW[rng.gen_range(0..7)];
+    let mut plan: Vec<(DateTime<Utc>, ReleaseStatus)> = match in_flight {
+        None => {
+            // Spread creation over the window, the most recent last.
+            let mut created: Vec<DateTime<Utc>> = (0..releases)
+                .map(|_| clock.origin + Duration::minutes(rng.gen_range(0..span)))
+                .collect();
+            created.sort();
+            created
+                .into_iter()
+                .map(|at| {
+                    // Older releases are mostly finished; recent ones mostly in flight.
+                    let goal = if (clock.now - at).num_days() > 21 {
+                        finished_goal(rng)
+                    } else {
+                        match rng.gen_range(0..100) {
+                            0..=24 => ReleaseStatus::Deployed,
+                            25..=29 => ReleaseStatus::Cancelled,
+                            _ => in_flight_goal(rng),
+                        }
+                    };
+                    (at, goal)
+                })
+                .collect()
+        }
+        Some(n) => {
+            let old_span = span - 30 * 24 * 60;
+            let mut plan: Vec<_> = (0..releases - n)
+                .map(|_| {
+                    let at = clock.origin + Duration::minutes(rng.gen_range(0..old_span));
+                    (at, finished_goal(rng))
+                })
+                .collect();
+            plan.extend((0..n).map(|_| {
+                let at = clock.origin + Duration::minutes(rng.gen_range(0..span));
+                (at, in_flight_goal(rng))
+            }));
+            plan
+        }
+    };
+    plan.sort_by_key(|p| p.0);
+    plan
+}
+
+/// Invents and writes a team's releases with their moves, activity and
+/// comments; returns (releases, activities) written.
+async fn history(
+    txn: &DatabaseTransaction,
+    rng: &mut StdRng,
+    clock: &Clock,
+    team_id: &TeamId,
+    users: &[(UserId, &str, Role)],
+    n_releases: usize,
+    in_flight: Option<usize>,
+) -> anyhow::Result<(usize, usize)> {
+    let now = clock.now;
     let movers: Vec<&(UserId, &str, Role)> = users.iter().filter(|u| u.2 != Role::Viewer).collect();
 
     let mut services = vec![];
     for (name, key) in SERVICES {
         let slug = crate::domain::validation::slugify(name, "service");
-        let sid: ServiceId = id_at(origin, &mut rng);
+        let sid: ServiceId = id_at(clock.origin, rng);
         service::Entity::insert(service::ActiveModel {
             id: Set(sid.clone()),
             team_id: Set(team_id.clone()),
@@ -157,10 +349,10 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
             description: Set(format!("The {} service.", name.to_lowercase())),
             github_repo: Set(Some(format!("acme/{slug}"))),
             jira_project_key: Set(Some(key.into())),
-            created_at: Set(origin),
-            updated_at: Set(origin),
+            created_at: Set(clock.origin),
+            updated_at: Set(clock.origin),
         })
-        .exec(&txn)
+        .exec(txn)
         .await?;
         services.push((sid, name, 0u32));
     }
@@ -168,34 +360,14 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
     let mut releases = vec![];
     let mut activities = vec![];
     let mut comments = vec![];
-    let span = (now - origin).num_minutes() - 60;
-    // Spread creation over the window, the most recent last.
-    let mut created: Vec<DateTime<Utc>> = (0..opts.releases)
-        .map(|_| origin + Duration::minutes(rng.gen_range(0..span)))
-        .collect();
-    created.sort();
-    for (n, created_at) in created.into_iter().enumerate() {
+    let plan = plan(rng, clock, n_releases, in_flight);
+    for (n, (created_at, goal)) in plan.into_iter().enumerate() {
         let svc = rng.gen_range(0..services.len());
         services[svc].2 += 1;
         let (sid, sname, count) = services[svc].clone();
         let version = format!("{}.{}.{}", 1 + count / 40, (count / 5) % 8, count % 5);
         let title = TOPICS[rng.gen_range(0..TOPICS.len())];
-        let age_days = (now - created_at).num_days();
-        // Older releases are mostly finished; recent ones mostly in flight.
-        let goal = if age_days > 21 {
-            match rng.gen_range(0..100) {
-                0..=83 => ReleaseStatus::Deployed,
-                84..=91 => ReleaseStatus::RolledBack,
-                _ => ReleaseStatus::Cancelled,
-            }
-        } else {
-            match rng.gen_range(0..100) {
-                0..=24 => ReleaseStatus::Deployed,
-                25..=29 => ReleaseStatus::Cancelled,
-                _ => ReleaseStatus::MAIN_FLOW[rng.gen_range(0..7)],
-            }
-        };
-        let history = walk(&mut rng, created_at, now, goal);
+        let history = walk(rng, created_at, now, goal);
         let status = history
             .moves
             .last()
@@ -206,7 +378,7 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
         } else {
             None
         };
-        let rid: ReleaseId = id_at(created_at, &mut rng);
+        let rid: ReleaseId = id_at(created_at, rng);
         let label = format!("{title} {version}");
         let actor = |rng: &mut StdRng| movers[rng.gen_range(0..movers.len())];
         let mut act =
@@ -224,9 +396,9 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
                     created_at: Set(at),
                 });
             };
-        let creator = actor(&mut rng);
+        let creator = actor(rng);
         act(
-            &mut rng,
+            rng,
             created_at,
             creator,
             Change::Created {
@@ -240,7 +412,7 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
         if let Some(o) = owner {
             revision += 1;
             act(
-                &mut rng,
+                rng,
                 created_at + Duration::minutes(5),
                 creator,
                 Change::Assigned {
@@ -255,7 +427,7 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
         for (from, to, at) in &history.moves {
             let who = owner
                 .filter(|_| rng.gen_bool(0.7))
-                .unwrap_or_else(|| actor(&mut rng));
+                .unwrap_or_else(|| actor(rng));
             revision += 1;
             match to {
                 ReleaseStatus::InStaging => staging_at = Some(*at),
@@ -263,7 +435,7 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
                 _ => {}
             }
             act(
-                &mut rng,
+                rng,
                 *at,
                 who,
                 Change::Moved {
@@ -283,14 +455,14 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
         let reason = blocked.then(|| BLOCK_REASONS[rng.gen_range(0..BLOCK_REASONS.len())]);
         let mut updated_at = last_at;
         if let Some(r) = reason {
-            let who = actor(&mut rng);
+            let who = actor(rng);
             let at = last_at + Duration::minutes(30);
             if at < now {
                 updated_at = at;
             }
             revision += 1;
             act(
-                &mut rng,
+                rng,
                 updated_at,
                 who,
                 Change::Blocked {
@@ -301,10 +473,10 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
             );
         }
         if n % 3 == 0 {
-            let who = actor(&mut rng);
+            let who = actor(rng);
             let at = created_at + Duration::minutes(rng.gen_range(10..600));
             if at < now {
-                let comment_id: CommentId = id_at(at, &mut rng);
+                let comment_id: CommentId = id_at(at, rng);
                 comments.push(comment::ActiveModel {
                     id: Set(comment_id.clone()),
                     team_id: Set(team_id.clone()),
@@ -315,7 +487,7 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
                     updated_at: Set(at),
                 });
                 act(
-                    &mut rng,
+                    rng,
                     at,
                     who,
                     Change::Commented {
@@ -361,25 +533,20 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
     let (n_releases, n_activities) = (releases.len(), activities.len());
     for chunk in releases.chunks(400) {
         release::Entity::insert_many(chunk.to_vec())
-            .exec(&txn)
+            .exec(txn)
             .await?;
     }
     for chunk in activities.chunks(400) {
         activity::Entity::insert_many(chunk.to_vec())
-            .exec(&txn)
+            .exec(txn)
             .await?;
     }
     for chunk in comments.chunks(400) {
         comment::Entity::insert_many(chunk.to_vec())
-            .exec(&txn)
+            .exec(txn)
             .await?;
     }
-    txn.commit().await?;
-    Ok(SeedSummary {
-        team_id,
-        releases: n_releases,
-        activities: n_activities,
-    })
+    Ok((n_releases, n_activities))
 }
 
 #[cfg(test)]
