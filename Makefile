@@ -38,12 +38,12 @@ test-tools:
 # Each build ends by writing Brotli and gzip copies of the front end's files
 # (served as they are, never compressed per request).
 $(RELEASE_SITE)/.built: $(SOURCES) scripts/precompress.mjs | tools
-	LEPTOS_SITE_ROOT=$(RELEASE_SITE) cargo leptos build --release
+	LEPTOS_SITE_ROOT=$(RELEASE_SITE) cargo leptos build --release --split
 	node scripts/precompress.mjs $(RELEASE_SITE)
 	@touch $@
 
 $(DEBUG_SITE)/.built: $(SOURCES) scripts/precompress.mjs | tools
-	LEPTOS_SITE_ROOT=$(DEBUG_SITE) cargo leptos build
+	LEPTOS_SITE_ROOT=$(DEBUG_SITE) cargo leptos build --split
 	node scripts/precompress.mjs $(DEBUG_SITE)
 	@touch $@
 

@@ -9,8 +9,9 @@
 # peer's own wrk report (exact p50/p99 from wrk's histogram), RSS peak
 # (sampled every 0.5 s) and after; the /board document's size; and the first
 # load: every script, stylesheet and WASM file /board makes the browser
-# fetch before it is interactive, Brotli-compressed at quality 11 (what a
-# CDN would send; our server sends exactly those precompressed copies).
+# fetch before it is interactive, static imports followed, Brotli-compressed
+# at quality 11 (scripts/first-load.mjs; our server sends exactly those
+# precompressed copies).
 #
 #   make bench-peer                      (after make build)
 #   PEER_DIR=/path/to/peer-nextjs BENCH_SECONDS=15 scripts/bench-peer.sh
@@ -95,20 +96,16 @@ wait_up "$peer/api/releases?limit=1"
 # ---- measuring one app -------------------------------------------------------
 LUA=$PEER/scripts/wrk-report.lua
 declare -A R
-# first_load NAME BASE COOKIE: Brotli-11 bytes of every script, stylesheet
-# and WASM module the /board document loads (modulepreload, preload and the
-# WASM our loader fetches included).
+# first_load NAME BASE COOKIE: what /board makes the browser fetch before it
+# is interactive, Brotli 11 (scripts/first-load.mjs, the same for both).
 first_load() {
-  local base=$2 c=$3 html=$work/$1-board.html total=0 n=0 u b
-  curl -fs ${c:+-H "cookie: $c"} "$base/board" -o "$html"
-  for u in $( { grep -oE '<script[^>]+src="[^"]+"' "$html" | sed -E 's/.*src="([^"]+)".*/\1/'
-                grep -oE '<link[^>]+>' "$html" | grep -E 'stylesheet|preload|modulepreload' | grep -oE 'href="[^"]+"' | sed -E 's/href="([^"]+)"/\1/'
-              } | sort -u); do
-    case "$u" in http*) ;; *) u="$base$u" ;; esac
-    b=$(curl -fs "$u" | brotli -c -q 11 | wc -c); total=$((total + b)); n=$((n + 1))
-  done
-  R[$1,first]=$total R[$1,first_n]=$n
-  R[$1,html]=$(wc -c <"$html") R[$1,html_br]=$(brotli -c -q 11 <"$html" | wc -c)
+  local out
+  out=$(node scripts/first-load.mjs "$2/board" "$3")
+  R[$1,first]=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["br"])' "$out")
+  R[$1,first_n]=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["files"])' "$out")
+  R[$1,html]=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["html"])' "$out")
+  R[$1,html_br]=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["htmlBr"])' "$out")
+  curl -fs ${3:+-H "cookie: $3"} "$2/board" -o "$work/$1-board.html"
 }
 load() { # load NAME BASE COOKIE PID
   local name=$1 base=$2 c=$3 pid=$4 p key out line

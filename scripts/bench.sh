@@ -9,7 +9,8 @@
 #   - wrk on the server-rendered board (/board) and on /api/releases?limit=100
 #     (throughput at 16 connections, latency at 1 connection: mostly SQL);
 #   - the board's data call alone (POST /rpc/board), the SQL-heavy part;
-# and once: the release browser bundle, raw / gzip / brotli.
+# and once: the release browser bundle, raw / gzip / brotli: the first load
+# (main module, its JS, the split loader, CSS) and the parts loaded on demand.
 #
 #   scripts/bench.sh              both databases
 #   BENCH_DBS=sqlite scripts/bench.sh
@@ -97,12 +98,22 @@ EOF
   echo
 done
 
-echo "== browser bundle (release)"
+echo "== browser bundle (release, split)"
 # The copies the server sends (scripts/precompress.mjs, written at build time).
-for f in "$SITE"/pkg/*.wasm "$SITE"/pkg/*.js "$SITE"/pkg/*.css; do
+main_files=()
+for f in "$SITE"/pkg/release_coordinator.*.wasm "$SITE"/pkg/release_coordinator.*.js "$SITE"/pkg/__wasm_split.*.js "$SITE"/pkg/release_coordinator.*.css; do
   [ -f "$f" ] || continue
+  main_files+=("$f")
   raw=$(stat -c %s "$f")
   gz=$( [ -f "$f.gz" ] && stat -c %s "$f.gz" || echo "?")
   br=$( [ -f "$f.br" ] && stat -c %s "$f.br" || echo "?")
-  printf '  %-28s raw %8s   gzip %8s   brotli %8s bytes\n' "$(basename "$f")" "$raw" "$gz" "$br"
+  printf '  %-44s raw %8s   gzip %8s   brotli %8s bytes\n' "$(basename "$f")" "$raw" "$gz" "$br"
 done
+main_br=0; for f in "${main_files[@]}"; do main_br=$((main_br + $(stat -c %s "$f.br"))); done
+lazy_br=0; lazy_n=0
+for f in "$SITE"/pkg/split_*.wasm "$SITE"/pkg/chunk_*.wasm; do
+  [ -f "$f.br" ] || continue
+  lazy_br=$((lazy_br + $(stat -c %s "$f.br"))); lazy_n=$((lazy_n + 1))
+done
+printf '  first load (the files above): %s bytes brotli\n' "$main_br"
+printf '  pages loaded on demand: %s files, %s bytes brotli in all\n' "$lazy_n" "$lazy_br"

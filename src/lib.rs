@@ -23,10 +23,12 @@ pub mod serverfns;
 pub mod ui;
 pub mod views;
 
-/// Browser entry point: hydrates the server-rendered page.
+/// Browser entry point: hydrates the server-rendered page. `hydrate_lazy`
+/// because pages are lazy routes (`ui::lazy`): the current page's code is
+/// loaded before hydration walks it.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(ui::app::App);
+    leptos::mount::hydrate_lazy(ui::app::App);
 }

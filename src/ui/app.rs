@@ -1,28 +1,16 @@
 //! The HTML shell and the route table.
 
 use crate::ui::components::frame::AppFrame;
-use crate::ui::pages::activity::ActivityPage;
+use crate::ui::lazy::*;
 use crate::ui::pages::auth::{SignInPage, SignUpPage};
 use crate::ui::pages::board::BoardPage;
-use crate::ui::pages::dashboard::{CalendarPage, DashboardPage};
-use crate::ui::pages::groups::{GroupPage, GroupsPage};
-use crate::ui::pages::invite::InvitePage;
-use crate::ui::pages::members::MembersPage;
-use crate::ui::pages::profile::ProfilePage;
-use crate::ui::pages::queues::{BlockedPage, DeployQueuePage};
-use crate::ui::pages::release::ReleasePage;
-use crate::ui::pages::releases::ReleasesPage;
-use crate::ui::pages::select_team::SelectTeamPage;
-use crate::ui::pages::services::ServicesPage;
-use crate::ui::pages::sprints::{SprintPage, SprintsPage};
-use crate::ui::pages::team_settings::TeamSettingsPage;
 use crate::ui::pages::{landing::LandingPage, not_found::NotFound};
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
-use leptos_router::SsrMode;
+use leptos_router::{Lazy, SsrMode};
 
 /// Applies the theme before first paint: an explicit choice (the `rc_theme`
 /// cookie, also read by the server) wins, otherwise the system preference.
@@ -83,25 +71,25 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("") view=LandingPage/>
                 <Route path=path!("/sign-in") view=SignInPage/>
                 <Route path=path!("/sign-up") view=SignUpPage/>
-                <Route path=path!("/select-team") view=SelectTeamPage ssr=SsrMode::Async/>
-                <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async/>
+                <Route path=path!("/select-team") view={Lazy::<SelectTeamRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/invite/:token") view={Lazy::<InviteRoute>::new()} ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=AppFrame ssr=SsrMode::Async>
                     <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
-                    <Route path=path!("/settings/members") view=MembersPage ssr=SsrMode::Async/>
-                    <Route path=path!("/settings/profile") view=ProfilePage ssr=SsrMode::Async/>
-                    <Route path=path!("/settings/team") view=TeamSettingsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/services") view=ServicesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/releases") view=ReleasesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async/>
-                    <Route path=path!("/deploy-queue") view=DeployQueuePage ssr=SsrMode::Async/>
-                    <Route path=path!("/blocked") view=BlockedPage ssr=SsrMode::Async/>
-                    <Route path=path!("/releases/:id") view=ReleasePage ssr=SsrMode::Async/>
-                    <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
-                    <Route path=path!("/calendar") view=CalendarPage ssr=SsrMode::Async/>
-                    <Route path=path!("/sprints") view=SprintsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/sprints/:id") view=SprintPage ssr=SsrMode::Async/>
-                    <Route path=path!("/deployment-groups") view=GroupsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/deployment-groups/:id") view=GroupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/members") view={Lazy::<MembersRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/team") view={Lazy::<TeamSettingsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/services") view={Lazy::<ServicesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/releases") view={Lazy::<ReleasesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/activity") view={Lazy::<ActivityRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/deploy-queue") view={Lazy::<DeployQueueRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/blocked") view={Lazy::<BlockedRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/releases/:id") view={Lazy::<ReleaseRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/calendar") view={Lazy::<CalendarRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/sprints") view={Lazy::<SprintsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/sprints/:id") view={Lazy::<SprintRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/deployment-groups") view={Lazy::<GroupsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/deployment-groups/:id") view={Lazy::<GroupRoute>::new()} ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>
