@@ -25,8 +25,10 @@ server=
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null || true; rm -rf "$work"; psql "$PG/postgres" -qc 'drop database if exists rc_scale_bench' >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-p50_p99() { # p50_p99 WRK-ARGS… → "p50 p99" in ms
-  "$@" 2>&1 | awk '$1=="50%" {p50=$2} $1=="99%" {p99=$2} END {print p50, p99}' |
+p50_p99() { # p50_p99 WRK-ARGS… → "p50 p99" in ms (stops on a non-2xx answer)
+  local out; out=$("$@" 2>&1)
+  if grep -q 'Non-2xx' <<<"$out"; then echo "non-2xx answers from: $*" >&2; echo "$out" >&2; exit 1; fi
+  awk '$1=="50%" {p50=$2} $1=="99%" {p99=$2} END {print p50, p99}' <<<"$out" |
     awk 'function ms(v){ if (v ~ /ms$/) return v+0; if (v ~ /us$/) return v/1000; if (v ~ /s$/) return v*1000; return v } {printf "%.1f %.1f", ms($1), ms($2)}'
 }
 
@@ -57,7 +59,9 @@ wrk.headers["content-type"] = "application/x-www-form-urlencoded"
 wrk.headers["origin"] = "$base"
 wrk.headers["cookie"] = "$cookie"
 EOF
-  psql -qc 'analyze' "$DATABASE_URL" >/dev/null
+  # What autovacuum does on a live database: statistics and the visibility
+  # map (index-only counts) of tables a bulk seed just wrote.
+  psql -qc 'vacuum analyze' "$DATABASE_URL" >/dev/null
   curl -fs -o /dev/null -H "cookie: $cookie" "$base/board"
   R[$name,rpc]=$(p50_p99 wrk -t1 -c1 -d"${DURATION}s" --latency -s "$work/rpc.lua" "$base/rpc/board")
   R[$name,board]=$(p50_p99 wrk -t1 -c1 -d"${DURATION}s" --latency -H "cookie: $cookie" "$base/board")

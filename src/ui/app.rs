@@ -4,7 +4,7 @@ use crate::ui::components::frame::AppFrame;
 use crate::ui::lazy::*;
 use crate::ui::pages::auth::{SignInPage, SignUpPage};
 use crate::ui::pages::board::BoardPage;
-use crate::ui::pages::{landing::LandingPage, not_found::NotFound};
+use crate::ui::pages::not_found::NotFound;
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -68,7 +68,7 @@ pub fn App() -> impl IntoView {
         <Title formatter=|t: String| if t.is_empty() { "Release Coordinator".to_string() } else { format!("{t} · Release Coordinator") }/>
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("") view=LandingPage/>
+                <Route path=path!("") view={Lazy::<LandingRoute>::new()}/>
                 <Route path=path!("/sign-in") view=SignInPage/>
                 <Route path=path!("/sign-up") view=SignUpPage/>
                 <Route path=path!("/select-team") view={Lazy::<SelectTeamRoute>::new()} ssr=SsrMode::Async/>

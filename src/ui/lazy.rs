@@ -2,9 +2,11 @@
 //! build --split` its code leaves the main WebAssembly module and is
 //! fetched the first time the page is opened (the server preloads the
 //! current page's part with the first load, so a page opened directly
-//! hydrates as before). The board, the sign-in pages and the frame stay in
-//! the main module: a board user needs nothing else before the board is
-//! interactive. Without `--split` these are ordinary routes.
+//! hydrates as before). The board, the sign-in and sign-up forms and the
+//! frame stay in the main module: a board user needs nothing else before
+//! the board is interactive. `--split` is required in the browser build
+//! (the Makefile passes it): the browser loads these parts through the
+//! split loader `cargo leptos` writes.
 //!
 //! A page's data starts loading in its own component, after its code
 //! arrives (a small waterfall on the first visit to that page only): the
@@ -38,6 +40,7 @@ lazy_page!(
     SelectTeamRoute,
     crate::ui::pages::select_team::SelectTeamPage
 );
+lazy_page!(LandingRoute, crate::ui::pages::landing::LandingPage);
 lazy_page!(InviteRoute, crate::ui::pages::invite::InvitePage);
 lazy_page!(DashboardRoute, crate::ui::pages::dashboard::DashboardPage);
 lazy_page!(CalendarRoute, crate::ui::pages::dashboard::CalendarPage);

@@ -18,7 +18,9 @@ pub struct BoardCard {
     pub title: String,
     /// Version string.
     pub version: String,
-    /// Status.
+    /// Status. Not sent per card: the card's column says it, and
+    /// [`BoardColumn`]'s deserialisation puts it back.
+    #[serde(skip, default = "placeholder_status")]
     pub status: crate::domain::status::ReleaseStatus,
     /// The service's name.
     pub service_name: String,
@@ -48,7 +50,7 @@ pub struct BoardCard {
 /// filters in it, and the cards shown (all of them for work in progress,
 /// the most recent for finished columns).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "ColumnWire")]
 pub struct BoardColumn {
     /// The column's status.
     pub status: crate::domain::status::ReleaseStatus,
@@ -56,6 +58,34 @@ pub struct BoardColumn {
     pub total: u64,
     /// The cards shown.
     pub cards: Vec<BoardCard>,
+}
+
+/// What [`BoardCard::status`] holds until its column fills it in.
+fn placeholder_status() -> crate::domain::status::ReleaseStatus {
+    crate::domain::status::ReleaseStatus::Planning
+}
+
+/// A column as it travels: its cards without their status.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ColumnWire {
+    status: crate::domain::status::ReleaseStatus,
+    total: u64,
+    cards: Vec<BoardCard>,
+}
+
+impl From<ColumnWire> for BoardColumn {
+    fn from(w: ColumnWire) -> Self {
+        let mut cards = w.cards;
+        for c in &mut cards {
+            c.status = w.status;
+        }
+        Self {
+            status: w.status,
+            total: w.total,
+            cards,
+        }
+    }
 }
 
 /// A deployable service.
@@ -184,4 +214,44 @@ pub struct Waiting {
     pub service_name: String,
     /// Why it cannot go: the manual reason and unresolved blockers.
     pub blockers: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::status::{Priority, ReleaseStatus};
+
+    /// A board column travels without its cards' statuses (the page carries
+    /// hundreds) and comes back with them.
+    #[test]
+    fn a_column_travels_without_its_cards_statuses_and_comes_back_whole() {
+        let card = |id: &str| BoardCard {
+            id: ReleaseId::from(id.to_string()),
+            title: "Checkout".into(),
+            version: "2.4.0".into(),
+            status: ReleaseStatus::InReview,
+            service_name: "Payments".into(),
+            priority: Priority::High,
+            owner_name: None,
+            is_blocked: false,
+            blocked_reason: None,
+            target_date: None,
+            revision: 3,
+            blocked_by: vec![],
+        };
+        let column = BoardColumn {
+            status: ReleaseStatus::InReview,
+            total: 2,
+            cards: vec![card("a"), card("b")],
+        };
+        let json = serde_json::to_value(&column).unwrap();
+        assert_eq!(json["status"], "IN_REVIEW");
+        assert!(json["cards"][0].get("status").is_none(), "{json}");
+        let back: BoardColumn = serde_json::from_value(json).unwrap();
+        assert_eq!(back, column);
+        assert!(back
+            .cards
+            .iter()
+            .all(|c| c.status == ReleaseStatus::InReview));
+    }
 }

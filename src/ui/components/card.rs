@@ -1,9 +1,9 @@
 //! A release card on the board: title, service and version, priority,
 //! owner, blocked badge (reason on hover and in the accessible name), target
-//! date ("Fri 4 Dec", overdue in red).
+//! date ("Fri 4 Dec", overdue in red). Its coloured edge comes from the
+//! column's status, in CSS.
 
 use crate::domain::status::Priority;
-use crate::ui::components::status::dot_class;
 use crate::views::BoardCard;
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -18,12 +18,13 @@ pub fn is_overdue(target: NaiveDate, today: NaiveDate) -> bool {
     target < today
 }
 
+/// A card's priority class (`style/tailwind.css`).
 fn priority_class(p: Priority) -> &'static str {
     match p {
-        Priority::Critical => "text-red-700 dark:text-red-300",
-        Priority::High => "text-orange-700 dark:text-orange-300",
-        Priority::Medium => "text-zinc-700 dark:text-zinc-300",
-        Priority::Low => "text-zinc-500 dark:text-zinc-400",
+        Priority::Critical => "rc-prio-critical",
+        Priority::High => "rc-prio-high",
+        Priority::Medium => "rc-prio-medium",
+        Priority::Low => "rc-prio-low",
     }
 }
 
@@ -64,15 +65,16 @@ pub fn CardBody(card: BoardCard, today: String) -> impl IntoView {
         .is_some_and(|(t, today)| is_overdue(t, today))
         && !card.status.is_finished();
     view! {
-        <span class=format!("rc-card-edge {}", dot_class(card.status)) aria-hidden="true"></span>
         <a href=format!("/releases/{}", card.id) class="rc-card-title" draggable="false" tabindex="-1">{card.title.clone()}</a>
-        <p class="rc-card-meta">{card.service_name.clone()} " · " {card.version.clone()}</p>
+        // One text node each (not three): hydration marks every dynamic
+        // text node, and a board carries hundreds of cards.
+        <p class="rc-card-meta">{format!("{} · {}", card.service_name, card.version)}</p>
         <div class="rc-card-facts">
             <span class=priority_class(card.priority)>{card.priority.label()}</span>
             {card.owner_name.clone().map(|o| view! { <span class="rc-card-fact">{o}</span> })}
             {card.target_date.map(|t| view! {
                 <span class=if overdue { "rc-card-overdue" } else { "rc-card-fact" } title=t.to_string()>
-                    {short_date(t)}{overdue.then_some(" · overdue")}
+                    {if overdue { format!("{} · overdue", short_date(t)) } else { short_date(t) }}
                 </span>
             })}
             {(!card.blocked_by.is_empty()).then(|| view! {
