@@ -63,18 +63,17 @@ fn server_theme_class() -> &'static str {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     crate::ui::components::live::provide_live();
-    mark_hydrated();
     view! {
         <Title formatter=|t: String| if t.is_empty() { "Release Coordinator".to_string() } else { format!("{t} · Release Coordinator") }/>
         <Router>
-            <Routes fallback=|| view! { <NotFound/> }>
+            <Routes fallback=|| view! { <NotFound/><Hydrated/> }>
                 <Route path=path!("") view={Lazy::<LandingRoute>::new()}/>
-                <Route path=path!("/sign-in") view=SignInPage/>
-                <Route path=path!("/sign-up") view=SignUpPage/>
+                <Route path=path!("/sign-in") view=|| view! { <SignInPage/><Hydrated/> }/>
+                <Route path=path!("/sign-up") view=|| view! { <SignUpPage/><Hydrated/> }/>
                 <Route path=path!("/select-team") view={Lazy::<SelectTeamRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/invite/:token") view={Lazy::<InviteRoute>::new()} ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=AppFrame ssr=SsrMode::Async>
-                    <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/board") view=|| view! { <BoardPage/><Hydrated/> } ssr=SsrMode::Async/>
                     <Route path=path!("/settings/members") view={Lazy::<MembersRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/settings/profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/settings/team") view={Lazy::<TeamSettingsRoute>::new()} ssr=SsrMode::Async/>
@@ -96,9 +95,13 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Sets `data-hydrated="true"` on `<body>` once the app is live in the
+/// Sets `data-hydrated="true"` on `<body>` once the page is live in the
 /// browser: the browser tests wait for it instead of guessing with sleeps.
-fn mark_hydrated() {
+/// Each route's view renders it (a page loaded on demand hydrates after
+/// its part arrives, later than the frame around it), so it means "this
+/// page's buttons work", not only "the app started".
+#[component]
+pub fn Hydrated() -> impl IntoView {
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         if let Some(body) = web_sys::window()

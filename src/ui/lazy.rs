@@ -29,8 +29,9 @@ macro_rules! lazy_page {
             }
 
             fn view(_this: Self) -> AnyView {
+                use crate::ui::app::Hydrated;
                 use $page as Page;
-                view! { <Page/> }.into_any()
+                view! { <Page/><Hydrated/> }.into_any()
             }
         }
     };
