@@ -16,7 +16,7 @@ use axum::http::{HeaderName, Request};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -159,10 +159,20 @@ impl Application {
     }
 }
 
+/// The pages' routes, generated once per process. Generating them runs the
+/// app with data loading switched off for the whole process (leptos#4773):
+/// a page another server of the same process is rendering at that moment
+/// (the HTTP test suite runs many servers in one process) would wait for
+/// its data forever — seen as a rare 408 in the suite.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole HTTP surface: `/api` (REST), `/rpc` (server functions), pages,
 /// static files — wrapped in request ids, tracing, compression and limits.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let api = api::router();
 
     let app = Router::new()
