@@ -29,7 +29,7 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; psql "$PG/postgres" -qc 'drop database if exists rc_events_bench' >/dev/null 2>&1 || true; }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. scripts/bench-lib.sh
 
 psql "$PG/postgres" -qc 'drop database if exists rc_events_bench' -c 'create database rc_events_bench' >/dev/null
 export DATABASE_URL=$PG/rc_events_bench RC_DATA_DIR=$work LEPTOS_SITE_ROOT=$SITE RUST_LOG=warn
@@ -42,16 +42,12 @@ start() { # start: a server on a free port → $port $pid
   LEPTOS_SITE_ADDR=127.0.0.1:$port "$BIN" >"$work/server-$port.log" 2>&1 &
   pid=$!
   pids+=("$pid")
-  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/api/health/ready" >/dev/null && break; sleep 0.1; done
+  wait_ready "http://127.0.0.1:$port"
 }
 start; port1=$port pid1=$pid
 base1=http://127.0.0.1:$port1
 jar=$work/jar
-curl -fs -c "$jar" -H "origin: $base1" -H 'content-type: application/json' \
-  -d '{"email":"demo@example.com","password":"demo-password"}' "$base1/api/auth/sign-in" >/dev/null
-cookie="rc_session=$(awk '$6=="rc_session" {print $7}' "$jar")"
-team=$(curl -fs -H "cookie: $cookie" "$base1/api/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["teams"][0]["id"])')
-curl -fs -X POST -H "cookie: $cookie" -H "origin: $base1" "$base1/api/teams/$team/select" >/dev/null
+cookie=$(demo_session "$base1" "$jar")
 release=$(curl -fs -H "cookie: $cookie" "$base1/api/releases?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
 sleep 1
 

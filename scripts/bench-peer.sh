@@ -42,7 +42,7 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. scripts/bench-lib.sh
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 wait_up() { for _ in $(seq 300); do curl -fs -o /dev/null ${2:+-H "cookie: $2"} "$1" && return 0; sleep 0.2; done; echo "no answer from $1" >&2; exit 1; }
 
@@ -85,11 +85,7 @@ ours_pid=$!; pids+=("$ours_pid")
 ours="http://127.0.0.1:$ours_port"
 wait_up "$ours/api/health/ready"
 jar=$work/jar
-curl -fs -c "$jar" -H "origin: $ours" -H 'content-type: application/json' \
-  -d '{"email":"demo@example.com","password":"demo-password"}' "$ours/api/auth/sign-in" >/dev/null
-cookie="rc_session=$(awk '$6=="rc_session" {print $7}' "$jar")"
-team=$(curl -fs -H "cookie: $cookie" "$ours/api/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["teams"][0]["id"])')
-curl -fs -X POST -H "cookie: $cookie" -H "origin: $ours" "$ours/api/teams/$team/select" >/dev/null
+cookie=$(demo_session "$ours" "$jar")
 peer="http://127.0.0.1:$peer_port"
 wait_up "$peer/api/releases?limit=1"
 

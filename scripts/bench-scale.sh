@@ -24,7 +24,7 @@ work=$(mktemp -d)
 server=
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null || true; rm -rf "$work"; psql "$PG/postgres" -qc 'drop database if exists rc_scale_bench' >/dev/null 2>&1 || true; }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. scripts/bench-lib.sh
 p50_p99() { # p50_p99 WRK-ARGS… → "p50 p99" in ms (stops on a non-2xx answer)
   local out; out=$("$@" 2>&1)
   if grep -q 'Non-2xx' <<<"$out"; then echo "non-2xx answers from: $*" >&2; echo "$out" >&2; exit 1; fi
@@ -45,13 +45,9 @@ run() { # run NAME SEED-ARGS…
   local port; port=$(free_port)
   LEPTOS_SITE_ADDR=127.0.0.1:$port "$BIN" >"$work/server.log" 2>&1 &
   server=$!
-  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/api/health/ready" >/dev/null && break; sleep 0.1; done
+  wait_ready "http://127.0.0.1:$port"
   local base=http://127.0.0.1:$port jar=$work/jar
-  curl -fs -c "$jar" -H "origin: $base" -H 'content-type: application/json' \
-    -d '{"email":"demo@example.com","password":"demo-password"}' "$base/api/auth/sign-in" >/dev/null
-  local cookie; cookie="rc_session=$(awk '$6=="rc_session" {print $7}' "$jar")"
-  local team; team=$(curl -fs -H "cookie: $cookie" "$base/api/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["teams"][0]["id"])')
-  curl -fs -X POST -H "cookie: $cookie" -H "origin: $base" "$base/api/teams/$team/select" >/dev/null
+  local cookie; cookie=$(demo_session "$base" "$jar")
   cat >"$work/rpc.lua" <<EOF
 wrk.method = "POST"
 wrk.body = "service_id=&owner_id=&priority=&blocked=&q=&show=&closed="

@@ -33,7 +33,7 @@ cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null || true; rm -rf "$wor
 trap cleanup EXIT
 
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. scripts/bench-lib.sh
 
 # wrk's requests/s and latency percentiles, one line.
 wrk_line() {
@@ -67,14 +67,10 @@ for db in $DBS; do
   port=$(free_port)
   LEPTOS_SITE_ADDR=127.0.0.1:$port "$BIN" >"$work/server-$db.log" 2>&1 &
   server=$!
-  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/api/health/ready" >/dev/null && break; sleep 0.1; done
+  wait_ready "http://127.0.0.1:$port"
   base="http://127.0.0.1:$port"
   jar="$work/cookies-$db"
-  curl -fs -c "$jar" -H "origin: $base" -H 'content-type: application/json' \
-    -d '{"email":"demo@example.com","password":"demo-password"}' "$base/api/auth/sign-in" >/dev/null
-  cookie="rc_session=$(awk '$6=="rc_session" {print $7}' "$jar")"
-  team=$(curl -fs -H "cookie: $cookie" "$base/api/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["teams"][0]["id"])')
-  curl -fs -X POST -H "cookie: $cookie" -H "origin: $base" "$base/api/teams/$team/select" >/dev/null
+  cookie=$(demo_session "$base" "$jar")
   sleep 1
   printf '  RSS idle:       %s MB\n' "$(rss_mb "$server")"
   curl -fs -o /dev/null -H "cookie: $cookie" "$base/board"   # warm up
