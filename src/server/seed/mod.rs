@@ -26,7 +26,7 @@ use sea_orm::{
 };
 
 mod story;
-use story::{id_at, walk, BLOCK_REASONS, COMMENTS, SERVICES, TOPICS};
+use story::{id_at, plan, walk, Clock, BLOCK_REASONS, COMMENTS, SERVICES, TOPICS};
 
 /// The demo sign-in (README "Demo data").
 pub const DEMO_EMAIL: &str = "demo@example.com";
@@ -190,12 +190,6 @@ pub async fn demo(db: &DatabaseConnection, opts: &SeedOptions) -> anyhow::Result
     })
 }
 
-/// The seed's "now" and the start of its history.
-struct Clock {
-    now: DateTime<Utc>,
-    origin: DateTime<Utc>,
-}
-
 async fn insert_team(
     txn: &DatabaseTransaction,
     rng: &mut StdRng,
@@ -260,67 +254,6 @@ async fn insert_member(
     .exec(txn)
     .await?;
     Ok(uid)
-}
-
-/// When each release is created, and where its history heads. With an
-/// exact `in_flight`, the finished ones are created at least 30 days ago
-/// (longer than any invented walk takes, so each reaches its goal) and the
-/// ones in flight head for a status in flight (a walk cut short by "now"
-/// stays in flight), so the count is exact.
-fn plan(
-    rng: &mut StdRng,
-    clock: &Clock,
-    releases: usize,
-    in_flight: Option<usize>,
-) -> Vec<(DateTime<Utc>, ReleaseStatus)> {
-    let span = (clock.now - clock.origin).num_minutes() - 60;
-    let finished_goal = |rng: &mut StdRng| match rng.gen_range(0..100) {
-        0..=83 => ReleaseStatus::Deployed,
-        84..=91 => ReleaseStatus::RolledBack,
-        _ => ReleaseStatus::Cancelled,
-    };
-    let in_flight_goal = |rng: &mut StdRng| ReleaseStatus::MAIN_FLOW[rng.gen_range(0..7)];
-    let mut plan: Vec<(DateTime<Utc>, ReleaseStatus)> = match in_flight {
-        None => {
-            // Spread creation over the window, the most recent last.
-            let mut created: Vec<DateTime<Utc>> = (0..releases)
-                .map(|_| clock.origin + Duration::minutes(rng.gen_range(0..span)))
-                .collect();
-            created.sort();
-            created
-                .into_iter()
-                .map(|at| {
-                    // Older releases are mostly finished; recent ones mostly in flight.
-                    let goal = if (clock.now - at).num_days() > 21 {
-                        finished_goal(rng)
-                    } else {
-                        match rng.gen_range(0..100) {
-                            0..=24 => ReleaseStatus::Deployed,
-                            25..=29 => ReleaseStatus::Cancelled,
-                            _ => in_flight_goal(rng),
-                        }
-                    };
-                    (at, goal)
-                })
-                .collect()
-        }
-        Some(n) => {
-            let old_span = span - 30 * 24 * 60;
-            let mut plan: Vec<_> = (0..releases - n)
-                .map(|_| {
-                    let at = clock.origin + Duration::minutes(rng.gen_range(0..old_span));
-                    (at, finished_goal(rng))
-                })
-                .collect();
-            plan.extend((0..n).map(|_| {
-                let at = clock.origin + Duration::minutes(rng.gen_range(0..span));
-                (at, in_flight_goal(rng))
-            }));
-            plan
-        }
-    };
-    plan.sort_by_key(|p| p.0);
-    plan
 }
 
 /// Invents and writes a team's releases with their moves, activity and
