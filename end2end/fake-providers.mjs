@@ -1,4 +1,4 @@
-// Fakes of GitHub (OAuth app flow, /user, pulls, search, repos) and of
+// A webhook receiver (/receiver/…), fakes of GitHub (OAuth app flow, /user, pulls, search, repos) and of
 // Atlassian (3LO under /atl-auth, the Jira API under /atl-api), for the
 // browser suite only. They answer with the providers' documented shapes;
 // "authorize" approves at once and sends the browser back to the app's
@@ -57,6 +57,11 @@ http
     const jira = req.headers.authorization === `Bearer ${JIRA_TOKEN}`;
     if (req.method === 'GET' && p === '/health') {
       res.end('ok');
+    // ---- a webhook receiver: accepts deliveries, or refuses under /fail
+    } else if (req.method === 'POST' && p.startsWith('/receiver/')) {
+      await readBody(req);
+      res.writeHead(p.startsWith('/receiver/fail') ? 500 : 204);
+      res.end();
     // ---- GitHub
     } else if (req.method === 'GET' && p === '/login/oauth/authorize') {
       redirectBack(url, res, 'e2e-code');

@@ -78,6 +78,10 @@ export default defineConfig({
           JIRA_CLIENT_SECRET: 'e2e-jira-secret',
           ATLASSIAN_AUTH_BASE: `${fakeGithub}/atl-auth`,
           ATLASSIAN_API_BASE: `${fakeGithub}/atl-api`,
+          // The local webhook receiver is on 127.0.0.1.
+          RC_OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
+          RC_OUTBOX_POLL_MS: '200',
+          RC_OUTBOX_RETRY_BASE_MS: '200',
         },
       }],
 });

@@ -13,6 +13,16 @@ async fn main() -> std::process::ExitCode {
     // Usage errors and --help are clap's (exit code 2 and 0), before any
     // configuration is read.
     let cli = Cli::parse();
+    // A client of a running server: no settings, no database, no logging.
+    if let Some(commands::Command::ReportDeploy(args)) = cli.command {
+        return match release_coordinator::server::report_deploy::run(args).await {
+            Ok(code) => std::process::ExitCode::from(code),
+            Err(e) => {
+                eprintln!("release-coordinator report-deploy: {e:#}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

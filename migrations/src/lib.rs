@@ -9,6 +9,8 @@ mod m20261126_000001_initial_schema;
 mod m20261126_000002_one_active_sprint;
 mod m20261126_000003_connection_sync_backoff;
 mod m20261201_000001_hardening;
+mod m20261206_000001_deployments;
+mod m20261206_000002_webhooks;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -21,6 +23,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_one_active_sprint::Migration),
             Box::new(m20261126_000003_connection_sync_backoff::Migration),
             Box::new(m20261201_000001_hardening::Migration),
+            Box::new(m20261206_000001_deployments::Migration),
+            Box::new(m20261206_000002_webhooks::Migration),
         ]
     }
 }

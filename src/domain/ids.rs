@@ -152,6 +152,12 @@ ids! {
     ConnectionId;
     /// A team API token.
     TokenId;
+    /// A deployment reported by CI.
+    DeploymentId;
+    /// An outgoing webhook subscription.
+    WebhookId;
+    /// One delivery of an outgoing webhook (an outbox row).
+    DeliveryId;
 }
 
 #[cfg(test)]

@@ -85,6 +85,8 @@ wire_enum!(
         DeploymentGroupAssigned => "DEPLOYMENT_GROUP_ASSIGNED",
         /// A release's owner changed.
         UserAssigned => "USER_ASSIGNED",
+        /// CI reported a deployment of the release.
+        DeploymentReported => "DEPLOYMENT_REPORTED",
     }
 );
 
@@ -132,7 +134,7 @@ mod tests {
             assert_eq!(v.as_str().parse::<ActivityType>().unwrap(), *v);
             assert_eq!(serde_json::to_string(v).unwrap(), format!("\"{v}\""));
         }
-        assert_eq!(ActivityType::ALL.len(), 10);
+        assert_eq!(ActivityType::ALL.len(), 11);
         assert!("blocks".parse::<DependencyType>().is_err());
     }
 }

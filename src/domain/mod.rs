@@ -7,17 +7,20 @@
 //!
 //! - [`activity`]: what an audit entry records, and the sentence read from it.
 //! - [`board`]: how many cards each board column shows (the `show` key).
+//! - [`deployments`]: CI's deployment reports and the path the board follows.
 //! - [`ids`]: typed ids, one per kind of record.
 //! - [`time`]: `Timestamp`, a moment in the API's exact format.
 //! - [`status`]: the release status state machine and priorities.
 //! - [`roles`]: team roles and what each may do, in one place.
 //! - [`validation`]: text limits and input shapes shared by every entry point.
 //! - [`jql`]: building Jira searches that user text cannot widen.
+//! - [`webhooks`]: outgoing webhook events and subscription filters.
 //! - [`kinds`]: the small closed vocabularies of the data model (dependency
 //!   types, item types, activity types, sprint status, deployment order).
 
 pub mod activity;
 pub mod board;
+pub mod deployments;
 pub mod graph;
 pub mod ids;
 pub mod items;
@@ -28,6 +31,7 @@ pub mod roles;
 pub mod status;
 pub mod time;
 pub mod validation;
+pub mod webhooks;
 
 /// A domain rule was broken. The web edge maps each variant to a status code;
 /// nothing here knows about HTTP.

@@ -74,6 +74,17 @@ impl Role {
         }
     }
 
+    /// May mint, list and revoke the team's API tokens.
+    pub fn can_manage_tokens(self) -> bool {
+        self >= Self::Admin
+    }
+
+    /// May mint a token acting as `token_role`: ADMIN, MEMBER or VIEWER
+    /// (a token never owns a team), and never above this role.
+    pub fn can_mint_token(self, token_role: Role) -> bool {
+        self.can_manage_tokens() && token_role != Self::Owner && token_role <= self
+    }
+
     /// May delete the whole team.
     pub fn can_delete_team(self) -> bool {
         self == Self::Owner
@@ -129,5 +140,15 @@ mod tests {
         assert!(!Member.can_manage_team_config() && Admin.can_manage_team_config());
         assert!(!Member.can_invite() && Admin.can_invite());
         assert!(Owner.can_delete_team() && !Admin.can_delete_team());
+    }
+
+    #[test]
+    fn a_token_role_is_never_above_its_minter_nor_an_owner() {
+        for minter in Role::ALL {
+            for token in Role::ALL {
+                let expected = minter >= Admin && token <= minter && token != Owner;
+                assert_eq!(minter.can_mint_token(token), expected, "{minter:?} {token:?}");
+            }
+        }
     }
 }

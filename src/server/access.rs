@@ -18,22 +18,55 @@
 //! Handles deref to the context, so reads (`find_in(&editor)`, the actor's
 //! name for the activity log) work on them unchanged.
 
-use crate::domain::ids::{TeamId, UserId};
+use crate::domain::ids::{TeamId, TokenId, UserId};
 use crate::domain::roles::Role;
 use crate::domain::DomainError;
-use crate::server::db::entities::{team_member, user};
+use crate::server::db::entities::{api_token, team_member, user};
 use crate::server::db::scoped::TeamOwned;
 use crate::server::error::AppError;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, QueryFilter};
 use std::ops::Deref;
 
-/// The caller acting inside one team they are a member of.
+/// The caller acting inside one team they are a member of, or a team API
+/// token acting with the role it was minted with.
 #[derive(Debug, Clone)]
 pub struct TeamContext {
     team_id: TeamId,
-    user_id: UserId,
-    user_name: String,
+    actor: Actor,
     role: Role,
+}
+
+/// Who acts: a signed-in person, or one of the team's API tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// A member of the team, signed in.
+    Person {
+        /// Their account.
+        user_id: UserId,
+        /// Their display name.
+        name: String,
+    },
+    /// A team API token (`Authorization: Bearer rc_…`).
+    Token {
+        /// The token's id.
+        token_id: TokenId,
+        /// How the activity log names it: "CI deploy (token)".
+        name: String,
+    },
+}
+
+/// The context of a live (unrevoked, unexpired) API token: its team, its
+/// role. Only the bearer authentication calls this, after checking the
+/// secret against the stored hash.
+pub fn for_token(token: &api_token::Model) -> TeamContext {
+    TeamContext {
+        team_id: token.team_id.clone(),
+        actor: Actor::Token {
+            token_id: token.id.clone(),
+            name: format!("{} (token)", token.name),
+        },
+        role: token.role,
+    }
 }
 
 /// The context of `user` in `team_id`, when (and only when) they are a
@@ -49,8 +82,10 @@ pub async fn for_member(
         .await?;
     Ok(member.map(|m| TeamContext {
         team_id: m.team_id,
-        user_id: user.id.clone(),
-        user_name: user.name.clone(),
+        actor: Actor::Person {
+            user_id: user.id.clone(),
+            name: user.name.clone(),
+        },
         role: m.role,
     }))
 }
@@ -61,14 +96,44 @@ impl TeamContext {
         &self.team_id
     }
 
-    /// The acting user.
-    pub fn user_id(&self) -> &UserId {
-        &self.user_id
+    /// Who acts.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
     }
 
-    /// The acting user's display name (for the activity log).
+    /// The acting person; `None` for an API token.
+    pub fn user_id(&self) -> Option<&UserId> {
+        match &self.actor {
+            Actor::Person { user_id, .. } => Some(user_id),
+            Actor::Token { .. } => None,
+        }
+    }
+
+    /// The acting token; `None` for a person.
+    pub fn token_id(&self) -> Option<&TokenId> {
+        match &self.actor {
+            Actor::Token { token_id, .. } => Some(token_id),
+            Actor::Person { .. } => None,
+        }
+    }
+
+    /// The actor's display name (for the activity log): the person's name,
+    /// or "<token name> (token)".
     pub fn user_name(&self) -> &str {
-        &self.user_name
+        match &self.actor {
+            Actor::Person { name, .. } | Actor::Token { name, .. } => name,
+        }
+    }
+
+    /// The acting person, for what only a person can do (their own OAuth
+    /// connections, comments in their name, leaving a team), or 403 naming
+    /// `action` when a token calls.
+    pub fn person(&self, action: &'static str) -> Result<&UserId, AppError> {
+        self.user_id().ok_or_else(|| {
+            AppError::Forbidden(format!(
+                "an API token cannot {action}: it needs a signed-in person"
+            ))
+        })
     }
 
     /// Their role in the team.
@@ -160,8 +225,10 @@ mod tests {
     fn ctx(role: Role) -> TeamContext {
         TeamContext {
             team_id: "t".into(),
-            user_id: "u".into(),
-            user_name: "Ann".into(),
+            actor: Actor::Person {
+                user_id: "u".into(),
+                name: "Ann".into(),
+            },
             role,
         }
     }
@@ -193,5 +260,28 @@ mod tests {
             "your role (Viewer) does not allow this: create releases"
         );
         assert!(matches!(err, AppError::Forbidden(_)));
+    }
+
+    #[test]
+    fn a_token_acts_with_its_role_and_is_named_but_is_no_person() {
+        let c = TeamContext {
+            team_id: "t".into(),
+            actor: Actor::Token {
+                token_id: "k".into(),
+                name: "CI deploy (token)".into(),
+            },
+            role: Role::Member,
+        };
+        assert!(c.editor("x").is_ok());
+        assert!(c.admin("x").is_err());
+        assert_eq!(c.user_name(), "CI deploy (token)");
+        assert_eq!(c.user_id(), None);
+        let err = c.person("comment").unwrap_err();
+        assert!(matches!(err, AppError::Forbidden(_)));
+        assert_eq!(
+            err.to_string(),
+            "an API token cannot comment: it needs a signed-in person"
+        );
+        assert!(ctx(Role::Viewer).person("comment").is_ok());
     }
 }

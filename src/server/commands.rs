@@ -1,5 +1,5 @@
 //! The command line (`clap`): `serve` (the default), `migrate`,
-//! `seed-demo`, `reset-password` and `rotate-key`. `main.rs` parses,
+//! `seed-demo`, `reset-password`, `rotate-key` and `report-deploy`. `main.rs` parses,
 //! starts logging from the settings and calls [`run`]; each command's work
 //! lives in a service or its own module (`seed`, `rotate`).
 
@@ -58,6 +58,9 @@ pub enum Command {
     /// Re-encrypt stored tokens and webhook URLs with RC_ENCRYPTION_KEY
     /// (earlier keys in RC_ENCRYPTION_KEYS_OLD).
     RotateKey,
+    /// Report a deployment to a running server, from a CI pipeline: the
+    /// team API token is read from RC_TOKEN.
+    ReportDeploy(crate::server::report_deploy::ReportDeploy),
 }
 
 /// Runs `command` (default: serve).
@@ -84,6 +87,14 @@ pub async fn run(settings: Settings, command: Option<Command>) -> anyhow::Result
             seed_demo(settings, opts).await
         }
         Command::RotateKey => rotate_key(settings).await,
+        // `main` runs it before reading any settings (it is a client).
+        Command::ReportDeploy(args) => {
+            let code = crate::server::report_deploy::run(args).await?;
+            if code != 0 {
+                std::process::exit(i32::from(code));
+            }
+            Ok(())
+        }
     }
 }
 
@@ -220,5 +231,49 @@ mod tests {
         assert!(Cli::try_parse_from(["rc", "seed-demo", "--releases", "many"]).is_err());
         assert!(Cli::try_parse_from(["rc", "reset-password"]).is_err());
         assert!(Cli::try_parse_from(["rc", "launch"]).is_err());
+    }
+
+    #[test]
+    fn report_deploy_takes_typed_flags_and_defaults_to_succeeded() {
+        let c = Cli::try_parse_from([
+            "rc",
+            "report-deploy",
+            "--server",
+            "https://rc.example",
+            "--service",
+            "payments",
+            "--version",
+            "2.4.0",
+            "--environment",
+            "production",
+            "--key",
+            "run-7",
+        ])
+        .unwrap();
+        let Some(Command::ReportDeploy(a)) = c.command else {
+            panic!("not report-deploy");
+        };
+        assert_eq!(a.service, "payments");
+        assert!(matches!(
+            a.status,
+            crate::server::report_deploy::StatusArg::Succeeded
+        ));
+        assert!(matches!(
+            a.environment,
+            crate::server::report_deploy::EnvArg::Production
+        ));
+        assert!(Cli::try_parse_from([
+            "rc",
+            "report-deploy",
+            "--server",
+            "x",
+            "--service",
+            "s",
+            "--version",
+            "1",
+            "--environment",
+            "qa"
+        ])
+        .is_err());
     }
 }

@@ -15,7 +15,9 @@
 //! - [`integrations`]: Jira, GitHub and Slack clients.
 //! - [`api`]: the REST routes of `API.md`, thin over the services.
 //! - [`jobs`]: background workers (outbox, item sync).
+//! - [`metrics`]: Prometheus metrics at `/metrics` (`RC_METRICS_TOKEN`).
 //! - [`rotate`]: the `rotate-key` command (re-encrypt with a new key).
+//! - [`report_deploy`]: the `report-deploy` command (a CI client of the API).
 
 pub mod access;
 pub mod api;
@@ -30,6 +32,8 @@ pub mod headers;
 pub mod integrations;
 pub mod jobs;
 pub mod limits;
+pub mod metrics;
+pub mod report_deploy;
 pub mod rotate;
 pub mod seed;
 pub mod services;
@@ -90,5 +94,40 @@ mod tests {
                 .into(),
         };
         assert_hidden("InvitationCreated", format!("{inv:?}"));
+        let ts: crate::domain::time::Timestamp = now.into();
+        let token = crate::views::ApiTokenCreated {
+            id: "t".into(),
+            name: "CI".into(),
+            role: crate::domain::roles::Role::Member,
+            prefix: "abcdefgh".into(),
+            token: format!("rc_{SECRET}"),
+            created_at: ts,
+            expires_at: None,
+        };
+        assert_hidden("ApiTokenCreated", format!("{token:?}"));
+        let hook = crate::views::WebhookCreated {
+            webhook: crate::views::WebhookView {
+                id: "w".into(),
+                url: "https://hooks.example.com/".into(),
+                events: vec!["*".into()],
+                active: true,
+                created_at: ts,
+                updated_at: ts,
+            },
+            secret: format!("whsec_{SECRET}"),
+        };
+        assert_hidden("WebhookCreated", format!("{hook:?}"));
+        let row = super::db::entities::webhook::Model {
+            id: "w".into(),
+            team_id: "t".into(),
+            url: "https://hooks.example.com/".into(),
+            events: "[]".into(),
+            secret: SECRET.into(),
+            active: true,
+            created_by: None,
+            created_at: now,
+            updated_at: now,
+        };
+        assert_hidden("webhook::Model", format!("{row:?}"));
     }
 }

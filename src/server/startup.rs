@@ -93,6 +93,7 @@ impl Application {
             events,
             http,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
+            metrics: Arc::new(crate::server::metrics::Metrics::new()),
         };
         let router = router(state.clone());
         Ok(Self {
@@ -179,6 +180,10 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", api)
         // `nest` does not see the bare prefix with a trailing slash.
         .route("/api/", axum::routing::any(api::unmatched))
+        .route(
+            "/metrics",
+            axum::routing::get(crate::server::metrics::endpoint),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -232,6 +237,12 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::resolve_session,
+        ))
+        // Outermost of the per-route layers: counts every answer under its
+        // matched route, the time of the layers above included.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::server::metrics::track,
         ))
         .with_state(state.clone());
 

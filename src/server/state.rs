@@ -30,4 +30,6 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Wakes the outbox worker when a message is queued.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// This server's Prometheus metrics (`/metrics`).
+    pub metrics: Arc<crate::server::metrics::Metrics>,
 }

@@ -156,7 +156,7 @@ pub async fn members_page() -> Result<MembersPageData, ApiError> {
     let settings = teams::settings(&state, &team).await?;
     Ok(MembersPageData {
         my_role: team.role(),
-        my_user_id: team.user_id().to_string(),
+        my_user_id: team.person("see the team")?.to_string(),
         members,
         invitations,
         team_id: team.team_id().to_string(),

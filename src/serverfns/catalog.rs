@@ -1,16 +1,18 @@
 //! Services, for the services page.
 
 use crate::domain::ids::ServiceId;
-use crate::views::{ApiError, ServiceView};
+use crate::views::{ApiError, ServiceEnvironments, ServiceView};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use super::ctx;
 
-/// The team's services and whether the caller may manage them.
+/// The team's services, each with what runs in staging and production (from
+/// CI's deployment reports), and whether the caller may manage them.
 #[server(prefix = "/rpc")]
-pub async fn list_services() -> Result<(Vec<ServiceView>, bool), ApiError> {
-    use crate::server::services::{catalog, PageRequest};
+pub async fn list_services(
+) -> Result<(Vec<(ServiceView, ServiceEnvironments)>, bool), ApiError> {
+    use crate::server::services::{catalog, deployments, PageRequest};
     let state = ctx::state()?;
     let team = ctx::team().await?;
     let items = catalog::list(
@@ -23,6 +25,14 @@ pub async fn list_services() -> Result<(Vec<ServiceView>, bool), ApiError> {
     )
     .await?
     .items;
+    let mut running = deployments::environments_of_team(&state, &team).await?;
+    let items = items
+        .into_iter()
+        .map(|s| {
+            let envs = running.remove(&s.id).unwrap_or_default();
+            (s, envs)
+        })
+        .collect();
     Ok((items, team.role().can_manage_team_config()))
 }
 
@@ -74,7 +84,7 @@ pub async fn my_github_repos() -> Result<Vec<String>, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     Ok(
-        crate::server::services::search::github_repos(&state, team.user_id())
+        crate::server::services::search::github_repos(&state, team.person("list GitHub repositories")?)
             .await?
             .into_iter()
             .map(|r| r.full_name)

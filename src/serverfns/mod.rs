@@ -4,6 +4,7 @@
 //! belongs to the REST contract alone.
 
 pub mod account;
+pub mod automation;
 pub mod board;
 pub mod catalog;
 pub mod dashboard;

@@ -150,6 +150,8 @@ pub struct ReleasePageData {
     pub activity: Vec<ActivityView>,
     /// The team's members (owner picker).
     pub members: Vec<MemberView>,
+    /// Its deployments as CI reported them, newest first (the latest 20).
+    pub deployments: Vec<crate::views::DeploymentView>,
 }
 
 /// The release page's data.
@@ -166,11 +168,23 @@ pub async fn release_page(id: ReleaseId) -> Result<ReleasePageData, ApiError> {
     };
     let comments = comments::list(&state, &team, &id, &all).await?.items;
     let activity = activity::feed(&state, &team, Some(&id), &all).await?.items;
+    let deployments = crate::server::services::deployments::list(
+        &state,
+        &team,
+        &crate::server::services::deployments::DeploymentFilter {
+            release_id: Some(id.clone()),
+            limit: Some(20),
+            ..Default::default()
+        },
+    )
+    .await?
+    .items;
     Ok(ReleasePageData {
+        deployments,
         allowed: r.status.allowed_targets(),
         row: row(r, &services, &members),
         can_edit: team.role().can_edit_releases(),
-        me: team.user_id().clone(),
+        me: team.person("open a release")?.clone(),
         is_admin: team.role().can_manage_team_config(),
         comments,
         activity,

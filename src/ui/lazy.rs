@@ -60,4 +60,6 @@ lazy_page!(
     crate::ui::pages::team_settings::TeamSettingsPage
 );
 lazy_page!(MembersRoute, crate::ui::pages::members::MembersPage);
+lazy_page!(ApiTokensRoute, crate::ui::pages::api_tokens::ApiTokensPage);
+lazy_page!(WebhooksRoute, crate::ui::pages::webhooks::WebhooksPage);
 lazy_page!(ProfileRoute, crate::ui::pages::profile::ProfilePage);

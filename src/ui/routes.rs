@@ -77,6 +77,13 @@ pub const PAGES: &[Page] = &[
         "Team settings",
     ),
     page("/settings/members", Team, Some("Members"), "Members"),
+    page(
+        "/settings/api-tokens",
+        Team,
+        Some("API tokens"),
+        "API tokens",
+    ),
+    page("/settings/webhooks", Team, Some("Webhooks"), "Webhooks"),
     page("/settings/profile", Team, Some("Profile"), "Profile"),
 ];
 
@@ -161,6 +168,8 @@ mod tests {
             "/dashboard",
             "/activity",
             "/settings/members",
+            "/settings/api-tokens",
+            "/settings/webhooks",
             "/settings/team",
             "/settings/profile",
             "/settings/anything",

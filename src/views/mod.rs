@@ -3,12 +3,14 @@
 //! the browser; the server builds them from database rows. One file per
 //! area; everything is re-exported here, so `crate::views::ReleaseView`.
 
+pub mod automation;
 pub mod error;
 pub mod integrations;
 pub mod planning;
 pub mod releases;
 pub mod teams;
 
+pub use automation::*;
 pub use error::{ApiError, ErrorKind};
 pub use integrations::*;
 pub use planning::*;

@@ -40,6 +40,7 @@ fn help_lists_every_command_and_a_wrong_one_is_a_usage_error() {
         "seed-demo",
         "reset-password",
         "rotate-key",
+        "report-deploy",
     ] {
         assert!(out.contains(command), "--help lacks {command}: {out}");
     }

@@ -34,12 +34,12 @@ pub fn backend() -> Backend {
     }
 }
 
-fn pg_admin_url() -> String {
+pub fn pg_admin_url() -> String {
     std::env::var("RC_TEST_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
-fn pg_url_for(db: &str) -> String {
+pub fn pg_url_for(db: &str) -> String {
     let admin = pg_admin_url();
     let base = admin
         .rsplit_once('/')
@@ -402,5 +402,74 @@ impl TestApp {
         )
         .await;
         (b, user)
+    }
+}
+
+/// A script or CI job: no cookies, `Authorization: Bearer <token>`, and no
+/// `Origin` header (a bearer request is exempt from the Origin check).
+pub struct Script {
+    pub client: reqwest::Client,
+    pub address: String,
+    pub token: String,
+}
+
+impl Script {
+    pub fn new(app: &TestApp, token: &str) -> Self {
+        Self {
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            address: app.address.clone(),
+            token: token.to_string(),
+        }
+    }
+    fn req(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}{}", self.address, path))
+            .bearer_auth(&self.token)
+    }
+    pub async fn get(&self, path: &str) -> Response {
+        self.req(reqwest::Method::GET, path)
+            .send()
+            .await
+            .expect("request")
+    }
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.req(reqwest::Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+    pub async fn patch(&self, path: &str, body: &Value) -> Response {
+        self.req(reqwest::Method::PATCH, path)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+    pub async fn delete(&self, path: &str) -> Response {
+        self.req(reqwest::Method::DELETE, path)
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+impl Browser {
+    /// Mints a team API token with `role` in the browser's current team;
+    /// returns the secret.
+    pub async fn mint_token(&self, name: &str, role: &str) -> String {
+        let body = json_of(
+            self.post(
+                "/api/team/api-tokens",
+                &serde_json::json!({"name": name, "role": role}),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        body["token"].as_str().expect("token").to_string()
     }
 }

@@ -8,8 +8,9 @@
 //! Placeholders in paths and bodies are filled from a [`Fixture`]:
 //! `{service}`, `{release}`, `{other}` (a second release), `{sprint}`,
 //! `{group}`, `{dependency}`, `{comment}` (written by the OWNER), `{item}`,
-//! `{team}`, `{user}` (a MEMBER to manage), `{invitation}`, `{token}`,
-//! `{email}` (a fresh address).
+//! `{team}`, `{user}` (a MEMBER to manage), `{invitation}`, `{token}` (its
+//! secret), `{apiToken}` (a team API token's id), `{webhook}` (a paused
+//! webhook) and `{delivery}` (its test delivery), `{email}` (a fresh address).
 
 use crate::helpers::{json_of, Browser, TestApp, TestUser};
 use reqwest::StatusCode;
@@ -247,6 +248,44 @@ pub const REST: &[Rest] = &[
     r("GET", "/integrations/github/repos", Viewer),
     rb("POST", "/webhooks/github", Public, r#"{"zen":"x"}"#),
     rb("POST", "/webhooks/jira", Public, r#"{"webhookEvent":"x"}"#),
+    // Automation
+    r("GET", "/team/api-tokens", Admin),
+    rb(
+        "POST",
+        "/team/api-tokens",
+        Admin,
+        r#"{"name":"CI","role":"VIEWER"}"#,
+    ),
+    r("DELETE", "/team/api-tokens/{apiToken}", Admin),
+    r("GET", "/deployments", Viewer),
+    rb(
+        "POST",
+        "/deployments",
+        Member,
+        r#"{"service":"{service}","version":"1.0.0","environment":"STAGING","status":"STARTED"}"#,
+    ),
+    r("GET", "/services/{service}/environments", Viewer),
+    r("GET", "/team/webhooks", Admin),
+    rb(
+        "POST",
+        "/team/webhooks",
+        Admin,
+        r#"{"url":"https://hooks.example.com/rc","events":["*"]}"#,
+    ),
+    rb(
+        "PATCH",
+        "/team/webhooks/{webhook}",
+        Admin,
+        r#"{"events":["release.created"]}"#,
+    ),
+    r("DELETE", "/team/webhooks/{webhook}", Admin),
+    r("GET", "/team/webhooks/{webhook}/deliveries", Admin),
+    r("POST", "/team/webhooks/{webhook}/test", Admin),
+    r(
+        "POST",
+        "/team/webhooks/{webhook}/deliveries/{delivery}/redeliver",
+        Admin,
+    ),
     // Operations
     r("GET", "/health", Public),
     r("GET", "/health/ready", Public),
@@ -354,6 +393,17 @@ pub const RPC: &[Rpc] = &[
     f("deploy_queue", Viewer, ""),
     f("blocked_releases", Viewer, ""),
     f("edit_release", Member, "id={release}&revision=0&title=Renamed&version=1.0.0&description=&priority=MEDIUM&owner_id=&target_date="),
+    // automation
+    f("api_tokens_page", Viewer, ""),
+    f("create_api_token", Admin, "name=CI&role=VIEWER&expires_in_days=30"),
+    f("revoke_api_token", Admin, "id={apiToken}"),
+    f("webhooks_page", Viewer, ""),
+    f("create_webhook", Admin, "url=https%3A%2F%2Fhooks.example.com%2Fx&all_events=on"),
+    f("edit_webhook_events", Admin, "id={webhook}&release_created=on"),
+    f("set_webhook_active", Admin, "id={webhook}&active=false"),
+    f("send_test_webhook", Admin, "id={webhook}"),
+    f("redeliver_webhook", Admin, "id={webhook}&delivery_id={delivery}"),
+    f("delete_webhook", Admin, "id={webhook}"),
     // settings
     f("team_settings", Viewer, ""),
     f("save_team_settings", Admin, "name=Acme&slack_webhook_url=&slack_channel="),
@@ -498,6 +548,34 @@ impl Fixture {
             .unwrap()
             .id
         };
+        let api_token = id(json_of(
+            owner
+                .post(
+                    "/api/team/api-tokens",
+                    &json!({"name": "CI", "role": "VIEWER"}),
+                )
+                .await,
+            StatusCode::CREATED,
+        )
+        .await);
+        let hook = json_of(
+            owner
+                .post(
+                    "/api/team/webhooks",
+                    &json!({"url": "https://hooks.example.com/rc", "events": ["*"], "active": false}),
+                )
+                .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        let webhook = hook["id"].as_str().unwrap().to_string();
+        let delivery = id(json_of(
+            owner
+                .post_empty(&format!("/api/team/webhooks/{webhook}/test"))
+                .await,
+            StatusCode::CREATED,
+        )
+        .await);
         Fixture {
             owner,
             admin,
@@ -518,6 +596,9 @@ impl Fixture {
                 ("invitation", invitation["id"].as_str().unwrap().to_string()),
                 ("token", invitation["token"].as_str().unwrap().to_string()),
                 ("provider", "GITHUB".to_string()),
+                ("apiToken", api_token),
+                ("webhook", webhook),
+                ("delivery", delivery),
             ],
         }
     }

@@ -342,6 +342,10 @@ async fn every_entity_round_trips_and_cascades() {
             sent_at: None,
             created_at: t,
             failed_at: None,
+            webhook_id: Some("w1".into()),
+            event: Some("ping".into()),
+            message_id: Some("msg_1".into()),
+            response_status: Some(502),
         },
     )
     .await;
@@ -387,6 +391,45 @@ async fn every_entity_round_trips_and_cascades() {
         .unwrap()
         .expect("activity kept");
     assert_eq!(kept.release_id, None);
+
+    round_trip(
+        db,
+        deployment::Model {
+            id: new_id(),
+            team_id: team.id.clone(),
+            service_id: svc.id.clone(),
+            release_id: Some(r2.id.clone()),
+            version: "3.0.0".into(),
+            environment: release_coordinator::domain::deployments::Environment::Production,
+            status: release_coordinator::domain::deployments::DeployStatus::RolledBack,
+            commit_sha: Some("abcdef1".into()),
+            url: Some("https://ci.example/1".into()),
+            key: Some("run-1".into()),
+            reported_by: Some(ada.id.clone()),
+            token_id: None,
+            reporter_name: "Ada".into(),
+            moved: "[]".into(),
+            drift: Some("why".into()),
+            answer: None,
+            created_at: t,
+        },
+    )
+    .await;
+    round_trip(
+        db,
+        webhook::Model {
+            id: new_id(),
+            team_id: team.id.clone(),
+            url: "https://hooks.example/rc".into(),
+            events: r#"["*"]"#.into(),
+            secret: "v1:sealed".into(),
+            active: true,
+            created_by: Some(ada.id.clone()),
+            created_at: t,
+            updated_at: t,
+        },
+    )
+    .await;
 
     // Deleting a user: memberships, sessions, connections and states go;
     // what they owned stays, unowned.
@@ -440,6 +483,8 @@ async fn every_entity_round_trips_and_cascades() {
         invitation::Entity::find().count(db).await.unwrap(),
         api_token::Entity::find().count(db).await.unwrap(),
         outbox::Entity::find().count(db).await.unwrap(),
+        deployment::Entity::find().count(db).await.unwrap(),
+        webhook::Entity::find().count(db).await.unwrap(),
         team_member::Entity::find().count(db).await.unwrap(),
     ] {
         assert_eq!(count, 0);

@@ -1,6 +1,7 @@
 //! The sentence people read for a [`Change`].
 
 use super::Change;
+use crate::domain::deployments::DeployStatus;
 use crate::domain::kinds::{DependencyType, ItemType};
 
 impl Change {
@@ -99,6 +100,26 @@ impl Change {
             Commented { release, .. } => format!("{who} commented on {release}"),
             CommentEdited { release, .. } => format!("{who} edited a comment on {release}"),
             CommentDeleted { release, .. } => format!("{who} deleted a comment on {release}"),
+            DeploymentReported {
+                release,
+                environment,
+                status,
+                drift,
+                ..
+            } => {
+                let what = match status {
+                    DeployStatus::Succeeded => format!("{release} deployed to {environment}"),
+                    DeployStatus::Started => format!("{release} deploying to {environment}"),
+                    DeployStatus::Failed => {
+                        format!("a failed deployment of {release} to {environment}")
+                    }
+                    DeployStatus::RolledBack => format!("{release} rolled back in {environment}"),
+                };
+                match drift {
+                    Some(d) => format!("{who} reported {what}, but the board did not follow: {d}"),
+                    None => format!("{who} reported {what}"),
+                }
+            }
         }
     }
 }

@@ -12,7 +12,10 @@
 //! version), because an audit trail outlives renames and deletions; people
 //! by their name now (the caller passes it).
 
-use crate::domain::ids::{CommentId, DependencyId, GroupId, ItemId, ReleaseId, ServiceId, UserId};
+use crate::domain::deployments::{DeployStatus, Environment};
+use crate::domain::ids::{
+    CommentId, DependencyId, DeploymentId, GroupId, ItemId, ReleaseId, ServiceId, UserId,
+};
 use crate::domain::kinds::{ActivityType, DependencyType, ItemType};
 use crate::domain::status::ReleaseStatus;
 use serde::{Deserialize, Serialize};
@@ -224,6 +227,19 @@ pub enum Change {
         /// The comment.
         comment_id: CommentId,
     },
+    /// CI reported a deployment of the release.
+    DeploymentReported {
+        /// The release, as named then.
+        release: String,
+        /// The report.
+        deployment_id: DeploymentId,
+        /// Where.
+        environment: Environment,
+        /// What happened.
+        status: DeployStatus,
+        /// Why the board did not follow, when it could not.
+        drift: Option<String>,
+    },
 }
 
 impl Change {
@@ -240,6 +256,7 @@ impl Change {
             ItemAdded { .. } => ActivityType::ItemAdded,
             ItemRemoved { .. } => ActivityType::ItemRemoved,
             Commented { .. } => ActivityType::CommentAdded,
+            DeploymentReported { .. } => ActivityType::DeploymentReported,
             Deleted { .. }
             | Updated { .. }
             | Blocked { .. }

@@ -108,6 +108,20 @@ fn every_kind_of_change_round_trips_and_reads_as_a_sentence() {
             external_id: "PAY-12".into(),
             status: "Done".into(),
         },
+        Change::DeploymentReported {
+            release: "A 1".into(),
+            deployment_id: "dp1".parse().unwrap(),
+            environment: crate::domain::deployments::Environment::Production,
+            status: crate::domain::deployments::DeployStatus::Succeeded,
+            drift: None,
+        },
+        Change::DeploymentReported {
+            release: "A 1".into(),
+            deployment_id: "dp2".parse().unwrap(),
+            environment: crate::domain::deployments::Environment::Staging,
+            status: crate::domain::deployments::DeployStatus::Succeeded,
+            drift: Some("it is blocked".into()),
+        },
     ];
     let sentences = [
         "Ada created A 1 for Pay",
@@ -119,6 +133,8 @@ fn every_kind_of_change_round_trips_and_reads_as_a_sentence() {
         "Ada noted that A 1 deploys together with B 2",
         "A 1 is blocked again by B 2: it is rolled back now",
         "Jira: PAY-12 is now Done",
+        "Ada reported A 1 deployed to production",
+        "Ada reported A 1 deployed to staging, but the board did not follow: it is blocked",
     ];
     for (c, s) in changes.iter().zip(sentences) {
         let (action, meta) = c.to_stored();

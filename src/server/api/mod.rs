@@ -3,6 +3,7 @@
 //! `/api` that no route matches is a JSON 404, never the app's HTML page.
 
 mod auth;
+mod automation;
 mod catalog;
 mod health;
 mod integrations;
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(teams::router())
         .merge(catalog::router())
+        .merge(automation::router())
         .merge(releases::router())
         .merge(planning::router())
         .merge(planning::items_router())

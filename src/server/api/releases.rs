@@ -180,7 +180,7 @@ async fn events(
         .streams()
         .open(StreamOwner {
             session_id: auth.session_id.clone(),
-            user_id: ctx.user_id().clone(),
+            user_id: auth.user.id.clone(),
             team_id: ctx.team_id().clone(),
         })
         .map_err(|refusal| {

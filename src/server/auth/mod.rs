@@ -97,8 +97,43 @@ pub struct AuthSession {
 pub struct ResolvedAuth {
     /// The session, when the cookie named a live one.
     pub session: Option<Arc<AuthSession>>,
-    /// The team context, when a team is selected and the user is its member.
+    /// The team context, when a team is selected and the user is its member,
+    /// or the team of a live API token.
     pub team: Option<Arc<TeamContext>>,
+    /// The request carried a live API token (`Authorization: Bearer rc_…`):
+    /// cookies were ignored and the Origin check does not apply.
+    pub via_token: bool,
+}
+
+/// The `/api` routes that belong to a person, not a team: an API token
+/// gets 403 there (`API.md`, "API tokens").
+pub const PERSONAL_ROUTES: [&str; 6] = [
+    "/api/auth/",
+    "/api/me",
+    "/api/teams",
+    "/api/invitations/",
+    "/api/oauth/",
+    "/api/team/api-tokens",
+];
+
+/// Whether `path` is one of [`PERSONAL_ROUTES`] (a prefix that ends a path
+/// segment: `/api/teams/x` is, `/api/teamsx` is not).
+pub fn is_personal_route(path: &str) -> bool {
+    PERSONAL_ROUTES.iter().any(|p| {
+        path.strip_prefix(p).is_some_and(|rest| {
+            p.ends_with('/') || rest.is_empty() || rest.starts_with('/')
+        })
+    })
+}
+
+/// The bearer credential of `Authorization: Bearer …`, if any.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
 }
 
 /// Reads one cookie from the request headers (every `Cookie` header, as
@@ -164,6 +199,38 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<ResolvedAuth, AppEr
             current_team_id,
         })),
         team,
+        via_token: false,
+    })
+}
+
+/// A bearer request under `/api`: the token's team, or the answer that ends
+/// the request (401 for a token that is not live, 403 on a person's route).
+async fn resolve_bearer(state: &AppState, path: &str, token: &str) -> Result<ResolvedAuth, Response> {
+    let ctx = match crate::server::services::api_tokens::authenticate(state, token).await {
+        Ok(Some(ctx)) => ctx,
+        Ok(None) => {
+            let mut res = AppError::Unauthorized(
+                crate::server::services::api_tokens::REFUSED.into(),
+            )
+            .into_response();
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+            return Err(res);
+        }
+        Err(e) => return Err(e.into_response()),
+    };
+    if is_personal_route(path) {
+        return Err(AppError::Forbidden(
+            "this route belongs to a person: an API token cannot use it".into(),
+        )
+        .into_response());
+    }
+    Ok(ResolvedAuth {
+        session: None,
+        team: Some(Arc::new(ctx)),
+        via_token: true,
     })
 }
 
@@ -186,7 +253,19 @@ pub async fn resolve_session(
     let is_asset = path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/favicon.ico";
     let mut resolved = ResolvedAuth::default();
     let cookie = session_cookie_name(state.settings.secure_cookies());
-    if !is_asset {
+    let api_bearer = path
+        .starts_with("/api/")
+        .then(|| bearer(req.headers()))
+        .flatten();
+    if let Some(token) = api_bearer {
+        // A bearer request ignores cookies: it acts as the token, whatever
+        // session the same client may also hold.
+        let path = path.to_string();
+        match resolve_bearer(&state, &path, token).await {
+            Ok(r) => resolved = r,
+            Err(res) => return res,
+        }
+    } else if !is_asset {
         if let Some(token) = cookie_value(req.headers(), cookie) {
             match lookup(&state, &token).await {
                 Ok(r) => resolved = r,
@@ -202,9 +281,13 @@ impl<S: Send + Sync> FromRequestParts<S> for AuthSession {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<ResolvedAuth>()
+        let resolved = parts.extensions.get::<ResolvedAuth>();
+        if resolved.is_some_and(|r| r.via_token) {
+            return Err(AppError::Forbidden(
+                "this route belongs to a person: an API token cannot use it".into(),
+            ));
+        }
+        resolved
             .and_then(|r| r.session.as_deref().cloned())
             .ok_or_else(|| AppError::Unauthorized("sign in first".into()))
     }
@@ -214,6 +297,10 @@ impl<S: Send + Sync> FromRequestParts<S> for TeamContext {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let resolved = parts.extensions.get::<ResolvedAuth>();
+        if let Some(team) = resolved.filter(|r| r.via_token).and_then(|r| r.team.as_deref()) {
+            return Ok(team.clone());
+        }
         AuthSession::from_request_parts(parts, state).await?;
         parts
             .extensions
@@ -226,16 +313,22 @@ impl<S: Send + Sync> FromRequestParts<S> for TeamContext {
 /// Middleware: CSRF defence for cookie requests that change state (`API.md`).
 /// Refused with 403: an `Origin` naming another origin than the app's, or
 /// (without `Origin`) `Sec-Fetch-Site: cross-site`. A matching `Origin` is
-/// enough. No request is exempt while the cookie is the only credential: an
-/// `Authorization` header alone proves nothing (API tokens will be exempt
-/// once they exist, and such requests will ignore cookies).
+/// enough. A request that carried a live API token is exempt (it ignored
+/// cookies, so a forged cross-site request gains nothing from them); an
+/// `Authorization` header that is not a live token proves nothing and was
+/// already refused with 401.
 ///
 /// The app's origin is `PUBLIC_URL`'s. Without `PUBLIC_URL`, the origin the
 /// request itself was addressed to (its `Host`) is accepted, so that
 /// `http://localhost:3000` and `http://127.0.0.1:3000` both work in
 /// development; a cross-site page can never forge that pair.
 pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let via_token = req
+        .extensions()
+        .get::<ResolvedAuth>()
+        .is_some_and(|r| r.via_token);
+    let changes_state = !via_token
+        && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if changes_state && !same_origin(&state, req.headers()) {
         return AppError::Forbidden("cross-origin request refused".into()).into_response();
     }
@@ -272,6 +365,7 @@ pub async fn page_guard(req: Request, next: Next) -> Response {
         && !path.starts_with("/api")
         && !path.starts_with("/rpc")
         && !path.starts_with("/pkg/")
+        && path != "/metrics"
         && !path.contains('.');
     if !is_page {
         return next.run(req).await;

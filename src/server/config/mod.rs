@@ -114,6 +114,9 @@ pub struct Settings {
     pub github_webhook_secret: Option<Secret<String>>,
     /// `JIRA_WEBHOOK_SECRET`.
     pub jira_webhook_secret: Option<Secret<String>>,
+    /// `RC_METRICS_TOKEN`: the bearer token `GET /metrics` asks of
+    /// Prometheus; without it `/metrics` is 404.
+    pub metrics_token: Option<Secret<String>>,
     /// `GITHUB_OAUTH_BASE` (https://github.com).
     pub github_oauth_base: String,
     /// `GITHUB_API_BASE` (https://api.github.com).
@@ -295,6 +298,10 @@ impl Settings {
             jira: oauth("JIRA_CLIENT_ID", "JIRA_CLIENT_SECRET"),
             github_webhook_secret: source.get("GITHUB_WEBHOOK_SECRET").map(Secret::new),
             jira_webhook_secret: source.get("JIRA_WEBHOOK_SECRET").map(Secret::new),
+            metrics_token: source
+                .get("RC_METRICS_TOKEN")
+                .filter(|t| !t.trim().is_empty())
+                .map(Secret::new),
             github_oauth_base: base("GITHUB_OAUTH_BASE", "https://github.com"),
             github_api_base: base("GITHUB_API_BASE", "https://api.github.com"),
             atlassian_auth_base: base("ATLASSIAN_AUTH_BASE", "https://auth.atlassian.com"),

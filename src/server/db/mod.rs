@@ -57,9 +57,44 @@ pub async fn connect(url: &str, backend: Backend) -> anyhow::Result<DatabaseConn
     })
 }
 
+/// The PostgreSQL advisory lock that makes migrations run once when several
+/// servers start together ("rc-migrate" as a number; any constant would do,
+/// it only has to be the same for every server of one database).
+const MIGRATION_LOCK: i64 = 0x7263_2d6d_6967_7261;
+
 /// Applies every pending migration.
+///
+/// On PostgreSQL, under a session advisory lock held on one connection of
+/// the pool: servers started at the same moment on a fresh database wait
+/// for each other, the first migrates, the others find nothing left to do
+/// and serve. The lock is released on the same connection afterwards (and
+/// if that fails, the connection is closed, which releases it). SQLite is
+/// one file on one machine: its migrations run in the process that opens it.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    migration::Migrator::up(db, None).await
+    if db.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
+        return migration::Migrator::up(db, None).await;
+    }
+    use sea_orm::sqlx;
+    let pool = db.get_postgres_connection_pool();
+    let mut lock = pool
+        .acquire()
+        .await
+        .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::Internal(e.to_string())))?;
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *lock)
+        .await
+        .map_err(|e| DbErr::Custom(format!("taking the migration lock: {e}")))?;
+    let result = migration::Migrator::up(db, None).await;
+    let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *lock)
+        .await;
+    if unlocked.is_err() {
+        // Closing the session releases whatever it holds.
+        drop(lock.detach());
+    }
+    result
 }
 
 /// Begins a transaction that will write: `BEGIN IMMEDIATE` on SQLite (takes

@@ -16,8 +16,8 @@
 use crate::domain::ids::TeamId;
 use crate::server::access::TeamContext;
 use crate::server::db::entities::{
-    activity, api_token, comment, deployment_group, invitation, outbox, release,
-    release_dependency, release_item, service, sprint, team_member,
+    activity, api_token, comment, deployment, deployment_group, invitation, outbox, release,
+    release_dependency, release_item, service, sprint, team_member, webhook,
 };
 use sea_orm::{
     ColumnTrait, DeleteMany, EntityTrait, PrimaryKeyTrait, QueryFilter, Select, UpdateMany,
@@ -94,6 +94,7 @@ team_owned!(
     activity,
     api_token,
     comment,
+    deployment,
     deployment_group,
     invitation,
     outbox,
@@ -103,4 +104,5 @@ team_owned!(
     service,
     sprint,
     team_member,
+    webhook,
 );

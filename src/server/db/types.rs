@@ -10,11 +10,12 @@
 
 use crate::domain::ids::{
     ActivityId, CommentId, ConnectionId, DependencyId, GroupId, InvitationId, ItemId, ReleaseId,
-    ServiceId, SprintId, TeamId, TokenId, UserId,
+    ServiceId, SprintId, TeamId, TokenId, UserId, DeploymentId, WebhookId, DeliveryId,
 };
 use crate::domain::kinds::{
     ActivityType, DependencyType, DeploymentOrder, ItemType, Provider, SprintStatus,
 };
+use crate::domain::deployments::{DeployStatus, Environment};
 use crate::domain::roles::Role;
 use crate::domain::status::{Priority, ReleaseStatus};
 use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, StringLen, ValueType, ValueTypeErr};
@@ -97,6 +98,8 @@ text_column!(
     SprintStatus,
     DeploymentOrder,
     ActivityType,
+    Environment,
+    DeployStatus,
 );
 
 /// The typed ids of `domain::ids` as column types: the same text as always.
@@ -174,4 +177,7 @@ id_column!(
     InvitationId,
     ConnectionId,
     TokenId,
+    DeploymentId,
+    WebhookId,
+    DeliveryId,
 );

@@ -7,6 +7,7 @@
 pub mod github;
 pub mod jira;
 pub mod slack;
+pub mod webhooks;
 
 /// `Retry-After` in seconds (the delta form; an HTTP date is rare from
 /// these APIs and is treated as "unknown").

@@ -1,4 +1,5 @@
-//! The outbox worker: sends queued Slack messages, retrying with
+//! The outbox worker: sends queued Slack messages and webhook deliveries
+//! (`services::outgoing_webhooks`, in order per webhook), retrying with
 //! exponential back-off. Messages are rows written in the same transaction
 //! as the change that caused them, so a restart or a Slack outage delays
 //! them and never loses them, and the user's action never waits for Slack.
@@ -14,9 +15,11 @@
 //! from the first failed attempt and clears with the next success.
 
 use crate::server::db;
-use crate::server::db::entities::{outbox, team};
+use crate::server::db::entities::{outbox, team, webhook};
 use crate::server::db::scoped::TeamOwned;
 use crate::server::integrations::slack::{self, SlackError};
+use crate::server::integrations::webhooks::DeliveryError;
+use crate::server::services::outgoing_webhooks::WEBHOOK;
 use crate::server::state::AppState;
 use chrono::Duration;
 use sea_orm::sea_query::Expr;
@@ -80,6 +83,11 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
         .await?;
     let mut sent = 0;
     for row in due {
+        // A webhook's deliveries go out in order: one waits while an
+        // earlier one of the same webhook is still pending.
+        if row.kind == WEBHOOK && earlier_pending(state, &row).await? {
+            continue;
+        }
         // Claim: lease the row for a minute; someone else's claim wins.
         let claimed = outbox::Entity::update_across_teams()
             .col_expr(
@@ -92,6 +100,12 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
             .exec(&state.db)
             .await?;
         if claimed.rows_affected != 1 {
+            continue;
+        }
+        if row.kind == WEBHOOK {
+            if deliver_webhook(state, &row).await? {
+                sent += 1;
+            }
             continue;
         }
         let result = send(state, &row).await;
@@ -169,6 +183,100 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
         txn.commit().await?;
     }
     Ok(sent)
+}
+
+/// Whether an earlier delivery of the same webhook is still pending.
+async fn earlier_pending(state: &AppState, row: &outbox::Model) -> anyhow::Result<bool> {
+    let Some(hook) = row.webhook_id.as_deref() else {
+        return Ok(false);
+    };
+    Ok(outbox::Entity::find_across_teams()
+        .select_only()
+        .column(outbox::Column::Id)
+        .filter(outbox::Column::WebhookId.eq(hook))
+        .filter(outbox::Column::SentAt.is_null())
+        .filter(outbox::Column::FailedAt.is_null())
+        .filter(outbox::Column::Id.lt(row.id.as_str()))
+        .into_tuple::<String>()
+        .one(&state.db)
+        .await?
+        .is_some())
+}
+
+/// One attempt of a claimed webhook delivery, and its outcome written back:
+/// delivered, or retried with back-off until `RC_OUTBOX_GIVE_UP_HOURS`
+/// after it was queued (then FAILED). Answers whether it was delivered.
+async fn deliver_webhook(state: &AppState, row: &outbox::Model) -> anyhow::Result<bool> {
+    let hook = match row.webhook_id.as_deref() {
+        Some(id) => {
+            webhook::Entity::find_by_id(crate::domain::ids::WebhookId::from(id))
+                .one(&state.db)
+                .await?
+        }
+        None => None,
+    };
+    let result = match &hook {
+        None => Err(DeliveryError::Refused("the webhook was deleted".into())),
+        Some(w) => match state.cipher.decrypt(&w.secret) {
+            Err(_) => Err(DeliveryError::Refused(
+                "the webhook's secret cannot be decrypted (was the key rotated?)".into(),
+            )),
+            Ok(secret) => {
+                crate::server::integrations::webhooks::deliver(
+                    &w.url,
+                    &state.settings.outbound_allow_hosts,
+                    secret.expose(),
+                    row.message_id.as_deref().unwrap_or(row.id.as_str()),
+                    &row.payload,
+                )
+                .await
+            }
+        },
+    };
+    let at = db::now();
+    let attempts = row.attempts + 1;
+    let update = outbox::Entity::update_across_teams()
+        .col_expr(outbox::Column::Attempts, Expr::value(attempts))
+        .filter(outbox::Column::Id.eq(row.id.as_str()));
+    match result {
+        Ok(status) => {
+            update
+                .col_expr(outbox::Column::SentAt, Expr::value(Some(at)))
+                .col_expr(
+                    outbox::Column::ResponseStatus,
+                    Expr::value(Some(i32::from(status))),
+                )
+                .col_expr(
+                    outbox::Column::LastError,
+                    Expr::value(Option::<String>::None),
+                )
+                .exec(&state.db)
+                .await?;
+            Ok(true)
+        }
+        Err(e) => {
+            let status = match &e {
+                DeliveryError::Status(s) => Some(i32::from(*s)),
+                _ => None,
+            };
+            let give_up_at =
+                row.created_at + Duration::hours(state.settings.outbox_give_up_hours as i64);
+            let give_up = at >= give_up_at || hook.is_none();
+            let next = at
+                + Duration::milliseconds(
+                    backoff_ms(state.settings.outbox_retry_base_ms, row.attempts, None) as i64,
+                );
+            tracing::warn!(outbox_id = %row.id, webhook_id = ?row.webhook_id, attempts, give_up, error = %e, "webhook not delivered");
+            update
+                .col_expr(outbox::Column::NextAttemptAt, Expr::value(next))
+                .col_expr(outbox::Column::ResponseStatus, Expr::value(status))
+                .col_expr(outbox::Column::LastError, Expr::value(Some(e.to_string())))
+                .col_expr(outbox::Column::FailedAt, Expr::value(give_up.then_some(at)))
+                .exec(&state.db)
+                .await?;
+            Ok(false)
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

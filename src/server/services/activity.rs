@@ -3,7 +3,7 @@
 
 pub use crate::domain::activity::Change;
 use crate::domain::ids::{ReleaseId, TeamId, UserId};
-use crate::server::access::TeamContext;
+use crate::server::access::{Actor, TeamContext};
 use crate::server::db::entities::activity;
 use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
@@ -44,10 +44,29 @@ pub async fn record(
     ctx: &TeamContext,
     a: NewActivity<'_>,
 ) -> AppResult<ActivityView> {
-    let row = row(ctx.team_id(), Some(ctx.user_id()), Some(ctx.user_name()), a)
-        .insert(conn)
-        .await?;
+    // No person did it: the entry names the token ("CI deploy (token)"),
+    // and keeps naming it after the token is revoked.
+    let by_token = match ctx.actor() {
+        Actor::Token { token_id, name } => Some(serde_json::json!({ "id": token_id, "name": name })),
+        Actor::Person { .. } => None,
+    };
+    // Whoever subscribed hears of it, in this same transaction.
+    super::outgoing_webhooks::enqueue(conn, ctx, a.release_id, &a.change).await?;
+    let row = row(ctx.team_id(), ctx.user_id(), Some(ctx.user_name()), a, by_token);
+    let row = row.insert(conn).await?;
     Ok(view(row, Some(ctx.user_name().to_string())))
+}
+
+/// The metadata key naming the API token that did it: `{id, name}`.
+const BY_TOKEN: &str = "byToken";
+
+/// The token's name an entry carries (see [`BY_TOKEN`]).
+fn token_name(metadata: Option<&serde_json::Value>) -> Option<String> {
+    metadata?
+        .get(BY_TOKEN)?
+        .get("name")?
+        .as_str()
+        .map(str::to_string)
 }
 
 /// Writes an activity no person did (an inbound webhook, a sync): no user.
@@ -56,7 +75,7 @@ pub async fn record_system(
     team_id: &TeamId,
     a: NewActivity<'_>,
 ) -> AppResult<ActivityView> {
-    let row = row(team_id, None, None, a).insert(conn).await?;
+    let row = row(team_id, None, None, a, None).insert(conn).await?;
     Ok(view(row, None))
 }
 
@@ -66,8 +85,12 @@ fn row(
     user_id: Option<&UserId>,
     user_name: Option<&str>,
     a: NewActivity<'_>,
+    by_token: Option<serde_json::Value>,
 ) -> activity::ActiveModel {
-    let (action, metadata) = a.change.to_stored();
+    let (action, mut metadata) = a.change.to_stored();
+    if let (Some(t), Some(o)) = (by_token, metadata.as_object_mut()) {
+        o.insert(BY_TOKEN.into(), t);
+    }
     activity::ActiveModel {
         id: Set(new_id()),
         team_id: Set(team_id.clone()),
@@ -89,6 +112,7 @@ fn view(a: activity::Model, user_name: Option<String>) -> ActivityView {
         .metadata
         .as_deref()
         .and_then(|m| serde_json::from_str(m).ok());
+    let user_name = user_name.or_else(|| token_name(metadata.as_ref()));
     let description = match Change::from_stored(&a.action, metadata.as_ref()) {
         Some(c) => c.describe(user_name.as_deref()),
         None => a.description,

@@ -55,7 +55,7 @@ pub fn render_markdown(src: &str) -> String {
         .to_string()
 }
 
-fn view(c: comment::Model, author_name: Option<String>) -> CommentView {
+pub(crate) fn view(c: comment::Model, author_name: Option<String>) -> CommentView {
     CommentView {
         body_html: render_markdown(&c.body),
         id: c.id,
@@ -115,6 +115,7 @@ pub async fn create(
     release_id: &ReleaseId,
     body: &str,
 ) -> AppResult<CommentView> {
+    let author = ctx.person("comment")?.clone();
     let body = validation::long_text("body", body, validation::MAX_COMMENT)?;
     if body.trim().is_empty() {
         return Err(AppError::invalid_field("body", "a comment needs some text"));
@@ -126,7 +127,7 @@ pub async fn create(
         id: Set(new_id()),
         team_id: Set(ctx.team_id().clone()),
         release_id: Set(r.id.clone()),
-        author_id: Set(Some(ctx.user_id().clone())),
+        author_id: Set(Some(author)),
         body: Set(body),
         created_at: Set(now),
         updated_at: Set(now),
@@ -161,7 +162,7 @@ async fn editable(
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::not_found("comment"))?;
-    let is_author = c.author_id.as_ref() == Some(ctx.user_id());
+    let is_author = ctx.user_id().is_some() && c.author_id.as_ref() == ctx.user_id();
     if !(is_author || ctx.role().can_manage_team_config()) {
         return Err(AppError::Forbidden(
             "only the author or an admin can change this comment".into(),

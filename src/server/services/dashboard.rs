@@ -178,6 +178,20 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
             });
         }
     }
+    // Where CI reports deployments, they are the truth of when a release
+    // reached production: frequency and lead time (and the weekly chart)
+    // use them, and their definitions say so.
+    let reported = crate::server::services::deployments::production_successes(db, ctx, from).await?;
+    let (deployment_frequency, lead_time, weekly) = if reported.is_empty() {
+        (
+            metrics::deployment_frequency(&deploys, from, now),
+            metrics::lead_time(&deploys, from, now),
+            metrics::weekly(&deploys, from, now),
+        )
+    } else {
+        let (f, l) = metrics::from_reports(&reported, from, now);
+        (f, l, metrics::weekly(&reported, from, now))
+    };
     Ok(DashboardStats {
         days,
         blocked,
@@ -187,10 +201,10 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
         deployed_this_week,
         upcoming,
         active_sprint,
-        deployment_frequency: metrics::deployment_frequency(&deploys, from, now),
-        lead_time: metrics::lead_time(&deploys, from, now),
+        deployment_frequency,
+        lead_time,
         change_failure_rate: metrics::change_failure_rate(&deploys, &rollbacks, from, now),
         time_to_restore: metrics::time_to_restore(&deploys, &rollbacks, from, now),
-        weekly: metrics::weekly(&deploys, from, now),
+        weekly,
     })
 }

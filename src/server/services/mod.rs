@@ -6,15 +6,18 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod api_tokens;
 pub mod calendar;
 pub mod catalog;
 pub mod comments;
 pub mod dashboard;
 pub mod dependencies;
+pub mod deployments;
 pub mod groups;
 pub mod items;
 pub mod notify;
 pub mod oauth;
+pub mod outgoing_webhooks;
 pub mod releases;
 pub mod search;
 pub mod sprints;

@@ -20,6 +20,8 @@ fn wanted(t: &team::Model, n: &Notice) -> bool {
         Notice::StatusChanged { .. } => t.notify_on_status_change,
         Notice::ReadyToDeploy { .. } => t.notify_on_ready_to_deploy,
         Notice::Blocked { .. } | Notice::Unblocked { .. } => t.notify_on_blocked,
+        // The board and reality disagree: whoever hears about moves hears it.
+        Notice::Drift { .. } => t.notify_on_status_change,
     }
 }
 
@@ -70,6 +72,10 @@ pub async fn enqueue(
             sent_at: Set(None),
             created_at: Set(now),
             failed_at: Set(None),
+            webhook_id: Set(None),
+            event: Set(None),
+            message_id: Set(None),
+            response_status: Set(None),
         }
         .insert(conn)
         .await?;

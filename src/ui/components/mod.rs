@@ -1,6 +1,7 @@
 //! Pieces shared by pages.
 
 pub mod card;
+pub mod copy;
 pub mod filters;
 pub mod form;
 pub mod frame;

@@ -6,6 +6,7 @@ use crate::serverfns::account::{
     members_page, ChangeMemberRole, DeleteTeam, InviteMember, LeaveTeam, RemoveMember,
     RevokeInvitation,
 };
+use crate::ui::components::copy::{select_input, CopyButton};
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{ActionError, Submit};
 use crate::ui::components::loaded::Loaded;
@@ -110,7 +111,7 @@ pub fn MembersPage() -> impl IntoView {
                                                 <p>{format!("Send this link to {} — it is shown only once and works for 7 days:", created.email)}</p>
                                                 <div class="mt-2 flex gap-2">
                                                     <input readonly aria-label="Invitation link" data-testid="invite-link" value=created.url.clone() class="w-full rounded border border-zinc-300 bg-white px-2 py-1 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-900" on:focus=|ev| { select_input(&ev); }/>
-                                                    <CopyButton text=created.url.clone()/>
+                                                    <CopyButton text=created.url.clone() label="Copy link"/>
                                                 </div>
                                             </div>
                                         })}
@@ -165,48 +166,4 @@ pub fn MembersPage() -> impl IntoView {
                 }
             </Loaded>
     }
-}
-
-fn select_input(ev: &leptos::ev::FocusEvent) {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        if let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        {
-            input.select();
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = ev;
-}
-
-/// Copies `text` to the clipboard and says so.
-#[component]
-fn CopyButton(text: String) -> impl IntoView {
-    let (copied, set_copied) = signal(false);
-    let hydrated = crate::ui::components::use_hydrated();
-    view! {
-        <button
-            type="button"
-            disabled=move || !hydrated.get()
-            class="shrink-0 rounded-md border border-zinc-300 px-3 py-1 text-xs font-medium hover:bg-zinc-50 disabled:opacity-60 dark:border-zinc-700 dark:hover:bg-zinc-800"
-            on:click=move |_| {
-                copy_to_clipboard(&text);
-                set_copied.set(true);
-            }
-        >
-            {move || if copied.get() { "Copied" } else { "Copy link" }}
-        </button>
-    }
-}
-
-fn copy_to_clipboard(text: &str) {
-    #[cfg(feature = "hydrate")]
-    if let Some(w) = web_sys::window() {
-        let _ = w.navigator().clipboard().write_text(text);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = text;
 }

@@ -1,6 +1,7 @@
 //! One module per page of `API.md`, "Pages".
 
 pub mod activity;
+pub mod api_tokens;
 pub mod auth;
 pub mod board;
 pub mod dashboard;
@@ -18,3 +19,4 @@ pub mod select_team;
 pub mod services;
 pub mod sprints;
 pub mod team_settings;
+pub mod webhooks;

@@ -7,7 +7,7 @@ use crate::serverfns::catalog::{list_services, DeleteService, MyGithubRepos, Sav
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
 use crate::ui::components::loaded::Loaded;
-use crate::views::ServiceView;
+use crate::views::{RunningVersion, ServiceEnvironments, ServiceView};
 use leptos::prelude::*;
 
 /// The services page.
@@ -41,7 +41,7 @@ pub fn ServicesPage() -> impl IntoView {
                             } else {
                                 view! {
                                     <ul class="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800" aria-label="Services">
-                                        {services.into_iter().map(|s| view! { <ServiceRow s=s can_manage=can_manage save=save delete=delete repos=repos/> }).collect_view()}
+                                        {services.into_iter().map(|(s, envs)| view! { <ServiceRow s=s envs=envs can_manage=can_manage save=save delete=delete repos=repos/> }).collect_view()}
                                     </ul>
                                 }.into_any()
                             }}
@@ -61,6 +61,7 @@ pub fn ServicesPage() -> impl IntoView {
 #[component]
 fn ServiceRow(
     s: ServiceView,
+    envs: ServiceEnvironments,
     can_manage: bool,
     save: ServerAction<SaveService>,
     delete: ServerAction<DeleteService>,
@@ -78,6 +79,7 @@ fn ServiceRow(
                         {s.github_repo.clone().map(|r| view! { <span>"GitHub: " {r}</span> })}
                         {s.jira_project_key.clone().map(|k| view! { <span>"Jira: " {k}</span> })}
                     </p>
+                    <Environments envs=envs/>
                 </div>
                 {can_manage.then(|| view! {
                     <ActionForm action=delete on:submit=move |ev| {
@@ -163,5 +165,42 @@ fn ServiceForm(
             <div class="w-40"><Submit label=label pending=save.pending().into()/></div>
         </FieldErrors>
         </ActionForm>
+    }
+}
+
+/// What runs in staging and production, from CI's deployment reports: the
+/// version (linking to its release), the commit, when, and the pipeline run.
+#[component]
+fn Environments(envs: ServiceEnvironments) -> impl IntoView {
+    let one = |label: &'static str, running: Option<RunningVersion>| {
+        view! {
+            <div role="group" aria-label=label class="min-w-40 rounded-md bg-zinc-50 px-2 py-1.5 dark:bg-zinc-900">
+                <dt class="text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">{label}</dt>
+                <dd class="text-sm">
+                    {match running {
+                        None => view! { <span class="text-zinc-500 dark:text-zinc-400">"Nothing reported"</span> }.into_any(),
+                        Some(r) => view! {
+                            <span class="font-medium">
+                                {match r.release_id.clone() {
+                                    Some(id) => view! { <a class="hover:underline" href=format!("/releases/{id}")>{r.version.clone()}</a> }.into_any(),
+                                    None => view! { <span>{r.version.clone()}</span> }.into_any(),
+                                }}
+                            </span>
+                            {r.commit_sha.clone().map(|c| view! { <span class="ml-2 font-mono text-xs text-zinc-500 dark:text-zinc-400">{c.chars().take(7).collect::<String>()}</span> })}
+                            <span class="block text-xs text-zinc-500 dark:text-zinc-400">
+                                {format!("since {} UTC", r.deployed_at.minute())}
+                                {r.url.clone().map(|u| view! { " · " <a class="text-indigo-700 hover:underline dark:text-indigo-300" href=u rel="noopener noreferrer" target="_blank">"pipeline run"</a> })}
+                            </span>
+                        }.into_any(),
+                    }}
+                </dd>
+            </div>
+        }
+    };
+    view! {
+        <dl class="mt-2 flex flex-wrap gap-2" aria-label="Environments">
+            {one("Staging", envs.staging)}
+            {one("Production", envs.production)}
+        </dl>
     }
 }

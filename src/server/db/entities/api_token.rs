@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "api_tokens")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: crate::domain::ids::TokenId,
     pub team_id: crate::domain::ids::TeamId,
     pub name: String,
     pub role: crate::domain::roles::Role,

@@ -9,6 +9,8 @@ pub mod activity;
 pub mod api_token;
 /// A Markdown comment on a release.
 pub mod comment;
+/// A deployment reported by CI.
+pub mod deployment;
 /// Releases that roll out together, in order or in waves.
 pub mod deployment_group;
 /// An invitation to join a team with a role; the token is stored hashed.
@@ -27,6 +29,8 @@ pub mod release_dependency;
 pub mod release_item;
 /// A deployable service of a team.
 pub mod service;
+/// An outgoing webhook subscription; its secret encrypted.
+pub mod webhook;
 /// A signed-in browser session; the cookie token is stored hashed.
 pub mod session;
 /// A time-boxed iteration.

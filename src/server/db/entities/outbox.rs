@@ -20,6 +20,15 @@ pub struct Model {
     /// Set when the message was given up (retried for
     /// `RC_OUTBOX_GIVE_UP_HOURS`); it stays, visible, and is not retried.
     pub failed_at: Option<DateTimeUtc>,
+    /// A webhook delivery's webhook (`kind` WEBHOOK); none for Slack.
+    pub webhook_id: Option<String>,
+    /// A webhook delivery's event (`release.created`, `ping`, …).
+    pub event: Option<String>,
+    /// A webhook delivery's `webhook-id`: the same on every retry and
+    /// redelivery of one event, so receivers drop duplicates.
+    pub message_id: Option<String>,
+    /// The receiver's HTTP status on the last attempt.
+    pub response_status: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

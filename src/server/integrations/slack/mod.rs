@@ -57,6 +57,15 @@ pub enum Notice {
         /// Who (or what).
         by: String,
     },
+    /// CI reported a deployment the board could not follow.
+    Drift {
+        /// What was reported ("deployed to production").
+        reported: String,
+        /// Why the board did not follow.
+        drift: String,
+        /// Who reported it ("CI deploy (token)").
+        by: String,
+    },
 }
 
 /// The emoji of a status.
@@ -127,6 +136,15 @@ pub fn message(r: &ReleaseInfo, n: &Notice, public_url: &str) -> Value {
             by: escape(by),
         },
         Notice::Unblocked { by } => Notice::Unblocked { by: escape(by) },
+        Notice::Drift {
+            reported,
+            drift,
+            by,
+        } => Notice::Drift {
+            reported: escape(reported),
+            drift: escape(drift),
+            by: escape(by),
+        },
     };
     let name = format!("{} {}", r.title, r.version);
     let base = public_url.trim_end_matches('/');
@@ -185,6 +203,17 @@ pub fn message(r: &ReleaseInfo, n: &Notice, public_url: &str) -> Value {
             format!("*{name}* is no longer blocked ({by})."),
             None,
             (format!("{base}/blocked"), "Open blocked releases"),
+        ),
+        Notice::Drift {
+            reported,
+            drift,
+            by,
+        } => (
+            format!(":warning: {name}: the board and CI disagree"),
+            format!("{name} was {reported}, but the board did not follow: {drift} ({by})"),
+            format!("*{by}* reported *{name}* {reported}, but the board did not follow: {drift}"),
+            None,
+            (format!("{base}/releases/{}", r.id), "Open release"),
         ),
     };
     let mut fields = vec![

@@ -125,7 +125,7 @@ pub(crate) async fn refs(
         .collect())
 }
 
-async fn views(
+pub(crate) async fn views(
     conn: &impl ConnectionTrait,
     ctx: &TeamContext,
     rows: Vec<release_dependency::Model>,
@@ -276,7 +276,7 @@ pub async fn create(
         depends_on_id: Set(blocker.id.clone()),
         dep_type: Set(kind),
         resolved_at: Set((kind == DependencyType::Blocks && blocker_deployed).then_some(now)),
-        created_by: Set(Some(ctx.user_id().clone())),
+        created_by: Set(ctx.user_id().cloned()),
         created_at: Set(now),
     }
     .insert(&txn)

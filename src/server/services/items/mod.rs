@@ -125,7 +125,8 @@ pub async fn add(
             })?
             .external_id(),
     };
-    let f = fetch(state, ctx.user_id(), kind, &external_id, None)
+    let me = ctx.person("link tickets and pull requests through a connection")?;
+    let f = fetch(state, me, kind, &external_id, None)
         .await?
         .ok_or_else(|| {
             AppError::NotFound(match kind {
@@ -147,7 +148,7 @@ pub async fn add(
         assignee: Set(f.assignee),
         url: Set(Some(f.url)),
         title: Set(Some(f.title)),
-        added_by: Set(Some(ctx.user_id().clone())),
+        added_by: Set(Some(me.clone())),
         last_synced_at: Set(Some(now)),
         sync_error: Set(None),
         created_at: Set(now),
@@ -233,7 +234,8 @@ pub async fn sync(
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::not_found("item"))?;
-    Ok(view(sync_one(state, ctx.user_id(), item).await?))
+    let me = ctx.person("refresh items through a connection")?;
+    Ok(view(sync_one(state, me, item).await?))
 }
 
 /// Refreshes every item of a release through the caller's connections.
@@ -243,10 +245,11 @@ pub async fn sync_release(
     ctx: &Editor<'_>,
     release_id: &ReleaseId,
 ) -> AppResult<Page<ItemView>> {
+    let me = ctx.person("refresh items through a connection")?;
     let items = of_release(state, ctx, release_id).await?;
     let mut out = vec![];
     for item in items {
-        out.push(view(sync_one(state, ctx.user_id(), item).await?));
+        out.push(view(sync_one(state, me, item).await?));
     }
     Ok(Page {
         items: out,

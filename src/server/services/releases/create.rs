@@ -13,7 +13,8 @@ use crate::server::error::{AppError, AppResult};
 use crate::server::services::activity::{self, Change, NewActivity};
 use crate::server::state::AppState;
 use crate::views::ReleaseView;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+use crate::views::ActivityView;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseTransaction};
 
 /// Creates a release in PLANNING (MEMBER+).
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
@@ -22,6 +23,39 @@ pub async fn create(
     ctx: &Editor<'_>,
     input: ReleaseInput,
 ) -> AppResult<ReleaseView> {
+    let txn = db::begin_write(&state.db).await?;
+    let created = create_in(state, &txn, ctx, input).await?;
+    txn.commit().await?;
+    Ok(created.announce(state))
+}
+
+/// A release written inside a transaction, and what to announce once that
+/// transaction has committed.
+pub(crate) struct Created {
+    /// The new row.
+    pub(crate) release: release::Model,
+    events: Vec<ActivityView>,
+    queued: usize,
+}
+
+impl Created {
+    /// Publishes the activity live and wakes the outbox; call after commit.
+    pub(crate) fn announce(self, state: &AppState) -> ReleaseView {
+        state.events.publish(self.events);
+        if self.queued > 0 {
+            state.outbox_wake.notify_one();
+        }
+        self.release.into()
+    }
+}
+
+/// The rules of a new release, written in `txn` (the caller commits).
+pub(crate) async fn create_in(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    ctx: &Editor<'_>,
+    input: ReleaseInput,
+) -> AppResult<Created> {
     if input.status.is_some() || input.revision.is_some() {
         return Err(AppError::bad_request(
             "a new release starts in PLANNING at revision 1; move it afterwards",
@@ -59,18 +93,17 @@ pub async fn create(
         .map(|r| validation::long_text("blockedReason", &r, validation::MAX_NAME * 5))
         .transpose()?;
 
-    let txn = db::begin_write(&state.db).await?;
     let svc = service::Entity::find_by_id_in(ctx, service_id.clone())
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found("service"))?;
     let owner = input.owner_id.flatten().filter(|o| !o.is_empty());
     if let Some(o) = &owner {
-        check_owner(&txn, ctx, o).await?;
+        check_owner(txn, ctx, o).await?;
     }
     let sprint = input.sprint_id.flatten().filter(|s| !s.is_empty());
     if let Some(sid) = &sprint {
-        crate::server::services::sprints::find(&txn, ctx, sid)
+        crate::server::services::sprints::find(txn, ctx, sid)
             .await
             .map_err(|_| AppError::invalid_field("sprintId", "no such sprint in this team"))?;
     }
@@ -80,7 +113,7 @@ pub async fn create(
         .filter(|g| !g.is_empty())
     {
         Some(gid) => {
-            let g = crate::server::services::groups::find(&txn, ctx, &gid)
+            let g = crate::server::services::groups::find(txn, ctx, &gid)
                 .await
                 .map_err(|_| {
                     AppError::invalid_field(
@@ -88,8 +121,8 @@ pub async fn create(
                         "no such deployment group in this team",
                     )
                 })?;
-            crate::server::services::groups::check_room(&txn, ctx, &g.id).await?;
-            let position = crate::server::services::groups::next_position(&txn, ctx, &g.id).await?;
+            crate::server::services::groups::check_room(txn, ctx, &g.id).await?;
+            let position = crate::server::services::groups::next_position(txn, ctx, &g.id).await?;
             Some((g, position))
         }
         None => None,
@@ -117,12 +150,12 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let label = release_label(&r.title, &r.version);
     let mut events = vec![
         activity::record(
-            &txn,
+            txn,
             ctx,
             NewActivity::on(
                 &r.id,
@@ -137,14 +170,14 @@ pub async fn create(
         .await?,
     ];
     if let Some(o) = &owner {
-        let name = user_name(&txn, o).await?;
+        let name = user_name(txn, o).await?;
         let change = Change::Assigned {
             release: label.clone(),
             from: None,
             to: Some(o.clone()),
             to_name: Some(name),
         };
-        events.push(activity::record(&txn, ctx, NewActivity::on(&r.id, change)).await?);
+        events.push(activity::record(txn, ctx, NewActivity::on(&r.id, change)).await?);
     }
     if let Some((g, _)) = &group {
         let change = Change::Grouped {
@@ -153,7 +186,7 @@ pub async fn create(
             group: g.name.clone(),
             from: None,
         };
-        events.push(activity::record(&txn, ctx, NewActivity::on(&r.id, change)).await?);
+        events.push(activity::record(txn, ctx, NewActivity::on(&r.id, change)).await?);
     }
     // Created blocked: the team hears it as it would hear a later block.
     let unblocked = release::Model {
@@ -161,11 +194,10 @@ pub async fn create(
         blocked_reason: None,
         ..r.clone()
     };
-    let queued = notify_change(state, &txn, ctx, &unblocked, &r, &svc.name).await?;
-    txn.commit().await?;
-    state.events.publish(events);
-    if queued > 0 {
-        state.outbox_wake.notify_one();
-    }
-    Ok(r.into())
+    let queued = notify_change(state, txn, ctx, &unblocked, &r, &svc.name).await?;
+    Ok(Created {
+        release: r,
+        events,
+        queued,
+    })
 }

@@ -58,8 +58,8 @@ pub async fn update(
 
 /// An update written inside a transaction, and what to announce once that
 /// transaction has committed.
-pub(super) struct Applied {
-    release: ReleaseView,
+pub(crate) struct Applied {
+    pub(crate) release: ReleaseView,
     events: Vec<ActivityView>,
     wake_outbox: bool,
 }
@@ -74,7 +74,7 @@ impl Applied {
     }
 
     /// Publishes the activity live and wakes the outbox; call after commit.
-    pub(super) fn announce(self, state: &AppState) -> ReleaseView {
+    pub(crate) fn announce(self, state: &AppState) -> ReleaseView {
         state.events.publish(self.events);
         if self.wake_outbox {
             state.outbox_wake.notify_one();
@@ -85,7 +85,7 @@ impl Applied {
 
 /// The rules of an update, applied in `txn` (the caller commits): only what
 /// really changes is written, as one compare-and-set on the revision.
-pub(super) async fn apply_update(
+pub(crate) async fn apply_update(
     state: &AppState,
     txn: &DatabaseTransaction,
     ctx: &Editor<'_>,

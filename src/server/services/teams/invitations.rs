@@ -57,7 +57,7 @@ pub async fn invite(
         email: Set(email),
         role: Set(role),
         token_hash: Set(hash_token(&token)),
-        invited_by: Set(Some(ctx.user_id().clone())),
+        invited_by: Set(ctx.user_id().cloned()),
         expires_at: Set(now + chrono::Duration::days(INVITATION_DAYS)),
         accepted_at: Set(None),
         accepted_by: Set(None),

@@ -21,7 +21,8 @@ use sea_orm::{
 /// Leaves the current team; the last OWNER cannot (400).
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
 pub async fn leave(state: &AppState, ctx: &TeamContext) -> AppResult<()> {
-    remove(state, ctx, ctx.user_id()).await
+    let me = ctx.person("leave a team")?.clone();
+    remove(state, ctx, &me).await
 }
 
 /// Lists the current team's members, oldest membership first.
@@ -120,7 +121,7 @@ pub async fn change_role(
 /// last OWNER is never removed.
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), user_id = %user_id))]
 pub async fn remove(state: &AppState, ctx: &TeamContext, user_id: &UserId) -> AppResult<()> {
-    if user_id == ctx.user_id() {
+    if ctx.user_id() == Some(user_id) {
         remove_member(state, ctx, user_id).await
     } else {
         let admin = ctx.admin("remove members")?;
@@ -135,7 +136,7 @@ async fn remove_member(state: &AppState, ctx: &TeamContext, user_id: &UserId) ->
         .await?
         .ok_or_else(|| AppError::not_found("member"))?;
     let current = stored_role(&m);
-    let is_self = user_id == ctx.user_id();
+    let is_self = ctx.user_id() == Some(user_id);
     if !is_self && !ctx.role().can_manage_role(current, current) {
         return Err(AppError::Forbidden(format!(
             "your role ({}) cannot remove a {}",

@@ -26,6 +26,10 @@ async fn failed_count(state: &AppState, team_id: &crate::domain::ids::TeamId) ->
     Ok(
         crate::server::db::entities::outbox::Entity::find_in_team(team_id)
             .filter(crate::server::db::entities::outbox::Column::FailedAt.is_not_null())
+            .filter(
+                crate::server::db::entities::outbox::Column::Kind
+                    .eq(crate::server::jobs::outbox::SLACK_MESSAGE),
+            )
             .count(&state.db)
             .await?,
     )

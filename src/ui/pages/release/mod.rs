@@ -253,6 +253,7 @@ pub fn ReleasePage() -> impl IntoView {
                                             <dt class="text-zinc-500 dark:text-zinc-400">"Revision"</dt><dd>{r.revision}</dd>
                                         </dl>
                                     </section>
+                                    {(!d.deployments.is_empty()).then(|| view! { <DeploymentList deployments=d.deployments.clone()/> })}
                                     <section aria-labelledby="activity-h">
                                         <h3 id="activity-h" class="mb-2 font-semibold">"Activity"</h3>
                                         <ol class="space-y-2 text-sm" aria-label="Activity">
@@ -359,5 +360,44 @@ impl Drafts {
             #[cfg(not(feature = "hydrate"))]
             let _ = (ev, shown);
         }
+    }
+}
+
+/// Its deployments as CI reported them, newest first: where, what
+/// happened, when, the commit and the pipeline run — and, in amber, why the
+/// board did not follow a report.
+#[component]
+fn DeploymentList(deployments: Vec<crate::views::DeploymentView>) -> impl IntoView {
+    use crate::domain::deployments::DeployStatus;
+    view! {
+        <section aria-labelledby="deployments-h" class="text-sm">
+            <h3 id="deployments-h" class="mb-2 font-semibold">"Deployments"</h3>
+            <ol class="space-y-2" aria-label="Deployments">
+                {deployments.into_iter().map(|dep| {
+                    let ok = matches!(dep.status, DeployStatus::Succeeded);
+                    let bad = matches!(dep.status, DeployStatus::Failed | DeployStatus::RolledBack);
+                    let what = match dep.status {
+                        DeployStatus::Started => "Started",
+                        DeployStatus::Succeeded => "Deployed",
+                        DeployStatus::Failed => "Failed",
+                        DeployStatus::RolledBack => "Rolled back",
+                    };
+                    view! {
+                        <li class="rc-dep" class:rc-dep-ok=ok class:rc-dep-bad=bad>
+                            <p>
+                                <span class="font-medium">{format!("{what} · {}", dep.environment.label())}</span>
+                                {dep.commit_sha.clone().map(|c| view! { <span class="ml-2 font-mono text-xs text-zinc-500 dark:text-zinc-400">{c.chars().take(7).collect::<String>()}</span> })}
+                            </p>
+                            <p class="text-xs text-zinc-500 dark:text-zinc-400">
+                                {format!("{} UTC", dep.created_at.minute())}
+                                {dep.reported_by.clone().map(|b| format!(" · {b}"))}
+                                {dep.url.clone().map(|u| view! { " · " <a class="text-indigo-700 hover:underline dark:text-indigo-300" href=u rel="noopener noreferrer" target="_blank">"run"</a> })}
+                            </p>
+                            {dep.drift.clone().map(|d| view! { <p class="mt-1 text-xs text-amber-800 dark:text-amber-200" data-testid="drift">{d}</p> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
     }
 }
