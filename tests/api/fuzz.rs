@@ -36,14 +36,24 @@ const TABLES: &[&str] = &[
     "outbox",
     "oauth_connections",
     "api_tokens",
+    "deployments",
+    "webhooks",
 ];
 
 async fn fingerprint(db: &DatabaseConnection) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for table in TABLES {
+        // The outbox worker updates a queued row's attempts on its own
+        // schedule: what a request may not change is which rows exist and
+        // what they carry.
+        let columns = if *table == "outbox" {
+            "id, team_id, kind, payload, webhook_id, event, message_id"
+        } else {
+            "*"
+        };
         let rows = JsonValue::find_by_statement(Statement::from_string(
             db.get_database_backend(),
-            format!("SELECT * FROM {table} ORDER BY id"),
+            format!("SELECT {columns} FROM {table} ORDER BY id"),
         ))
         .all(db)
         .await

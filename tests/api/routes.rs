@@ -569,13 +569,34 @@ impl Fixture {
         )
         .await;
         let webhook = hook["id"].as_str().unwrap().to_string();
-        let delivery = id(json_of(
-            owner
-                .post_empty(&format!("/api/team/webhooks/{webhook}/test"))
-                .await,
-            StatusCode::CREATED,
-        )
-        .await);
+        // A settled (given up) delivery of it, as the store holds one: the
+        // outbox worker leaves it alone, so the database holds still while
+        // the walks compare it.
+        let delivery = {
+            use release_coordinator::server::db::entities::outbox;
+            use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+            let now = release_coordinator::server::db::now();
+            outbox::ActiveModel {
+                id: Set(release_coordinator::server::db::new_id()),
+                team_id: Set(team.clone().into()),
+                kind: Set("WEBHOOK".into()),
+                payload: Set(r#"{"type":"ping","timestamp":"2026-12-06T00:00:00.000Z","data":{}}"#.into()),
+                attempts: Set(3),
+                next_attempt_at: Set(now),
+                last_error: Set(Some("the receiver answered 500".into())),
+                sent_at: Set(None),
+                created_at: Set(now),
+                failed_at: Set(Some(now)),
+                webhook_id: Set(Some(webhook.clone())),
+                event: Set(Some("ping".into())),
+                message_id: Set(Some("msg_fixture".into())),
+                response_status: Set(Some(500)),
+            }
+            .insert(&app.db)
+            .await
+            .unwrap()
+            .id
+        };
         Fixture {
             owner,
             admin,

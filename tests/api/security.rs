@@ -807,7 +807,9 @@ async fn password_changes_cannot_guess_without_limit() {
 }
 
 /// L4. An `Authorization: Bearer` header does not excuse a cookie request
-/// from the Origin check.
+/// from the Origin check: only a live API token is exempt, and a request
+/// with one ignores cookies. A bearer that is no live token is refused
+/// (401) before anything runs, whatever the cookie says.
 #[tokio::test]
 async fn a_bearer_header_does_not_skip_the_origin_check() {
     let app = TestApp::spawn().await;
@@ -821,7 +823,7 @@ async fn a_bearer_header_does_not_skip_the_origin_check() {
         .send()
         .await
         .unwrap();
-    error_of(resp, StatusCode::FORBIDDEN).await;
+    error_of(resp, StatusCode::UNAUTHORIZED).await;
     // Server functions too.
     let resp = b
         .client

@@ -36,7 +36,7 @@ async fn servers_starting_together_on_a_fresh_database_migrate_once_and_all_serv
     }
     let applied = a
         .db
-        .query_one(Statement::from_string(
+        .query_one_raw(Statement::from_string(
             a.db.get_database_backend(),
             "SELECT COUNT(*) AS n FROM seaql_migrations",
         ))

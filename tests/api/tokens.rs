@@ -46,7 +46,7 @@ async fn a_token_is_shown_once_stored_hashed_and_acts_on_its_team_with_its_role(
     // Only its hash is stored: the secret is nowhere in the database.
     let rows = app
         .db
-        .query_all(Statement::from_string(
+        .query_all_raw(Statement::from_string(
             app.db.get_database_backend(),
             "SELECT token_hash, prefix FROM api_tokens",
         ))
@@ -190,7 +190,7 @@ async fn unknown_revoked_and_expired_tokens_get_401_with_www_authenticate() {
     // Expired: past its expiry it answers 401.
     let expiring = owner.mint_token("Old", "VIEWER").await;
     app.db
-        .execute(Statement::from_sql_and_values(
+        .execute_raw(Statement::from_sql_and_values(
             app.db.get_database_backend(),
             match app.db.get_database_backend() {
                 sea_orm::DatabaseBackend::Postgres => {

@@ -283,9 +283,9 @@ pub async fn report(state: &AppState, ctx: &Editor<'_>, input: NewReport) -> App
                         moved.push(step);
                         applied.push(a);
                     }
+                    // The same refusal a person's move meets is the drift.
                     Err(AppError::BadRequest { message, .. }) => {
-                        let reported = reported_words(input.environment, input.status);
-                        drift = Some(format!("CI reports it {reported}, but {message}"));
+                        drift = Some(message);
                         break;
                     }
                     Err(e) => return Err(e),
@@ -296,6 +296,28 @@ pub async fn report(state: &AppState, ctx: &Editor<'_>, input: NewReport) -> App
     }
     let now_rel = releases::find(&txn, ctx, &rel.id).await?;
     let label = release_label(&now_rel.title, &now_rel.version);
+    // The record holds its outcome before the activity is written: the
+    // webhooks that hear of it send the deployment as it stands.
+    let answer = DeploymentReport {
+        deployment: view(deployment::Model {
+            drift: drift.clone(),
+            ..record.clone()
+        }),
+        release: now_rel.into(),
+        moved: moved.clone(),
+        drift: drift.clone(),
+    };
+    let moved_json = serde_json::to_string(&moved).unwrap_or_else(|_| "[]".into());
+    let answer_json = serde_json::to_string(&answer).ok();
+    deployment::ActiveModel {
+        id: Set(record.id.clone()),
+        moved: Set(moved_json),
+        drift: Set(drift.clone()),
+        answer: Set(answer_json),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
     let entry = activity::record(
         &txn,
         ctx,
@@ -328,26 +350,6 @@ pub async fn report(state: &AppState, ctx: &Editor<'_>, input: NewReport) -> App
             .await?;
         }
     }
-    let answer = DeploymentReport {
-        deployment: view(deployment::Model {
-            drift: drift.clone(),
-            ..record.clone()
-        }),
-        release: now_rel.into(),
-        moved: moved.clone(),
-        drift: drift.clone(),
-    };
-    let moved_json = serde_json::to_string(&moved).unwrap_or_else(|_| "[]".into());
-    let answer_json = serde_json::to_string(&answer).ok();
-    deployment::ActiveModel {
-        id: Set(record.id.clone()),
-        moved: Set(moved_json),
-        drift: Set(drift.clone()),
-        answer: Set(answer_json),
-        ..Default::default()
-    }
-    .update(&txn)
-    .await?;
     txn.commit().await?;
     tracing::info!(
         deployment_id = %record.id,

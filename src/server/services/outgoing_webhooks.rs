@@ -28,7 +28,7 @@ use crate::server::services::{ts, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{DeliveryStatus, DeliveryView, Page, WebhookCreated, WebhookView};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
 use serde::Deserialize;

@@ -21,11 +21,11 @@ mod update;
 pub use board::{blocked, board, deploy_queue, BOARD_LIMIT};
 pub use bulk::assign_sprint;
 pub use create::create;
-pub(crate) use create::{create_in, Created};
+pub(crate) use create::create_in;
 pub use filter::ReleaseFilter;
 pub(crate) use filter::{blocked_condition, like_pattern};
 pub use update::{unresolved_blockers, update};
-pub(crate) use update::{apply_update, Applied};
+pub(crate) use update::apply_update;
 
 use crate::domain::activity::release_label;
 use crate::domain::ids::ReleaseId;
