@@ -164,9 +164,7 @@ pub fn path(
     }
     match (current.flow_index(), to.flow_index()) {
         (Some(from), Some(target)) if from >= target => Ok(vec![]),
-        (Some(from), Some(target)) => {
-            Ok(ReleaseStatus::MAIN_FLOW[from + 1..=target].to_vec())
-        }
+        (Some(from), Some(target)) => Ok(ReleaseStatus::MAIN_FLOW[from + 1..=target].to_vec()),
         _ => Err(format!(
             "the release is {current}; reopen it on the board before it can follow"
         )),
@@ -207,7 +205,10 @@ mod tests {
         );
         assert_eq!(path(S::InStaging, Staging, Succeeded).unwrap(), vec![]);
         // The board is ahead of the report: nothing to do, no drift.
-        assert_eq!(path(S::ReadyProduction, Staging, Succeeded).unwrap(), vec![]);
+        assert_eq!(
+            path(S::ReadyProduction, Staging, Succeeded).unwrap(),
+            vec![]
+        );
     }
 
     #[test]
@@ -236,7 +237,10 @@ mod tests {
             vec![S::RolledBack]
         );
         let drift = path(S::InStaging, Production, RolledBack).unwrap_err();
-        assert!(drift.contains("only a deployed release can be rolled back"), "{drift}");
+        assert!(
+            drift.contains("only a deployed release can be rolled back"),
+            "{drift}"
+        );
     }
 
     #[test]

@@ -135,7 +135,11 @@ pub fn lead_time(deploys: &[Deployment], from: DateTime<Utc>, to: DateTime<Utc>)
 /// Deployment frequency and lead time from CI's deployment reports (each
 /// successful PRODUCTION report is a deployment; lead time runs from the
 /// release's creation to that report), saying so in their definitions.
-pub fn from_reports(deploys: &[Deployment], from: DateTime<Utc>, to: DateTime<Utc>) -> (Figure, Figure) {
+pub fn from_reports(
+    deploys: &[Deployment],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> (Figure, Figure) {
     let mut frequency = deployment_frequency(deploys, from, to);
     frequency.definition =
         "From CI's deployment reports: successful production deployments in the window, per week."

@@ -147,7 +147,11 @@ mod tests {
         for minter in Role::ALL {
             for token in Role::ALL {
                 let expected = minter >= Admin && token <= minter && token != Owner;
-                assert_eq!(minter.can_mint_token(token), expected, "{minter:?} {token:?}");
+                assert_eq!(
+                    minter.can_mint_token(token),
+                    expected,
+                    "{minter:?} {token:?}"
+                );
             }
         }
     }

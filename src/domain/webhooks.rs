@@ -199,9 +199,16 @@ mod tests {
 
     #[test]
     fn a_filter_is_all_or_known_events() {
-        assert_eq!(EventFilter::parse(&names(&["*"])).unwrap(), EventFilter::All);
-        let f = EventFilter::parse(&names(&["comment.added", "release.created", "comment.added"]))
-            .unwrap();
+        assert_eq!(
+            EventFilter::parse(&names(&["*"])).unwrap(),
+            EventFilter::All
+        );
+        let f = EventFilter::parse(&names(&[
+            "comment.added",
+            "release.created",
+            "comment.added",
+        ]))
+        .unwrap();
         assert_eq!(
             f,
             EventFilter::Only(vec![EventType::ReleaseCreated, EventType::CommentAdded])
@@ -211,7 +218,10 @@ mod tests {
         assert!(EventFilter::parse(&names(&["*", "release.created"])).is_err());
         assert!(EventFilter::parse(&names(&["ping"])).is_err());
         let err = EventFilter::parse(&names(&["release.exploded"])).unwrap_err();
-        assert!(err.contains("release.exploded") && err.contains("comment.added"), "{err}");
+        assert!(
+            err.contains("release.exploded") && err.contains("comment.added"),
+            "{err}"
+        );
     }
 
     #[test]

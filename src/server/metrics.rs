@@ -17,6 +17,7 @@
 //! it as a bearer token; otherwise `/metrics` is 404.
 
 use crate::server::db::entities::outbox;
+use crate::server::db::scoped::TeamOwned;
 use crate::server::state::AppState;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -28,7 +29,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::{Registry, Unit};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
@@ -63,12 +64,9 @@ type FloatGauge = Gauge<f64, AtomicU64>;
 
 /// Latency buckets, in seconds: 1 ms to 10 s.
 fn latency_histogram() -> Histogram {
-    Histogram::new(
-        [
-            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-        ]
-        .into_iter(),
-    )
+    Histogram::new([
+        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+    ])
 }
 
 /// The outbox kinds there are (each shows, at 0 when nothing waits).
@@ -233,24 +231,26 @@ fn route_of(req: &Request) -> String {
     "unmatched".into()
 }
 
+/// One outbox kind's waiting rows: (kind, how many, the oldest's creation).
+type Waiting = (String, i64, Option<chrono::DateTime<chrono::Utc>>);
+
 /// Refreshes what is read at scrape time.
 async fn refresh(state: &AppState) {
     let m = &state.metrics;
     m.sse_clients
         .set(i64::try_from(state.events.streams().count()).unwrap_or(i64::MAX));
     let now = crate::server::db::now();
-    let waiting: Result<Vec<(String, i64, Option<chrono::DateTime<chrono::Utc>>)>, _> =
-        outbox::Entity::find()
-            .select_only()
-            .column(outbox::Column::Kind)
-            .column_as(outbox::Column::Id.count(), "n")
-            .column_as(outbox::Column::CreatedAt.min(), "oldest")
-            .filter(outbox::Column::SentAt.is_null())
-            .filter(outbox::Column::FailedAt.is_null())
-            .group_by(outbox::Column::Kind)
-            .into_tuple()
-            .all(&state.db)
-            .await;
+    let waiting: Result<Vec<Waiting>, _> = outbox::Entity::find_across_teams()
+        .select_only()
+        .column(outbox::Column::Kind)
+        .column_as(outbox::Column::Id.count(), "n")
+        .column_as(outbox::Column::CreatedAt.min(), "oldest")
+        .filter(outbox::Column::SentAt.is_null())
+        .filter(outbox::Column::FailedAt.is_null())
+        .group_by(outbox::Column::Kind)
+        .into_tuple()
+        .all(&state.db)
+        .await;
     match waiting {
         Ok(rows) => {
             for kind in OUTBOX_KINDS {
@@ -261,7 +261,8 @@ async fn refresh(state: &AppState) {
             for (kind, n, oldest) in rows {
                 let l = KindLabel { kind };
                 m.outbox_pending.get_or_create(&l).set(n);
-                let age = oldest.map_or(0.0, |o| (now - o).num_milliseconds().max(0) as f64 / 1000.0);
+                let age =
+                    oldest.map_or(0.0, |o| (now - o).num_milliseconds().max(0) as f64 / 1000.0);
                 m.outbox_oldest.get_or_create(&l).set(age);
             }
         }
@@ -293,11 +294,17 @@ fn pool_sizes(db: &sea_orm::DatabaseConnection) -> (i64, i64) {
     match db.get_database_backend() {
         sea_orm::DatabaseBackend::Postgres => {
             let p = db.get_postgres_connection_pool();
-            (i64::from(p.size()), i64::try_from(p.num_idle()).unwrap_or(0))
+            (
+                i64::from(p.size()),
+                i64::try_from(p.num_idle()).unwrap_or(0),
+            )
         }
         _ => {
             let p = db.get_sqlite_connection_pool();
-            (i64::from(p.size()), i64::try_from(p.num_idle()).unwrap_or(0))
+            (
+                i64::from(p.size()),
+                i64::try_from(p.num_idle()).unwrap_or(0),
+            )
         }
     }
 }

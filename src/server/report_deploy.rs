@@ -98,7 +98,9 @@ pub async fn run(args: ReportDeploy) -> anyhow::Result<u8> {
     let token = std::env::var("RC_TOKEN")
         .ok()
         .filter(|t| !t.trim().is_empty())
-        .ok_or_else(|| anyhow::anyhow!("set RC_TOKEN to a team API token (Settings → API tokens)"))?;
+        .ok_or_else(|| {
+            anyhow::anyhow!("set RC_TOKEN to a team API token (Settings → API tokens)")
+        })?;
     let environment: Environment = args.environment.into();
     let status: DeployStatus = args.status.into();
     let body = serde_json::json!({

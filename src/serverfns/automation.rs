@@ -165,88 +165,99 @@ fn ticked(
     .collect()
 }
 
-/// Adds a webhook; the answer holds its secret, shown once.
-#[server(prefix = "/rpc")]
-#[allow(clippy::too_many_arguments)]
-pub async fn create_webhook(
-    url: String,
-    all_events: Option<String>,
-    release_created: Option<String>,
-    release_updated: Option<String>,
-    release_status_changed: Option<String>,
-    release_deleted: Option<String>,
-    deployment_reported: Option<String>,
-    dependency_added: Option<String>,
-    dependency_resolved: Option<String>,
-    comment_added: Option<String>,
-) -> Result<crate::views::WebhookCreated, ApiError> {
-    use crate::server::services::outgoing_webhooks::{self as hooks, NewWebhook};
-    let state = ctx::state()?;
-    let team = ctx::team().await?;
-    let events = ticked(
-        all_events,
-        release_created,
-        release_updated,
-        release_status_changed,
-        release_deleted,
-        deployment_reported,
-        dependency_added,
-        dependency_resolved,
-        comment_added,
-    );
-    hooks::create(
-        &state,
-        &team.admin("manage webhooks")?,
-        NewWebhook {
-            url,
-            events,
-            active: Some(true),
-        },
-    )
-    .await
-    .map_err(ApiError::from)
-}
+pub use webhook_forms::*;
 
-/// Changes the events a webhook hears.
-#[server(prefix = "/rpc")]
-#[allow(clippy::too_many_arguments)]
-pub async fn edit_webhook_events(
-    id: crate::domain::ids::WebhookId,
-    all_events: Option<String>,
-    release_created: Option<String>,
-    release_updated: Option<String>,
-    release_status_changed: Option<String>,
-    release_deleted: Option<String>,
-    deployment_reported: Option<String>,
-    dependency_added: Option<String>,
-    dependency_resolved: Option<String>,
-    comment_added: Option<String>,
-) -> Result<crate::views::WebhookView, ApiError> {
-    use crate::server::services::outgoing_webhooks::{self as hooks, WebhookPatch};
-    let state = ctx::state()?;
-    let team = ctx::team().await?;
-    let events = ticked(
-        all_events,
-        release_created,
-        release_updated,
-        release_status_changed,
-        release_deleted,
-        deployment_reported,
-        dependency_added,
-        dependency_resolved,
-        comment_added,
-    );
-    hooks::update(
-        &state,
-        &team.admin("manage webhooks")?,
-        &id,
-        WebhookPatch {
-            events: Some(events),
-            ..Default::default()
-        },
-    )
-    .await
-    .map_err(ApiError::from)
+/// The two forms with one argument per event checkbox: plain form fields,
+/// so they work without JavaScript (a list argument would need bracketed
+/// field names no HTML form sends).
+mod webhook_forms {
+    #![allow(clippy::too_many_arguments)]
+    #[cfg(feature = "ssr")]
+    use super::{ctx, ticked};
+    use crate::views::ApiError;
+    use leptos::prelude::*;
+
+    /// Adds a webhook; the answer holds its secret, shown once.
+    #[server(prefix = "/rpc")]
+    pub async fn create_webhook(
+        url: String,
+        all_events: Option<String>,
+        release_created: Option<String>,
+        release_updated: Option<String>,
+        release_status_changed: Option<String>,
+        release_deleted: Option<String>,
+        deployment_reported: Option<String>,
+        dependency_added: Option<String>,
+        dependency_resolved: Option<String>,
+        comment_added: Option<String>,
+    ) -> Result<crate::views::WebhookCreated, ApiError> {
+        use crate::server::services::outgoing_webhooks::{self as hooks, NewWebhook};
+        let state = ctx::state()?;
+        let team = ctx::team().await?;
+        let events = ticked(
+            all_events,
+            release_created,
+            release_updated,
+            release_status_changed,
+            release_deleted,
+            deployment_reported,
+            dependency_added,
+            dependency_resolved,
+            comment_added,
+        );
+        hooks::create(
+            &state,
+            &team.admin("manage webhooks")?,
+            NewWebhook {
+                url,
+                events,
+                active: Some(true),
+            },
+        )
+        .await
+        .map_err(ApiError::from)
+    }
+
+    /// Changes the events a webhook hears.
+    #[server(prefix = "/rpc")]
+    pub async fn edit_webhook_events(
+        id: crate::domain::ids::WebhookId,
+        all_events: Option<String>,
+        release_created: Option<String>,
+        release_updated: Option<String>,
+        release_status_changed: Option<String>,
+        release_deleted: Option<String>,
+        deployment_reported: Option<String>,
+        dependency_added: Option<String>,
+        dependency_resolved: Option<String>,
+        comment_added: Option<String>,
+    ) -> Result<crate::views::WebhookView, ApiError> {
+        use crate::server::services::outgoing_webhooks::{self as hooks, WebhookPatch};
+        let state = ctx::state()?;
+        let team = ctx::team().await?;
+        let events = ticked(
+            all_events,
+            release_created,
+            release_updated,
+            release_status_changed,
+            release_deleted,
+            deployment_reported,
+            dependency_added,
+            dependency_resolved,
+            comment_added,
+        );
+        hooks::update(
+            &state,
+            &team.admin("manage webhooks")?,
+            &id,
+            WebhookPatch {
+                events: Some(events),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(ApiError::from)
+    }
 }
 
 /// Pauses (`active` false) or resumes a webhook.

@@ -10,8 +10,7 @@ use super::ctx;
 /// The team's services, each with what runs in staging and production (from
 /// CI's deployment reports), and whether the caller may manage them.
 #[server(prefix = "/rpc")]
-pub async fn list_services(
-) -> Result<(Vec<(ServiceView, ServiceEnvironments)>, bool), ApiError> {
+pub async fn list_services() -> Result<(Vec<(ServiceView, ServiceEnvironments)>, bool), ApiError> {
     use crate::server::services::{catalog, deployments, PageRequest};
     let state = ctx::state()?;
     let team = ctx::team().await?;
@@ -83,11 +82,12 @@ pub async fn delete_service(id: ServiceId) -> Result<(), ApiError> {
 pub async fn my_github_repos() -> Result<Vec<String>, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    Ok(
-        crate::server::services::search::github_repos(&state, team.person("list GitHub repositories")?)
-            .await?
-            .into_iter()
-            .map(|r| r.full_name)
-            .collect(),
+    Ok(crate::server::services::search::github_repos(
+        &state,
+        team.person("list GitHub repositories")?,
     )
+    .await?
+    .into_iter()
+    .map(|r| r.full_name)
+    .collect())
 }

@@ -15,7 +15,10 @@ async fn setup(app: &TestApp) -> (Browser, Script, Value, Value) {
     let (owner, _, _) = app.owner_with_team("Acme").await;
     let svc = json_of(
         owner
-            .post("/api/services", &json!({"name": "Payments", "slug": "payments"}))
+            .post(
+                "/api/services",
+                &json!({"name": "Payments", "slug": "payments"}),
+            )
             .await,
         StatusCode::CREATED,
     )
@@ -40,7 +43,8 @@ fn report(env: &str, status: &str) -> Value {
 
 async fn statuses_changed(b: &Browser, release_id: &str) -> Vec<(String, String)> {
     let feed = json_of(
-        b.get(&format!("/api/releases/{release_id}/activities")).await,
+        b.get(&format!("/api/releases/{release_id}/activities"))
+            .await,
         StatusCode::OK,
     )
     .await;
@@ -182,7 +186,9 @@ async fn a_staging_success_walks_the_release_forward_one_audited_step_at_a_time(
     .await;
     assert_ne!(next["items"][0]["id"], page["items"][0]["id"]);
     let by_release = json_of(
-        owner.get(&format!("/api/deployments?releaseId={rid}")).await,
+        owner
+            .get(&format!("/api/deployments?releaseId={rid}"))
+            .await,
         StatusCode::OK,
     )
     .await;
@@ -415,7 +421,10 @@ async fn bad_reports_change_nothing_and_create_release_makes_the_missing_one() {
     .await;
     error_of(
         other
-            .get(&format!("/api/services/{}/environments", svc["id"].as_str().unwrap()))
+            .get(&format!(
+                "/api/services/{}/environments",
+                svc["id"].as_str().unwrap()
+            ))
             .await,
         StatusCode::NOT_FOUND,
     )
@@ -428,7 +437,9 @@ async fn what_runs_where_follows_successes_and_rollbacks_and_the_dashboard_uses_
     let (owner, ci, svc, _release) = setup(&app).await;
     let sid = svc["id"].as_str().unwrap();
     let envs = json_of(
-        owner.get(&format!("/api/services/{sid}/environments")).await,
+        owner
+            .get(&format!("/api/services/{sid}/environments"))
+            .await,
         StatusCode::OK,
     )
     .await;
@@ -452,7 +463,9 @@ async fn what_runs_where_follows_successes_and_rollbacks_and_the_dashboard_uses_
     )
     .await;
     let envs = json_of(
-        owner.get(&format!("/api/services/{sid}/environments")).await,
+        owner
+            .get(&format!("/api/services/{sid}/environments"))
+            .await,
         StatusCode::OK,
     )
     .await;
@@ -465,13 +478,18 @@ async fn what_runs_where_follows_successes_and_rollbacks_and_the_dashboard_uses_
 
     // A rollback of 2.5.0 reverts to what ran before it.
     json_of(
-        ci.post("/api/deployments", &deploy("2.5.0", "ROLLED_BACK", "bbbbbbb"))
-            .await,
+        ci.post(
+            "/api/deployments",
+            &deploy("2.5.0", "ROLLED_BACK", "bbbbbbb"),
+        )
+        .await,
         StatusCode::CREATED,
     )
     .await;
     let envs = json_of(
-        owner.get(&format!("/api/services/{sid}/environments")).await,
+        owner
+            .get(&format!("/api/services/{sid}/environments"))
+            .await,
         StatusCode::OK,
     )
     .await;
@@ -535,8 +553,15 @@ async fn report_deploy_sends_the_same_report_from_a_shell() {
     )
     .await;
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("Recorded: 2.4.0 deployed to staging"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("Recorded: 2.4.0 deployed to staging"),
+        "{stdout}"
+    );
     assert!(stdout.contains("In staging"), "{stdout}");
     // Again: already recorded.
     let out = run(
@@ -591,7 +616,10 @@ async fn report_deploy_sends_the_same_report_from_a_shell() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(err.contains("401"), "{err}");
-    assert!(!err.contains("rc_wrong"), "the token is never printed: {err}");
+    assert!(
+        !err.contains("rc_wrong"),
+        "the token is never printed: {err}"
+    );
     let all = json_of(owner.get("/api/deployments").await, StatusCode::OK).await;
     assert_eq!(all["items"].as_array().unwrap().len(), 2);
 }

@@ -79,7 +79,9 @@ async fn requests_are_counted_under_their_matched_route_never_their_raw_path() {
     let app = TestApp::spawn_with(HashMap::from([("RC_METRICS_TOKEN", TOKEN.to_string())])).await;
     let (owner, _, _) = app.owner_with_team("Acme").await;
     let svc = json_of(
-        owner.post("/api/services", &json!({"name": "Payments"})).await,
+        owner
+            .post("/api/services", &json!({"name": "Payments"}))
+            .await,
         StatusCode::CREATED,
     )
     .await;

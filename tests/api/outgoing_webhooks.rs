@@ -36,7 +36,11 @@ async fn received(receiver: &MockServer, at: &str) -> Vec<(http::HeaderMap, Vec<
         .collect()
 }
 
-async fn wait_for(receiver: &MockServer, at: &str, n: usize) -> Vec<(http::HeaderMap, Vec<u8>, Value)> {
+async fn wait_for(
+    receiver: &MockServer,
+    at: &str,
+    n: usize,
+) -> Vec<(http::HeaderMap, Vec<u8>, Value)> {
     let start = Instant::now();
     loop {
         let got = received(receiver, at).await;
@@ -83,7 +87,10 @@ async fn settle(owner: &Browser, hook: &str, until: impl Fn(&[Value]) -> bool) -
         if until(&d) {
             return d;
         }
-        assert!(start.elapsed() < Duration::from_secs(15), "deliveries: {d:?}");
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "deliveries: {d:?}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -97,7 +104,9 @@ fn verify(secret: &str, headers: &http::HeaderMap, body: &[u8]) {
 async fn team_with_release(app: &TestApp) -> (Browser, Value) {
     let (owner, _, _) = app.owner_with_team("Acme").await;
     let svc = json_of(
-        owner.post("/api/services", &json!({"name": "Payments"})).await,
+        owner
+            .post("/api/services", &json!({"name": "Payments"}))
+            .await,
         StatusCode::CREATED,
     )
     .await;
@@ -178,10 +187,17 @@ async fn subscribed_events_are_delivered_signed_and_in_order() {
     )
     .await;
     let got = wait_for(&receiver, "/hook", 3).await;
-    let types: Vec<&str> = got.iter().map(|(_, _, v)| v["type"].as_str().unwrap()).collect();
+    let types: Vec<&str> = got
+        .iter()
+        .map(|(_, _, v)| v["type"].as_str().unwrap())
+        .collect();
     assert_eq!(
         types,
-        ["release.created", "release.status_changed", "release.status_changed"]
+        [
+            "release.created",
+            "release.status_changed",
+            "release.status_changed"
+        ]
     );
     let mut ids = vec![];
     for (headers, raw, v) in &got {
@@ -243,7 +259,10 @@ async fn a_failing_receiver_is_retried_with_the_same_webhook_id_and_later_events
         .iter()
         .map(|(h, _, _)| h["webhook-id"].to_str().unwrap())
         .collect();
-    assert!(first_ids.iter().all(|i| *i == first_ids[0]), "{first_ids:?}");
+    assert!(
+        first_ids.iter().all(|i| *i == first_ids[0]),
+        "{first_ids:?}"
+    );
     for (h, raw, _) in &got {
         verify(secret, h, raw);
     }
@@ -310,7 +329,11 @@ async fn the_url_guard_refuses_internal_addresses_at_creation_and_at_send_time()
         StatusCode::FORBIDDEN,
     )
     .await;
-    error_of(member.get("/api/team/webhooks").await, StatusCode::FORBIDDEN).await;
+    error_of(
+        member.get("/api/team/webhooks").await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 
     // At send time: a server that allows the receiver saves the webhook; a
     // server on the same database that does not refuses to call it.
@@ -320,7 +343,12 @@ async fn the_url_guard_refuses_internal_addresses_at_creation_and_at_send_time()
     )]))
     .await;
     let (owner2, _) = team_with_release(&allowing).await;
-    let hook = add_hook(&owner2, &format!("{}/guarded", receiver.uri()), json!(["*"])).await;
+    let hook = add_hook(
+        &owner2,
+        &format!("{}/guarded", receiver.uri()),
+        json!(["*"]),
+    )
+    .await;
     let hook_id = hook["id"].as_str().unwrap().to_string();
     allowing.stop();
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -362,7 +390,8 @@ async fn redirects_are_not_followed() {
     Mock::given(method("POST"))
         .and(path("/hook"))
         .respond_with(
-            ResponseTemplate::new(302).insert_header("location", format!("{}/elsewhere", receiver.uri())),
+            ResponseTemplate::new(302)
+                .insert_header("location", format!("{}/elsewhere", receiver.uri())),
         )
         .mount(&receiver)
         .await;
@@ -397,7 +426,12 @@ async fn test_redeliver_pause_and_delete() {
         .await;
     let app = TestApp::spawn_with(fast()).await;
     let (owner, svc) = team_with_release(&app).await;
-    let hook = add_hook(&owner, &format!("{}/hook", receiver.uri()), json!(["release.created"])).await;
+    let hook = add_hook(
+        &owner,
+        &format!("{}/hook", receiver.uri()),
+        json!(["release.created"]),
+    )
+    .await;
     let hook_id = hook["id"].as_str().unwrap();
     let secret = hook["secret"].as_str().unwrap();
 

@@ -580,7 +580,9 @@ impl Fixture {
                 id: Set(release_coordinator::server::db::new_id()),
                 team_id: Set(team.clone().into()),
                 kind: Set("WEBHOOK".into()),
-                payload: Set(r#"{"type":"ping","timestamp":"2026-12-06T00:00:00.000Z","data":{}}"#.into()),
+                payload: Set(
+                    r#"{"type":"ping","timestamp":"2026-12-06T00:00:00.000Z","data":{}}"#.into(),
+                ),
                 attempts: Set(3),
                 next_attempt_at: Set(now),
                 last_error: Set(Some("the receiver answered 500".into())),

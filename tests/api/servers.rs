@@ -34,9 +34,8 @@ async fn servers_starting_together_on_a_fresh_database_migrate_once_and_all_serv
         let res = app.browser().get("/api/health/ready").await;
         assert_eq!(res.status(), StatusCode::OK);
     }
-    let applied = a
-        .db
-        .query_one_raw(Statement::from_string(
+    let applied =
+        a.db.query_one_raw(Statement::from_string(
             a.db.get_database_backend(),
             "SELECT COUNT(*) AS n FROM seaql_migrations",
         ))

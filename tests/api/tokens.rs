@@ -125,19 +125,29 @@ async fn a_token_role_is_never_above_its_creator_and_only_admins_manage_tokens()
     // No token owns a team, not even one an OWNER mints.
     error_of(
         owner
-            .post("/api/team/api-tokens", &json!({"name": "x", "role": "OWNER"}))
+            .post(
+                "/api/team/api-tokens",
+                &json!({"name": "x", "role": "OWNER"}),
+            )
             .await,
         StatusCode::FORBIDDEN,
     )
     .await;
     error_of(
         member
-            .post("/api/team/api-tokens", &json!({"name": "x", "role": "VIEWER"}))
+            .post(
+                "/api/team/api-tokens",
+                &json!({"name": "x", "role": "VIEWER"}),
+            )
             .await,
         StatusCode::FORBIDDEN,
     )
     .await;
-    error_of(member.get("/api/team/api-tokens").await, StatusCode::FORBIDDEN).await;
+    error_of(
+        member.get("/api/team/api-tokens").await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 
     // Bad input: a clear 400 that names the field, and nothing is created.
     for (body, field) in [
@@ -155,8 +165,7 @@ async fn a_token_role_is_never_above_its_creator_and_only_admins_manage_tokens()
         let res = owner.post("/api/team/api-tokens", &body).await;
         let err = json_of(res, StatusCode::BAD_REQUEST).await;
         assert!(
-            err["error"].as_str().unwrap().contains(field)
-                || err["fields"].get(field).is_some(),
+            err["error"].as_str().unwrap().contains(field) || err["fields"].get(field).is_some(),
             "{body} → {err}"
         );
     }

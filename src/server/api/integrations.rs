@@ -41,5 +41,11 @@ async fn github(
 }
 
 async fn repos(State(s): State<AppState>, ctx: TeamContext) -> AppResult<Json<Vec<Repo>>> {
-    Ok(Json(search::github_repos(&s, ctx.person("list GitHub repositories through a connection")?).await?))
+    Ok(Json(
+        search::github_repos(
+            &s,
+            ctx.person("list GitHub repositories through a connection")?,
+        )
+        .await?,
+    ))
 }

@@ -120,9 +120,8 @@ pub const PERSONAL_ROUTES: [&str; 6] = [
 /// segment: `/api/teams/x` is, `/api/teamsx` is not).
 pub fn is_personal_route(path: &str) -> bool {
     PERSONAL_ROUTES.iter().any(|p| {
-        path.strip_prefix(p).is_some_and(|rest| {
-            p.ends_with('/') || rest.is_empty() || rest.starts_with('/')
-        })
+        path.strip_prefix(p)
+            .is_some_and(|rest| p.ends_with('/') || rest.is_empty() || rest.starts_with('/'))
     })
 }
 
@@ -205,14 +204,17 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<ResolvedAuth, AppEr
 
 /// A bearer request under `/api`: the token's team, or the answer that ends
 /// the request (401 for a token that is not live, 403 on a person's route).
-async fn resolve_bearer(state: &AppState, path: &str, token: &str) -> Result<ResolvedAuth, Response> {
+async fn resolve_bearer(
+    state: &AppState,
+    path: &str,
+    token: &str,
+) -> Result<ResolvedAuth, Response> {
     let ctx = match crate::server::services::api_tokens::authenticate(state, token).await {
         Ok(Some(ctx)) => ctx,
         Ok(None) => {
-            let mut res = AppError::Unauthorized(
-                crate::server::services::api_tokens::REFUSED.into(),
-            )
-            .into_response();
+            let mut res =
+                AppError::Unauthorized(crate::server::services::api_tokens::REFUSED.into())
+                    .into_response();
             res.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 axum::http::HeaderValue::from_static("Bearer"),
@@ -298,7 +300,10 @@ impl<S: Send + Sync> FromRequestParts<S> for TeamContext {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let resolved = parts.extensions.get::<ResolvedAuth>();
-        if let Some(team) = resolved.filter(|r| r.via_token).and_then(|r| r.team.as_deref()) {
+        if let Some(team) = resolved
+            .filter(|r| r.via_token)
+            .and_then(|r| r.team.as_deref())
+        {
             return Ok(team.clone());
         }
         AuthSession::from_request_parts(parts, state).await?;
@@ -327,8 +332,8 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
         .extensions()
         .get::<ResolvedAuth>()
         .is_some_and(|r| r.via_token);
-    let changes_state = !via_token
-        && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let changes_state =
+        !via_token && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if changes_state && !same_origin(&state, req.headers()) {
         return AppError::Forbidden("cross-origin request refused".into()).into_response();
     }

@@ -8,14 +8,14 @@
 //! and the value, which the web edge logs once and answers as an internal
 //! error (it means the database holds something no code wrote).
 
+use crate::domain::deployments::{DeployStatus, Environment};
 use crate::domain::ids::{
-    ActivityId, CommentId, ConnectionId, DependencyId, GroupId, InvitationId, ItemId, ReleaseId,
-    ServiceId, SprintId, TeamId, TokenId, UserId, DeploymentId, WebhookId, DeliveryId,
+    ActivityId, CommentId, ConnectionId, DeliveryId, DependencyId, DeploymentId, GroupId,
+    InvitationId, ItemId, ReleaseId, ServiceId, SprintId, TeamId, TokenId, UserId, WebhookId,
 };
 use crate::domain::kinds::{
     ActivityType, DependencyType, DeploymentOrder, ItemType, Provider, SprintStatus,
 };
-use crate::domain::deployments::{DeployStatus, Environment};
 use crate::domain::roles::Role;
 use crate::domain::status::{Priority, ReleaseStatus};
 use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, StringLen, ValueType, ValueTypeErr};

@@ -82,7 +82,8 @@ pub fn check_url(raw: &str, allow_hosts: &[String]) -> Result<url::Url, String> 
     if raw.len() > 2000 || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("the URL must be one line of at most 2,000 characters".into());
     }
-    let url = url::Url::parse(raw).map_err(|_| "the URL must be an https:// address".to_string())?;
+    let url =
+        url::Url::parse(raw).map_err(|_| "the URL must be an https:// address".to_string())?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err("the URL may not carry a user name or password".into());
     }
@@ -260,7 +261,8 @@ mod tests {
         let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
         mac.update(b"msg_1.1700000000.");
         mac.update(body);
-        let expected = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+        let expected =
+            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
         assert_eq!(sig, format!("v1,{expected}"));
     }
 }

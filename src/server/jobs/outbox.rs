@@ -209,7 +209,9 @@ async fn earlier_pending(state: &AppState, row: &outbox::Model) -> anyhow::Resul
 async fn deliver_webhook(state: &AppState, row: &outbox::Model) -> anyhow::Result<bool> {
     let hook = match row.webhook_id.as_deref() {
         Some(id) => {
-            webhook::Entity::find_by_id(crate::domain::ids::WebhookId::from(id))
+            // The row's own team: the webhook it was queued for, if it still exists.
+            webhook::Entity::find_in_team(&row.team_id)
+                .filter(webhook::Column::Id.eq(id))
                 .one(&state.db)
                 .await?
         }
@@ -263,9 +265,11 @@ async fn deliver_webhook(state: &AppState, row: &outbox::Model) -> anyhow::Resul
                 row.created_at + Duration::hours(state.settings.outbox_give_up_hours as i64);
             let give_up = at >= give_up_at || hook.is_none();
             let next = at
-                + Duration::milliseconds(
-                    backoff_ms(state.settings.outbox_retry_base_ms, row.attempts, None) as i64,
-                );
+                + Duration::milliseconds(backoff_ms(
+                    state.settings.outbox_retry_base_ms,
+                    row.attempts,
+                    None,
+                ) as i64);
             tracing::warn!(outbox_id = %row.id, webhook_id = ?row.webhook_id, attempts, give_up, error = %e, "webhook not delivered");
             update
                 .col_expr(outbox::Column::NextAttemptAt, Expr::value(next))

@@ -47,12 +47,20 @@ pub async fn record(
     // No person did it: the entry names the token ("CI deploy (token)"),
     // and keeps naming it after the token is revoked.
     let by_token = match ctx.actor() {
-        Actor::Token { token_id, name } => Some(serde_json::json!({ "id": token_id, "name": name })),
+        Actor::Token { token_id, name } => {
+            Some(serde_json::json!({ "id": token_id, "name": name }))
+        }
         Actor::Person { .. } => None,
     };
     // Whoever subscribed hears of it, in this same transaction.
     super::outgoing_webhooks::enqueue(conn, ctx, a.release_id, &a.change).await?;
-    let row = row(ctx.team_id(), ctx.user_id(), Some(ctx.user_name()), a, by_token);
+    let row = row(
+        ctx.team_id(),
+        ctx.user_id(),
+        Some(ctx.user_name()),
+        a,
+        by_token,
+    );
     let row = row.insert(conn).await?;
     Ok(view(row, Some(ctx.user_name().to_string())))
 }

@@ -21,8 +21,7 @@ use crate::server::services::{ts, user_names, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{ApiTokenCreated, ApiTokenView, Page};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
 
@@ -175,7 +174,8 @@ pub async fn authenticate(state: &AppState, bearer: &str) -> AppResult<Option<Te
         return Ok(None);
     }
     let now = db::now();
-    let found = api_token::Entity::find()
+    // Which team is asking is what this lookup finds out: across teams.
+    let found = api_token::Entity::find_across_teams()
         .filter(api_token::Column::TokenHash.eq(hash_token(bearer)))
         .filter(api_token::Column::RevokedAt.is_null())
         .one(&state.db)
@@ -190,7 +190,7 @@ pub async fn authenticate(state: &AppState, bearer: &str) -> AppResult<Option<Te
         // Conditional, so that two servers (or two requests) racing write
         // once; a failure here must not fail the request.
         let stale = now - LAST_USED_EVERY;
-        let write = api_token::Entity::update_many()
+        let write = api_token::Entity::update_across_teams()
             .col_expr(
                 api_token::Column::LastUsedAt,
                 sea_orm::sea_query::Expr::value(now),

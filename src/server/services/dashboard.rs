@@ -181,7 +181,8 @@ pub async fn stats(state: &AppState, ctx: &TeamContext, days: i64) -> AppResult<
     // Where CI reports deployments, they are the truth of when a release
     // reached production: frequency and lead time (and the weekly chart)
     // use them, and their definitions say so.
-    let reported = crate::server::services::deployments::production_successes(db, ctx, from).await?;
+    let reported =
+        crate::server::services::deployments::production_successes(db, ctx, from).await?;
     let (deployment_frequency, lead_time, weekly) = if reported.is_empty() {
         (
             metrics::deployment_frequency(&deploys, from, now),

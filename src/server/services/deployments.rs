@@ -335,7 +335,9 @@ pub async fn report(state: &AppState, ctx: &Editor<'_>, input: NewReport) -> App
     .await?;
     let mut queued = 0;
     if let Some(d) = &drift {
-        if let Some(info) = crate::server::services::notify::release_info(&txn, ctx, &rel.id).await? {
+        if let Some(info) =
+            crate::server::services::notify::release_info(&txn, ctx, &rel.id).await?
+        {
             queued = crate::server::services::notify::enqueue(
                 &txn,
                 ctx.team_id(),

@@ -28,8 +28,8 @@ use crate::server::services::{ts, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{DeliveryStatus, DeliveryView, Page, WebhookCreated, WebhookView};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::Deserialize;
 
@@ -299,7 +299,14 @@ pub async fn test(state: &AppState, ctx: &Admin<'_>, id: &WebhookId) -> AppResul
         "webhookId": w.id,
         "message": "A test delivery from Release Coordinator: this webhook works.",
     });
-    let row = queue(&state.db, &w, EventType::Ping, new_message_id(), body(EventType::Ping, data)).await?;
+    let row = queue(
+        &state.db,
+        &w,
+        EventType::Ping,
+        new_message_id(),
+        body(EventType::Ping, data),
+    )
+    .await?;
     state.outbox_wake.notify_one();
     Ok(delivery(row))
 }
@@ -400,10 +407,7 @@ async fn data_of(
                 .one(conn)
                 .await?
             {
-                Some(c) => json(super::comments::view(
-                    c,
-                    Some(ctx.user_name().to_string()),
-                ))?,
+                Some(c) => json(super::comments::view(c, Some(ctx.user_name().to_string())))?,
                 None => serde_json::json!({ "id": comment_id }),
             }
         }

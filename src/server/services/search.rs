@@ -96,7 +96,12 @@ pub async fn jira(state: &AppState, ctx: &TeamContext, q: SearchQuery) -> AppRes
         .or_else(|| service.and_then(|s| s.jira_project_key));
     let built = jql::build_search(project.as_deref(), q.q.as_deref(), q.jql.as_deref())?;
     let api = &state.settings.atlassian_api_base;
-    let mut access = oauth::jira_access(state, ctx.person("search Jira through a connection")?, false).await?;
+    let mut access = oauth::jira_access(
+        state,
+        ctx.person("search Jira through a connection")?,
+        false,
+    )
+    .await?;
     let mut res = jira::search(
         &state.http,
         api,
@@ -107,7 +112,8 @@ pub async fn jira(state: &AppState, ctx: &TeamContext, q: SearchQuery) -> AppRes
     )
     .await;
     if matches!(res, Err(JiraError::Unauthorized)) {
-        access = oauth::jira_access(state, ctx.person("search Jira through a connection")?, true).await?;
+        access = oauth::jira_access(state, ctx.person("search Jira through a connection")?, true)
+            .await?;
         res = jira::search(
             &state.http,
             api,
@@ -184,7 +190,8 @@ pub async fn github(
         }
         _ => terms.trim().trim_start_matches('#').to_string(),
     };
-    let access = oauth::github_access(state, ctx.person("search GitHub through a connection")?).await?;
+    let access =
+        oauth::github_access(state, ctx.person("search GitHub through a connection")?).await?;
     let query = github_pr_query(&repo, &terms);
     let found = github::search_pulls(
         &state.http,

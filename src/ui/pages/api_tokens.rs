@@ -102,10 +102,7 @@ pub fn ApiTokensPage() -> impl IntoView {
 
 /// The list of tokens, revoked ones last.
 #[component]
-fn TokenTable(
-    tokens: Vec<ApiTokenView>,
-    revoke: ServerAction<RevokeApiToken>,
-) -> impl IntoView {
+fn TokenTable(tokens: Vec<ApiTokenView>, revoke: ServerAction<RevokeApiToken>) -> impl IntoView {
     let mut tokens = tokens;
     tokens.sort_by_key(|t| t.revoked_at.is_some());
     let now = chrono::Utc::now();

@@ -29,8 +29,6 @@ pub mod release_dependency;
 pub mod release_item;
 /// A deployable service of a team.
 pub mod service;
-/// An outgoing webhook subscription; its secret encrypted.
-pub mod webhook;
 /// A signed-in browser session; the cookie token is stored hashed.
 pub mod session;
 /// A time-boxed iteration.
@@ -41,5 +39,7 @@ pub mod team;
 pub mod team_member;
 /// A person with a self-hosted account.
 pub mod user;
+/// An outgoing webhook subscription; its secret encrypted.
+pub mod webhook;
 /// An inbound webhook delivery already processed (replays are refused).
 pub mod webhook_delivery;

@@ -12,8 +12,8 @@ use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
 use crate::server::services::activity::{self, Change, NewActivity};
 use crate::server::state::AppState;
-use crate::views::ReleaseView;
 use crate::views::ActivityView;
+use crate::views::ReleaseView;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseTransaction};
 
 /// Creates a release in PLANNING (MEMBER+).

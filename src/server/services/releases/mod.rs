@@ -24,8 +24,8 @@ pub use create::create;
 pub(crate) use create::create_in;
 pub use filter::ReleaseFilter;
 pub(crate) use filter::{blocked_condition, like_pattern};
-pub use update::{unresolved_blockers, update};
 pub(crate) use update::apply_update;
+pub use update::{unresolved_blockers, update};
 
 use crate::domain::activity::release_label;
 use crate::domain::ids::ReleaseId;
