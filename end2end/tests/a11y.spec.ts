@@ -22,11 +22,19 @@ for (const scheme of ['light', 'dark'] as const) {
     await ctx.request.patch(`/api/releases/${rel.id}`, { headers, data: { sprintId: sprint.id } });
     const group = await (await ctx.request.post('/api/deployment-groups', { headers, data: { name: 'Train', targetDate: today } })).json();
     for (const r of [rel.id, other.id]) await ctx.request.post(`/api/deployment-groups/${group.id}/releases`, { headers, data: { releaseId: r } });
+    // Automation: a token, a CI report (the blocked release cannot follow:
+    // drift), a webhook with a delivery.
+    const token = await (await ctx.request.post('/api/team/api-tokens', { headers, data: { name: 'CI deploy', role: 'MEMBER' } })).json();
+    const ci = { authorization: `Bearer ${token.token}` };
+    await ctx.request.post('/api/deployments', { headers: ci, data: { service: svc.slug, version: '2.4.0', environment: 'STAGING', status: 'SUCCEEDED', commitSha: 'abcdef1', url: 'https://ci.example/1' } });
+    await ctx.request.post('/api/deployments', { headers: ci, data: { service: svc.slug, version: '2.4.0', environment: 'PRODUCTION', status: 'SUCCEEDED' } });
+    const hook = await (await ctx.request.post('/api/team/webhooks', { headers, data: { url: `http://127.0.0.1:${process.env.FAKE_GITHUB_PORT}/receiver/a11y`, events: ['*'] } })).json();
+    await ctx.request.post(`/api/team/webhooks/${hook.id}/test`, { headers });
     const page = await ctx.newPage();
     const cspViolations: string[] = [];
     page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${page.url()}: ${m.text()}`); });
     for (const path of ['/board', `/releases/${rel.id}`, '/releases', '/services', '/activity', '/deploy-queue', '/blocked', '/settings/members', '/settings/profile', '/select-team',
-      '/settings/team', '/dashboard', '/sprints', `/sprints/${sprint.id}`, '/deployment-groups', `/deployment-groups/${group.id}`, '/calendar']) {
+      '/settings/team', '/settings/api-tokens', '/settings/webhooks', '/dashboard', '/sprints', `/sprints/${sprint.id}`, '/deployment-groups', `/deployment-groups/${group.id}`, '/calendar']) {
       await page.goto(path);
       await waitForHydration(page);
       await expectNoSeriousA11yViolations(page, `${path} (${scheme})`);

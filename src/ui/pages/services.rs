@@ -175,32 +175,32 @@ fn Environments(envs: ServiceEnvironments) -> impl IntoView {
     let one = |label: &'static str, running: Option<RunningVersion>| {
         view! {
             <div role="group" aria-label=label class="min-w-40 rounded-md bg-zinc-50 px-2 py-1.5 dark:bg-zinc-900">
-                <dt class="text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">{label}</dt>
-                <dd class="text-sm">
+                <p class="text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400" aria-hidden="true">{label}</p>
+                <div class="text-sm">
                     {match running {
                         None => view! { <span class="text-zinc-500 dark:text-zinc-400">"Nothing reported"</span> }.into_any(),
                         Some(r) => view! {
                             <span class="font-medium">
                                 {match r.release_id.clone() {
-                                    Some(id) => view! { <a class="hover:underline" href=format!("/releases/{id}")>{r.version.clone()}</a> }.into_any(),
+                                    Some(id) => view! { <a class="underline decoration-zinc-400 underline-offset-2" href=format!("/releases/{id}")>{r.version.clone()}</a> }.into_any(),
                                     None => view! { <span>{r.version.clone()}</span> }.into_any(),
                                 }}
                             </span>
                             {r.commit_sha.clone().map(|c| view! { <span class="ml-2 font-mono text-xs text-zinc-500 dark:text-zinc-400">{c.chars().take(7).collect::<String>()}</span> })}
                             <span class="block text-xs text-zinc-500 dark:text-zinc-400">
                                 {format!("since {} UTC", r.deployed_at.minute())}
-                                {r.url.clone().map(|u| view! { " · " <a class="text-indigo-700 hover:underline dark:text-indigo-300" href=u rel="noopener noreferrer" target="_blank">"pipeline run"</a> })}
+                                {r.url.clone().map(|u| view! { " · " <a class="text-indigo-700 underline dark:text-indigo-300" href=u rel="noopener noreferrer" target="_blank">"pipeline run"</a> })}
                             </span>
                         }.into_any(),
                     }}
-                </dd>
+                </div>
             </div>
         }
     };
     view! {
-        <dl class="mt-2 flex flex-wrap gap-2" aria-label="Environments">
+        <div class="mt-2 flex flex-wrap gap-2">
             {one("Staging", envs.staging)}
             {one("Production", envs.production)}
-        </dl>
+        </div>
     }
 }

@@ -391,7 +391,7 @@ fn DeploymentList(deployments: Vec<crate::views::DeploymentView>) -> impl IntoVi
                             <p class="text-xs text-zinc-500 dark:text-zinc-400">
                                 {format!("{} UTC", dep.created_at.minute())}
                                 {dep.reported_by.clone().map(|b| format!(" · {b}"))}
-                                {dep.url.clone().map(|u| view! { " · " <a class="text-indigo-700 hover:underline dark:text-indigo-300" href=u rel="noopener noreferrer" target="_blank">"run"</a> })}
+                                {dep.url.clone().map(|u| view! { " · " <a class="text-indigo-700 underline dark:text-indigo-300" href=u rel="noopener noreferrer" target="_blank">"run"</a> })}
                             </p>
                             {dep.drift.clone().map(|d| view! { <p class="mt-1 text-xs text-amber-800 dark:text-amber-200" data-testid="drift">{d}</p> })}
                         </li>
