@@ -1,8 +1,11 @@
 //! Who is acting, in which team, with what authority — by construction.
 //!
-//! A [`TeamContext`] exists only for a member of the team: [`for_member`]
-//! is the one constructor, and it reads the membership row itself. Its
-//! fields are private, so no code can make one up or raise its role.
+//! A [`TeamContext`] exists only for a member of the team ([`for_member`],
+//! which reads the membership row itself) or for one of the team's live API
+//! tokens ([`for_token`], called by the bearer authentication after the
+//! secret matched); who acts is an [`Actor`]. Its fields are private, so no
+//! code can make one up or raise its role, and what only a person may do
+//! asks [`TeamContext::person`].
 //!
 //! Write use cases take a role-narrowed handle instead of the context:
 //! [`Editor`] (MEMBER and up: releases, items, comments, dependencies),
