@@ -273,6 +273,14 @@ async fn a_token_is_refused_on_a_persons_routes_ignores_cookies_and_skips_the_or
     )
     .await;
 
+    // Health checks and inbound webhooks take no credential: a bearer
+    // header there (a probe's, a proxy's) is ignored, not refused.
+    json_of(
+        Script::new(&app, "rc_not-a-token").get("/api/health").await,
+        StatusCode::OK,
+    )
+    .await;
+
     // Bearer wins over a cookie on the same request: the owner's browser
     // session sends a VIEWER token and acts as that VIEWER.
     let viewer_token = owner.mint_token("Read only", "VIEWER").await;

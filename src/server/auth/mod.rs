@@ -125,6 +125,13 @@ pub fn is_personal_route(path: &str) -> bool {
     })
 }
 
+/// The `/api` routes no credential reaches: health checks and inbound
+/// webhooks (GitHub and Jira sign their bodies; a probe or a proxy may add
+/// an `Authorization` header of its own). A bearer header there is ignored.
+pub fn is_open_route(path: &str) -> bool {
+    path.starts_with("/api/webhooks/") || path == "/api/health" || path.starts_with("/api/health/")
+}
+
 /// The bearer credential of `Authorization: Bearer …`, if any.
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -255,8 +262,7 @@ pub async fn resolve_session(
     let is_asset = path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/favicon.ico";
     let mut resolved = ResolvedAuth::default();
     let cookie = session_cookie_name(state.settings.secure_cookies());
-    let api_bearer = path
-        .starts_with("/api/")
+    let api_bearer = (path.starts_with("/api/") && !is_open_route(path))
         .then(|| bearer(req.headers()))
         .flatten();
     if let Some(token) = api_bearer {

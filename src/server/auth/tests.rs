@@ -134,3 +134,47 @@ fn cookies_are_parsed() {
     assert_eq!(cleared.value(), "");
     assert_eq!(cleared.max_age(), Some(cookie::time::Duration::ZERO));
 }
+
+#[test]
+fn a_persons_routes_are_told_apart_by_whole_segments() {
+    for p in [
+        "/api/me",
+        "/api/auth/sign-out",
+        "/api/teams",
+        "/api/teams/t1/select",
+        "/api/invitations/abc/accept",
+        "/api/oauth/connections",
+        "/api/team/api-tokens",
+        "/api/team/api-tokens/t1",
+    ] {
+        assert!(is_personal_route(p), "{p}");
+    }
+    for p in [
+        "/api/releases",
+        "/api/team/members",
+        "/api/team/webhooks",
+        "/api/teamsx",
+        "/api/meetings",
+        "/api/deployments",
+    ] {
+        assert!(!is_personal_route(p), "{p}");
+    }
+    assert!(is_open_route("/api/webhooks/github"));
+    assert!(is_open_route("/api/health/ready"));
+    assert!(!is_open_route("/api/healthy"));
+    assert!(!is_open_route("/api/team/webhooks"));
+}
+
+#[test]
+fn only_a_bearer_scheme_is_a_bearer() {
+    let mut h = HeaderMap::new();
+    assert_eq!(bearer(&h), None);
+    h.insert(header::AUTHORIZATION, "Bearer rc_abc".parse().unwrap());
+    assert_eq!(bearer(&h), Some("rc_abc"));
+    h.insert(header::AUTHORIZATION, "bearer  rc_abc ".parse().unwrap());
+    assert_eq!(bearer(&h), Some("rc_abc"));
+    h.insert(header::AUTHORIZATION, "Basic dXNlcjpwdw==".parse().unwrap());
+    assert_eq!(bearer(&h), None);
+    h.insert(header::AUTHORIZATION, "Bearer ".parse().unwrap());
+    assert_eq!(bearer(&h), None);
+}
