@@ -171,18 +171,17 @@ pub fn path(
     }
 }
 
-/// What runs in one environment after a series of reports (oldest first):
-/// the index of the latest SUCCEEDED report still standing. A ROLLED_BACK
-/// report takes back the latest success before it that is still standing,
-/// so what ran before it counts again; STARTED and FAILED change nothing.
-pub fn standing(reports: &[DeployStatus]) -> Option<usize> {
+/// What runs in one environment after a series of reports (oldest first,
+/// each with its version): the index of the latest SUCCEEDED report still
+/// standing. A ROLLED_BACK report of a version takes back every success of
+/// that version (a retried deployment reports success twice), so what ran
+/// before it counts again; STARTED and FAILED change nothing.
+pub fn standing(reports: &[(DeployStatus, &str)]) -> Option<usize> {
     let mut stack: Vec<usize> = vec![];
-    for (i, s) in reports.iter().enumerate() {
-        match s {
+    for (i, (status, version)) in reports.iter().enumerate() {
+        match status {
             DeployStatus::Succeeded => stack.push(i),
-            DeployStatus::RolledBack => {
-                stack.pop();
-            }
+            DeployStatus::RolledBack => stack.retain(|j| reports[*j].1 != *version),
             DeployStatus::Started | DeployStatus::Failed => {}
         }
     }
@@ -254,11 +253,32 @@ mod tests {
     #[test]
     fn what_runs_is_the_latest_success_a_rollback_did_not_take_back() {
         assert_eq!(standing(&[]), None);
-        assert_eq!(standing(&[Started, Failed]), None);
-        assert_eq!(standing(&[Succeeded, Started, Succeeded]), Some(2));
-        assert_eq!(standing(&[Succeeded, Succeeded, RolledBack]), Some(0));
-        assert_eq!(standing(&[Succeeded, RolledBack]), None);
-        assert_eq!(standing(&[Succeeded, Failed]), Some(0));
+        assert_eq!(standing(&[(Started, "1"), (Failed, "1")]), None);
+        assert_eq!(
+            standing(&[(Succeeded, "1"), (Started, "2"), (Succeeded, "2")]),
+            Some(2)
+        );
+        assert_eq!(
+            standing(&[(Succeeded, "1"), (Succeeded, "2"), (RolledBack, "2")]),
+            Some(0)
+        );
+        assert_eq!(standing(&[(Succeeded, "1"), (RolledBack, "1")]), None);
+        assert_eq!(standing(&[(Succeeded, "1"), (Failed, "2")]), Some(0));
+        // A retried deployment reported twice is rolled back at once.
+        assert_eq!(
+            standing(&[
+                (Succeeded, "1"),
+                (Succeeded, "2"),
+                (Succeeded, "2"),
+                (RolledBack, "2")
+            ]),
+            Some(0)
+        );
+        // Rolling back a version that no longer runs changes what runs now not at all.
+        assert_eq!(
+            standing(&[(Succeeded, "1"), (Succeeded, "2"), (RolledBack, "1")]),
+            Some(1)
+        );
     }
 
     #[test]
@@ -308,11 +328,16 @@ mod tests {
             }
         }
 
-        /// `standing` names a SUCCEEDED report, or none.
+        /// `standing` names a SUCCEEDED report whose version no later
+        /// rollback took back, or none.
         #[test]
-        fn standing_is_always_a_success(reports in proptest::collection::vec(any_report(), 0..20)) {
+        fn standing_is_a_success_no_later_rollback_took_back(
+            reports in proptest::collection::vec((any_report(), proptest::sample::select(vec!["1", "2", "3"])), 0..20)
+        ) {
             if let Some(i) = standing(&reports) {
-                prop_assert_eq!(reports[i], Succeeded);
+                prop_assert_eq!(reports[i].0, Succeeded);
+                let v = reports[i].1;
+                prop_assert!(!reports[i + 1..].iter().any(|(s, w)| *s == RolledBack && *w == v));
             }
         }
     }

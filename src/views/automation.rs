@@ -126,7 +126,7 @@ pub struct RunningVersion {
 }
 
 /// `GET /api/services/{id}/environments`: what runs where, from the latest
-/// SUCCEEDED report still standing (a ROLLED_BACK one takes it back).
+/// SUCCEEDED report still standing (a ROLLED_BACK of its version takes it back).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceEnvironments {
     /// Staging.

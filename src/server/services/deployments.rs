@@ -442,8 +442,11 @@ const HISTORY: u64 = 200;
 /// What runs in one environment, from its reports newest first.
 fn running(newest_first: &[deployment::Model]) -> Option<RunningVersion> {
     let oldest_first: Vec<&deployment::Model> = newest_first.iter().rev().collect();
-    let statuses: Vec<DeployStatus> = oldest_first.iter().map(|d| d.status).collect();
-    let i = deployments::standing(&statuses)?;
+    let reports: Vec<(DeployStatus, &str)> = oldest_first
+        .iter()
+        .map(|d| (d.status, d.version.as_str()))
+        .collect();
+    let i = deployments::standing(&reports)?;
     let d = oldest_first[i];
     Some(RunningVersion {
         version: d.version.clone(),

@@ -2,7 +2,8 @@
 //! secret is shown once), choose its events, pause, delete, "Send test",
 //! and each webhook's latest deliveries — status, attempts, the receiver's
 //! answer and the last error — with "Redeliver" on a failed one (and on a
-//! delivered one, for a receiver that lost it).
+//! delivered one, for a receiver that lost it). While a delivery is pending
+//! the list looks again every two seconds.
 
 use crate::domain::webhooks::EventType;
 use crate::serverfns::automation::{
@@ -74,6 +75,25 @@ pub fn WebhooksPage() -> impl IntoView {
         },
         |_| webhooks_page(),
     );
+    // While a delivery is pending, look again every two seconds (in the
+    // browser; without JavaScript, "Refresh deliveries" is a plain reload).
+    Effect::new(move |_| {
+        let pending = data.get().and_then(|r| r.ok()).is_some_and(|d| {
+            d.hooks
+                .iter()
+                .any(|(_, ds)| ds.iter().any(|x| x.status == DeliveryStatus::Pending))
+        });
+        #[cfg(feature = "hydrate")]
+        if pending {
+            leptos::task::spawn_local(async move {
+                gloo_timers::future::TimeoutFuture::new(2_000).await;
+                // The page may be gone by now: then there is nobody to tell.
+                let _ = set_refresh.try_update(|n| *n += 1);
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = pending;
+    });
     let actions = Actions {
         edit,
         active,
@@ -127,7 +147,13 @@ pub fn WebhooksPage() -> impl IntoView {
                                 <ul class="space-y-6" aria-label="Webhooks">
                                     {hooks.into_iter().map(|(w, d)| view! { <HookCard w d actions/> }).collect_view()}
                                 </ul>
-                                <button type="button" class=BUTTON_SECONDARY on:click=move |_| set_refresh.update(|n| *n += 1)>"Refresh deliveries"</button>
+                                // A plain reload without JavaScript; a refetch with it.
+                                <form method="get" action="/settings/webhooks">
+                                    <button type="submit" class=BUTTON_SECONDARY on:click=move |ev| {
+                                        ev.prevent_default();
+                                        set_refresh.update(|n| *n += 1);
+                                    }>"Refresh deliveries"</button>
+                                </form>
                             }.into_any()
                         }}
                     </div>
