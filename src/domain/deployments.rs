@@ -87,13 +87,15 @@ impl DeployStatus {
         }
     }
 
-    /// The past-tense verb people read ("deployed to staging").
-    pub fn verb(self) -> &'static str {
+    /// What a report says of `what` (a release, a version) in words, for
+    /// the activity log and the command line: "Checkout 2.4.0 deployed to
+    /// staging", "a failed deployment of 2.4.0 to production".
+    pub fn phrase(self, what: &str, environment: Environment) -> String {
         match self {
-            Self::Started => "started deploying",
-            Self::Succeeded => "deployed",
-            Self::Failed => "failed to deploy",
-            Self::RolledBack => "rolled back",
+            Self::Succeeded => format!("{what} deployed to {environment}"),
+            Self::Started => format!("{what} deploying to {environment}"),
+            Self::Failed => format!("a failed deployment of {what} to {environment}"),
+            Self::RolledBack => format!("{what} rolled back in {environment}"),
         }
     }
 }

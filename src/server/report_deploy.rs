@@ -146,13 +146,7 @@ pub async fn run(args: ReportDeploy) -> anyhow::Result<u8> {
 /// The line a pipeline log shows.
 pub fn summary(r: &DeploymentReport, repeated: bool) -> String {
     let d = &r.deployment;
-    let env = d.environment.label();
-    let what = match d.status {
-        DeployStatus::Started => format!("{} deploying to {env}", d.version),
-        DeployStatus::Succeeded => format!("{} deployed to {env}", d.version),
-        DeployStatus::Failed => format!("{} failed to deploy to {env}", d.version),
-        DeployStatus::RolledBack => format!("{} rolled back in {env}", d.version),
-    };
+    let what = d.status.phrase(&d.version, d.environment);
     if repeated {
         return format!("Already recorded (same key): {what}. Nothing changed.");
     }

@@ -1,7 +1,6 @@
 //! The sentence people read for a [`Change`].
 
 use super::Change;
-use crate::domain::deployments::DeployStatus;
 use crate::domain::kinds::{DependencyType, ItemType};
 
 impl Change {
@@ -107,14 +106,7 @@ impl Change {
                 drift,
                 ..
             } => {
-                let what = match status {
-                    DeployStatus::Succeeded => format!("{release} deployed to {environment}"),
-                    DeployStatus::Started => format!("{release} deploying to {environment}"),
-                    DeployStatus::Failed => {
-                        format!("a failed deployment of {release} to {environment}")
-                    }
-                    DeployStatus::RolledBack => format!("{release} rolled back in {environment}"),
-                };
+                let what = status.phrase(release, *environment);
                 match drift {
                     Some(d) => format!("{who} reported {what}, but the board did not follow: {d}"),
                     None => format!("{who} reported {what}"),
