@@ -25,6 +25,7 @@ use std::str::FromStr;
 
 /// Where a pipeline deployed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Environment {
     /// The staging environment.
@@ -35,6 +36,7 @@ pub enum Environment {
 
 /// What the pipeline reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum DeployStatus {
     /// The deployment began.

@@ -29,6 +29,21 @@ macro_rules! wire_enum {
             }
         }
 
+        // The OpenAPI schema: the wire names (written out here: the derive
+        // cannot read a `rename` that comes through a macro).
+        #[cfg(feature = "ssr")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($wire),+]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl utoipa::ToSchema for $name {}
+
         impl std::str::FromStr for $name {
             type Err = super::DomainError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {

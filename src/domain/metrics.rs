@@ -43,6 +43,7 @@ pub struct Rollback {
 /// One figure: the value (none without data), its unit, how many events it
 /// rests on, and how it is computed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Figure {
     /// The value; `null` when there is nothing to compute it from.
@@ -202,6 +203,7 @@ pub fn time_to_restore(
 
 /// One bar of a weekly chart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WeekPoint {
     /// Monday of the week (`YYYY-MM-DD`), or the window's start for the first.

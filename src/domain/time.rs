@@ -8,6 +8,7 @@ use std::fmt;
 
 /// A moment in UTC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Timestamp(DateTime<Utc>);
 
 impl Timestamp {

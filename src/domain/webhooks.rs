@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// An event a webhook can subscribe to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum EventType {
     /// A release was created.
     #[serde(rename = "release.created")]

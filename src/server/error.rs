@@ -56,12 +56,14 @@ pub enum AppError {
     Internal(#[source] anyhow::Error),
 }
 
-/// The JSON body of every error response.
-#[derive(Debug, Serialize)]
+/// The JSON body of every error response (`#/components/schemas/Error` in
+/// the OpenAPI document).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
 pub struct ErrorBody {
     /// Human-readable message.
     pub error: String,
-    /// Per-field messages of a validation error.
+    /// Per-field messages of a validation error, by field name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, String>,
 }

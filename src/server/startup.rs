@@ -174,10 +174,8 @@ fn route_list() -> Vec<AxumRouteListing> {
 /// static files — wrapped in request ids, tracing, compression and limits.
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
-    let api = api::router();
-
     let app = Router::new()
-        .nest("/api", api)
+        .merge(api::router())
         // `nest` does not see the bare prefix with a trailing slash.
         .route("/api/", axum::routing::any(api::unmatched))
         .route(

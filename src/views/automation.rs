@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// A team API token as lists show it: never the secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ApiTokenView {
     /// Opaque id.
@@ -33,6 +34,7 @@ pub struct ApiTokenView {
 
 /// A just-minted token: the only time the secret is shown.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ApiTokenCreated {
     /// Opaque id.
@@ -66,6 +68,7 @@ impl std::fmt::Debug for ApiTokenCreated {
 
 /// One deployment a pipeline reported.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DeploymentView {
     /// Opaque id.
@@ -97,6 +100,7 @@ pub struct DeploymentView {
 /// The answer to a report: the record, the release after it, the statuses
 /// it passed through, and the drift when the board could not follow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DeploymentReport {
     /// The record.
@@ -111,6 +115,7 @@ pub struct DeploymentReport {
 
 /// What runs in one environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RunningVersion {
     /// The version.
@@ -128,6 +133,7 @@ pub struct RunningVersion {
 /// `GET /api/services/{id}/environments`: what runs where, from the latest
 /// SUCCEEDED report still standing (a ROLLED_BACK of its version takes it back).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ServiceEnvironments {
     /// Staging.
     #[serde(rename = "STAGING")]
@@ -139,6 +145,7 @@ pub struct ServiceEnvironments {
 
 /// An outgoing webhook subscription: never its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookView {
     /// Opaque id.
@@ -157,6 +164,7 @@ pub struct WebhookView {
 
 /// A just-added webhook: the only time its signing secret is shown.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookCreated {
     /// The subscription.
@@ -178,6 +186,7 @@ impl std::fmt::Debug for WebhookCreated {
 
 /// Where a delivery stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum DeliveryStatus {
     /// Waiting for its (next) attempt.
@@ -190,6 +199,7 @@ pub enum DeliveryStatus {
 
 /// One delivery of an event to a webhook.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryView {
     /// Opaque id.

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 /// What went wrong, as a kind the caller can act on; each has one HTTP status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ErrorKind {
     /// 400: malformed input, or a rule said no.
@@ -61,6 +62,7 @@ impl ErrorKind {
 /// A refused or failed request: its kind, a message for people, and the
 /// message of each field at fault (by the form's field name).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[error("{message}")]
 pub struct ApiError {
     /// What kind of failure.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A user's connection to Jira or GitHub, as the profile page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionInfo {
     /// JIRA or GITHUB.
@@ -23,6 +24,7 @@ pub struct ConnectionInfo {
 
 /// A Jira site a connection can use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SiteChoice {
     /// The cloudId.
     pub id: String,
@@ -35,6 +37,7 @@ pub struct SiteChoice {
 /// The profile's Connections section: which integrations this server has
 /// set up, and the caller's connections.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ConnectionsInfo {
     /// `GITHUB_CLIENT_ID`/`GITHUB_CLIENT_SECRET` are set.
     pub github_available: bool,
@@ -46,6 +49,7 @@ pub struct ConnectionsInfo {
 
 /// A search result that can be linked to a release.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchHitView {
     /// JIRA_TICKET or GITHUB_PR.
     pub item_type: String,
@@ -66,6 +70,7 @@ pub struct SearchHitView {
 /// A Jira ticket or GitHub pull request linked to a release, with its cached
 /// state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ItemView {
     /// Opaque id.

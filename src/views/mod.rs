@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 /// A page of a list: `{"items": [...], "nextCursor": ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
     /// This page's items.

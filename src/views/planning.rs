@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A sprint with how far along it is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SprintSummary {
     /// The sprint.
     pub sprint: SprintView,
@@ -18,6 +19,7 @@ pub struct SprintSummary {
 
 /// One month of the calendar.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CalendarData {
     /// `YYYY-MM`.
     pub month: String,
@@ -31,6 +33,7 @@ pub struct CalendarData {
 
 /// A sprint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SprintView {
     /// Opaque id.
@@ -53,6 +56,7 @@ pub struct SprintView {
 
 /// A deployment group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DeploymentGroupView {
     /// Opaque id.
@@ -77,6 +81,7 @@ pub struct DeploymentGroupView {
 
 /// A release in a deployment group, in deployment order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct GroupReleaseView {
     /// 1-based position in the chosen order.
@@ -88,6 +93,7 @@ pub struct GroupReleaseView {
 
 /// A release as the other end of a dependency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReleaseRef {
     /// Release id.
@@ -104,6 +110,7 @@ pub struct ReleaseRef {
 
 /// A dependency: `releaseId` depends on `dependsOnId`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DependencyView {
     /// Opaque id.
@@ -129,6 +136,7 @@ pub struct DependencyView {
 
 /// One release in a rollout plan step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PlanRelease {
     /// Release id.
@@ -145,6 +153,7 @@ pub struct PlanRelease {
 
 /// One step of a rollout plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PlanStep {
     /// 1-based.
@@ -157,6 +166,7 @@ pub struct PlanStep {
 
 /// A change the plan made to the chosen order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PlanCorrection {
     /// The release that moved.
@@ -171,6 +181,7 @@ pub struct PlanCorrection {
 
 /// `GET /api/deployment-groups/{id}/plan`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PlanView {
     /// SEQUENTIAL or SIMULTANEOUS.
@@ -185,6 +196,7 @@ pub struct PlanView {
 
 /// A release with a target date coming up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UpcomingRelease {
     /// Release id.
@@ -203,6 +215,7 @@ pub struct UpcomingRelease {
 
 /// The active sprint's progress.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SprintProgress {
     /// The sprint.
@@ -217,6 +230,7 @@ pub struct SprintProgress {
 
 /// `GET /api/dashboard/stats?days=`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DashboardStats {
     /// The window of the four delivery figures, in days.

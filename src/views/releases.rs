@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// does not have is left out rather than sent as `null`, `false` or `[]`:
 /// a board of hundreds of cards carries this once in its HTML.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BoardCard {
     /// Release id.
@@ -50,6 +51,7 @@ pub struct BoardCard {
 /// filters in it, and the cards shown (all of them for work in progress,
 /// the most recent for finished columns).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", from = "ColumnWire")]
 pub struct BoardColumn {
     /// The column's status.
@@ -90,6 +92,7 @@ impl From<ColumnWire> for BoardColumn {
 
 /// A deployable service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceView {
     /// Opaque id.
@@ -114,6 +117,7 @@ pub struct ServiceView {
 
 /// A release, as `API.md` "Release" describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReleaseView {
     /// Opaque id.
@@ -158,6 +162,7 @@ pub struct ReleaseView {
 
 /// One audit-log entry; also the payload of each live event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ActivityView {
     /// Opaque id.
@@ -185,6 +190,7 @@ pub struct ActivityView {
 
 /// A comment on a release.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CommentView {
     /// Opaque id.
@@ -207,6 +213,7 @@ pub struct CommentView {
 
 /// A release waiting for something, with what holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Waiting {
     /// The release.
     pub release: ReleaseView,

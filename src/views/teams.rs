@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// A user as others may see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UserView {
     /// Opaque id.
@@ -20,6 +21,7 @@ pub struct UserView {
 
 /// A team the caller belongs to, with their role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TeamMembershipView {
     /// Team id.
@@ -34,6 +36,7 @@ pub struct TeamMembershipView {
 
 /// `GET /api/me`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MeView {
     /// The signed-in user.
@@ -54,6 +57,7 @@ impl MeView {
 
 /// A team.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TeamView {
     /// Opaque id.
@@ -70,6 +74,7 @@ pub struct TeamView {
 
 /// A member of the current team.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MemberView {
     /// The user's id.
@@ -86,6 +91,7 @@ pub struct MemberView {
 
 /// A pending invitation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct InvitationView {
     /// Opaque id.
@@ -104,6 +110,7 @@ pub struct InvitationView {
 
 /// A just-created invitation: the only time the token is shown.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct InvitationCreated {
     /// Opaque id.
@@ -136,6 +143,7 @@ impl std::fmt::Debug for InvitationCreated {
 
 /// What the invitation page shows before accepting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct InvitationPreview {
     /// The team's name.
@@ -150,6 +158,7 @@ pub struct InvitationPreview {
 
 /// The result of accepting an invitation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipView {
     /// The team joined.
@@ -164,6 +173,7 @@ pub struct MembershipView {
 
 /// `GET /api/team/settings`: never the webhook URL itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TeamSettingsView {
     /// Team name.

@@ -23,6 +23,7 @@ mod health;
 mod jira;
 mod metrics;
 mod oauth;
+mod openapi;
 mod outages;
 mod outgoing_webhooks;
 mod pages;

@@ -1,9 +1,10 @@
 //! **The role table**: who may call each route of the REST API and each
 //! server function, with a request that would succeed. One table, used by
-//! the access walk (`access.rs`) and the hostile-input run (`fuzz.rs`). A
-//! test reads the routes out of `src/server/api` and the registered server
-//! functions out of the running app, so a new route or function that is
-//! missing here fails the build: the next route cannot forget its check.
+//! the access walk (`access.rs`), the hostile-input run (`fuzz.rs`) and the
+//! OpenAPI checks (`openapi.rs`). A test reads the routes out of the
+//! OpenAPI document and the registered server functions out of the running
+//! app, so a new route or function that is missing here fails the build:
+//! the next route cannot forget its check.
 //!
 //! Placeholders in paths and bodies are filled from a [`Fixture`]:
 //! `{service}`, `{release}`, `{other}` (a second release), `{sprint}`,
@@ -289,6 +290,8 @@ pub const REST: &[Rest] = &[
     // Operations
     r("GET", "/health", Public),
     r("GET", "/health/ready", Public),
+    r("GET", "/openapi.json", Public),
+    r("GET", "/docs", Public),
 ];
 
 /// One server function: its name under `/rpc/`, who may call it, and
@@ -708,54 +711,6 @@ pub async fn send_rpc(who: &Browser, name: &str, form: String) -> reqwest::Respo
         .send()
         .await
         .expect("request")
-}
-
-/// The `(method, path)` of every route declared in `src/server/api`.
-pub fn declared_routes() -> Vec<(String, String)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/server/api");
-    let mut out = vec![];
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        let mut rest = text.as_str();
-        while let Some(i) = rest.find(".route(") {
-            rest = rest[i + 7..].trim_start();
-            let Some(r) = rest.strip_prefix('"') else {
-                continue;
-            };
-            rest = r;
-            let end = rest.find('"').unwrap();
-            let path = rest[..end].to_string();
-            // The handlers: up to the parenthesis that closes `.route(`.
-            let mut depth = 1;
-            let mut j = 0;
-            for (k, c) in rest.char_indices() {
-                match c {
-                    '(' => depth += 1,
-                    ')' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            j = k;
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            let call = &rest[end..j];
-            for m in ["get", "post", "put", "patch", "delete"] {
-                let hit = call.match_indices(&format!("{m}(")).any(|(k, _)| {
-                    k == 0
-                        || !call.as_bytes()[k - 1].is_ascii_alphanumeric()
-                            && call.as_bytes()[k - 1] != b'_'
-                });
-                if hit {
-                    out.push((m.to_uppercase(), path.clone()));
-                }
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// A declared path (`/releases/{id}/items/{item_id}`) and a table path

@@ -11,17 +11,18 @@ use crate::views::{MeView, UserView};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/sign-up", post(sign_up))
-        .route("/auth/sign-in", post(sign_in))
-        .route("/auth/sign-out", post(sign_out))
-        .route("/auth/password", post(change_password))
-        .route("/me", get(me))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(sign_up))
+        .routes(routes!(sign_in))
+        .routes(routes!(sign_out))
+        .routes(routes!(change_password))
+        .routes(routes!(me))
 }
 
 /// The caller's address (resolved once per request, proxies considered)
@@ -36,28 +37,40 @@ pub fn client_meta(addr: Option<ClientAddr>, headers: &HeaderMap) -> ClientMeta 
     }
 }
 
-#[derive(Deserialize)]
+/// A new account.
+#[derive(Deserialize, utoipa::ToSchema)]
 struct SignUp {
+    /// The email address to sign in with (one account per address).
     email: String,
+    /// The name others see (up to 200 characters).
     name: String,
+    /// 10 to 1024 characters.
     password: String,
 }
 
-#[derive(Deserialize)]
+/// The credentials of an account.
+#[derive(Deserialize, utoipa::ToSchema)]
 struct SignIn {
+    /// The account's email address.
     email: String,
+    /// The account's password.
     password: String,
 }
 
-#[derive(Deserialize)]
+/// The current password and its replacement.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct ChangePassword {
+    /// The password in use now.
     current_password: String,
+    /// The new password: 10 to 1024 characters.
     new_password: String,
 }
 
-#[derive(serde::Serialize)]
+/// The signed-in account (its session is in the `Set-Cookie` header).
+#[derive(serde::Serialize, utoipa::ToSchema)]
 struct UserBody {
+    /// The account.
     user: UserView,
 }
 
@@ -80,6 +93,15 @@ fn with_session(
         .into_response()
 }
 
+/// Create an account
+///
+/// Public. Creates the account and signs it in: the answer sets the session
+/// cookie. Sign-ups per address are limited (429).
+#[utoipa::path(post, path = "/auth/sign-up", tag = "auth", security(()), request_body = SignUp,
+    responses((status = 201, description = "Created and signed in", body = UserBody,
+            headers(("Set-Cookie" = String, description = "The new session cookie"))),
+        (status = 409, description = "An account with this email already exists", body = crate::server::error::ErrorBody),
+        (status = 429, description = "Too many sign-ups from this address", body = crate::server::error::ErrorBody)))]
 async fn sign_up(
     State(state): State<AppState>,
     addr: Option<Extension<ClientAddr>>,
@@ -92,6 +114,16 @@ async fn sign_up(
     Ok(with_session(&state, StatusCode::CREATED, user, session))
 }
 
+/// Sign in
+///
+/// Public. The answer sets the session cookie; the session starts in the
+/// team the user joined most recently. An unknown email and a wrong
+/// password get the same 401; repeated failures get 429.
+#[utoipa::path(post, path = "/auth/sign-in", tag = "auth", security(()), request_body = SignIn,
+    responses((status = 200, description = "Signed in", body = UserBody,
+            headers(("Set-Cookie" = String, description = "The new session cookie"))),
+        (status = 401, description = "Wrong email or password", body = crate::server::error::ErrorBody),
+        (status = 429, description = "Too many failed sign-in attempts", body = crate::server::error::ErrorBody)))]
 async fn sign_in(
     State(state): State<AppState>,
     addr: Option<Extension<ClientAddr>>,
@@ -103,6 +135,13 @@ async fn sign_in(
     Ok(with_session(&state, StatusCode::OK, user, session))
 }
 
+/// Sign out
+///
+/// Public: ends the session of the cookie sent, if any, and clears the
+/// cookie either way.
+#[utoipa::path(post, path = "/auth/sign-out", tag = "auth", security(()),
+    responses((status = 204, description = "Signed out",
+        headers(("Set-Cookie" = String, description = "Clears the session cookie")))))]
 async fn sign_out(
     State(state): State<AppState>,
     Extension(resolved): Extension<ResolvedAuth>,
@@ -120,6 +159,14 @@ async fn sign_out(
         .into_response())
 }
 
+/// Change the password
+///
+/// Any signed-in person, for their own account. Every other session of
+/// theirs is signed out; this one stays. Repeated wrong current passwords
+/// get 429.
+#[utoipa::path(post, path = "/auth/password", tag = "auth", request_body = ChangePassword,
+    responses((status = 204, description = "Changed"),
+        (status = 429, description = "Too many wrong current passwords", body = crate::server::error::ErrorBody)))]
 async fn change_password(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -129,6 +176,12 @@ async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Who am I
+///
+/// Any signed-in person. The account, the teams it belongs to (with its
+/// role in each) and the session's current team.
+#[utoipa::path(get, path = "/me", tag = "auth",
+    responses((status = 200, description = "The caller", body = MeView)))]
 async fn me(State(state): State<AppState>, auth: AuthSession) -> AppResult<Json<MeView>> {
     Ok(Json(teams::me(&state, &auth).await?))
 }

@@ -11,15 +11,24 @@ use crate::views::{Page, ServiceView};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/services", get(list).post(create))
-        .route("/services/{id}", get(get_one).patch(update).delete(remove))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, update, remove))
 }
 
+/// The `{id}` of a service.
+const SERVICE_ID: &str = "The service's id";
+
+/// List services
+///
+/// Any member.
+#[utoipa::path(get, path = "/services", tag = "catalog", params(PageRequest),
+    responses((status = 200, description = "A page of services", body = Page<ServiceView>)))]
 async fn list(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -28,6 +37,13 @@ async fn list(
     Ok(Json(catalog::list(&s, &ctx, &page_query(q)?).await?))
 }
 
+/// Create a service
+///
+/// ADMIN and up. `name` is required; `slug` is derived from it when
+/// absent and is unique in the team.
+#[utoipa::path(post, path = "/services", tag = "catalog", request_body = ServiceInput,
+    responses((status = 201, description = "Created", body = ServiceView),
+        (status = 409, description = "Another service of the team has that slug", body = crate::server::error::ErrorBody)))]
 async fn create(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -39,6 +55,12 @@ async fn create(
     ))
 }
 
+/// One service
+///
+/// Any member.
+#[utoipa::path(get, path = "/services/{id}", tag = "catalog",
+    params(("id" = String, Path, description = SERVICE_ID)),
+    responses((status = 200, description = "The service", body = ServiceView)))]
 async fn get_one(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -47,6 +69,14 @@ async fn get_one(
     Ok(Json(catalog::get(&s, &ctx, &id).await?))
 }
 
+/// Change a service
+///
+/// ADMIN and up. Absent fields stay; `null` or empty clears `githubRepo`
+/// and `jiraProjectKey`.
+#[utoipa::path(patch, path = "/services/{id}", tag = "catalog", request_body = ServiceInput,
+    params(("id" = String, Path, description = SERVICE_ID)),
+    responses((status = 200, description = "The changed service", body = ServiceView),
+        (status = 409, description = "Another service of the team has that slug", body = crate::server::error::ErrorBody)))]
 async fn update(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -58,6 +88,12 @@ async fn update(
     ))
 }
 
+/// Delete a service
+///
+/// ADMIN and up. Its releases go with it.
+#[utoipa::path(delete, path = "/services/{id}", tag = "catalog",
+    params(("id" = String, Path, description = SERVICE_ID)),
+    responses((status = 204, description = "Deleted")))]
 async fn remove(
     State(s): State<AppState>,
     ctx: TeamContext,

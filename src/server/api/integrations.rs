@@ -9,14 +9,15 @@ use crate::server::services::search::{self, SearchQuery, SearchResults};
 use crate::server::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/integrations/jira/search", get(jira))
-        .route("/integrations/github/search", get(github))
-        .route("/integrations/github/repos", get(repos))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(jira))
+        .routes(routes!(github))
+        .routes(routes!(repos))
 }
 
 fn query(q: Result<Query<SearchQuery>, QueryRejection>) -> AppResult<SearchQuery> {
@@ -24,6 +25,15 @@ fn query(q: Result<Query<SearchQuery>, QueryRejection>) -> AppResult<SearchQuery
         .map_err(|e| AppError::bad_request(format!("invalid query: {}", e.body_text())))
 }
 
+/// Search Jira
+///
+/// Any member, as a person, through their own Jira connection (a token
+/// cannot). Text (or an issue key) in the service's project, or the
+/// caller's own JQL ANDed with the project; at most 20 hits.
+#[utoipa::path(get, path = "/integrations/jira/search", tag = "integrations", params(SearchQuery),
+    responses((status = 200, description = "The hits and the JQL that was run", body = SearchResults),
+        (status = 502, description = "Jira answered badly", body = crate::server::error::ErrorBody),
+        (status = 503, description = "Jira is rate limiting requests", body = crate::server::error::ErrorBody)))]
 async fn jira(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -32,6 +42,15 @@ async fn jira(
     Ok(Json(search::jira(&s, &ctx, query(q)?).await?))
 }
 
+/// Search GitHub pull requests
+///
+/// Any member, as a person, through their own GitHub connection (a token
+/// cannot). Pull requests of `repo` (default: the service's repository);
+/// a pasted reference or number finds that pull request; at most 20 hits.
+#[utoipa::path(get, path = "/integrations/github/search", tag = "integrations", params(SearchQuery),
+    responses((status = 200, description = "The hits and the query that was run", body = SearchResults),
+        (status = 502, description = "GitHub answered badly", body = crate::server::error::ErrorBody),
+        (status = 503, description = "GitHub is rate limiting requests", body = crate::server::error::ErrorBody)))]
 async fn github(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -40,6 +59,15 @@ async fn github(
     Ok(Json(search::github(&s, &ctx, query(q)?).await?))
 }
 
+/// Your GitHub repositories
+///
+/// Any member, as a person, through their own GitHub connection (a token
+/// cannot). Most recently pushed first, one page of up to 100: for
+/// picking a service's repository.
+#[utoipa::path(get, path = "/integrations/github/repos", tag = "integrations",
+    responses((status = 200, description = "The caller's repositories", body = Vec<Repo>),
+        (status = 502, description = "GitHub answered badly", body = crate::server::error::ErrorBody),
+        (status = 503, description = "GitHub is rate limiting requests", body = crate::server::error::ErrorBody)))]
 async fn repos(State(s): State<AppState>, ctx: TeamContext) -> AppResult<Json<Vec<Repo>>> {
     Ok(Json(
         search::github_repos(

@@ -5,9 +5,11 @@
 mod auth;
 mod automation;
 mod catalog;
+mod docs;
 mod health;
 mod integrations;
 mod oauth;
+mod openapi;
 mod planning;
 mod releases;
 mod teams;
@@ -18,12 +20,29 @@ pub use auth::client_meta;
 use crate::server::error::AppError;
 use crate::server::state::AppState;
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
 
-/// Every `/api` route (the request time limit wraps the whole app, see
-/// `server::headers`).
+/// Every `/api` route, mounted at `/api` (the request time limit wraps the
+/// whole app, see `server::headers`).
 pub fn router() -> Router<AppState> {
-    Router::new()
+    documented().0
+}
+
+/// The OpenAPI document of [`router`], built once per process.
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOC: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
+    DOC.get_or_init(|| documented().1)
+}
+
+/// The router and its document, from the same lists: each module registers
+/// its handlers with `routes!`, which takes the method and the path from the
+/// handler's `#[utoipa::path]`, so a route cannot exist undocumented (and a
+/// test checks that nothing under `src/server/api` calls `.route(` instead).
+fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let api = OpenApiRouter::default()
         .merge(health::router())
+        .merge(openapi::router())
+        .merge(docs::router())
         .merge(auth::router())
         .merge(teams::router())
         .merge(catalog::router())
@@ -35,7 +54,11 @@ pub fn router() -> Router<AppState> {
         .merge(integrations::router())
         .merge(webhooks::router())
         .merge(releases::stream_router())
-        .fallback(unmatched)
+        .fallback(unmatched);
+    let (router, doc) = OpenApiRouter::with_openapi(openapi::base())
+        .nest("/api", api)
+        .split_for_parts();
+    (router, openapi::finish(doc))
 }
 
 /// `?limit=&cursor=`; a malformed query is a 400 with our JSON body.

@@ -13,21 +13,33 @@ use crate::server::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Redirect;
-use axum::routing::{delete, get, put};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/oauth/connections", get(list))
-        .route("/oauth/connections/{provider}", delete(remove))
-        .route("/oauth/github/authorize", get(github_authorize))
-        .route("/oauth/github/callback", get(github_callback))
-        .route("/oauth/jira/authorize", get(jira_authorize))
-        .route("/oauth/jira/callback", get(jira_callback))
-        .route("/oauth/jira/site", put(jira_site))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(list))
+        .routes(routes!(remove))
+        .routes(routes!(github_authorize))
+        .routes(routes!(github_callback))
+        .routes(routes!(jira_authorize))
+        .routes(routes!(jira_callback))
+        .routes(routes!(jira_site))
 }
 
+/// The callback's redirect, in words.
+const LANDING: &str = "Back to the profile page: `/settings/profile?connected=…` when \
+    connected, `?choose=jira` when the Atlassian account reaches several sites, `?error=…` \
+    when the provider refused or could not be reached";
+
+/// Your connections
+///
+/// Any signed-in person: their own connections to GitHub and Jira, never
+/// a token.
+#[utoipa::path(get, path = "/oauth/connections", tag = "integrations",
+    responses((status = 200, description = "The caller's connections", body = Vec<ConnectionView>)))]
 async fn list(
     State(s): State<AppState>,
     auth: AuthSession,
@@ -35,6 +47,12 @@ async fn list(
     Ok(Json(oauth::connections(&s, &auth).await?))
 }
 
+/// Disconnect
+///
+/// Any signed-in person, for their own connection.
+#[utoipa::path(delete, path = "/oauth/connections/{provider}", tag = "integrations",
+    params(("provider" = String, Path, description = "`github` or `jira`")),
+    responses((status = 204, description = "Disconnected")))]
 async fn remove(
     State(s): State<AppState>,
     auth: AuthSession,
@@ -44,14 +62,26 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Connect GitHub
+///
+/// Any signed-in person. Sends the browser to GitHub to grant access; it
+/// comes back to the callback. 503 when this server has no GitHub app.
+#[utoipa::path(get, path = "/oauth/github/authorize", tag = "integrations",
+    responses((status = 303, description = "To GitHub's authorization page"),
+        (status = 503, description = "GitHub is not configured on this server", body = crate::server::error::ErrorBody)))]
 async fn github_authorize(State(s): State<AppState>, auth: AuthSession) -> AppResult<Redirect> {
     Ok(Redirect::to(&oauth::start_github(&s, &auth).await?))
 }
 
-#[derive(Debug, Deserialize)]
+/// What the provider sends back to the callback.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Callback {
+    /// The authorization code to exchange.
     code: Option<String>,
+    /// The `state` this server issued when the dance began (single-use).
     state: Option<String>,
+    /// The provider's refusal (`access_denied`).
     error: Option<String>,
 }
 
@@ -89,6 +119,13 @@ fn landing(provider: &str, finished: AppResult<Redirect>) -> AppResult<Redirect>
     }
 }
 
+/// GitHub's callback
+///
+/// Any signed-in person: the one who began the dance. Stores the
+/// connection (replacing an earlier one) and goes back to the profile; a
+/// bad or used `state` is 400 and stores nothing.
+#[utoipa::path(get, path = "/oauth/github/callback", tag = "integrations", params(Callback),
+    responses((status = 303, description = LANDING)))]
 async fn github_callback(
     State(s): State<AppState>,
     auth: AuthSession,
@@ -105,10 +142,25 @@ async fn github_callback(
     )
 }
 
+/// Connect Jira
+///
+/// Any signed-in person. Sends the browser to Atlassian to grant access;
+/// it comes back to the callback. 503 when this server has no Jira app.
+#[utoipa::path(get, path = "/oauth/jira/authorize", tag = "integrations",
+    responses((status = 303, description = "To Atlassian's authorization page"),
+        (status = 503, description = "Jira is not configured on this server", body = crate::server::error::ErrorBody)))]
 async fn jira_authorize(State(s): State<AppState>, auth: AuthSession) -> AppResult<Redirect> {
     Ok(Redirect::to(&oauth::start_jira(&s, &auth).await?))
 }
 
+/// Jira's callback
+///
+/// Any signed-in person: the one who began the dance. Stores the
+/// connection (replacing an earlier one) and goes back to the profile,
+/// which asks for the site when the account reaches several; a bad or
+/// used `state` is 400 and stores nothing.
+#[utoipa::path(get, path = "/oauth/jira/callback", tag = "integrations", params(Callback),
+    responses((status = 303, description = LANDING)))]
 async fn jira_callback(
     State(s): State<AppState>,
     auth: AuthSession,
@@ -132,12 +184,22 @@ async fn jira_callback(
     )
 }
 
-#[derive(Debug, Deserialize)]
+/// The Jira site a connection uses.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = JiraSiteChoice)]
 struct SiteChoice {
+    /// The site's cloudId: one of the connection's `siteChoices`
+    /// (required).
     cloud_id: Option<String>,
 }
 
+/// Choose the Jira site
+///
+/// Any signed-in person, for their own Jira connection: picks one of the
+/// sites the Atlassian account reaches.
+#[utoipa::path(put, path = "/oauth/jira/site", tag = "integrations", request_body = SiteChoice,
+    responses((status = 200, description = "The connection, with its site", body = ConnectionView)))]
 async fn jira_site(
     State(s): State<AppState>,
     auth: AuthSession,

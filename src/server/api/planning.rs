@@ -9,52 +9,48 @@ use crate::server::error::{ApiJson, AppError, AppResult};
 use crate::server::services::dashboard::{self, DashboardStats};
 use crate::server::services::dependencies::{self, DependencyInput};
 use crate::server::services::groups::{self, AddRelease, GroupInput, Reorder};
+use crate::server::services::items::ItemInput;
 use crate::server::services::sprints::{self, SprintInput};
 use crate::server::services::PageRequest;
 use crate::server::state::AppState;
 use crate::views::{
-    DependencyView, DeploymentGroupView, GroupReleaseView, Page, PlanView, SprintView,
+    DependencyView, DeploymentGroupView, GroupReleaseView, ItemView, Page, PlanView, SprintView,
 };
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get, put};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/sprints", get(list_sprints).post(create_sprint))
-        .route(
-            "/sprints/{id}",
-            get(get_sprint).patch(update_sprint).delete(delete_sprint),
-        )
-        .route("/deployment-groups", get(list_groups).post(create_group))
-        .route(
-            "/deployment-groups/{id}",
-            get(get_group).patch(update_group).delete(delete_group),
-        )
-        .route(
-            "/deployment-groups/{id}/releases",
-            get(group_releases).post(add_group_release),
-        )
-        .route("/deployment-groups/{id}/releases/order", put(reorder_group))
-        .route(
-            "/deployment-groups/{id}/releases/{release_id}",
-            delete(remove_group_release),
-        )
-        .route("/deployment-groups/{id}/plan", get(group_plan))
-        .route(
-            "/releases/{id}/dependencies",
-            get(list_dependencies).post(add_dependency),
-        )
-        .route(
-            "/releases/{id}/dependencies/{dependency_id}",
-            delete(remove_dependency),
-        )
-        .route("/dashboard/stats", get(stats))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(list_sprints, create_sprint))
+        .routes(routes!(get_sprint, update_sprint, delete_sprint))
+        .routes(routes!(list_groups, create_group))
+        .routes(routes!(get_group, update_group, delete_group))
+        .routes(routes!(group_releases, add_group_release))
+        .routes(routes!(reorder_group))
+        .routes(routes!(remove_group_release))
+        .routes(routes!(group_plan))
+        .routes(routes!(list_dependencies, add_dependency))
+        .routes(routes!(remove_dependency))
+        .routes(routes!(stats))
 }
 
+/// The `{id}` of a sprint.
+const SPRINT_ID: &str = "The sprint's id";
+/// The `{id}` of a deployment group.
+const GROUP_ID: &str = "The deployment group's id";
+/// The `{id}` of a release.
+const RELEASE_ID: &str = "The release's id";
+
+/// List sprints
+///
+/// Any member. Most recent start first.
+#[utoipa::path(get, path = "/sprints", tag = "planning", params(PageRequest),
+    responses((status = 200, description = "A page of sprints", body = Page<SprintView>)))]
 async fn list_sprints(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -63,6 +59,14 @@ async fn list_sprints(
     Ok(Json(sprints::list(&s, &ctx, &page_query(q)?).await?))
 }
 
+/// Create a sprint
+///
+/// ADMIN and up. `name`, `startDate` and `endDate` are required; the status
+/// defaults to PLANNING. A team has at most one ACTIVE sprint: creating a
+/// second one is 409.
+#[utoipa::path(post, path = "/sprints", tag = "planning", request_body = SprintInput,
+    responses((status = 201, description = "Created", body = SprintView),
+        (status = 409, description = "Another sprint is already ACTIVE", body = crate::server::error::ErrorBody)))]
 async fn create_sprint(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -74,6 +78,12 @@ async fn create_sprint(
     ))
 }
 
+/// One sprint
+///
+/// Any member.
+#[utoipa::path(get, path = "/sprints/{id}", tag = "planning",
+    params(("id" = String, Path, description = SPRINT_ID)),
+    responses((status = 200, description = "The sprint", body = SprintView)))]
 async fn get_sprint(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -82,6 +92,14 @@ async fn get_sprint(
     Ok(Json(sprints::get(&s, &ctx, &id).await?))
 }
 
+/// Change a sprint
+///
+/// ADMIN and up. Absent fields stay. Making it ACTIVE while another sprint
+/// is ACTIVE is 409.
+#[utoipa::path(patch, path = "/sprints/{id}", tag = "planning", request_body = SprintInput,
+    params(("id" = String, Path, description = SPRINT_ID)),
+    responses((status = 200, description = "The changed sprint", body = SprintView),
+        (status = 409, description = "Another sprint is already ACTIVE", body = crate::server::error::ErrorBody)))]
 async fn update_sprint(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -93,6 +111,12 @@ async fn update_sprint(
     ))
 }
 
+/// Delete a sprint
+///
+/// ADMIN and up. Its releases and deployment groups stay, unassigned.
+#[utoipa::path(delete, path = "/sprints/{id}", tag = "planning",
+    params(("id" = String, Path, description = SPRINT_ID)),
+    responses((status = 204, description = "Deleted")))]
 async fn delete_sprint(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -102,6 +126,11 @@ async fn delete_sprint(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// List deployment groups
+///
+/// Any member. Newest first.
+#[utoipa::path(get, path = "/deployment-groups", tag = "planning", params(PageRequest),
+    responses((status = 200, description = "A page of deployment groups", body = Page<DeploymentGroupView>)))]
 async fn list_groups(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -110,6 +139,11 @@ async fn list_groups(
     Ok(Json(groups::list(&s, &ctx, &page_query(q)?).await?))
 }
 
+/// Create a deployment group
+///
+/// ADMIN and up. `name` is required; the order defaults to SEQUENTIAL.
+#[utoipa::path(post, path = "/deployment-groups", tag = "planning", request_body = GroupInput,
+    responses((status = 201, description = "Created", body = DeploymentGroupView)))]
 async fn create_group(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -121,6 +155,12 @@ async fn create_group(
     ))
 }
 
+/// One deployment group
+///
+/// Any member.
+#[utoipa::path(get, path = "/deployment-groups/{id}", tag = "planning",
+    params(("id" = String, Path, description = GROUP_ID)),
+    responses((status = 200, description = "The deployment group", body = DeploymentGroupView)))]
 async fn get_group(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -129,6 +169,12 @@ async fn get_group(
     Ok(Json(groups::get(&s, &ctx, &id).await?))
 }
 
+/// Change a deployment group
+///
+/// ADMIN and up. Absent fields stay, `null` or empty clears.
+#[utoipa::path(patch, path = "/deployment-groups/{id}", tag = "planning", request_body = GroupInput,
+    params(("id" = String, Path, description = GROUP_ID)),
+    responses((status = 200, description = "The changed deployment group", body = DeploymentGroupView)))]
 async fn update_group(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -140,6 +186,12 @@ async fn update_group(
     ))
 }
 
+/// Delete a deployment group
+///
+/// ADMIN and up. Its releases stay, ungrouped.
+#[utoipa::path(delete, path = "/deployment-groups/{id}", tag = "planning",
+    params(("id" = String, Path, description = GROUP_ID)),
+    responses((status = 204, description = "Deleted")))]
 async fn delete_group(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -149,6 +201,12 @@ async fn delete_group(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// A deployment group's releases
+///
+/// Any member. In deployment order, with 1-based positions, all in one page.
+#[utoipa::path(get, path = "/deployment-groups/{id}/releases", tag = "planning",
+    params(("id" = String, Path, description = GROUP_ID)),
+    responses((status = 200, description = "The group's releases, in order", body = Page<GroupReleaseView>)))]
 async fn group_releases(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -160,6 +218,13 @@ async fn group_releases(
     }))
 }
 
+/// Add a release to a deployment group
+///
+/// MEMBER and up. The release goes last in the group's order and leaves any
+/// other group it was in. A full group is 400.
+#[utoipa::path(post, path = "/deployment-groups/{id}/releases", tag = "planning", request_body = AddRelease,
+    params(("id" = String, Path, description = GROUP_ID)),
+    responses((status = 201, description = "The group's releases, in order", body = Page<GroupReleaseView>)))]
 async fn add_group_release(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -181,6 +246,13 @@ async fn add_group_release(
     ))
 }
 
+/// Remove a release from a deployment group
+///
+/// MEMBER and up. The release stays, ungrouped.
+#[utoipa::path(delete, path = "/deployment-groups/{id}/releases/{release_id}", tag = "planning",
+    params(("id" = String, Path, description = GROUP_ID),
+        ("release_id" = String, Path, description = "The id of a release in the group")),
+    responses((status = 204, description = "Removed")))]
 async fn remove_group_release(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -196,6 +268,13 @@ async fn remove_group_release(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Reorder a deployment group
+///
+/// MEMBER and up. `releaseIds` lists every release of the group exactly
+/// once, in the new order.
+#[utoipa::path(put, path = "/deployment-groups/{id}/releases/order", tag = "planning", request_body = Reorder,
+    params(("id" = String, Path, description = GROUP_ID)),
+    responses((status = 200, description = "The group's releases, in the new order", body = Page<GroupReleaseView>)))]
 async fn reorder_group(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -214,6 +293,13 @@ async fn reorder_group(
     }))
 }
 
+/// A deployment group's rollout plan
+///
+/// Any member. Ordered steps (or waves, for SIMULTANEOUS) from the group's
+/// order and its releases' dependencies, with each release's readiness.
+#[utoipa::path(get, path = "/deployment-groups/{id}/plan", tag = "planning",
+    params(("id" = String, Path, description = GROUP_ID)),
+    responses((status = 200, description = "The rollout plan", body = PlanView)))]
 async fn group_plan(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -222,6 +308,12 @@ async fn group_plan(
     Ok(Json(groups::plan(&s, &ctx, &id).await?))
 }
 
+/// A release's dependencies
+///
+/// Any member. What the release depends on, oldest first, all in one page.
+#[utoipa::path(get, path = "/releases/{id}/dependencies", tag = "planning",
+    params(("id" = String, Path, description = RELEASE_ID)),
+    responses((status = 200, description = "The release's dependencies", body = Page<DependencyView>)))]
 async fn list_dependencies(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -230,6 +322,15 @@ async fn list_dependencies(
     Ok(Json(dependencies::list(&s, &ctx, &id).await?))
 }
 
+/// Add a dependency
+///
+/// MEMBER and up. The release comes to depend on `dependsOnId`. A release
+/// cannot depend on itself (400); a duplicate or an edge that would close a
+/// cycle is 409, naming it.
+#[utoipa::path(post, path = "/releases/{id}/dependencies", tag = "planning", request_body = DependencyInput,
+    params(("id" = String, Path, description = RELEASE_ID)),
+    responses((status = 201, description = "Created", body = DependencyView),
+        (status = 409, description = "The dependency exists already or would close a cycle", body = crate::server::error::ErrorBody)))]
 async fn add_dependency(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -242,6 +343,13 @@ async fn add_dependency(
     ))
 }
 
+/// Remove a dependency
+///
+/// MEMBER and up.
+#[utoipa::path(delete, path = "/releases/{id}/dependencies/{dependency_id}", tag = "planning",
+    params(("id" = String, Path, description = RELEASE_ID),
+        ("dependency_id" = String, Path, description = "The dependency's id")),
+    responses((status = 204, description = "Removed")))]
 async fn remove_dependency(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -252,11 +360,19 @@ async fn remove_dependency(
 }
 
 /// `?days=` (1–365, default 30).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct StatsQuery {
+    /// The window of the DORA figures, in days: 1–365 (default 30).
     days: Option<i64>,
 }
 
+/// Dashboard figures
+///
+/// Any member. Where the team's releases are now, and the four DORA figures
+/// over the last `days` days.
+#[utoipa::path(get, path = "/dashboard/stats", tag = "planning", params(StatsQuery),
+    responses((status = 200, description = "The dashboard figures", body = DashboardStats)))]
 async fn stats(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -269,18 +385,25 @@ async fn stats(
     ))
 }
 
-pub(super) fn items_router() -> Router<AppState> {
-    Router::new()
-        .route("/releases/{id}/items", get(list_items).post(add_item))
+pub(super) fn items_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(list_items, add_item))
         // Sync now for a whole release (beyond `API.md`'s per-item route).
-        .route("/releases/{id}/items/sync", axum::routing::post(sync_items))
-        .route("/releases/{id}/items/{item_id}", delete(remove_item))
-        .route(
-            "/releases/{id}/items/{item_id}/sync",
-            axum::routing::post(sync_item),
-        )
+        .routes(routes!(sync_items))
+        .routes(routes!(remove_item))
+        .routes(routes!(sync_item))
 }
 
+/// The `{item_id}` of a linked item.
+const ITEM_ID: &str = "The linked item's id";
+
+/// A release's linked items
+///
+/// Any member. Its Jira tickets and GitHub pull requests with their cached
+/// state, oldest first, all in one page.
+#[utoipa::path(get, path = "/releases/{id}/items", tag = "planning",
+    params(("id" = String, Path, description = RELEASE_ID)),
+    responses((status = 200, description = "The release's items", body = Page<ItemView>)))]
 async fn list_items(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -291,6 +414,18 @@ async fn list_items(
     ))
 }
 
+/// Link an item
+///
+/// MEMBER and up, as a person (a token cannot link items). Links a Jira
+/// ticket or GitHub pull request, fetching its title, status, assignee and
+/// link through the caller's own connection; 404 when the provider does not
+/// show it to them.
+#[utoipa::path(post, path = "/releases/{id}/items", tag = "planning", request_body = ItemInput,
+    params(("id" = String, Path, description = RELEASE_ID)),
+    responses((status = 201, description = "Linked", body = ItemView),
+        (status = 409, description = "The item is already linked to this release", body = crate::server::error::ErrorBody),
+        (status = 502, description = "Jira or GitHub failed", body = crate::server::error::ErrorBody),
+        (status = 503, description = "Jira or GitHub is rate limiting requests", body = crate::server::error::ErrorBody)))]
 async fn add_item(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -303,6 +438,12 @@ async fn add_item(
     ))
 }
 
+/// Unlink an item
+///
+/// MEMBER and up.
+#[utoipa::path(delete, path = "/releases/{id}/items/{item_id}", tag = "planning",
+    params(("id" = String, Path, description = RELEASE_ID), ("item_id" = String, Path, description = ITEM_ID)),
+    responses((status = 204, description = "Unlinked")))]
 async fn remove_item(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -312,6 +453,15 @@ async fn remove_item(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Sync an item now
+///
+/// MEMBER and up, as a person (a token cannot sync). Refreshes the item's
+/// cached state through the caller's connection. A provider that is down or
+/// rate limiting keeps the cached state and says why in `syncError`; a
+/// missing or unusable connection is 400.
+#[utoipa::path(post, path = "/releases/{id}/items/{item_id}/sync", tag = "planning",
+    params(("id" = String, Path, description = RELEASE_ID), ("item_id" = String, Path, description = ITEM_ID)),
+    responses((status = 200, description = "The item", body = ItemView)))]
 async fn sync_item(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -323,6 +473,13 @@ async fn sync_item(
     ))
 }
 
+/// Sync all of a release's items now
+///
+/// MEMBER and up, as a person (a token cannot sync). Refreshes every linked
+/// item through the caller's connections, as the per-item sync does.
+#[utoipa::path(post, path = "/releases/{id}/items/sync", tag = "planning",
+    params(("id" = String, Path, description = RELEASE_ID)),
+    responses((status = 200, description = "The release's items", body = Page<ItemView>)))]
 async fn sync_items(
     State(s): State<AppState>,
     ctx: TeamContext,

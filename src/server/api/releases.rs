@@ -15,34 +15,37 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::routing::{get, patch};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use std::convert::Infallible;
 use std::time::Duration;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Routes that answer quickly (under the request timeout).
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/releases", get(list).post(create))
-        .route("/releases/{id}", get(get_one).patch(update).delete(remove))
-        .route("/releases/{id}/activities", get(release_activities))
-        .route(
-            "/releases/{id}/comments",
-            get(list_comments).post(add_comment),
-        )
-        .route(
-            "/releases/{id}/comments/{comment_id}",
-            patch(edit_comment).delete(delete_comment),
-        )
-        .route("/activities", get(team_activities))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, update, remove))
+        .routes(routes!(release_activities))
+        .routes(routes!(list_comments, add_comment))
+        .routes(routes!(edit_comment, delete_comment))
+        .routes(routes!(team_activities))
 }
 
 /// The long-lived event stream (exempt from the request timeout).
-pub(super) fn stream_router() -> Router<AppState> {
-    Router::new().route("/events", get(events))
+pub(super) fn stream_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default().routes(routes!(events))
 }
 
+/// The `{id}` of a release.
+const RELEASE_ID: &str = "The release's id";
+
+/// List releases
+///
+/// Any member. Newest change first; filters combine.
+#[utoipa::path(get, path = "/releases", tag = "releases", params(ReleaseFilter),
+    responses((status = 200, description = "A page of releases", body = Page<ReleaseView>)))]
 async fn list(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -53,6 +56,12 @@ async fn list(
     Ok(Json(releases::list(&s, &ctx, &f).await?))
 }
 
+/// Create a release
+///
+/// MEMBER and up. `serviceId`, `title` and `version` are required; the
+/// release starts in PLANNING.
+#[utoipa::path(post, path = "/releases", tag = "releases", request_body = ReleaseInput,
+    responses((status = 201, description = "Created", body = ReleaseView)))]
 async fn create(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -64,6 +73,12 @@ async fn create(
     ))
 }
 
+/// One release
+///
+/// Any member.
+#[utoipa::path(get, path = "/releases/{id}", tag = "releases",
+    params(("id" = String, Path, description = RELEASE_ID)),
+    responses((status = 200, description = "The release", body = ReleaseView)))]
 async fn get_one(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -72,6 +87,15 @@ async fn get_one(
     Ok(Json(releases::get(&s, &ctx, &id).await?))
 }
 
+/// Change a release
+///
+/// MEMBER and up. Absent fields stay, `null` clears. A `status` moves
+/// along the state machine: a forbidden move is 400 naming both states; a
+/// stale `revision` is 409.
+#[utoipa::path(patch, path = "/releases/{id}", tag = "releases", request_body = ReleaseInput,
+    params(("id" = String, Path, description = RELEASE_ID)),
+    responses((status = 200, description = "The changed release", body = ReleaseView),
+        (status = 409, description = "Changed by someone else since `revision`", body = crate::server::error::ErrorBody)))]
 async fn update(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -83,6 +107,12 @@ async fn update(
     ))
 }
 
+/// Delete a release
+///
+/// MEMBER and up.
+#[utoipa::path(delete, path = "/releases/{id}", tag = "releases",
+    params(("id" = String, Path, description = RELEASE_ID)),
+    responses((status = 204, description = "Deleted")))]
 async fn remove(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -92,6 +122,12 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// A release's activity
+///
+/// Any member. Newest first.
+#[utoipa::path(get, path = "/releases/{id}/activities", tag = "releases",
+    params(("id" = String, Path, description = RELEASE_ID), PageRequest),
+    responses((status = 200, description = "A page of activities", body = Page<ActivityView>)))]
 async fn release_activities(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -104,6 +140,11 @@ async fn release_activities(
     ))
 }
 
+/// The team's activity feed
+///
+/// Any member. Newest first.
+#[utoipa::path(get, path = "/activities", tag = "releases", params(PageRequest),
+    responses((status = 200, description = "A page of activities", body = Page<ActivityView>)))]
 async fn team_activities(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -112,11 +153,19 @@ async fn team_activities(
     Ok(Json(activity::feed(&s, &ctx, None, &page_query(q)?).await?))
 }
 
-#[derive(Deserialize)]
+/// A comment's text.
+#[derive(Deserialize, utoipa::ToSchema)]
 struct CommentBody {
+    /// Markdown, up to 20,000 characters.
     body: String,
 }
 
+/// A release's comments
+///
+/// Any member. Oldest first.
+#[utoipa::path(get, path = "/releases/{id}/comments", tag = "releases",
+    params(("id" = String, Path, description = RELEASE_ID), PageRequest),
+    responses((status = 200, description = "A page of comments", body = Page<CommentView>)))]
 async fn list_comments(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -126,6 +175,12 @@ async fn list_comments(
     Ok(Json(comments::list(&s, &ctx, &id, &page_query(q)?).await?))
 }
 
+/// Comment on a release
+///
+/// MEMBER and up, as a person (a token cannot comment).
+#[utoipa::path(post, path = "/releases/{id}/comments", tag = "releases", request_body = CommentBody,
+    params(("id" = String, Path, description = RELEASE_ID)),
+    responses((status = 201, description = "Created", body = CommentView)))]
 async fn add_comment(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -138,6 +193,12 @@ async fn add_comment(
     ))
 }
 
+/// Edit a comment
+///
+/// Its author.
+#[utoipa::path(patch, path = "/releases/{id}/comments/{comment_id}", tag = "releases", request_body = CommentBody,
+    params(("id" = String, Path, description = RELEASE_ID), ("comment_id" = String, Path, description = "The comment's id")),
+    responses((status = 200, description = "The edited comment", body = CommentView)))]
 async fn edit_comment(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -156,6 +217,12 @@ async fn edit_comment(
     ))
 }
 
+/// Delete a comment
+///
+/// Its author, or an ADMIN.
+#[utoipa::path(delete, path = "/releases/{id}/comments/{comment_id}", tag = "releases",
+    params(("id" = String, Path, description = RELEASE_ID), ("comment_id" = String, Path, description = "The comment's id")),
+    responses((status = 204, description = "Deleted")))]
 async fn delete_comment(
     State(s): State<AppState>,
     ctx: TeamContext,
@@ -170,6 +237,13 @@ async fn delete_comment(
 /// keeps proxies from closing the connection. Ends on server shutdown, and
 /// as soon as its session or membership is revoked (`server::events`).
 /// 429 past the per-user or per-server cap.
+#[utoipa::path(get, path = "/events", tag = "releases", summary = "The live event stream",
+    description = "Server-sent events: `activity` (data: an activity, as in the feed) for every change the \
+        team's activity log records, and `resync` when this client fell behind and should reload what it \
+        shows. A comment every 15 s keeps proxies from closing the connection. 429 past the per-user or \
+        per-server cap of open streams.",
+    responses((status = 200, description = "An open stream", content_type = "text/event-stream"),
+        (status = 429, description = "Too many open streams", body = crate::server::error::ErrorBody)))]
 async fn events(
     State(s): State<AppState>,
     auth: AuthSession,

@@ -1,5 +1,6 @@
 //! Teams, members, invitations and team settings.
 
+use super::page_query;
 use crate::server::access::TeamContext;
 use crate::server::auth::AuthSession;
 use crate::server::error::{ApiJson, AppResult};
@@ -9,47 +10,70 @@ use crate::server::state::AppState;
 use crate::views::*;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get, patch, post};
-use axum::{Json, Router};
-use serde::Deserialize;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/teams", post(create_team))
-        .route("/teams/{id}/select", post(select_team))
-        .route("/teams/{id}", delete(delete_team))
-        .route("/team/leave", post(leave))
-        .route("/team/members", get(members))
-        .route(
-            "/team/members/{user_id}",
-            patch(change_role).delete(remove_member),
-        )
-        .route("/team/invitations", get(invitations).post(invite))
-        .route("/team/invitations/{id}", delete(revoke_invitation))
-        .route("/invitations/{token}", get(preview_invitation))
-        .route("/invitations/{token}/accept", post(accept_invitation))
-        .route("/team/settings", get(settings).patch(update_settings))
-        .route("/team/settings/test-slack", axum::routing::post(test_slack))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(create_team))
+        .routes(routes!(select_team))
+        .routes(routes!(delete_team))
+        .routes(routes!(leave))
+        .routes(routes!(members))
+        .routes(routes!(change_role, remove_member))
+        .routes(routes!(invitations, invite))
+        .routes(routes!(revoke_invitation))
+        .routes(routes!(preview_invitation))
+        .routes(routes!(accept_invitation))
+        .routes(routes!(settings, update_settings))
+        .routes(routes!(test_slack))
 }
 
-#[derive(Deserialize)]
+/// The `{id}` of a team.
+const TEAM_ID: &str = "The team's id";
+/// The `{token}` of an invitation link.
+const INVITATION_TOKEN: &str = "The invitation's secret token (the last part of its link)";
+
+/// A new team.
+#[derive(Deserialize, utoipa::ToSchema)]
 struct NewTeam {
+    /// The team's name (up to 200 characters).
     name: String,
 }
 
-#[derive(Deserialize)]
+/// A member's new role.
+#[derive(Deserialize, utoipa::ToSchema)]
 struct RoleBody {
+    /// `OWNER`, `ADMIN`, `MEMBER` or `VIEWER`.
+    #[schema(value_type = crate::domain::roles::Role)]
     role: String,
 }
 
-#[derive(Deserialize)]
+/// Whom to invite, with which role.
+#[derive(Deserialize, utoipa::ToSchema)]
 struct NewInvitation {
+    /// The invited person's email address.
     email: String,
+    /// The role they will get: `OWNER`, `ADMIN`, `MEMBER` or `VIEWER`.
+    #[schema(value_type = crate::domain::roles::Role)]
     role: String,
 }
 
-use super::page_query;
+/// Slack accepted the test message.
+#[derive(Serialize, utoipa::ToSchema)]
+struct SlackTestResult {
+    /// Always `true`.
+    ok: bool,
+}
 
+/// Create a team
+///
+/// Any signed-in person. The caller becomes its OWNER, and it becomes the
+/// session's current team.
+#[utoipa::path(post, path = "/teams", tag = "teams", request_body = NewTeam,
+    responses((status = 201, description = "Created", body = TeamView)))]
 async fn create_team(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -61,6 +85,13 @@ async fn create_team(
     ))
 }
 
+/// Switch the current team
+///
+/// Any signed-in person, for a team they are a member of: it becomes the
+/// session's current team.
+#[utoipa::path(post, path = "/teams/{id}/select", tag = "teams",
+    params(("id" = String, Path, description = TEAM_ID)),
+    responses((status = 204, description = "Selected")))]
 async fn select_team(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -70,6 +101,12 @@ async fn select_team(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Delete a team
+///
+/// OWNER only (of that team). Deletes the team and everything in it.
+#[utoipa::path(delete, path = "/teams/{id}", tag = "teams",
+    params(("id" = String, Path, description = TEAM_ID)),
+    responses((status = 204, description = "Deleted")))]
 async fn delete_team(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -79,11 +116,22 @@ async fn delete_team(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Leave the current team
+///
+/// Any member, as a person (a token cannot leave). The last OWNER cannot
+/// leave (400): make someone else an owner first, or delete the team.
+#[utoipa::path(post, path = "/team/leave", tag = "teams",
+    responses((status = 204, description = "Left the team")))]
 async fn leave(State(state): State<AppState>, ctx: TeamContext) -> AppResult<StatusCode> {
     teams::leave(&state, &ctx).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The team's members
+///
+/// Any member. Oldest membership first.
+#[utoipa::path(get, path = "/team/members", tag = "teams", params(PageRequest),
+    responses((status = 200, description = "A page of members", body = Page<MemberView>)))]
 async fn members(
     State(state): State<AppState>,
     ctx: TeamContext,
@@ -92,6 +140,14 @@ async fn members(
     Ok(Json(teams::members(&state, &ctx, &page_query(q)?).await?))
 }
 
+/// Change a member's role
+///
+/// ADMIN and up: an OWNER manages everyone, an ADMIN only MEMBERs and
+/// VIEWERs (and cannot make anyone an ADMIN or OWNER). The last OWNER
+/// cannot be demoted (400).
+#[utoipa::path(patch, path = "/team/members/{user_id}", tag = "teams", request_body = RoleBody,
+    params(("user_id" = String, Path, description = "The member's user id")),
+    responses((status = 200, description = "The member with their new role", body = MemberView)))]
 async fn change_role(
     State(state): State<AppState>,
     ctx: TeamContext,
@@ -103,6 +159,13 @@ async fn change_role(
     ))
 }
 
+/// Remove a member
+///
+/// ADMIN and up (an ADMIN removes only MEMBERs and VIEWERs), or any member
+/// removing themself (leaving). The last OWNER is never removed (400).
+#[utoipa::path(delete, path = "/team/members/{user_id}", tag = "teams",
+    params(("user_id" = String, Path, description = "The member's user id")),
+    responses((status = 204, description = "Removed")))]
 async fn remove_member(
     State(state): State<AppState>,
     ctx: TeamContext,
@@ -112,6 +175,14 @@ async fn remove_member(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Invite someone
+///
+/// ADMIN and up, with a role they may grant (an ADMIN invites MEMBERs and
+/// VIEWERs only). The answer holds the secret token and the link to send;
+/// they are shown this once. The link is valid for 7 days.
+#[utoipa::path(post, path = "/team/invitations", tag = "teams", request_body = NewInvitation,
+    responses((status = 201, description = "Created; the only time the token is shown", body = InvitationCreated),
+        (status = 409, description = "That email is already a member of the team", body = crate::server::error::ErrorBody)))]
 async fn invite(
     State(state): State<AppState>,
     ctx: TeamContext,
@@ -131,6 +202,11 @@ async fn invite(
     ))
 }
 
+/// Pending invitations
+///
+/// ADMIN and up. Not yet accepted and not expired, oldest first.
+#[utoipa::path(get, path = "/team/invitations", tag = "teams", params(PageRequest),
+    responses((status = 200, description = "A page of pending invitations", body = Page<InvitationView>)))]
 async fn invitations(
     State(state): State<AppState>,
     ctx: TeamContext,
@@ -146,6 +222,12 @@ async fn invitations(
     ))
 }
 
+/// Revoke an invitation
+///
+/// ADMIN and up. Only a pending (not yet accepted) invitation.
+#[utoipa::path(delete, path = "/team/invitations/{id}", tag = "teams",
+    params(("id" = String, Path, description = "The invitation's id")),
+    responses((status = 204, description = "Revoked")))]
 async fn revoke_invitation(
     State(state): State<AppState>,
     ctx: TeamContext,
@@ -155,6 +237,14 @@ async fn revoke_invitation(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Look at an invitation
+///
+/// Public: the token is the credential. The team, the invited email, the
+/// role offered, and whether the link is still `valid`, `expired` or
+/// `used`.
+#[utoipa::path(get, path = "/invitations/{token}", tag = "teams", security(()),
+    params(("token" = String, Path, description = INVITATION_TOKEN)),
+    responses((status = 200, description = "What the invitation offers", body = InvitationPreview)))]
 async fn preview_invitation(
     State(state): State<AppState>,
     Path(token): Path<String>,
@@ -162,6 +252,15 @@ async fn preview_invitation(
     Ok(Json(teams::preview_invitation(&state, &token).await?))
 }
 
+/// Accept an invitation
+///
+/// Any signed-in person whose email the invitation was sent to: they join
+/// with the invited role, and the team becomes the session's current team.
+#[utoipa::path(post, path = "/invitations/{token}/accept", tag = "teams",
+    params(("token" = String, Path, description = INVITATION_TOKEN)),
+    responses((status = 200, description = "Joined", body = MembershipView),
+        (status = 409, description = "Already a member of this team", body = crate::server::error::ErrorBody),
+        (status = 410, description = "The invitation was already used or has expired", body = crate::server::error::ErrorBody)))]
 async fn accept_invitation(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -170,6 +269,11 @@ async fn accept_invitation(
     Ok(Json(teams::accept_invitation(&state, &auth, &token).await?))
 }
 
+/// The team's settings
+///
+/// Any member. Never the Slack webhook URL itself, only a masked hint.
+#[utoipa::path(get, path = "/team/settings", tag = "teams",
+    responses((status = 200, description = "The settings", body = TeamSettingsView)))]
 async fn settings(
     State(state): State<AppState>,
     ctx: TeamContext,
@@ -177,14 +281,27 @@ async fn settings(
     Ok(Json(teams::settings(&state, &ctx).await?))
 }
 
+/// Send a Slack test message
+///
+/// ADMIN and up. Posts a test message to the team's Slack webhook now: 400
+/// when none is configured, 502 with Slack's error when the post fails.
+#[utoipa::path(post, path = "/team/settings/test-slack", tag = "teams",
+    responses((status = 200, description = "Slack accepted the message", body = SlackTestResult),
+        (status = 502, description = "Slack refused the message or could not be reached", body = crate::server::error::ErrorBody)))]
 async fn test_slack(
     State(state): State<AppState>,
     ctx: TeamContext,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<SlackTestResult>> {
     teams::test_slack(&state, &ctx.admin("send a Slack test message")?).await?;
-    Ok(Json(serde_json::json!({"ok": true})))
+    Ok(Json(SlackTestResult { ok: true }))
 }
 
+/// Change the team's settings
+///
+/// ADMIN and up. Absent fields stay unchanged; an empty
+/// `slackWebhookUrl` or `slackChannel` clears it.
+#[utoipa::path(patch, path = "/team/settings", tag = "teams", request_body = SettingsPatch,
+    responses((status = 200, description = "The changed settings", body = TeamSettingsView)))]
 async fn update_settings(
     State(state): State<AppState>,
     ctx: TeamContext,

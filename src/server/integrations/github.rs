@@ -311,7 +311,7 @@ pub async fn search_pulls(
 }
 
 /// A repository the user can reach.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct Repo {
     /// `owner/name`.
     pub full_name: String,

@@ -32,7 +32,7 @@ pub const TOKEN_PREFIX: &str = "rc_";
 pub const REFUSED: &str = "invalid, revoked or expired API token";
 
 /// `POST /api/team/api-tokens`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewToken {
     /// What it is for ("CI deploy").

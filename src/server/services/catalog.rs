@@ -34,7 +34,7 @@ impl From<service::Model> for ServiceView {
 
 /// Create or update input; on update, absent fields stay as they are and
 /// `null`/empty clears the optional ones.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ServiceInput {
     /// Name.

@@ -30,7 +30,8 @@ use chrono::{DateTime, Utc};
 /// `?limit=&cursor=` of every list (`API.md`): limit 1–500, default 100; the
 /// cursor is the opaque id of the last item seen. Ids are UUIDv7, so ordering
 /// by id is creation order, and paging by id is stable.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageRequest {
     /// Items per page.
     pub limit: Option<u64>,

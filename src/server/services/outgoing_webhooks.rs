@@ -40,7 +40,7 @@ pub const WEBHOOK: &str = "WEBHOOK";
 pub const MAX_PER_TEAM: u64 = 20;
 
 /// `POST /api/team/webhooks`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewWebhook {
     /// https://…
@@ -53,7 +53,7 @@ pub struct NewWebhook {
 }
 
 /// `PATCH /api/team/webhooks/{id}`: what is given changes.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WebhookPatch {
     /// A new URL (checked again).

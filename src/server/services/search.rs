@@ -20,8 +20,9 @@ use crate::server::state::AppState;
 use serde::{Deserialize, Serialize};
 
 /// Query parameters of both searches.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Plain text (or an issue key).
     pub q: Option<String>,
@@ -32,13 +33,15 @@ pub struct SearchQuery {
     /// GitHub: `owner/name` (defaults to the service's).
     pub repo: Option<String>,
     /// Whose defaults to use.
+    #[param(value_type = Option<String>)]
     pub service_id: Option<crate::domain::ids::ServiceId>,
     /// Or: the release whose service's defaults to use.
+    #[param(value_type = Option<String>)]
     pub release_id: Option<crate::domain::ids::ReleaseId>,
 }
 
 /// One search result, in the shape of a linked item.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchHit {
     /// JIRA_TICKET or GITHUB_PR.
@@ -59,7 +62,7 @@ pub struct SearchHit {
 }
 
 /// The answer: the hits and the exact query that was run.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchResults {
     /// At most 20.

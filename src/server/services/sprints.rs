@@ -39,14 +39,14 @@ impl From<sprint::Model> for SprintView {
 }
 
 /// Create or update input (absent fields stay as they are on update).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SprintInput {
-    /// Name.
+    /// Name (required on create).
     pub name: Option<String>,
-    /// `YYYY-MM-DD`.
+    /// First day, `YYYY-MM-DD` (required on create).
     pub start_date: Option<String>,
-    /// `YYYY-MM-DD`.
+    /// Last day, `YYYY-MM-DD`, not before `startDate` (required on create).
     pub end_date: Option<String>,
     /// PLANNING (default), ACTIVE, COMPLETED, CANCELLED.
     pub status: Option<String>,

@@ -33,13 +33,14 @@ use std::collections::HashMap;
 mod lifecycle;
 pub(crate) use lifecycle::{blocked_by, resolve_for_deployed, unresolve_for_undeployed};
 
-/// `{dependsOnId, type}`.
-#[derive(Debug, Deserialize)]
+/// A dependency to add: this release depends on `dependsOnId`
+/// (`{dependsOnId, type}`).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DependencyInput {
-    /// The release depended on.
+    /// The release depended on (required; one of this team's).
     pub depends_on_id: Option<ReleaseId>,
-    /// BLOCKS, SOFT_DEPENDENCY or REQUIRES_SYNC.
+    /// BLOCKS, SOFT_DEPENDENCY or REQUIRES_SYNC (required).
     #[serde(rename = "type")]
     pub dep_type: Option<String>,
 }

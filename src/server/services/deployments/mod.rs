@@ -40,7 +40,7 @@ mod reads;
 pub use reads::{environments, environments_of_team, list, production_successes, DeploymentFilter};
 
 /// `POST /api/deployments`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewReport {
     /// The service's slug or id.

@@ -16,12 +16,15 @@ use serde::Deserialize;
 use std::collections::HashMap;
 
 /// `GET /api/deployments`: filters and paging.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct DeploymentFilter {
     /// One service.
+    #[param(value_type = Option<String>)]
     pub service_id: Option<ServiceId>,
     /// One release.
+    #[param(value_type = Option<String>)]
     pub release_id: Option<ReleaseId>,
     /// STAGING or PRODUCTION.
     pub environment: Option<String>,

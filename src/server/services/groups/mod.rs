@@ -52,10 +52,10 @@ impl From<deployment_group::Model> for DeploymentGroupView {
 }
 
 /// Create or update input; `null`/empty clears the optional fields.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GroupInput {
-    /// Name.
+    /// Name (required on create).
     pub name: Option<String>,
     /// The sprint.
     #[serde(default, deserialize_with = "crate::server::services::double_option")]
@@ -70,16 +70,16 @@ pub struct GroupInput {
     pub deployment_order: Option<String>,
 }
 
-/// `{releaseId}`.
-#[derive(Debug, Deserialize)]
+/// A release to add to a deployment group (`{releaseId}`).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddRelease {
     /// The release to add.
     pub release_id: ReleaseId,
 }
 
-/// `{releaseIds: [...]}`.
-#[derive(Debug, Deserialize)]
+/// A deployment group's new release order (`{releaseIds: [...]}`).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Reorder {
     /// Every release of the group, in the new order.

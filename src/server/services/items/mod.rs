@@ -35,14 +35,14 @@ use crate::views::{ItemView, Page};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
-/// `{type, externalId}`.
-#[derive(Debug, Deserialize)]
+/// A Jira ticket or GitHub pull request to link (`{type, externalId}`).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ItemInput {
-    /// JIRA_TICKET or GITHUB_PR.
+    /// JIRA_TICKET or GITHUB_PR (required).
     #[serde(rename = "type")]
     pub item_type: Option<String>,
-    /// `PROJ-123`, `owner/repo#42` or a pull request URL.
+    /// `PROJ-123`, `owner/repo#42` or a pull request URL (required).
     pub external_id: Option<String>,
 }
 

@@ -10,8 +10,9 @@ use sea_orm::ColumnTrait;
 use serde::Deserialize;
 
 /// `GET /api/releases` filters (`status` and `priority` take comma lists).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct ReleaseFilter {
     /// `PLANNING,IN_REVIEW`.
     pub status: Option<String>,

@@ -115,7 +115,7 @@ pub async fn get(state: &AppState, ctx: &TeamContext, id: &ReleaseId) -> AppResu
 }
 
 /// Create and update input; on update absent fields stay, `null` clears.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReleaseInput {
     /// The service (create only).

@@ -147,7 +147,7 @@ pub async fn settings(state: &AppState, ctx: &TeamContext) -> AppResult<TeamSett
 }
 
 /// The fields `PATCH /api/team/settings` accepts; absent fields are unchanged.
-#[derive(Default, serde::Deserialize)]
+#[derive(Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SettingsPatch {
     /// Team name.
@@ -156,11 +156,11 @@ pub struct SettingsPatch {
     pub slack_webhook_url: Option<String>,
     /// Channel override; empty string clears it.
     pub slack_channel: Option<String>,
-    /// Switch.
+    /// Switch: notify Slack on status changes.
     pub notify_on_status_change: Option<bool>,
-    /// Switch.
+    /// Switch: notify Slack on blocked/unblocked.
     pub notify_on_blocked: Option<bool>,
-    /// Switch.
+    /// Switch: notify Slack when a release is ready to deploy.
     pub notify_on_ready_to_deploy: Option<bool>,
 }
 
