@@ -15,6 +15,8 @@
 //! - [`validation`]: text limits and input shapes shared by every entry point.
 //! - [`jql`]: building Jira searches that user text cannot widen.
 //! - [`webhooks`]: outgoing webhook events and subscription filters.
+//! - [`policy`]: release policy — whether a move may happen, check by check
+//!   (freezes, approvals, readiness), and when a freeze is in force.
 //! - [`kinds`]: the small closed vocabularies of the data model (dependency
 //!   types, item types, activity types, sprint status, deployment order).
 
@@ -27,6 +29,7 @@ pub mod items;
 pub mod jql;
 pub mod kinds;
 pub mod metrics;
+pub mod policy;
 pub mod roles;
 pub mod status;
 pub mod time;

@@ -209,7 +209,7 @@ fn render(doc: &Value) -> String {
                         body,
                         "<tr><td><code>{}</code></td><td>{}</td><td>{shape}</td></tr>",
                         esc(status),
-                        esc(r["description"].as_str().unwrap_or(""))
+                        markdown(r["description"].as_str().unwrap_or(""))
                     );
                 }
             }
