@@ -217,7 +217,9 @@ mod tests {
     use proptest::prelude::*;
 
     fn utc(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).expect("a moment").with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(s)
+            .expect("a moment")
+            .with_timezone(&Utc)
     }
 
     fn friday_to_monday() -> Weekly {
