@@ -72,6 +72,7 @@ pub(super) fn base() -> OpenApi {
                 "Releases, their comments and activity, the live stream",
             ),
             tag("catalog", "Services"),
+            tag("policy", "Release policy: freezes, rules, approvals, the checks of a move"),
             tag(
                 "planning",
                 "Sprints, deployment groups, dependencies, items, dashboard, calendar",

@@ -16,7 +16,7 @@
 use crate::domain::ids::TeamId;
 use crate::server::access::TeamContext;
 use crate::server::db::entities::{
-    activity, api_token, comment, deployment, deployment_group, invitation, outbox, release,
+    activity, api_token, approval, comment, deployment, deployment_group, freeze, invitation, outbox, release,
     release_dependency, release_item, service, sprint, team_member, webhook,
 };
 use sea_orm::{
@@ -93,9 +93,11 @@ macro_rules! team_owned {
 team_owned!(
     activity,
     api_token,
+    approval,
     comment,
     deployment,
     deployment_group,
+    freeze,
     invitation,
     outbox,
     release,

@@ -12,6 +12,7 @@ use crate::domain::deployments::{DeployStatus, Environment};
 use crate::domain::ids::{
     ActivityId, CommentId, ConnectionId, DeliveryId, DependencyId, DeploymentId, GroupId,
     InvitationId, ItemId, ReleaseId, ServiceId, SprintId, TeamId, TokenId, UserId, WebhookId,
+    FreezeId, ApprovalId,
 };
 use crate::domain::kinds::{
     ActivityType, DependencyType, DeploymentOrder, ItemType, Provider, SprintStatus,
@@ -180,4 +181,6 @@ id_column!(
     DeploymentId,
     WebhookId,
     DeliveryId,
+    FreezeId,
+    ApprovalId,
 );
