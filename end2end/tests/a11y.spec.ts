@@ -34,7 +34,7 @@ for (const scheme of ['light', 'dark'] as const) {
     const cspViolations: string[] = [];
     page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${page.url()}: ${m.text()}`); });
     for (const path of ['/board', `/releases/${rel.id}`, '/releases', '/services', '/activity', '/deploy-queue', '/blocked', '/settings/members', '/settings/profile', '/select-team',
-      '/settings/team', '/settings/api-tokens', '/settings/webhooks', '/dashboard', '/sprints', `/sprints/${sprint.id}`, '/deployment-groups', `/deployment-groups/${group.id}`, '/calendar']) {
+      '/settings/team', '/settings/api-tokens', '/settings/webhooks', '/settings/policy', '/dashboard', '/sprints', `/sprints/${sprint.id}`, '/deployment-groups', `/deployment-groups/${group.id}`, '/calendar']) {
       await page.goto(path);
       await waitForHydration(page);
       await expectNoSeriousA11yViolations(page, `${path} (${scheme})`);

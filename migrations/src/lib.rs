@@ -11,6 +11,7 @@ mod m20261126_000003_connection_sync_backoff;
 mod m20261201_000001_hardening;
 mod m20261206_000001_deployments;
 mod m20261206_000002_webhooks;
+mod m20261207_000001_release_policy;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_hardening::Migration),
             Box::new(m20261206_000001_deployments::Migration),
             Box::new(m20261206_000002_webhooks::Migration),
+            Box::new(m20261207_000001_release_policy::Migration),
         ]
     }
 }

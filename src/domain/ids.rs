@@ -159,6 +159,10 @@ ids! {
     WebhookId;
     /// One delivery of an outgoing webhook (an outbox row).
     DeliveryId;
+    /// A freeze: a time no release moves into an environment.
+    FreezeId;
+    /// An approval (or rejection) of a release's move.
+    ApprovalId;
 }
 
 #[cfg(test)]

@@ -109,6 +109,13 @@ pub fn pr_status(merged: bool, closed: bool, draft: bool) -> &'static str {
     }
 }
 
+/// Whether a linked item counts as finished for a readiness gate: a Jira
+/// ticket whose status category is `done`, a pull request that is merged
+/// (by the state cached at its last sync).
+pub fn is_finished(status_category: Option<&str>) -> bool {
+    matches!(status_category, Some("done" | "merged"))
+}
+
 /// The GitHub search query for pull requests of one repository:
 /// `is:pr repo:OWNER/NAME` followed by the user's words. A word that looks
 /// like a qualifier (`repo:other/x`, `org:y`) is quoted into plain text —

@@ -102,6 +102,12 @@ wire_enum!(
         UserAssigned => "USER_ASSIGNED",
         /// CI reported a deployment of the release.
         DeploymentReported => "DEPLOYMENT_REPORTED",
+        /// A freeze or the team's policy rules changed.
+        PolicyChanged => "POLICY_CHANGED",
+        /// An approval was given, rejected, withdrawn or voided.
+        ApprovalChanged => "APPROVAL_CHANGED",
+        /// An ADMIN+ moved a release past policy checks.
+        PolicyOverridden => "POLICY_OVERRIDDEN",
     }
 );
 
@@ -149,7 +155,7 @@ mod tests {
             assert_eq!(v.as_str().parse::<ActivityType>().unwrap(), *v);
             assert_eq!(serde_json::to_string(v).unwrap(), format!("\"{v}\""));
         }
-        assert_eq!(ActivityType::ALL.len(), 11);
+        assert_eq!(ActivityType::ALL.len(), 14);
         assert!("blocks".parse::<DependencyType>().is_err());
     }
 }

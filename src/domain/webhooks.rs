@@ -120,6 +120,16 @@ impl EventType {
             | ItemSynced { .. }
             | CommentEdited { .. }
             | CommentDeleted { .. } => return None,
+            Reviewed { .. } | ReviewWithdrawn { .. } | ApprovalsVoided { .. } => {
+                Self::ReleaseUpdated
+            }
+            // The move itself is its own `release.status_changed` event.
+            PolicyOverridden { .. } => Self::ReleaseUpdated,
+            FreezeDeclared { .. }
+            | FreezeChanged { .. }
+            | FreezeLifted { .. }
+            | FreezeDeleted { .. }
+            | PolicyChanged { .. } => return None,
         })
     }
 }

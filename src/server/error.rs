@@ -24,6 +24,15 @@ pub enum AppError {
         /// Per-field messages, when known.
         fields: BTreeMap<String, String>,
     },
+    /// 400: a move release policy refuses (a freeze, missing approvals,
+    /// open tickets): the message names the first failing check.
+    #[error("{message}")]
+    PolicyRefused {
+        /// What is wrong.
+        message: String,
+        /// Every check of the move.
+        checks: Vec<crate::domain::policy::Check>,
+    },
     /// 401: no valid session or token.
     #[error("{0}")]
     Unauthorized(String),
@@ -66,6 +75,9 @@ pub struct ErrorBody {
     /// Per-field messages of a validation error, by field name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, String>,
+    /// A move refused by release policy: every check of it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<crate::domain::policy::Check>,
 }
 
 impl AppError {
@@ -94,7 +106,7 @@ impl AppError {
     /// The HTTP status this error maps to.
     pub fn status_code(&self) -> StatusCode {
         match self {
-            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::BadRequest { .. } | Self::PolicyRefused { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
@@ -111,7 +123,7 @@ impl AppError {
     /// The kind callers see (`views::ErrorKind`, one HTTP status each).
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::BadRequest { .. } => ErrorKind::BadRequest,
+            Self::BadRequest { .. } | Self::PolicyRefused { .. } => ErrorKind::BadRequest,
             Self::Unauthorized(_) => ErrorKind::Unauthorized,
             Self::Forbidden(_) => ErrorKind::Forbidden,
             Self::NotFound(_) => ErrorKind::NotFound,
@@ -134,6 +146,10 @@ impl AppError {
                 Self::BadRequest { fields, .. } => fields.clone(),
                 _ => BTreeMap::new(),
             },
+            checks: match self {
+                Self::PolicyRefused { checks, .. } => checks.clone(),
+                _ => vec![],
+            },
         }
     }
 
@@ -148,6 +164,7 @@ impl From<ApiError> for ErrorBody {
         ErrorBody {
             error: e.message,
             fields: e.fields,
+            checks: e.checks,
         }
     }
 }

@@ -176,6 +176,7 @@ pub async fn time_limit(State(state): State<AppState>, req: Request, next: Next)
             axum::Json(ErrorBody {
                 error: "the request took too long".into(),
                 fields: Default::default(),
+                checks: vec![],
             }),
         )
             .into_response(),

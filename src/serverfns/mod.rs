@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod groups;
 pub mod items;
 pub mod planning;
+pub mod policy;
 pub mod releases;
 pub mod settings;
 pub mod sprints;

@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/members") view={Lazy::<MembersRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/settings/api-tokens") view={Lazy::<ApiTokensRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/settings/webhooks") view={Lazy::<WebhooksRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/policy") view={Lazy::<ReleasePolicyRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/settings/profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/settings/team") view={Lazy::<TeamSettingsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/services") view={Lazy::<ServicesRoute>::new()} ssr=SsrMode::Async/>

@@ -62,4 +62,8 @@ lazy_page!(
 lazy_page!(MembersRoute, crate::ui::pages::members::MembersPage);
 lazy_page!(ApiTokensRoute, crate::ui::pages::api_tokens::ApiTokensPage);
 lazy_page!(WebhooksRoute, crate::ui::pages::webhooks::WebhooksPage);
+lazy_page!(
+    ReleasePolicyRoute,
+    crate::ui::pages::release_policy::ReleasePolicyPage
+);
 lazy_page!(ProfileRoute, crate::ui::pages::profile::ProfilePage);

@@ -84,6 +84,12 @@ pub const PAGES: &[Page] = &[
         "API tokens",
     ),
     page("/settings/webhooks", Team, Some("Webhooks"), "Webhooks"),
+    page(
+        "/settings/policy",
+        Team,
+        Some("Release policy"),
+        "Release policy",
+    ),
     page("/settings/profile", Team, Some("Profile"), "Profile"),
 ];
 
@@ -170,6 +176,7 @@ mod tests {
             "/settings/members",
             "/settings/api-tokens",
             "/settings/webhooks",
+            "/settings/policy",
             "/settings/team",
             "/settings/profile",
             "/settings/anything",

@@ -72,6 +72,10 @@ pub struct ApiError {
     /// Per-field messages, when the input was at fault.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, String>,
+    /// A move refused by release policy: every check, the failing ones
+    /// with `ok: false`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<crate::domain::policy::Check>,
 }
 
 impl ApiError {
@@ -81,6 +85,7 @@ impl ApiError {
             kind,
             message: message.into(),
             fields: BTreeMap::new(),
+            checks: vec![],
         }
     }
 

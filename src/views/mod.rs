@@ -7,6 +7,7 @@ pub mod automation;
 pub mod error;
 pub mod integrations;
 pub mod planning;
+pub mod policy;
 pub mod releases;
 pub mod teams;
 
@@ -14,6 +15,7 @@ pub use automation::*;
 pub use error::{ApiError, ErrorKind};
 pub use integrations::*;
 pub use planning::*;
+pub use policy::*;
 pub use releases::*;
 pub use teams::*;
 

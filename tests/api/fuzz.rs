@@ -38,6 +38,8 @@ const TABLES: &[&str] = &[
     "api_tokens",
     "deployments",
     "webhooks",
+    "freezes",
+    "approvals",
 ];
 
 async fn fingerprint(db: &DatabaseConnection) -> u64 {

@@ -11,7 +11,9 @@
 //! `{group}`, `{dependency}`, `{comment}` (written by the OWNER), `{item}`,
 //! `{team}`, `{user}` (a MEMBER to manage), `{invitation}`, `{token}` (its
 //! secret), `{apiToken}` (a team API token's id), `{webhook}` (a paused
-//! webhook) and `{delivery}` (its test delivery), `{email}` (a fresh address).
+//! webhook) and `{delivery}` (its test delivery), `{freeze}` (one in 2099),
+//! `{approval}` (the MEMBER's approval of `{release}`),
+//! `{email}` (a fresh address).
 
 use crate::helpers::{json_of, Browser, TestApp, TestUser};
 use reqwest::StatusCode;
@@ -287,6 +289,34 @@ pub const REST: &[Rest] = &[
         "/team/webhooks/{webhook}/deliveries/{delivery}/redeliver",
         Admin,
     ),
+    // Release policy
+    r("GET", "/freezes", Viewer),
+    rb(
+        "POST",
+        "/freezes",
+        Admin,
+        r#"{"name":"Holidays","startsAt":"2099-12-24T00:00:00Z","endsAt":"2099-12-27T00:00:00Z"}"#,
+    ),
+    r("GET", "/freezes/active", Viewer),
+    r("GET", "/freezes/{freeze}", Viewer),
+    rb(
+        "PATCH",
+        "/freezes/{freeze}",
+        Admin,
+        r#"{"reason":"Year end"}"#,
+    ),
+    r("DELETE", "/freezes/{freeze}", Admin),
+    r("GET", "/releases/{release}/checks", Viewer),
+    r("GET", "/team/policy", Viewer),
+    rb("PUT", "/team/policy", Admin, r#"{"rules":[]}"#),
+    r("GET", "/releases/{release}/approvals", Viewer),
+    rb(
+        "POST",
+        "/releases/{release}/approvals",
+        Member,
+        r#"{"toStatus":"DEPLOYED","decision":"APPROVE","comment":"fine by me"}"#,
+    ),
+    r("DELETE", "/releases/{release}/approvals/{approval}", Member),
     // Operations
     r("GET", "/health", Public),
     r("GET", "/health/ready", Public),
@@ -411,6 +441,39 @@ pub const RPC: &[Rpc] = &[
     f("team_settings", Viewer, ""),
     f("save_team_settings", Admin, "name=Acme&slack_webhook_url=&slack_channel="),
     f("send_test_slack", Admin, ""),
+    // release policy
+    f("release_policy_panel", Viewer, "id={release}"),
+    f(
+        "decide",
+        Member,
+        "release_id={release}&to_status=DEPLOYED&decision=APPROVE&comment=ok",
+    ),
+    f(
+        "withdraw_approval",
+        Member,
+        "release_id={release}&approval_id={approval}",
+    ),
+    f(
+        "override_move",
+        Admin,
+        "id={release}&status=IN_DEVELOPMENT&revision=1&reason=hotfix",
+    ),
+    f("active_freezes", Viewer, ""),
+    f("stop_the_line", Admin, "reason=incident"),
+    f("lift_freeze", Admin, "id={freeze}"),
+    f("policy_settings_page", Viewer, ""),
+    f(
+        "save_policy_rule",
+        Admin,
+        "to_status=DEPLOYED&required=1&from_admin=on&separation_of_duties=on",
+    ),
+    f("remove_policy_rule", Admin, "to_status=DEPLOYED"),
+    f(
+        "create_freeze",
+        Admin,
+        "name=Later&reason=x&kind=once&starts=2099-01-01T00%3A00&ends=2099-01-02T00%3A00&timezone=UTC&production=on",
+    ),
+    f("delete_freeze", Admin, "id={freeze}"),
 ];
 
 /// A team with one person of every role, and one of everything.
@@ -572,6 +635,28 @@ impl Fixture {
         )
         .await;
         let webhook = hook["id"].as_str().unwrap().to_string();
+        // An approval by the MEMBER (no rule asks for it: recorded only).
+        let approval = id(json_of(
+            member
+                .post(
+                    &format!("/api/releases/{release}/approvals"),
+                    &json!({"toStatus": "DEPLOYED", "decision": "APPROVE"}),
+                )
+                .await,
+            StatusCode::CREATED,
+        )
+        .await);
+        // A freeze far in the future: it holds no move of the walks.
+        let freeze = id(json_of(
+            owner
+                .post(
+                    "/api/freezes",
+                    &json!({"name": "Later", "startsAt": "2099-01-01T00:00:00Z", "endsAt": "2099-01-02T00:00:00Z"}),
+                )
+                .await,
+            StatusCode::CREATED,
+        )
+        .await);
         // A settled (given up) delivery of it, as the store holds one: the
         // outbox worker leaves it alone, so the database holds still while
         // the walks compare it.
@@ -625,6 +710,8 @@ impl Fixture {
                 ("apiToken", api_token),
                 ("webhook", webhook),
                 ("delivery", delivery),
+                ("freeze", freeze),
+                ("approval", approval),
             ],
         }
     }

@@ -62,6 +62,7 @@ async fn every_entity_round_trips_and_cascades() {
             notify_on_ready_to_deploy: true,
             slack_last_error: None,
             slack_last_error_at: None,
+            policy: Some(r#"[{"toStatus":"DEPLOYED","requireItemsDone":true}]"#.into()),
             created_at: t,
             updated_at: t,
         },
@@ -225,6 +226,7 @@ async fn every_entity_round_trips_and_cascades() {
         blocked_reason: Some("waiting for legal".into()),
         staging_deployed_at: Some(t),
         production_deployed_at: None,
+        version_set_by: Some(bob.id.clone()),
         revision: 7,
         created_at: t,
         updated_at: t,
@@ -424,6 +426,27 @@ async fn every_entity_round_trips_and_cascades() {
             events: r#"["*"]"#.into(),
             secret: "v1:sealed".into(),
             active: true,
+            created_by: Some(ada.id.clone()),
+            created_at: t,
+            updated_at: t,
+        },
+    )
+    .await;
+    round_trip(
+        db,
+        freeze::Model {
+            id: new_id(),
+            team_id: team.id.clone(),
+            name: "Weekend".into(),
+            reason: "nobody on call".into(),
+            starts_at: t,
+            ends_at: None,
+            recurrence: Some(
+                r#"{"startDay":"FRI","startTime":"15:00","endDay":"MON","endTime":"08:00"}"#.into(),
+            ),
+            timezone: "Europe/Berlin".into(),
+            service_ids: "[]".into(),
+            environments: r#"["PRODUCTION"]"#.into(),
             created_by: Some(ada.id.clone()),
             created_at: t,
             updated_at: t,

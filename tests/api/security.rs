@@ -883,6 +883,7 @@ async fn a_group_has_a_size_limit() {
             blocked_reason: Set(None),
             staging_deployed_at: Set(None),
             production_deployed_at: Set(None),
+            version_set_by: Set(None),
             revision: Set(1),
             created_at: Set(now),
             updated_at: Set(now),

@@ -112,6 +112,86 @@ impl Change {
                     None => format!("{who} reported {what}"),
                 }
             }
+            FreezeDeclared {
+                name,
+                reason,
+                environments,
+                ..
+            } => {
+                let envs: Vec<&str> = environments
+                    .iter()
+                    .map(|e| match e {
+                        crate::domain::deployments::Environment::Staging => "staging",
+                        crate::domain::deployments::Environment::Production => "production",
+                    })
+                    .collect();
+                let why = if reason.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", reason.trim())
+                };
+                format!("{who} declared the freeze '{name}' on {}{why}", list(&envs))
+            }
+            FreezeChanged { name, .. } => format!("{who} changed the freeze '{name}'"),
+            FreezeLifted { name, .. } => format!("{who} lifted the freeze '{name}'"),
+            FreezeDeleted { name, .. } => format!("{who} deleted the freeze '{name}'"),
+            PolicyChanged { statuses } if statuses.is_empty() => {
+                format!("{who} cleared the release policy rules")
+            }
+            PolicyChanged { statuses } => {
+                let names: Vec<&str> = statuses.iter().map(|s| s.label()).collect();
+                format!(
+                    "{who} changed the release policy (rules for {})",
+                    list(&names)
+                )
+            }
+            Reviewed {
+                release,
+                to_status,
+                decision,
+                ..
+            } => {
+                let verb = match decision {
+                    crate::domain::policy::Decision::Approve => "approved",
+                    crate::domain::policy::Decision::Reject => "rejected",
+                };
+                format!("{who} {verb} moving {release} to {}", to_status.label())
+            }
+            ReviewWithdrawn {
+                release,
+                to_status,
+                decision,
+                ..
+            } => {
+                let what = match decision {
+                    crate::domain::policy::Decision::Approve => "approval",
+                    crate::domain::policy::Decision::Reject => "rejection",
+                };
+                format!(
+                    "{who} withdrew their {what} of moving {release} to {}",
+                    to_status.label()
+                )
+            }
+            ApprovalsVoided {
+                release,
+                version,
+                count,
+            } => format!(
+                "{count} approval{} of version {version} no longer count{}: {release} has a new version",
+                if *count == 1 { "" } else { "s" },
+                if *count == 1 { "s" } else { "" }
+            ),
+            PolicyOverridden {
+                release,
+                to,
+                reason,
+                reasons,
+                ..
+            } => format!(
+                "{who} moved {release} to {} overriding the release policy ({}): {reason}",
+                to.label(),
+                reasons.join("; ")
+            ),
         }
     }
 }

@@ -14,9 +14,11 @@
 
 use crate::domain::deployments::{DeployStatus, Environment};
 use crate::domain::ids::{
-    CommentId, DependencyId, DeploymentId, GroupId, ItemId, ReleaseId, ServiceId, UserId,
+    ApprovalId, CommentId, DependencyId, DeploymentId, FreezeId, GroupId, ItemId, ReleaseId,
+    ServiceId, UserId,
 };
 use crate::domain::kinds::{ActivityType, DependencyType, ItemType};
+use crate::domain::policy::{CheckKind, Decision};
 use crate::domain::status::ReleaseStatus;
 use serde::{Deserialize, Serialize};
 
@@ -240,6 +242,91 @@ pub enum Change {
         /// Why the board did not follow, when it could not.
         drift: Option<String>,
     },
+    /// A freeze was declared.
+    FreezeDeclared {
+        /// The freeze.
+        freeze_id: FreezeId,
+        /// Its name.
+        name: String,
+        /// Why.
+        reason: String,
+        /// What it holds.
+        environments: Vec<Environment>,
+    },
+    /// A freeze was changed.
+    FreezeChanged {
+        /// The freeze.
+        freeze_id: FreezeId,
+        /// Its name.
+        name: String,
+    },
+    /// A freeze was lifted (its end set to now).
+    FreezeLifted {
+        /// The freeze.
+        freeze_id: FreezeId,
+        /// Its name.
+        name: String,
+    },
+    /// A freeze was deleted.
+    FreezeDeleted {
+        /// The freeze.
+        freeze_id: FreezeId,
+        /// Its name.
+        name: String,
+    },
+    /// The team's release policy rules changed.
+    PolicyChanged {
+        /// The statuses the rules now guard.
+        statuses: Vec<ReleaseStatus>,
+    },
+    /// Someone approved or rejected a move of a release's version.
+    Reviewed {
+        /// The release, as named then.
+        release: String,
+        /// The approval.
+        approval_id: ApprovalId,
+        /// The move it is about.
+        to_status: ReleaseStatus,
+        /// For or against.
+        decision: Decision,
+        /// What they said.
+        comment: String,
+    },
+    /// An approval or rejection was withdrawn by its author.
+    ReviewWithdrawn {
+        /// The release, as named then.
+        release: String,
+        /// The approval.
+        approval_id: ApprovalId,
+        /// The move it was about.
+        to_status: ReleaseStatus,
+        /// What it was.
+        decision: Decision,
+    },
+    /// A version change voided the approvals of the old version.
+    ApprovalsVoided {
+        /// The release, as named now.
+        release: String,
+        /// The version they approved.
+        version: String,
+        /// How many.
+        count: u32,
+    },
+    /// An ADMIN+ moved a release past policy checks, with a reason.
+    PolicyOverridden {
+        /// The release, as named then.
+        release: String,
+        /// Where it moved from.
+        from: ReleaseStatus,
+        /// Where it moved.
+        to: ReleaseStatus,
+        /// Why.
+        reason: String,
+        /// The checks passed over.
+        checks: Vec<CheckKind>,
+        /// What each said.
+        reasons: Vec<String>,
+    },
 }
 
 impl Change {
@@ -257,6 +344,15 @@ impl Change {
             ItemRemoved { .. } => ActivityType::ItemRemoved,
             Commented { .. } => ActivityType::CommentAdded,
             DeploymentReported { .. } => ActivityType::DeploymentReported,
+            PolicyOverridden { .. } => ActivityType::PolicyOverridden,
+            FreezeDeclared { .. }
+            | FreezeChanged { .. }
+            | FreezeLifted { .. }
+            | FreezeDeleted { .. }
+            | PolicyChanged { .. } => ActivityType::PolicyChanged,
+            Reviewed { .. } | ReviewWithdrawn { .. } | ApprovalsVoided { .. } => {
+                ActivityType::ApprovalChanged
+            }
             Deleted { .. }
             | Updated { .. }
             | Blocked { .. }

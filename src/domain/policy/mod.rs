@@ -72,7 +72,7 @@ pub struct Check {
 /// The approvals a move into a status needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ApprovalRule {
     /// How many distinct people must approve (0: none).
     #[serde(default)]
@@ -99,7 +99,7 @@ impl ApprovalRule {
 /// The team's rule for moves into one status. Omitted: not required.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Rule {
     /// The status the rule guards.
     pub to_status: ReleaseStatus,
@@ -114,6 +114,63 @@ pub struct Rule {
     pub require_pull_requests_merged: bool,
 }
 
+/// A team's rules, one per target status at most.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// The rules (empty: moves need nothing beyond the state machine,
+    /// blockers and freezes).
+    pub rules: Vec<Rule>,
+}
+
+impl Policy {
+    /// The rule for moves into `to`, if any.
+    pub fn rule_for(&self, to: ReleaseStatus) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.to_status == to)
+    }
+
+    /// Checks a policy someone wants to save: one rule per status, none
+    /// for PLANNING (nothing moves into it but a cancelled release coming
+    /// back), at most 10 approvals, never from VIEWERs. The error is on
+    /// `rules` and says which rule.
+    pub fn check(&self) -> Result<(), super::DomainError> {
+        for (i, r) in self.rules.iter().enumerate() {
+            let n = i + 1;
+            if r.to_status == ReleaseStatus::Planning {
+                return Err(super::DomainError::invalid(
+                    "rules",
+                    format!("rule {n}: nothing needs a policy to move into Planning"),
+                ));
+            }
+            if self.rules[..i].iter().any(|o| o.to_status == r.to_status) {
+                return Err(super::DomainError::invalid(
+                    "rules",
+                    format!(
+                        "rule {n}: there is already a rule for {}",
+                        r.to_status.label()
+                    ),
+                ));
+            }
+            if let Some(a) = &r.approvals {
+                if a.required > 10 {
+                    return Err(super::DomainError::invalid(
+                        "rules",
+                        format!("rule {n}: at most 10 approvals"),
+                    ));
+                }
+                if a.from_roles.contains(&Role::Viewer) {
+                    return Err(super::DomainError::invalid(
+                        "rules",
+                        format!("rule {n}: viewers cannot approve"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// APPROVE or REJECT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -123,6 +180,25 @@ pub enum Decision {
     Approve,
     /// Holds the move until withdrawn.
     Reject,
+}
+
+impl Decision {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Approve => "APPROVE",
+            Self::Reject => "REJECT",
+        }
+    }
+
+    /// From the wire name.
+    pub fn parse(s: &str) -> Option<Decision> {
+        match s {
+            "APPROVE" => Some(Self::Approve),
+            "REJECT" => Some(Self::Reject),
+            _ => None,
+        }
+    }
 }
 
 /// One approval (or rejection) of the release's current version for a move.
@@ -222,7 +298,8 @@ pub fn may_approve(
     Ok(())
 }
 
-fn roles_text(roles: &[Role]) -> String {
+/// Who may approve under a rule, in words ("ADMIN or OWNER").
+pub fn roles_text(roles: &[Role]) -> String {
     if roles.is_empty() {
         return "MEMBER, ADMIN or OWNER".into();
     }

@@ -11,6 +11,7 @@ mod integrations;
 mod oauth;
 mod openapi;
 mod planning;
+mod policy;
 mod releases;
 mod teams;
 mod webhooks;
@@ -50,6 +51,7 @@ fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(releases::router())
         .merge(planning::router())
         .merge(planning::items_router())
+        .merge(policy::router())
         .merge(oauth::router())
         .merge(integrations::router())
         .merge(webhooks::router())

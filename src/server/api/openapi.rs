@@ -73,6 +73,10 @@ pub(super) fn base() -> OpenApi {
             ),
             tag("catalog", "Services"),
             tag(
+                "policy",
+                "Release policy: freezes, rules, approvals, the checks of a move",
+            ),
+            tag(
                 "planning",
                 "Sprints, deployment groups, dependencies, items, dashboard, calendar",
             ),

@@ -16,8 +16,8 @@
 use crate::domain::ids::TeamId;
 use crate::server::access::TeamContext;
 use crate::server::db::entities::{
-    activity, api_token, comment, deployment, deployment_group, invitation, outbox, release,
-    release_dependency, release_item, service, sprint, team_member, webhook,
+    activity, api_token, approval, comment, deployment, deployment_group, freeze, invitation,
+    outbox, release, release_dependency, release_item, service, sprint, team_member, webhook,
 };
 use sea_orm::{
     ColumnTrait, DeleteMany, EntityTrait, PrimaryKeyTrait, QueryFilter, Select, UpdateMany,
@@ -93,9 +93,11 @@ macro_rules! team_owned {
 team_owned!(
     activity,
     api_token,
+    approval,
     comment,
     deployment,
     deployment_group,
+    freeze,
     invitation,
     outbox,
     release,

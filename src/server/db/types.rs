@@ -10,8 +10,9 @@
 
 use crate::domain::deployments::{DeployStatus, Environment};
 use crate::domain::ids::{
-    ActivityId, CommentId, ConnectionId, DeliveryId, DependencyId, DeploymentId, GroupId,
-    InvitationId, ItemId, ReleaseId, ServiceId, SprintId, TeamId, TokenId, UserId, WebhookId,
+    ActivityId, ApprovalId, CommentId, ConnectionId, DeliveryId, DependencyId, DeploymentId,
+    FreezeId, GroupId, InvitationId, ItemId, ReleaseId, ServiceId, SprintId, TeamId, TokenId,
+    UserId, WebhookId,
 };
 use crate::domain::kinds::{
     ActivityType, DependencyType, DeploymentOrder, ItemType, Provider, SprintStatus,
@@ -180,4 +181,6 @@ id_column!(
     DeploymentId,
     WebhookId,
     DeliveryId,
+    FreezeId,
+    ApprovalId,
 );

@@ -212,6 +212,7 @@ async fn insert_team(
         notify_on_ready_to_deploy: Set(true),
         slack_last_error: Set(None),
         slack_last_error_at: Set(None),
+        policy: Set(None),
         created_at: Set(clock.origin),
         updated_at: Set(clock.origin),
     })
@@ -458,6 +459,7 @@ async fn history(
             blocked_reason: Set(reason.map(str::to_string)),
             staging_deployed_at: Set(staging_at),
             production_deployed_at: Set(production_at),
+            version_set_by: Set(owner.map(|o| o.0.clone())),
             revision: Set(revision),
             created_at: Set(created_at),
             updated_at: Set(updated_at),

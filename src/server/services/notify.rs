@@ -22,6 +22,8 @@ fn wanted(t: &team::Model, n: &Notice) -> bool {
         Notice::Blocked { .. } | Notice::Unblocked { .. } => t.notify_on_blocked,
         // The board and reality disagree: whoever hears about moves hears it.
         Notice::Drift { .. } => t.notify_on_status_change,
+        // Whoever hears about moves hears that one went past the policy.
+        Notice::Overridden { .. } => t.notify_on_status_change,
     }
 }
 

@@ -14,6 +14,7 @@ pub mod not_found;
 pub mod profile;
 pub mod queues;
 pub mod release;
+pub mod release_policy;
 pub mod releases;
 pub mod select_team;
 pub mod services;

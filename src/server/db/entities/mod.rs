@@ -7,12 +7,16 @@
 pub mod activity;
 /// A team API token for scripts; the secret is stored hashed.
 pub mod api_token;
+/// An approval or rejection of moving a release's version into a status.
+pub mod approval;
 /// A Markdown comment on a release.
 pub mod comment;
 /// A deployment reported by CI.
 pub mod deployment;
 /// Releases that roll out together, in order or in waves.
 pub mod deployment_group;
+/// A time no release moves into an environment: once, until lifted, or weekly.
+pub mod freeze;
 /// An invitation to join a team with a role; the token is stored hashed.
 pub mod invitation;
 /// A user's OAuth connection to Jira or GitHub; tokens encrypted.

@@ -25,6 +25,9 @@ pub struct Model {
     pub staging_deployed_at: Option<DateTimeUtc>,
     pub production_deployed_at: Option<DateTimeUtc>,
     /// Grows with every change; compare-and-set guard.
+    /// Who last set the version (its creator until changed): separation
+    /// of duties keeps them from approving it.
+    pub version_set_by: Option<crate::domain::ids::UserId>,
     pub revision: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -17,6 +17,9 @@ pub struct Model {
     pub notify_on_ready_to_deploy: bool,
     pub slack_last_error: Option<String>,
     pub slack_last_error_at: Option<DateTimeUtc>,
+    /// The release policy rules, JSON `[{toStatus, approvals, …}]`; none: no rules.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub policy: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -57,6 +57,17 @@ pub enum Notice {
         /// Who (or what).
         by: String,
     },
+    /// An ADMIN+ moved a release past the release policy.
+    Overridden {
+        /// Where it moved.
+        to: ReleaseStatus,
+        /// What was passed over ("Production freeze 'Black Friday' until …").
+        passed: Vec<String>,
+        /// Why.
+        reason: String,
+        /// Who.
+        by: String,
+    },
     /// CI reported a deployment the board could not follow.
     Drift {
         /// What was reported ("deployed to production").
@@ -145,6 +156,17 @@ pub fn message(r: &ReleaseInfo, n: &Notice, public_url: &str) -> Value {
             drift: escape(drift),
             by: escape(by),
         },
+        Notice::Overridden {
+            to,
+            passed,
+            reason,
+            by,
+        } => Notice::Overridden {
+            to: *to,
+            passed: passed.iter().map(|p| escape(p)).collect(),
+            reason: escape(reason),
+            by: escape(by),
+        },
     };
     let name = format!("{} {}", r.title, r.version);
     let base = public_url.trim_end_matches('/');
@@ -212,6 +234,26 @@ pub fn message(r: &ReleaseInfo, n: &Notice, public_url: &str) -> Value {
             format!(":warning: {name}: the board and CI disagree"),
             format!("{name} was {reported}, but the board did not follow: {drift} ({by})"),
             format!("*{by}* reported *{name}* {reported}, but the board did not follow: {drift}"),
+            None,
+            (format!("{base}/releases/{}", r.id), "Open release"),
+        ),
+        Notice::Overridden {
+            to,
+            passed,
+            reason,
+            by,
+        } => (
+            format!(":warning: {name} moved past the release policy"),
+            format!(
+                "{name} moved to {} overriding the release policy ({}): {reason} ({by})",
+                to.label(),
+                passed.join("; ")
+            ),
+            format!(
+                "*{by}* moved *{name}* to {} overriding the release policy: {}. Reason: {reason}",
+                to.label(),
+                passed.join("; ")
+            ),
             None,
             (format!("{base}/releases/{}", r.id), "Open release"),
         ),

@@ -162,3 +162,26 @@ fn limits_are_kept_by_truncating() {
             <= 3000
     );
 }
+
+#[test]
+fn an_override_says_what_was_passed_over_and_why() {
+    let m = message(
+        &release(),
+        &Notice::Overridden {
+            to: ReleaseStatus::Deployed,
+            passed: vec!["Production freeze 'Black Friday' until Mon 30 Nov 08:00 UTC".into()],
+            reason: "security fix <!channel>".into(),
+            by: "Ada".into(),
+        },
+        "https://rc.example",
+    );
+    let text = m["text"].as_str().unwrap();
+    assert_eq!(
+        text,
+        "Checkout 2.4.0 moved to Deployed overriding the release policy (Production freeze 'Black Friday' until Mon 30 Nov 08:00 UTC): security fix &lt;!channel&gt; (Ada)"
+    );
+    assert_eq!(
+        m["blocks"][0]["text"]["text"],
+        ":warning: Checkout 2.4.0 moved past the release policy"
+    );
+}

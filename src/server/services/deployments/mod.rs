@@ -289,7 +289,11 @@ pub async fn report(state: &AppState, ctx: &Editor<'_>, input: NewReport) -> App
                         applied.push(a);
                     }
                     // The same refusal a person's move meets is the drift.
-                    Err(AppError::BadRequest { message, .. }) => {
+                    // (a freeze, a missing approval: the release policy's).
+                    Err(
+                        AppError::BadRequest { message, .. }
+                        | AppError::PolicyRefused { message, .. },
+                    ) => {
                         drift = Some(message);
                         break;
                     }

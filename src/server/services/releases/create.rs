@@ -146,6 +146,7 @@ pub(crate) async fn create_in(
         blocked_reason: Set(blocked_reason),
         staging_deployed_at: Set(None),
         production_deployed_at: Set(None),
+        version_set_by: Set(ctx.user_id().cloned()),
         revision: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -194,7 +195,7 @@ pub(crate) async fn create_in(
         blocked_reason: None,
         ..r.clone()
     };
-    let queued = notify_change(state, txn, ctx, &unblocked, &r, &svc.name).await?;
+    let queued = notify_change(state, txn, ctx, &unblocked, &r, &svc.name, vec![]).await?;
     Ok(Created {
         release: r,
         events,

@@ -151,6 +151,10 @@ pub struct ReleaseInput {
     pub blocked_reason: Option<Option<String>>,
     /// The revision this change is based on; stale → 409.
     pub revision: Option<i64>,
+    /// With `status`: ADMIN+ moves past the freeze, approval and readiness
+    /// checks (never the state machine or a blocker), with a reason.
+    #[serde(rename = "override")]
+    pub policy_override: Option<crate::server::services::policy::Override>,
 }
 
 pub(crate) fn parse_date(v: &str) -> AppResult<NaiveDate> {
@@ -226,6 +230,7 @@ async fn notify_change(
     before: &release::Model,
     after: &release::Model,
     service_name: &str,
+    extra: Vec<crate::server::integrations::slack::Notice>,
 ) -> AppResult<usize> {
     use crate::server::integrations::slack::{Notice, ReleaseInfo};
     let mut notices = vec![];
@@ -256,6 +261,7 @@ async fn notify_change(
             }
         });
     }
+    notices.extend(extra);
     if notices.is_empty() {
         return Ok(0);
     }

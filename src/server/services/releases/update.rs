@@ -122,6 +122,7 @@ pub(crate) async fn apply_update(
     };
     let mut changed: Vec<&str> = vec![];
     let mut pending: Vec<NewActivity<'_>> = vec![];
+    let mut slack_extra = vec![];
 
     // Only what really changes counts (a form sends every field).
     if let Some(t) = &input.title {
@@ -135,6 +136,8 @@ pub(crate) async fn apply_update(
         let v = validation::required_line("version", v, validation::MAX_VERSION)?;
         if v != cur.version {
             am.version = Set(v);
+            // Separation of duties: whoever sets a version cannot approve it.
+            am.version_set_by = Set(ctx.user_id().cloned());
             changed.push("version");
         }
     }
@@ -291,6 +294,17 @@ pub(crate) async fn apply_update(
                     )));
                 }
             }
+            // Release policy: freezes in force, approvals, readiness — by
+            // the one rule every path shares (an ADMIN+ may override).
+            let overridden = crate::server::services::policy::enforce(
+                txn,
+                ctx,
+                &cur,
+                to,
+                now,
+                input.policy_override.as_ref(),
+            )
+            .await?;
             am.status = Set(to);
             match to {
                 ReleaseStatus::InStaging => am.staging_deployed_at = Set(Some(now)),
@@ -305,7 +319,25 @@ pub(crate) async fn apply_update(
                     to,
                 },
             ));
+            if let Some(o) = overridden {
+                slack_extra.push(crate::server::integrations::slack::Notice::Overridden {
+                    to,
+                    passed: o.checks.iter().map(|c| c.reason.clone()).collect(),
+                    reason: o.reason.clone(),
+                    by: ctx.user_name().to_string(),
+                });
+                pending.push(NewActivity::on(
+                    id,
+                    crate::server::services::policy::override_change(label.clone(), from, to, o),
+                ));
+            }
         }
+    }
+    if input.policy_override.is_some() && input.status.is_none_or(|to| to == cur.status) {
+        return Err(AppError::invalid_field(
+            "override",
+            "an override goes with a move: give the status to move to",
+        ));
     }
     if !changed.is_empty() {
         pending.push(NewActivity::on(
@@ -339,6 +371,11 @@ pub(crate) async fn apply_update(
         events.push(activity::record(txn, ctx, a).await?);
     }
     let updated = find(txn, ctx, id).await?;
+    if updated.version != cur.version {
+        let label = release_label(&updated.title, &updated.version);
+        events
+            .extend(crate::server::services::policy::void_approvals(txn, ctx, &cur, label).await?);
+    }
     let deployed = ReleaseStatus::Deployed;
     if updated.status != cur.status && updated.status == deployed {
         events.extend(
@@ -362,7 +399,7 @@ pub(crate) async fn apply_update(
             .await?,
         );
     }
-    let queued = notify_change(state, txn, ctx, &cur, &updated, &svc_name).await?;
+    let queued = notify_change(state, txn, ctx, &cur, &updated, &svc_name, slack_extra).await?;
     Ok(Applied {
         wake_outbox: queued > 0 || updated.status == deployed || cur.status == deployed,
         release: updated.into(),

@@ -143,6 +143,7 @@ pub async fn create_team(state: &AppState, auth: &AuthSession, name: &str) -> Ap
         notify_on_ready_to_deploy: Set(true),
         slack_last_error: Set(None),
         slack_last_error_at: Set(None),
+        policy: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -10,6 +10,7 @@
 
 mod card;
 mod column;
+mod freezes;
 mod state;
 
 use crate::domain::board::{ColumnSizes, CLOSED};
@@ -71,6 +72,7 @@ pub fn BoardPage() -> impl IntoView {
     );
     view! {
         <PageTitle text="Board"/>
+            <freezes::FreezeBanner/>
             <Loaded data=data skeleton="h-64" let:d>
                 {
                     view! { <Columns data=d st=st/> }.into_any()

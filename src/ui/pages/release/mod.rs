@@ -3,10 +3,12 @@
 //!
 //! - this file: the page, its details form and the status moves;
 //! - [`comments`]: one comment, with edit and delete for its author;
-//! - [`planning`]: sprint, group and dependencies (with their graph).
+//! - [`planning`]: sprint, group and dependencies (with their graph);
+//! - [`policy`]: the release policy's checks, approvals and override.
 
 mod comments;
 mod planning;
+mod policy;
 
 use crate::domain::ids::CommentId;
 use crate::domain::status::Priority;
@@ -25,6 +27,7 @@ use comments::CommentItem;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use planning::PlanningSection;
+use policy::PolicyPanel;
 use std::collections::HashMap;
 
 /// `/releases/{id}`
@@ -42,6 +45,9 @@ pub fn ReleasePage() -> impl IntoView {
     let set_plan = ServerAction::<SetReleasePlan>::new();
     let add_dep = ServerAction::<AddDependency>::new();
     let rm_dep = ServerAction::<RemoveDependency>::new();
+    let decide = ServerAction::<crate::serverfns::policy::Decide>::new();
+    let withdraw = ServerAction::<crate::serverfns::policy::WithdrawApproval>::new();
+    let override_move = ServerAction::<crate::serverfns::policy::OverrideMove>::new();
     let drafts = Drafts::new();
     // A saved edit or comment empties its draft; a refused one keeps it.
     Effect::new(move |_| match edit.value().get() {
@@ -96,11 +102,30 @@ pub fn ReleasePage() -> impl IntoView {
                     set_plan.version().get(),
                     add_dep.version().get(),
                     rm_dep.version().get(),
+                    override_move.version().get(),
                 ),
                 about_this.get(),
             )
         },
         |(id, ..)| release_page(id.into()),
+    );
+    let policy = Resource::new(
+        move || {
+            (
+                id(),
+                (
+                    mv.version().get(),
+                    block.version().get(),
+                    edit.version().get(),
+                    decide.version().get(),
+                    withdraw.version().get(),
+                    override_move.version().get(),
+                ),
+                about_this.get(),
+                live.tick.get(),
+            )
+        },
+        |(id, ..)| crate::serverfns::policy::release_policy_panel(id.into()),
     );
     let items = Resource::new(
         move || (id(), linked.version(), live.tick.get()),
@@ -243,6 +268,8 @@ pub fn ReleasePage() -> impl IntoView {
                                             </ActionForm>
                                         </section>
                                     })}
+                                    <PolicyPanel release_id=r.id.clone() revision=r.revision policy=policy
+                                        decide=decide withdraw=withdraw override_move=override_move/>
                                     <section aria-labelledby="details-h" class="text-sm">
                                         <h3 id="details-h" class="mb-2 font-semibold">"Details"</h3>
                                         <dl class="grid grid-cols-2 gap-y-1">

@@ -1,0 +1,116 @@
+// Release policy in the browser: stop the line from the board (a drop into
+// a frozen column is refused naming the freeze), approve as a second person
+// so the drop succeeds, and an admin's override with a reason.
+import { test, expect, type Page } from '@playwright/test';
+import { ownerWithTeam, waitForHydration } from './helpers';
+
+const shot = async (page: Page, name: string) => {
+  if (process.env.E2E_SHOTS) await page.screenshot({ path: `${process.env.E2E_SHOTS}/${name}.png`, fullPage: true });
+};
+
+function column(page: Page, status: RegExp) {
+  return page.getByRole('list', { name: status });
+}
+
+function card(page: Page, title: string) {
+  return page.getByRole('listitem', { name: new RegExp(`^${title}`) });
+}
+
+async function openBoard(page: Page) {
+  await page.goto('/board');
+  await waitForHydration(page);
+  await expect(page.getByTestId('live-dot')).toHaveAttribute('data-connected', 'true');
+}
+
+test('an admin stops the line from the board; a drop into staging is refused naming the freeze; lifting it lets the card through', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Freeze team');
+  const rel = await t.release('Checkout', '2.4.0');
+  await t.walk(rel.id, ['IN_DEVELOPMENT', 'IN_REVIEW', 'READY_STAGING']);
+  const page = await t.ctx.newPage();
+  await openBoard(page);
+
+  await page.getByTestId('stop-the-line').locator('summary').click();
+  await page.getByTestId('stop-the-line').getByLabel('Reason').fill('payments are down');
+  await page.getByRole('button', { name: 'Freeze every release now' }).click();
+  const banner = page.getByTestId('freeze-banner');
+  await expect(banner).toContainText('Frozen: Stop the line');
+  await expect(banner).toContainText('payments are down');
+  await shot(page, 'policy-board-frozen');
+
+  await card(page, 'Checkout').dragTo(column(page, /^In staging/));
+  const alert = page.getByTestId('toast-error');
+  await expect(alert).toContainText("Staging freeze 'Stop the line' until lifted");
+  await expect(column(page, /^Ready for staging, 1 release/)).toContainText('Checkout');
+
+  await page.getByRole('button', { name: 'Lift Stop the line' }).click();
+  await expect(banner).toBeHidden();
+  await card(page, 'Checkout').dragTo(column(page, /^In staging/));
+  await expect(column(page, /^In staging, 1 release/)).toContainText('Checkout');
+  await t.ctx.close();
+});
+
+test('a move that needs an approval is held until a second person approves it on the release page', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Approval team');
+  expect((await t.ctx.request.put('/api/team/policy', { headers: { origin: baseURL! }, data: { rules: [
+    { toStatus: 'DEPLOYED', approvals: { required: 1, fromRoles: ['ADMIN', 'OWNER'], separationOfDuties: true } },
+  ] } })).status()).toBe(200);
+  const rel = await t.release('Ledger', '3.0.0');
+  await t.walk(rel.id, ['IN_DEVELOPMENT', 'IN_REVIEW', 'READY_STAGING', 'IN_STAGING', 'STAGING_VERIFIED', 'READY_PRODUCTION']);
+  // A second person, an ADMIN.
+  const inv = await (await t.api.post('/api/team/invitations', { email: `a-${t.id}@example.com`, role: 'ADMIN' })).json();
+  const other = await browser.newContext({ baseURL });
+  const headers = { origin: baseURL! };
+  expect((await other.request.post('/api/auth/sign-up', { headers, data: { email: `a-${t.id}@example.com`, name: 'Grace', password: `pw-${t.id}-secret` } })).status()).toBe(201);
+  expect((await other.request.post(`/api/invitations/${inv.token}/accept`, { headers })).status()).toBe(200);
+
+  const page = await t.ctx.newPage();
+  await openBoard(page);
+  await card(page, 'Ledger').dragTo(column(page, /^Deployed/));
+  await expect(page.getByTestId('toast-error')).toContainText('needs 1 more approval from ADMIN or OWNER');
+
+  // The owner created it: the release page says they cannot approve it.
+  await page.goto(`/releases/${rel.id}`);
+  await waitForHydration(page);
+  const panel = page.getByTestId('policy-panel');
+  await expect(panel).toContainText('Approvals: needs 1 more approval from ADMIN or OWNER');
+  await expect(panel).toContainText('You cannot');
+
+  const grace = await other.newPage();
+  await grace.goto(`/releases/${rel.id}`);
+  await waitForHydration(grace);
+  const gpanel = grace.getByTestId('policy-panel');
+  await gpanel.getByLabel('Move', { exact: true }).selectOption('DEPLOYED');
+  await gpanel.getByLabel('Comment').fill('ship it');
+  await gpanel.getByRole('button', { name: 'Approve' }).click();
+  await expect(gpanel.getByRole('list', { name: 'Approvals' })).toContainText('Grace approved moving to Deployed');
+  await expect(gpanel).toContainText('Approvals: 1 of 1 approvals');
+  await shot(grace, 'policy-release-approved');
+
+  await openBoard(page);
+  await card(page, 'Ledger').dragTo(column(page, /^Deployed/));
+  await expect(column(page, /^Deployed/)).toContainText('Ledger');
+  await t.ctx.close();
+  await other.close();
+});
+
+test('an admin moves a release past a freeze with a reason, and the activity says so', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Override team');
+  const rel = await t.release('Search', '1.2.0');
+  await t.walk(rel.id, ['IN_DEVELOPMENT', 'IN_REVIEW', 'READY_STAGING', 'IN_STAGING', 'STAGING_VERIFIED', 'READY_PRODUCTION']);
+  expect((await t.api.post('/api/freezes', { name: 'Black Friday', environments: ['PRODUCTION'] })).status()).toBe(201);
+  const page = await t.ctx.newPage();
+  await page.goto(`/releases/${rel.id}`);
+  await waitForHydration(page);
+  const panel = page.getByTestId('policy-panel');
+  await expect(panel).toContainText("Freeze: Production freeze 'Black Friday' until lifted");
+  await panel.getByText('Override the policy').click();
+  await panel.getByLabel('Move to').selectOption('DEPLOYED');
+  await panel.getByLabel('Reason (everyone will see it)').fill('security fix');
+  await panel.getByRole('button', { name: 'Move past the policy' }).click();
+  await expect(page.getByRole('list', { name: 'Activity' })).toContainText('overriding the release policy');
+  await expect(page.getByRole('list', { name: 'Activity' })).toContainText('security fix');
+  const now = await (await t.api.get(`/api/releases/${rel.id}`)).json();
+  expect(now.status).toBe('DEPLOYED');
+  await shot(page, 'policy-override');
+  await t.ctx.close();
+});
