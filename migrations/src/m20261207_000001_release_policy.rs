@@ -5,7 +5,9 @@
 //! release's version for a move (`approvals`), and who last set a release's
 //! version (`releases.version_set_by`: separation of duties; its creator
 //! until changed — for existing releases, whoever the activity log says
-//! created them).
+//! created them). `freeze_notices` records each window start and end Slack
+//! was told about, unique per freeze, edge and moment, so several servers
+//! (and restarts) announce each edge once.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{
@@ -104,6 +106,39 @@ impl MigrationTrait for Migration {
                 .table("approvals")
                 .col("release_id")
                 .col("id")
+                .to_owned(),
+        )
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table("freeze_notices")
+                .col(string("id").primary_key())
+                .col(string("team_id"))
+                .col(string("freeze_id"))
+                .col(string("edge"))
+                .col(timestamp_with_time_zone("at"))
+                .col(timestamp_with_time_zone("created_at"))
+                .foreign_key(&mut team_fk("freeze_notices"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_freeze_notices_freeze_id")
+                        .from("freeze_notices", "freeze_id")
+                        .to("freezes", "id")
+                        .on_delete(ForeignKeyAction::Cascade)
+                        .on_update(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ux_freeze_notices_freeze_edge_at")
+                .table("freeze_notices")
+                .col("freeze_id")
+                .col("edge")
+                .col("at")
+                .unique()
                 .to_owned(),
         )
         .await?;

@@ -135,6 +135,10 @@ impl Application {
             self.state.clone(),
             stopped.clone(),
         ));
+        let freeze_notices = tokio::spawn(crate::server::jobs::freeze_notices::run(
+            self.state.clone(),
+            stopped.clone(),
+        ));
         let purge = tokio::spawn(crate::server::jobs::purge::run(self.state.clone(), stopped));
         let events = self.state.events.clone();
         axum::serve(
@@ -151,7 +155,7 @@ impl Application {
         // Background jobs stop before the pool closes.
         let _ = stop_jobs.send(true);
         let _ = tokio::time::timeout(Duration::from_secs(15), async {
-            let _ = tokio::join!(outbox, item_sync, stream_check, purge);
+            let _ = tokio::join!(outbox, item_sync, stream_check, freeze_notices, purge);
         })
         .await;
         self.state.db.clone().close().await.ok();

@@ -470,3 +470,50 @@ async fn dependencies_block_and_unblock_in_slack_too() {
     );
     assert_eq!(received(&slack).await.len(), 2, "status switches are off");
 }
+
+#[tokio::test]
+async fn slack_hears_once_when_a_freeze_starts_and_when_it_is_lifted() {
+    let slack = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/services/T000/B000/XXXX"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .mount(&slack)
+        .await;
+    let mut env = fast();
+    env.insert("RC_FREEZE_CHECK_SECS", "1".to_string());
+    let app = TestApp::spawn_with(env).await;
+    let (owner, _) = team_with_webhook(&app, &slack).await;
+    let f = json_of(
+        owner
+            .post(
+                "/api/freezes",
+                &json!({"name": "Incident 7", "reason": "payments down", "environments": ["PRODUCTION"]}),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let got = wait_for(&slack, 1).await;
+    assert_eq!(
+        got[0]["text"],
+        "Freeze 'Incident 7' is in force until lifted: no release moves into production — payments down"
+    );
+    // Passes go on every second: the start is told once.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(received(&slack).await.len(), 1, "announced once");
+    let id = f["id"].as_str().unwrap();
+    let lifted = owner
+        .patch(
+            &format!("/api/freezes/{id}"),
+            &json!({"endsAt": chrono::Utc::now().to_rfc3339()}),
+        )
+        .await;
+    assert_eq!(lifted.status(), StatusCode::OK);
+    let got = wait_for(&slack, 2).await;
+    assert_eq!(
+        got[1]["text"],
+        "Freeze 'Incident 7' has ended: releases move into production again"
+    );
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(received(&slack).await.len(), 2, "ended once");
+}

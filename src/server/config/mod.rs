@@ -153,6 +153,9 @@ pub struct Settings {
     /// delivered outbox rows and old webhook delivery ids are deleted.
     /// Default 3600.
     pub purge_interval_secs: u64,
+    /// `RC_FREEZE_CHECK_SECS`: how often the server looks for freeze
+    /// windows that opened or closed, to tell Slack. Default 60.
+    pub freeze_check_secs: u64,
     /// Set when this start generated the development key file (no
     /// `RC_ENCRYPTION_KEY`): the caller warns once logging is up, since
     /// the settings are read before logging can be configured by them.
@@ -330,6 +333,7 @@ impl Settings {
             session_max_days: session_max_days.max(1),
             outbox_give_up_hours: parse_num(source, "RC_OUTBOX_GIVE_UP_HOURS", None, 24)?,
             purge_interval_secs: parse_num(source, "RC_PURGE_INTERVAL_SECS", None, 3600)?.max(1),
+            freeze_check_secs: parse_num(source, "RC_FREEZE_CHECK_SECS", None, 60)?.max(1),
         })
     }
 

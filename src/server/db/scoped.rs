@@ -16,8 +16,9 @@
 use crate::domain::ids::TeamId;
 use crate::server::access::TeamContext;
 use crate::server::db::entities::{
-    activity, api_token, approval, comment, deployment, deployment_group, freeze, invitation,
-    outbox, release, release_dependency, release_item, service, sprint, team_member, webhook,
+    activity, api_token, approval, comment, deployment, deployment_group, freeze, freeze_notice,
+    invitation, outbox, release, release_dependency, release_item, service, sprint, team_member,
+    webhook,
 };
 use sea_orm::{
     ColumnTrait, DeleteMany, EntityTrait, PrimaryKeyTrait, QueryFilter, Select, UpdateMany,
@@ -98,6 +99,7 @@ team_owned!(
     deployment,
     deployment_group,
     freeze,
+    freeze_notice,
     invitation,
     outbox,
     release,

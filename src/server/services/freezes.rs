@@ -522,3 +522,79 @@ pub async fn delete(state: &AppState, ctx: &Admin<'_>, id: &FreezeId) -> AppResu
     state.events.publish(vec![event]);
     Ok(())
 }
+
+/// A freeze window that opened or closed: what Slack is told.
+#[derive(Debug, Clone)]
+pub struct Edge {
+    /// The team.
+    pub team_id: crate::domain::ids::TeamId,
+    /// The freeze.
+    pub freeze_id: FreezeId,
+    /// Its name.
+    pub name: String,
+    /// Why.
+    pub reason: String,
+    /// Opened (else closed).
+    pub started: bool,
+    /// When it opened or closed.
+    pub at: DateTime<Utc>,
+    /// Until when it holds, in words, for a start ("Mon 26 Oct 08:00 Europe/Berlin").
+    pub until: Option<String>,
+    /// What it holds, in words ("production").
+    pub holds: String,
+}
+
+/// Every freeze window of every team that opened or closed in `(since,
+/// now]` (for the job that tells Slack; it acts for the system).
+pub async fn edges_across_teams(
+    conn: &impl ConnectionTrait,
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Edge>> {
+    let rows = entity::Entity::find_across_teams()
+        .filter(entity::Column::StartsAt.lte(now))
+        .filter(
+            Condition::any()
+                .add(entity::Column::EndsAt.is_null())
+                .add(entity::Column::EndsAt.gt(since)),
+        )
+        .order_by_asc(entity::Column::Id)
+        .all(conn)
+        .await?;
+    let mut out = vec![];
+    for s in rows.into_iter().map(Stored::read) {
+        let holds = s
+            .environments
+            .iter()
+            .map(|e| e.label())
+            .collect::<Vec<_>>()
+            .join(" and ");
+        for w in freeze::windows_between(
+            &s.schedule,
+            &s.zone,
+            since,
+            now + chrono::Duration::seconds(1),
+        ) {
+            let edge = |started: bool, at: DateTime<Utc>| Edge {
+                team_id: s.row.team_id.clone(),
+                freeze_id: s.row.id.clone(),
+                name: s.row.name.clone(),
+                reason: s.row.reason.clone(),
+                started,
+                at,
+                until: w.end.filter(|_| started).map(|end| {
+                    let local = end.with_timezone(&s.zone);
+                    format!("{} {}", local.format("%a %-d %b %H:%M"), s.zone.name())
+                }),
+                holds: holds.clone(),
+            };
+            if w.start > since && w.start <= now {
+                out.push(edge(true, w.start));
+            }
+            if let Some(end) = w.end.filter(|e| *e > since && *e <= now) {
+                out.push(edge(false, end));
+            }
+        }
+    }
+    Ok(out)
+}

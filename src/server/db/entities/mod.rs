@@ -17,6 +17,8 @@ pub mod deployment;
 pub mod deployment_group;
 /// A time no release moves into an environment: once, until lifted, or weekly.
 pub mod freeze;
+/// A freeze window's start or end that Slack was told about.
+pub mod freeze_notice;
 /// An invitation to join a team with a role; the token is stored hashed.
 pub mod invitation;
 /// A user's OAuth connection to Jira or GitHub; tokens encrypted.

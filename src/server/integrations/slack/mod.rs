@@ -279,6 +279,64 @@ pub fn message(r: &ReleaseInfo, n: &Notice, public_url: &str) -> Value {
     })
 }
 
+/// A freeze window that opened or closed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FreezeNotice {
+    /// The freeze's name.
+    pub name: String,
+    /// Why.
+    pub reason: String,
+    /// Opened (else closed).
+    pub started: bool,
+    /// Until when, in words, for an opening.
+    pub until: Option<String>,
+    /// What it holds ("staging and production").
+    pub holds: String,
+}
+
+/// The `{text, blocks}` body of a freeze window opening or closing.
+pub fn freeze_message(f: &FreezeNotice, public_url: &str) -> Value {
+    let name = escape(&f.name);
+    let reason = escape(f.reason.trim());
+    let because = if reason.is_empty() {
+        String::new()
+    } else {
+        format!(" — {reason}")
+    };
+    let (header, text) = if f.started {
+        let until = f
+            .until
+            .as_deref()
+            .map(|u| format!("until {}", escape(u)))
+            .unwrap_or_else(|| "until lifted".into());
+        (
+            format!(":snowflake: Freeze '{name}' is in force"),
+            format!(
+                "Freeze '{name}' is in force {until}: no release moves into {}{because}",
+                f.holds
+            ),
+        )
+    } else {
+        (
+            format!(":sunny: Freeze '{name}' has ended"),
+            format!(
+                "Freeze '{name}' has ended: releases move into {} again",
+                f.holds
+            ),
+        )
+    };
+    json!({
+        "text": truncate(&text, 3000),
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": truncate(&header, 150), "emoji": true}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": truncate(&text, 3000)}},
+            {"type": "actions", "elements": [
+                {"type": "button", "text": {"type": "plain_text", "text": "Open the board"}, "url": format!("{}/board", public_url.trim_end_matches('/'))}
+            ]}
+        ]
+    })
+}
+
 /// The "Send test message" body.
 pub fn test_message(team: &str, public_url: &str) -> Value {
     let team = escape(team);

@@ -185,3 +185,29 @@ fn an_override_says_what_was_passed_over_and_why() {
         ":warning: Checkout 2.4.0 moved past the release policy"
     );
 }
+
+#[test]
+fn a_freeze_notice_says_what_it_holds_and_until_when() {
+    let mut f = FreezeNotice {
+        name: "Weekend <!here>".into(),
+        reason: "nobody on call".into(),
+        started: true,
+        until: Some("Mon 26 Oct 08:00 Europe/Berlin".into()),
+        holds: "production".into(),
+    };
+    let m = freeze_message(&f, "https://rc.example");
+    assert_eq!(
+        m["text"],
+        "Freeze 'Weekend &lt;!here&gt;' is in force until Mon 26 Oct 08:00 Europe/Berlin: no release moves into production — nobody on call"
+    );
+    f.started = false;
+    let m = freeze_message(&f, "https://rc.example");
+    assert_eq!(
+        m["text"],
+        "Freeze 'Weekend &lt;!here&gt;' has ended: releases move into production again"
+    );
+    assert_eq!(
+        m["blocks"][2]["elements"][0]["url"],
+        "https://rc.example/board"
+    );
+}
