@@ -37,6 +37,9 @@ test('an admin stops the line from the board; a drop into staging is refused nam
   await expect(banner).toContainText('payments are down');
   await shot(page, 'policy-board-frozen');
 
+  // The board as anyone opens it while the line is stopped.
+  await openBoard(page);
+  await expect(page.getByTestId('freeze-banner')).toBeVisible();
   await card(page, 'Checkout').dragTo(column(page, /^In staging/));
   const alert = page.getByTestId('toast-error');
   await expect(alert).toContainText("Staging freeze 'Stop the line' until lifted");

@@ -29,6 +29,9 @@ pub struct CalendarData {
     pub sprints: Vec<SprintView>,
     /// Deployment groups with a target date in the month.
     pub groups: Vec<DeploymentGroupView>,
+    /// Freeze windows overlapping the month (a weekly freeze: each week's).
+    #[serde(default)]
+    pub freezes: Vec<super::FreezeWindow>,
 }
 
 /// A sprint.

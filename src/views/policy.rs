@@ -151,3 +151,18 @@ pub struct PolicySettings {
     /// ADMIN+: may change them.
     pub can_manage: bool,
 }
+
+/// One stretch of time a freeze holds (the calendar shows them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct FreezeWindow {
+    /// The freeze.
+    pub freeze_id: FreezeId,
+    /// Its name.
+    pub name: String,
+    /// Opens.
+    pub start: Timestamp,
+    /// Closes (`null`: until lifted).
+    pub end: Option<Timestamp>,
+}

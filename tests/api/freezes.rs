@@ -326,3 +326,41 @@ async fn a_freeze_holds_moves_into_its_environment_for_its_services_and_ci_repor
         .await;
     assert_eq!(moved.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_calendar_shows_each_day_a_freeze_holds() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    json_of(
+        owner
+            .post(
+                "/api/freezes",
+                &json!({
+                    "name": "Weekend", "startsAt": "2026-10-01T00:00:00Z",
+                    "recurrence": {"startDay": "FRI", "startTime": "15:00", "endDay": "MON", "endTime": "08:00"},
+                    "timezone": "Europe/Berlin"
+                }),
+            )
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let res = owner.get("/calendar?month=2026-10").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = scraper::Html::parse_document(&res.text().await.unwrap());
+    let day = |d: &str| {
+        let sel = scraper::Selector::parse(&format!("td[data-date=\"{d}\"]")).unwrap();
+        html.select(&sel)
+            .next()
+            .unwrap_or_else(|| panic!("no cell for {d}"))
+            .text()
+            .collect::<String>()
+    };
+    // Friday 23 October 15:00 CEST to Monday 26 October 08:00 CET.
+    for d in ["2026-10-23", "2026-10-24", "2026-10-25", "2026-10-26"] {
+        assert!(day(d).contains("Weekend"), "{d}: {}", day(d));
+    }
+    for d in ["2026-10-21", "2026-10-22", "2026-10-27"] {
+        assert!(!day(d).contains("Weekend"), "{d}: {}", day(d));
+    }
+}

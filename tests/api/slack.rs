@@ -517,3 +517,53 @@ async fn slack_hears_once_when_a_freeze_starts_and_when_it_is_lifted() {
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(received(&slack).await.len(), 2, "ended once");
 }
+
+#[tokio::test]
+async fn approvers_hear_when_a_release_reaches_a_move_that_needs_them() {
+    let slack = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/services/T000/B000/XXXX"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .mount(&slack)
+        .await;
+    let app = TestApp::spawn_with(fast()).await;
+    let (owner, release) = team_with_webhook(&app, &slack).await;
+    json_of(
+        owner
+            .put(
+                "/api/team/policy",
+                &json!({"rules": [{"toStatus": "DEPLOYED", "approvals": {"required": 1, "fromRoles": ["ADMIN", "OWNER"]}}]}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let path = format!("/api/releases/{release}");
+    for s in ["IN_DEVELOPMENT", "IN_REVIEW", "READY_STAGING", "IN_STAGING", "STAGING_VERIFIED"] {
+        assert_eq!(owner.patch(&path, &json!({"status": s})).await.status(), StatusCode::OK);
+    }
+    let before = wait_for(&slack, 5).await.len();
+    let asks = |got: &[Value]| {
+        got.iter()
+            .filter(|m| m["text"].as_str().is_some_and(|t| t.contains("once it has")))
+            .count()
+    };
+    assert_eq!(asks(&received(&slack).await), 0, "nothing asked before");
+    assert_eq!(
+        owner.patch(&path, &json!({"status": "READY_PRODUCTION"})).await.status(),
+        StatusCode::OK
+    );
+    let got = wait_for(&slack, before + 2).await;
+    let ask = got
+        .iter()
+        .find(|m| m["text"].as_str().is_some_and(|t| t.contains("once it has")))
+        .unwrap_or_else(|| panic!("{got:?}"));
+    assert_eq!(
+        ask["text"],
+        "Checkout 2.4.0 can move to Deployed once it has 1 approval from ADMIN or OWNER"
+    );
+    assert!(ask["blocks"][2]["elements"][0]["url"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("/releases/{release}")));
+}

@@ -77,11 +77,20 @@ pub async fn month(state: &AppState, ctx: &TeamContext, month: &str) -> AppResul
         .into_iter()
         .map(Into::into)
         .collect();
+    let day = |d: NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let freezes = crate::server::services::freezes::windows(
+        &state.db,
+        ctx,
+        day(first),
+        day(last) + chrono::Duration::days(1),
+    )
+    .await?;
     Ok(CalendarData {
         month: first.format("%Y-%m").to_string(),
         releases,
         sprints,
         groups,
+        freezes,
     })
 }
 

@@ -598,3 +598,34 @@ pub async fn edges_across_teams(
     }
     Ok(out)
 }
+
+/// The team's freeze windows overlapping `[from, to)`, by start (the calendar).
+pub async fn windows(
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> AppResult<Vec<crate::views::FreezeWindow>> {
+    let rows = entity::Entity::find_in(ctx)
+        .filter(entity::Column::StartsAt.lt(to))
+        .filter(
+            Condition::any()
+                .add(entity::Column::EndsAt.is_null())
+                .add(entity::Column::EndsAt.gt(from)),
+        )
+        .all(conn)
+        .await?;
+    let mut out = vec![];
+    for s in rows.into_iter().map(Stored::read) {
+        for w in freeze::windows_between(&s.schedule, &s.zone, from, to) {
+            out.push(crate::views::FreezeWindow {
+                freeze_id: s.row.id.clone(),
+                name: s.row.name.clone(),
+                start: ts(w.start),
+                end: w.end.map(ts),
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.start, &a.freeze_id).cmp(&(b.start, &b.freeze_id)));
+    Ok(out)
+}

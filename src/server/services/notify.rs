@@ -24,6 +24,8 @@ fn wanted(t: &team::Model, n: &Notice) -> bool {
         Notice::Drift { .. } => t.notify_on_status_change,
         // Whoever hears about moves hears that one went past the policy.
         Notice::Overridden { .. } => t.notify_on_status_change,
+        // Approvers are people the team tells about releases getting ready.
+        Notice::ApprovalNeeded { .. } => t.notify_on_ready_to_deploy || t.notify_on_status_change,
     }
 }
 

@@ -302,11 +302,18 @@ pub fn CalendarPage() -> impl IntoView {
                                                     let sprints: Vec<_> = c.sprints.iter().filter(|s| s.start_date <= d && d <= s.end_date).cloned().collect();
                                                     let rels: Vec<_> = c.releases.iter().filter(|r| r.target_date == d).cloned().collect();
                                                     let groups: Vec<_> = c.groups.iter().filter(|g| g.target_date == Some(d)).cloned().collect();
+                                                    // A freeze shows on each day (UTC) it holds.
+                                                    let (day_start, day_end) = (d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(), d.succ_opt().unwrap_or(d).and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
+                                                    let frozen: Vec<_> = c.freezes.iter().filter(|f| f.start.at() < day_end && f.end.is_none_or(|e| e.at() > day_start)).cloned().collect();
                                                     view! {
                                                         <td class=format!("h-28 border border-zinc-200 p-1 align-top dark:border-zinc-800 {}", if in_month { "" } else { "bg-zinc-50 text-zinc-600 dark:bg-zinc-900/50 dark:text-zinc-400" })
                                                             data-date=iso.clone() aria-label=d.format("%A %-d %B").to_string()>
                                                             <p class=if d == today { "mb-1 inline-block rounded-full bg-indigo-600 px-1.5 font-semibold text-white" } else { "mb-1 font-medium" }>{d.day()}</p>
                                                             <ul class="space-y-0.5">
+                                                                {frozen.into_iter().map(|f| view! {
+                                                                    <li><a href="/settings/policy" class="block truncate rounded bg-sky-100 px-1 text-sky-900 hover:underline dark:bg-sky-950 dark:text-sky-100"
+                                                                        title=format!("Freeze {}: {} UTC → {}", f.name, f.start.minute(), f.end.map(|e| format!("{} UTC", e.minute())).unwrap_or_else(|| "until lifted".into()))>"❄ " {f.name.clone()}</a></li>
+                                                                }).collect_view()}
                                                                 {sprints.into_iter().map(|s| view! {
                                                                     <li><a href=format!("/sprints/{}", s.id) class="block truncate rounded bg-indigo-100 px-1 text-indigo-900 hover:underline dark:bg-indigo-950 dark:text-indigo-200" title=format!("Sprint {}", s.name)>{s.name.clone()}</a></li>
                                                                 }).collect_view()}
@@ -327,7 +334,7 @@ pub fn CalendarPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                                <p class="text-xs text-zinc-500 dark:text-zinc-400">"Sprints in indigo, deployment groups in amber, releases by target date with their status colour."</p>
+                                <p class="text-xs text-zinc-500 dark:text-zinc-400">"Freezes in blue (by UTC day), sprints in indigo, deployment groups in amber, releases by target date with their status colour."</p>
                             </div>
                         }.into_any()
                     }

@@ -57,6 +57,15 @@ pub enum Notice {
         /// Who (or what).
         by: String,
     },
+    /// The release's next move needs approvals: approvers, have a look.
+    ApprovalNeeded {
+        /// The move that needs them.
+        to: ReleaseStatus,
+        /// How many.
+        required: u32,
+        /// From whom, in words ("ADMIN or OWNER").
+        from: String,
+    },
     /// An ADMIN+ moved a release past the release policy.
     Overridden {
         /// Where it moved.
@@ -156,6 +165,11 @@ pub fn message(r: &ReleaseInfo, n: &Notice, public_url: &str) -> Value {
             drift: escape(drift),
             by: escape(by),
         },
+        Notice::ApprovalNeeded { to, required, from } => Notice::ApprovalNeeded {
+            to: *to,
+            required: *required,
+            from: escape(from),
+        },
         Notice::Overridden {
             to,
             passed,
@@ -237,6 +251,22 @@ pub fn message(r: &ReleaseInfo, n: &Notice, public_url: &str) -> Value {
             None,
             (format!("{base}/releases/{}", r.id), "Open release"),
         ),
+        Notice::ApprovalNeeded { to, required, from } => {
+            let n = format!(
+                "{required} approval{}",
+                if *required == 1 { "" } else { "s" }
+            );
+            (
+                format!(":raised_hand: {name} needs approval"),
+                format!("{name} can move to {} once it has {n} from {from}", to.label()),
+                format!(
+                    "*{name}* can move to *{}* once it has {n} from {from}. Approve or reject it on its page.",
+                    to.label()
+                ),
+                None,
+                (format!("{base}/releases/{}", r.id), "Review and approve"),
+            )
+        }
         Notice::Overridden {
             to,
             passed,

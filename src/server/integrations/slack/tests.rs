@@ -211,3 +211,28 @@ fn a_freeze_notice_says_what_it_holds_and_until_when() {
         "https://rc.example/board"
     );
 }
+
+#[test]
+fn approvers_hear_that_a_release_waits_for_them() {
+    let m = message(
+        &release(),
+        &Notice::ApprovalNeeded {
+            to: ReleaseStatus::Deployed,
+            required: 2,
+            from: "ADMIN or OWNER".into(),
+        },
+        "https://rc.example",
+    );
+    assert_eq!(
+        m["text"],
+        "Checkout 2.4.0 can move to Deployed once it has 2 approvals from ADMIN or OWNER"
+    );
+    assert_eq!(
+        m["blocks"][2]["elements"][0]["text"]["text"],
+        "Review and approve"
+    );
+    assert_eq!(
+        m["blocks"][2]["elements"][0]["url"],
+        "https://rc.example/releases/r1"
+    );
+}

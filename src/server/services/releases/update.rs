@@ -319,6 +319,24 @@ pub(crate) async fn apply_update(
                     to,
                 },
             ));
+            // The next move forward needs approvals: ask the approvers.
+            if let Some(next) = to
+                .flow_index()
+                .and_then(|i| ReleaseStatus::MAIN_FLOW.get(i + 1).copied())
+            {
+                let rules = crate::server::services::policy::rules(txn, ctx).await?;
+                if let Some(a) = rules
+                    .rule_for(next)
+                    .and_then(|r| r.approvals.as_ref())
+                    .filter(|a| a.required > 0)
+                {
+                    slack_extra.push(crate::server::integrations::slack::Notice::ApprovalNeeded {
+                        to: next,
+                        required: a.required,
+                        from: crate::domain::policy::roles_text(&a.from_roles),
+                    });
+                }
+            }
             if let Some(o) = overridden {
                 slack_extra.push(crate::server::integrations::slack::Notice::Overridden {
                     to,

@@ -7,10 +7,14 @@
 use crate::domain::policy::{CheckKind, Decision};
 use crate::domain::status::ReleaseStatus;
 use crate::serverfns::policy::{Decide, OverrideMove, WithdrawApproval};
-use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit, SELECT};
+use crate::ui::components::form::{last_error, ActionError, FieldErrors, Submit, SELECT};
 use crate::ui::components::style::{BUTTON_DANGER, BUTTON_SECONDARY};
 use crate::views::{ApiError, ReleasePolicy};
 use leptos::prelude::*;
+
+/// A text input of this panel (its ids are its own: the page has other
+/// "reason" and "comment" fields).
+const INPUT: &str = "block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 dark:border-zinc-700 dark:bg-zinc-900";
 
 fn kind_label(k: CheckKind) -> &'static str {
     match k {
@@ -153,7 +157,10 @@ fn panel(
                             {decidable.iter().map(|a| view! { <option value=a.to_status.as_str()>{a.to_status.label()}</option> }).collect_view()}
                         </select>
                     </div>
-                    <Field label="Comment" name="comment" required=false/>
+                    <div class="space-y-1">
+                        <label for="decide-comment" class="block text-sm font-medium">"Comment"</label>
+                        <input id="decide-comment" name="comment" type="text" class=INPUT/>
+                    </div>
                     <ActionError result=decide.value().into()/>
                     <div class="flex gap-2">
                         <button type="submit" name="decision" value="APPROVE" class=BUTTON_SECONDARY>"Approve"</button>
@@ -178,7 +185,10 @@ fn panel(
                                 {held.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
                             </select>
                         </div>
-                        <Field label="Reason (everyone will see it)" name="reason"/>
+                        <div class="space-y-1">
+                            <label for="override-reason" class="block text-sm font-medium">"Reason (everyone will see it)"</label>
+                            <input id="override-reason" name="reason" type="text" required=true class=INPUT/>
+                        </div>
                         <p class="text-xs text-zinc-600 dark:text-zinc-400">"Passes freezes, approvals and readiness gates — never the state machine or a blocker. Recorded in the activity log and sent to Slack."</p>
                         <ActionError result=override_move.value().into()/>
                         <Submit label="Move past the policy" pending=override_move.pending().into()/>
