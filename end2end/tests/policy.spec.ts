@@ -68,7 +68,17 @@ test('a move that needs an approval is held until a second person approves it on
 
   const page = await t.ctx.newPage();
   await openBoard(page);
-  await card(page, 'Ledger').dragTo(column(page, /^Deployed/));
+  // Mid-drag, the column says why the policy holds the move.
+  await card(page, 'Ledger').hover();
+  await page.mouse.down();
+  const deployed = column(page, /^Deployed/);
+  const box = (await deployed.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + 20, { steps: 5 });
+  await expect(deployed).toHaveAttribute('data-drop', 'held');
+  await expect(page.getByTestId('drop-hold')).toContainText('needs 1 more approval from ADMIN or OWNER');
+  await expect(column(page, /^Staging verified/)).toHaveAttribute('data-drop', 'legal');
+  await shot(page, 'policy-drag-held');
+  await page.mouse.up();
   await expect(page.getByTestId('toast-error')).toContainText('needs 1 more approval from ADMIN or OWNER');
 
   // The owner created it: the release page says they cannot approve it.

@@ -45,6 +45,22 @@ pub struct BoardCard {
     /// ("Search 1.2.0"): it cannot ship before them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub blocked_by: Vec<String>,
+    /// Moves the state machine allows but the release policy holds now (a
+    /// freeze, missing approvals, open tickets), each with why: the board
+    /// shows it on the column while the card is dragged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holds: Vec<MoveHold>,
+}
+
+/// A move the release policy holds, and why (its first failing check).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MoveHold {
+    /// The status it cannot move into now.
+    pub to: crate::domain::status::ReleaseStatus,
+    /// Why.
+    pub reason: String,
 }
 
 /// One column of the board: its status, how many releases match the
@@ -245,6 +261,7 @@ mod tests {
             target_date: None,
             revision: 3,
             blocked_by: vec![],
+            holds: vec![],
         };
         let column = BoardColumn {
             status: ReleaseStatus::InReview,

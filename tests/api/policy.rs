@@ -121,6 +121,12 @@ async fn approvals_with_separation_of_duties_and_a_rejection_that_holds() {
         "{refused}"
     );
     assert_eq!(check(&refused, "APPROVALS")["ok"], false);
+    // The board carries the hold with the card, for the drag to show.
+    let board = owner.get("/board").await.text().await.unwrap();
+    assert!(
+        board.contains("needs 1 more approval from ADMIN or OWNER"),
+        "the board knows why Deployed is held"
+    );
 
     // The owner created the release (set its version): not theirs to approve.
     let approve = json!({"toStatus": "DEPLOYED", "decision": "APPROVE", "comment": "looks good"});

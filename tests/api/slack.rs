@@ -539,24 +539,44 @@ async fn approvers_hear_when_a_release_reaches_a_move_that_needs_them() {
     )
     .await;
     let path = format!("/api/releases/{release}");
-    for s in ["IN_DEVELOPMENT", "IN_REVIEW", "READY_STAGING", "IN_STAGING", "STAGING_VERIFIED"] {
-        assert_eq!(owner.patch(&path, &json!({"status": s})).await.status(), StatusCode::OK);
+    for s in [
+        "IN_DEVELOPMENT",
+        "IN_REVIEW",
+        "READY_STAGING",
+        "IN_STAGING",
+        "STAGING_VERIFIED",
+    ] {
+        assert_eq!(
+            owner.patch(&path, &json!({"status": s})).await.status(),
+            StatusCode::OK
+        );
     }
     let before = wait_for(&slack, 5).await.len();
     let asks = |got: &[Value]| {
         got.iter()
-            .filter(|m| m["text"].as_str().is_some_and(|t| t.contains("once it has")))
+            .filter(|m| {
+                m["text"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("once it has"))
+            })
             .count()
     };
     assert_eq!(asks(&received(&slack).await), 0, "nothing asked before");
     assert_eq!(
-        owner.patch(&path, &json!({"status": "READY_PRODUCTION"})).await.status(),
+        owner
+            .patch(&path, &json!({"status": "READY_PRODUCTION"}))
+            .await
+            .status(),
         StatusCode::OK
     );
     let got = wait_for(&slack, before + 2).await;
     let ask = got
         .iter()
-        .find(|m| m["text"].as_str().is_some_and(|t| t.contains("once it has")))
+        .find(|m| {
+            m["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("once it has"))
+        })
         .unwrap_or_else(|| panic!("{got:?}"));
     assert_eq!(
         ask["text"],

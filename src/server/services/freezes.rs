@@ -629,3 +629,37 @@ pub async fn windows(
     out.sort_by(|a, b| (a.start, &a.freeze_id).cmp(&(b.start, &b.freeze_id)));
     Ok(out)
 }
+
+/// Every freeze in force at `at` with what it holds: its services (empty:
+/// all), its environments, and the fact the policy check reads (the board
+/// asks once for all its cards).
+pub(crate) async fn in_force_facts(
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    at: DateTime<Utc>,
+) -> AppResult<
+    Vec<(
+        Vec<ServiceId>,
+        Vec<Environment>,
+        crate::domain::policy::FreezeFact,
+    )>,
+> {
+    Ok(in_force(conn, ctx, at)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let until = s.in_force(at).and_then(|w| w.end).map(|end| {
+                let local = end.with_timezone(&s.zone);
+                format!("{} {}", local.format("%a %-d %b %H:%M"), s.zone.name())
+            });
+            (
+                s.service_ids,
+                s.environments,
+                crate::domain::policy::FreezeFact {
+                    name: s.row.name,
+                    until,
+                },
+            )
+        })
+        .collect())
+}

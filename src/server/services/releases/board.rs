@@ -88,6 +88,12 @@ pub async fn board(
         rows.iter().map(|(r, _)| r.id.clone()).collect(),
     )
     .await?;
+    let mut holds = crate::server::services::policy::board_holds(
+        &state.db,
+        ctx,
+        &rows.iter().map(|(r, _)| r).collect::<Vec<_>>(),
+    )
+    .await?;
     let cards: Vec<BoardCard> = rows
         .into_iter()
         .map(|(r, s)| BoardCard {
@@ -106,6 +112,7 @@ pub async fn board(
                         .collect()
                 })
                 .unwrap_or_default(),
+            holds: holds.remove(&r.id).unwrap_or_default(),
             id: r.id,
             title: r.title,
             version: r.version,

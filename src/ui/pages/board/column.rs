@@ -89,6 +89,20 @@ pub(super) fn ColumnList(
             }
         })
     };
+    // While a card is dragged: why the policy holds its move here, if it
+    // does (a freeze, missing approvals, open tickets — the same rule the
+    // server applies; the server still decides on the drop).
+    let hold = move || {
+        st.dragging.get().and_then(|(id, from)| {
+            from.can_move_to(s).then_some(())?;
+            all.with_value(|all| {
+                all.iter()
+                    .find(|c| c.id == id)
+                    .and_then(|c| c.holds.iter().find(|h| h.to == s))
+                    .map(|h| h.reason.clone())
+            })
+        })
+    };
     let list_class = move || {
         let base = if collapsed.get() {
             "min-h-12 space-y-2 rounded-md p-1 transition-colors"
@@ -96,6 +110,9 @@ pub(super) fn ColumnList(
             "min-h-24 space-y-2 rounded-md p-1 transition-colors"
         };
         match st.dragging.get() {
+            Some(_) if hold().is_some() => {
+                format!("{base} bg-amber-50 ring-2 ring-amber-500 dark:bg-amber-950/50")
+            }
             Some((_, from)) if from.can_move_to(s) => {
                 format!("{base} bg-indigo-50 ring-2 ring-indigo-500 dark:bg-indigo-950/50")
             }
@@ -104,11 +121,17 @@ pub(super) fn ColumnList(
         }
     };
     view! {
+        {move || hold().map(|why| view! {
+            <p class="mb-1 rounded-md bg-amber-100 px-2 py-1 text-xs text-amber-950 dark:bg-amber-950 dark:text-amber-100" data-testid="drop-hold">
+                {format!("Held: {why}")}
+            </p>
+        })}
         <ul
             aria-label=label
             data-board-list=""
             data-status=s.as_str()
             data-drop=move || match st.dragging.get() {
+                Some(_) if hold().is_some() => "held",
                 Some((_, from)) if from.can_move_to(s) => "legal",
                 Some(_) => "illegal",
                 None => "",
