@@ -40,7 +40,16 @@ test('an admin stops the line from the board; a drop into staging is refused nam
   // The board as anyone opens it while the line is stopped.
   await openBoard(page);
   await expect(page.getByTestId('freeze-banner')).toBeVisible();
-  await card(page, 'Checkout').dragTo(column(page, /^In staging/));
+  // Mid-drag the frozen column says so; the drop is refused naming the freeze.
+  const staging = column(page, /^In staging/);
+  await staging.scrollIntoViewIfNeeded();
+  await card(page, 'Checkout').hover();
+  await page.mouse.down();
+  const box = (await staging.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + 20, { steps: 5 });
+  await expect(staging).toHaveAttribute('data-drop', 'held');
+  await expect(page.getByTestId('drop-hold')).toContainText("Staging freeze 'Stop the line' until lifted");
+  await page.mouse.up();
   const alert = page.getByTestId('toast-error');
   await expect(alert).toContainText("Staging freeze 'Stop the line' until lifted");
   await expect(column(page, /^Ready for staging, 1 release/)).toContainText('Checkout');
@@ -69,9 +78,10 @@ test('a move that needs an approval is held until a second person approves it on
   const page = await t.ctx.newPage();
   await openBoard(page);
   // Mid-drag, the column says why the policy holds the move.
+  const deployed = column(page, /^Deployed/);
+  await deployed.scrollIntoViewIfNeeded();
   await card(page, 'Ledger').hover();
   await page.mouse.down();
-  const deployed = column(page, /^Deployed/);
   const box = (await deployed.boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + 20, { steps: 5 });
   await expect(deployed).toHaveAttribute('data-drop', 'held');

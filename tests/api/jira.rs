@@ -768,3 +768,59 @@ async fn a_401_after_a_forced_refresh_marks_the_connection_invalid() {
     assert!(msg.contains("reconnect Jira"), "{msg}");
     atl.verify().await;
 }
+
+#[tokio::test]
+async fn a_gated_move_reads_the_ticket_as_jira_says_it_now() {
+    let atl = fake_atlassian(json!([site(CLOUD, "acme")])).await;
+    serve_issue(&atl, ACCESS_1, "In Progress", "indeterminate").await;
+    let app = app_with(&atl, &[]).await;
+    let (user, _, _) = app.owner_with_team("Acme").await;
+    let (items, _) = release(&user).await;
+    connect(&user).await;
+    link_pay1(&user, &items).await;
+    let release = items.trim_end_matches("/items").to_string();
+    json_of(
+        user.put(
+            "/api/team/policy",
+            &json!({"rules": [{"toStatus": "IN_DEVELOPMENT", "requireItemsDone": true}]}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let err = error_of(
+        user.patch(&release, &json!({"status": "IN_DEVELOPMENT"}))
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(err, "cannot move to In development: PAY-1 is not done");
+
+    // Jira now says Done, and the cached state is older than the sync
+    // interval: the move refreshes it first, through the mover's connection.
+    Mock::given(method("GET"))
+        .and(path(format!("/ex/jira/{CLOUD}/rest/api/3/issue/PAY-1")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(issue(
+            "PAY-1",
+            "Card retries",
+            "Done",
+            "done",
+        )))
+        .with_priority(1)
+        .mount(&atl)
+        .await;
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE release_items SET last_synced_at = '{}'",
+            (chrono::Utc::now() - chrono::Duration::hours(2)).format("%Y-%m-%d %H:%M:%S%:z")
+        ))
+        .await
+        .unwrap();
+    let moved = json_of(
+        user.patch(&release, &json!({"status": "IN_DEVELOPMENT"}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(moved["status"], "IN_DEVELOPMENT");
+}

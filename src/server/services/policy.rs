@@ -701,3 +701,48 @@ pub(crate) async fn board_holds(
     }
     Ok(out)
 }
+
+/// Before a move a readiness gate decides: refreshes, through the mover's
+/// own connections, the linked items whose cached state is older than
+/// `RC_ITEM_SYNC_SECS`, so the gate reads what Jira and GitHub say now.
+/// Best effort and outside the move's transaction: a provider that is down
+/// (or a person without a connection) leaves the cached state, which the
+/// gate then reads as it is. Nothing to do for a token, a move no rule
+/// gates, or when the background sync is off.
+pub(crate) async fn refresh_stale_items(
+    state: &AppState,
+    ctx: &TeamContext,
+    id: &ReleaseId,
+    to: ReleaseStatus,
+) -> AppResult<()> {
+    let Some(me) = ctx.user_id() else {
+        return Ok(());
+    };
+    if state.settings.item_sync_secs == 0 {
+        return Ok(());
+    }
+    let rules = rules(&state.db, ctx).await?;
+    let gated = rules
+        .rule_for(to)
+        .is_some_and(|r| r.require_items_done || r.require_pull_requests_merged);
+    if !gated {
+        return Ok(());
+    }
+    let stale_before = db::now()
+        - chrono::Duration::seconds(
+            i64::try_from(state.settings.item_sync_secs).unwrap_or(i64::MAX),
+        );
+    let items = release_item::Entity::find_in(ctx)
+        .filter(release_item::Column::ReleaseId.eq(id.clone()))
+        .all(&state.db)
+        .await?;
+    for item in items
+        .into_iter()
+        .filter(|i| i.last_synced_at.is_none_or(|t| t < stale_before))
+    {
+        if let Err(e) = crate::server::services::items::sync_one(state, me, item).await {
+            tracing::info!(error = %e, "a linked item could not be refreshed before a gated move");
+        }
+    }
+    Ok(())
+}

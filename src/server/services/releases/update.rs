@@ -50,6 +50,9 @@ pub async fn update(
     id: &ReleaseId,
     input: ReleaseInput,
 ) -> AppResult<ReleaseView> {
+    if let Some(to) = input.status {
+        crate::server::services::policy::refresh_stale_items(state, ctx, id, to).await?;
+    }
     let txn = db::begin_write(&state.db).await?;
     let applied = apply_update(state, &txn, ctx, id, input).await?;
     txn.commit().await?;

@@ -121,8 +121,11 @@ pub(super) fn ColumnList(
         }
     };
     view! {
+        // Over the list, not above it: nothing moves under the pointer while
+        // a card is dragged, and the drop still lands on the list.
+        <div class="relative">
         {move || hold().map(|why| view! {
-            <p class="mb-1 rounded-md bg-amber-100 px-2 py-1 text-xs text-amber-950 dark:bg-amber-950 dark:text-amber-100" data-testid="drop-hold">
+            <p class="pointer-events-none absolute inset-x-1 top-1 z-10 rounded-md bg-amber-100 px-2 py-1 text-xs text-amber-950 shadow-sm dark:bg-amber-950 dark:text-amber-100" data-testid="drop-hold">
                 {format!("Held: {why}")}
             </p>
         })}
@@ -160,6 +163,7 @@ pub(super) fn ColumnList(
                 <Card card=c today=today.clone() st=st can_edit=can_edit/>
             }).collect_view())}
         </ul>
+        </div>
         {move || if collapsed.get() { None } else { footer() }}
     }
 }

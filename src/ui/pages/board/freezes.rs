@@ -35,7 +35,7 @@ pub fn FreezeBanner() -> impl IntoView {
         |_| active_freezes(),
     );
     view! {
-        <Suspense fallback=|| ()>
+        <Transition fallback=|| ()>
             {move || data.get().and_then(Result::ok).map(|b| {
                 let can = b.can_manage;
                 view! {
@@ -76,6 +76,6 @@ pub fn FreezeBanner() -> impl IntoView {
                     </div>
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }

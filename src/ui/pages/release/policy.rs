@@ -46,7 +46,7 @@ pub fn PolicyPanel(
     view! {
         <section aria-labelledby="policy-h" class="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800" data-testid="policy-panel">
             <h3 id="policy-h" class="mb-2 font-semibold">"Release policy"</h3>
-            <Suspense fallback=|| view! { <div class="h-24 animate-pulse rounded bg-zinc-100 dark:bg-zinc-800"></div> }>
+            <Transition fallback=|| view! { <div class="h-24 animate-pulse rounded bg-zinc-100 dark:bg-zinc-800"></div> }>
                 {move || policy.get().map(|p| match p {
                     Err(e) => view! { <p role="alert" class="text-sm text-red-700 dark:text-red-300">{e.message}</p> }.into_any(),
                     Ok(p) => {
@@ -54,7 +54,7 @@ pub fn PolicyPanel(
                         panel(p, rid, revision, decide, withdraw, override_move).into_any()
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }
@@ -68,7 +68,13 @@ fn panel(
     override_move: ServerAction<OverrideMove>,
 ) -> impl IntoView {
     // Forward moves first: what people look at before moving on.
-    let mut moves = p.moves.clone();
+    // Moves the policy looks at (more than the state machine's check).
+    let mut moves: Vec<_> = p
+        .moves
+        .iter()
+        .filter(|m| m.checks.len() > 1)
+        .cloned()
+        .collect();
     moves.sort_by_key(|m| (m.to_status.flow_index().is_none(), m.to_status.flow_index()));
     let held: Vec<ReleaseStatus> = moves
         .iter()
@@ -84,6 +90,9 @@ fn panel(
         .collect();
     let me = p.me.clone();
     view! {
+        {moves.is_empty().then(|| view! {
+            <p class="text-sm text-zinc-600 dark:text-zinc-400">"Moves from here need nothing beyond the state machine: no freeze, rule or blocker applies."</p>
+        })}
         <ul class="space-y-3 text-sm" aria-label="Checks of each move">
             {moves.into_iter().map(|m| view! {
                 <li>
