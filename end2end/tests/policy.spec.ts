@@ -90,6 +90,7 @@ test('a move that needs an approval is held until a second person approves it on
   await shot(page, 'policy-drag-held');
   await page.mouse.up();
   await expect(page.getByTestId('toast-error')).toContainText('needs 1 more approval from ADMIN or OWNER');
+  await expect(page.getByTestId('toast-error').getByRole('link', { name: 'See every check' })).toHaveAttribute('href', `/releases/${rel.id}#policy-h`);
 
   // The owner created it: the release page says they cannot approve it.
   await page.goto(`/releases/${rel.id}`);

@@ -81,9 +81,11 @@ pub fn BoardPage() -> impl IntoView {
             <MoveDialog st=st/>
             <div class="pointer-events-none fixed bottom-4 right-4 z-50 w-96 max-w-[calc(100vw-2rem)] space-y-2">
                 <div role="alert" class="pointer-events-auto">
-                    {move || st.toast.get().map(|(_, msg)| view! {
+                    {move || st.toast.get().map(|(_, msg, link)| view! {
                         <div data-testid="toast-error" class="flex items-start gap-3 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 shadow-lg dark:border-red-800 dark:bg-red-950 dark:text-red-100">
-                            <p class="flex-1">{msg}</p>
+                            <p class="flex-1">{msg}
+                                {link.map(|href| view! { " " <a class="font-medium underline" href=href>"See every check"</a> })}
+                            </p>
                             <button type="button" aria-label="Dismiss" class="rounded px-1 text-red-700 hover:bg-red-100 dark:text-red-300 dark:hover:bg-red-900"
                                 on:click=move |_| st.toast.set(None)>"×"</button>
                         </div>

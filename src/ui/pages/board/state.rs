@@ -22,7 +22,9 @@ pub(super) struct BoardState {
     /// The card being dragged: id and current status.
     pub(super) dragging: RwSignal<Option<(ReleaseId, ReleaseStatus)>>,
     /// The refused-move message (sequence number, text).
-    pub(super) toast: RwSignal<Option<(u64, String)>>,
+    /// The refusal shown: its sequence number, the message, and for a move
+    /// the release policy held, the page that lists every check.
+    pub(super) toast: RwSignal<Option<(u64, String, Option<String>)>>,
     /// Polite announcements (moves done, others' changes).
     pub(super) announce: RwSignal<String>,
     /// The card whose "Move to…" dialog is open.
@@ -71,9 +73,14 @@ impl BoardState {
                         overrides.try_update(|m| {
                             m.remove(&card.id);
                         });
+                        // A move the policy held: the toast names the first
+                        // failing check and links to all of them.
+                        let link = (!e.checks.is_empty())
+                            .then(|| format!("/releases/{}#policy-h", card.id));
                         show_toast(
                             toast,
                             format!("{name} stays in {}: {}", from.label(), error_text(&e)),
+                            link,
                         );
                         focus_card_soon(card.id.clone());
                         // A refusal writes nothing, so no event comes: show
@@ -105,7 +112,7 @@ impl BoardState {
 
     /// Shows a refusal for [`TOAST_MS`] (or until dismissed).
     pub(super) fn alert(&self, msg: String) {
-        show_toast(self.toast, msg);
+        show_toast(self.toast, msg, None);
     }
 
     /// Moves a card: at once on screen, then on the server (through
@@ -132,11 +139,15 @@ impl BoardState {
 
 /// Shows a message in the board's toast for [`TOAST_MS`] (a newer message
 /// replaces it and keeps its own time).
-fn show_toast(toast: RwSignal<Option<(u64, String)>>, msg: String) {
+fn show_toast(
+    toast: RwSignal<Option<(u64, String, Option<String>)>>,
+    msg: String,
+    link: Option<String>,
+) {
     let Some(seq) = toast.try_with_untracked(|t| t.as_ref().map(|t| t.0).unwrap_or(0) + 1) else {
         return;
     };
-    toast.set(Some((seq, msg)));
+    toast.set(Some((seq, msg, link)));
     #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async move {
         gloo_timers::future::TimeoutFuture::new(TOAST_MS).await;

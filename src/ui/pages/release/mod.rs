@@ -236,6 +236,8 @@ pub fn ReleasePage() -> impl IntoView {
                                     </section>
                                 </div>
                                 <aside class="space-y-6">
+                                    <PolicyPanel release_id=r.id.clone() revision=r.revision policy=policy
+                                        decide=decide withdraw=withdraw override_move=override_move/>
                                     {d.can_edit.then(|| view! {
                                         <section aria-labelledby="move-h" class="rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
                                             <h3 id="move-h" class="mb-2 font-semibold">"Status"</h3>
@@ -268,8 +270,6 @@ pub fn ReleasePage() -> impl IntoView {
                                             </ActionForm>
                                         </section>
                                     })}
-                                    <PolicyPanel release_id=r.id.clone() revision=r.revision policy=policy
-                                        decide=decide withdraw=withdraw override_move=override_move/>
                                     <section aria-labelledby="details-h" class="text-sm">
                                         <h3 id="details-h" class="mb-2 font-semibold">"Details"</h3>
                                         <dl class="grid grid-cols-2 gap-y-1">
