@@ -138,3 +138,48 @@ test('an admin moves a release past a freeze with a reason, and the activity say
   await shot(page, 'policy-override');
   await t.ctx.close();
 });
+
+test('an admin declares a weekly freeze on the settings page, edits it and lifts it; a rule is saved and removed', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Settings team');
+  const page = await t.ctx.newPage();
+  await page.goto('/settings/policy');
+  await waitForHydration(page);
+  await expect(page.getByRole('heading', { name: 'Release policy', level: 1 })).toBeVisible();
+
+  // A rule: two approvals from owners and admins before Deployed.
+  await page.getByText('Add or replace a rule').click();
+  await page.getByLabel('Moves into').selectOption('DEPLOYED');
+  await page.getByLabel('Approvals needed (0–10)').fill('2');
+  await page.getByRole('button', { name: 'Save rule' }).click();
+  const rules = page.getByRole('list', { name: 'Rules' });
+  await expect(rules).toContainText('Into Deployed');
+  await expect(rules).toContainText('Needs 2 approvals from ADMIN or OWNER, not the owner or whoever set the version.');
+
+  // A weekly freeze in Berlin time, on production only.
+  const declare = page.locator('details', { hasText: 'Declare a freeze' });
+  await declare.getByLabel('Name').fill('Weekend');
+  await declare.getByLabel('Reason').fill('nobody on call');
+  await declare.getByLabel('When').selectOption('weekly');
+  await declare.getByLabel('Time zone (IANA, e.g. Europe/Berlin)').fill('Europe/Berlin');
+  await declare.getByLabel('Staging (In staging)').uncheck();
+  await declare.getByRole('button', { name: 'Declare freeze' }).click();
+  const row = page.getByRole('row', { name: /Weekend/ }).first();
+  await expect(row).toContainText('Every FRI 15:00 to MON 08:00 (Europe/Berlin)');
+  await expect(row).toContainText('production · every service');
+  if (process.env.E2E_SHOTS) await page.screenshot({ path: `${process.env.E2E_SHOTS}/policy-settings.png`, fullPage: true });
+
+  // Edited: a clearer reason.
+  await page.getByText('Edit Weekend').click();
+  await page.getByRole('textbox', { name: 'Reason' }).last().fill('weekend: nobody on call');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('row', { name: /Weekend/ }).first()).toContainText('weekend: nobody on call');
+
+  // Lifted, then the rule removed.
+  await page.getByRole('button', { name: 'Lift Weekend' }).click();
+  await expect(page.getByRole('row', { name: /Weekend/ }).first()).toContainText('Ended');
+  await page.getByRole('button', { name: 'Remove the rule for Deployed' }).click();
+  await expect(page.getByText('No rules: moves need nothing beyond the state machine, blockers and freezes.')).toBeVisible();
+  const feed = await (await t.api.get('/api/activities')).json();
+  expect(feed.items.filter((a: { type: string }) => a.type === 'POLICY_CHANGED').length).toBeGreaterThanOrEqual(5);
+  await t.ctx.close();
+});

@@ -164,6 +164,55 @@ pub async fn remove_policy_rule(to_status: ReleaseStatus) -> Result<(), ApiError
     Ok(())
 }
 
+/// Changes a freeze from its row on the settings page (ADMIN+): name,
+/// reason, what it holds and, when given, a new end (local time in the
+/// freeze's own zone; empty keeps the end it has).
+#[server(prefix = "/rpc")]
+pub async fn edit_freeze(
+    id: FreezeId,
+    name: String,
+    reason: String,
+    #[server(default)] ends: String,
+    #[server(default)] staging: Option<String>,
+    #[server(default)] production: Option<String>,
+) -> Result<FreezeView, ApiError> {
+    use crate::domain::deployments::Environment;
+    use crate::server::error::AppError;
+    use crate::server::services::freezes::{self, FreezeInput};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let admin = team.admin("manage freezes")?;
+    let current = freezes::get(&state, &team, &id).await?;
+    let ends_at = if ends.trim().is_empty() {
+        None
+    } else {
+        let zone = freezes::zone(&current.timezone)?;
+        let t = chrono::NaiveDateTime::parse_from_str(ends.trim(), "%Y-%m-%dT%H:%M")
+            .map_err(|_| AppError::invalid_field("ends", "ends must be a date and time"))?;
+        Some(Some(
+            crate::domain::policy::freeze::local_to_utc(&zone, t).to_rfc3339(),
+        ))
+    };
+    let input = FreezeInput {
+        name: Some(name),
+        reason: Some(reason),
+        ends_at,
+        environments: Some(
+            [
+                (staging, Environment::Staging),
+                (production, Environment::Production),
+            ]
+            .into_iter()
+            .filter_map(|(v, e)| v.filter(|v| !v.is_empty()).map(|_| e))
+            .collect(),
+        ),
+        ..Default::default()
+    };
+    freezes::update(&state, &admin, &id, input)
+        .await
+        .map_err(ApiError::from)
+}
+
 /// Deletes a freeze (ADMIN+).
 #[server(prefix = "/rpc")]
 pub async fn delete_freeze(id: FreezeId) -> Result<(), ApiError> {

@@ -473,6 +473,11 @@ pub const RPC: &[Rpc] = &[
         Admin,
         "name=Later&reason=x&kind=once&starts=2099-01-01T00%3A00&ends=2099-01-02T00%3A00&timezone=UTC&production=on",
     ),
+    f(
+        "edit_freeze",
+        Admin,
+        "id={freeze}&name=Later&reason=moved&ends=&production=on",
+    ),
     f("delete_freeze", Admin, "id={freeze}"),
 ];
 

@@ -7,7 +7,8 @@
 
 use crate::domain::status::ReleaseStatus;
 use crate::serverfns::policy::{
-    policy_settings_page, CreateFreeze, DeleteFreeze, LiftFreeze, RemovePolicyRule, SavePolicyRule,
+    policy_settings_page, CreateFreeze, DeleteFreeze, EditFreeze, LiftFreeze, RemovePolicyRule,
+    SavePolicyRule,
 };
 use crate::ui::components::form::{
     last_error, ActionError, Field, FieldErrors, PageTitle, Submit, SELECT,
@@ -16,6 +17,9 @@ use crate::ui::components::loaded::Loaded;
 use crate::ui::components::style::{BUTTON_DANGER, BUTTON_SECONDARY, CARD};
 use crate::views::{FreezeView, ServiceView};
 use leptos::prelude::*;
+
+/// A text input of the freezes' edit rows (their ids are per freeze).
+const INPUT: &str = "block w-full rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900";
 
 const DAYS: [(&str, &str); 7] = [
     ("MON", "Monday"),
@@ -81,6 +85,7 @@ pub fn ReleasePolicyPage() -> impl IntoView {
     let create = ServerAction::<CreateFreeze>::new();
     let lift = ServerAction::<LiftFreeze>::new();
     let delete = ServerAction::<DeleteFreeze>::new();
+    let edit = ServerAction::<EditFreeze>::new();
     let data = Resource::new(
         move || {
             (
@@ -89,6 +94,7 @@ pub fn ReleasePolicyPage() -> impl IntoView {
                 create.version().get(),
                 lift.version().get(),
                 delete.version().get(),
+                edit.version().get(),
             )
         },
         |_| policy_settings_page(),
@@ -191,6 +197,35 @@ pub fn ReleasePolicyPage() -> impl IntoView {
                                                 let (lift_id, del_id, name) = (f.id.clone(), f.id.clone(), f.name.clone());
                                                 let del_label = format!("Delete {}", f.name);
                                                 let ended = !f.in_force && f.ends_at.is_some_and(|e| e.at() <= chrono::Utc::now());
+                                                let fe = f.clone();
+                                                let editor = can.then(move || {
+                                                    let f = fe;
+                                                    let fid = f.id.to_string();
+                                                    let (n_id, r_id, e_id) = (format!("edit-{fid}-name"), format!("edit-{fid}-reason"), format!("edit-{fid}-ends"));
+                                                    let (n_for, r_for, e_for) = (n_id.clone(), r_id.clone(), e_id.clone());
+                                                    let staging = f.environments.contains(&crate::domain::deployments::Environment::Staging);
+                                                    let production = f.environments.contains(&crate::domain::deployments::Environment::Production);
+                                                    view! {
+                                                        <tr class="border-b border-zinc-100 dark:border-zinc-800">
+                                                            <td colspan="5" class="pb-3">
+                                                                <details class="text-sm">
+                                                                    <summary class="cursor-pointer text-xs font-medium text-indigo-700 dark:text-indigo-300">{format!("Edit {}", f.name)}</summary>
+                                                                    <ActionForm action=edit attr:class="mt-2 grid gap-2 sm:grid-cols-4">
+                                                                        <input type="hidden" name="id" value=fid.clone()/>
+                                                                        <div class="space-y-1"><label for=n_for class="block text-xs font-medium">"Name"</label><input id=n_id name="name" required=true value=f.name.clone() class=INPUT/></div>
+                                                                        <div class="space-y-1"><label for=r_for class="block text-xs font-medium">"Reason"</label><input id=r_id name="reason" value=f.reason.clone() class=INPUT/></div>
+                                                                        <div class="space-y-1"><label for=e_for class="block text-xs font-medium">{format!("New end ({}; empty keeps it)", f.timezone)}</label><input id=e_id name="ends" type="datetime-local" class=INPUT/></div>
+                                                                        <fieldset class="space-y-1 text-xs"><legend class="font-medium">"Holds"</legend>
+                                                                            <label class="flex items-center gap-2"><input type="checkbox" name="staging" value="on" checked=staging/>"Staging"</label>
+                                                                            <label class="flex items-center gap-2"><input type="checkbox" name="production" value="on" checked=production/>"Production"</label>
+                                                                        </fieldset>
+                                                                        <div><button type="submit" class=BUTTON_SECONDARY>"Save changes"</button></div>
+                                                                    </ActionForm>
+                                                                </details>
+                                                            </td>
+                                                        </tr>
+                                                    }
+                                                });
                                                 view! {
                                                     <tr class="border-b border-zinc-100 align-top dark:border-zinc-800">
                                                         <td class="py-2 pr-3"><p class="font-medium">{f.name.clone()}</p><p class="text-xs text-zinc-500 dark:text-zinc-400">{f.reason.clone()}</p></td>
@@ -216,6 +251,7 @@ pub fn ReleasePolicyPage() -> impl IntoView {
                                                             })}
                                                         </td>
                                                     </tr>
+                                                    {editor}
                                                 }
                                             }).collect_view()}
                                         </tbody>
@@ -224,6 +260,7 @@ pub fn ReleasePolicyPage() -> impl IntoView {
                             }}
                             <ActionError result=lift.value().into()/>
                             <ActionError result=delete.value().into()/>
+                            <ActionError result=edit.value().into()/>
                             {can.then(|| view! {
                                 <details class=CARD open=d.freezes.is_empty()>
                                     <summary class="cursor-pointer text-sm font-medium">"Declare a freeze"</summary>
