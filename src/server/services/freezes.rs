@@ -127,6 +127,13 @@ impl Stored {
         }
     }
 
+    /// A moment in the freeze's own zone, as the checks say it
+    /// ("Mon 26 Oct 08:00 Europe/Berlin").
+    fn local_words(&self, t: DateTime<Utc>) -> String {
+        let local = t.with_timezone(&self.zone);
+        format!("{} {}", local.format("%a %-d %b %H:%M"), self.zone.name())
+    }
+
     /// The window in force at `at`, if any.
     fn in_force(&self, at: DateTime<Utc>) -> Option<freeze::Window> {
         freeze::in_force(&self.schedule, &self.zone, at)
@@ -280,21 +287,13 @@ pub async fn holding(
     env: Environment,
     at: DateTime<Utc>,
 ) -> AppResult<Vec<crate::domain::policy::FreezeFact>> {
-    Ok(in_force(conn, ctx, at)
+    Ok(in_force_facts(conn, ctx, at)
         .await?
         .into_iter()
-        .filter(|s| s.environments.contains(&env))
-        .filter(|s| s.service_ids.is_empty() || s.service_ids.contains(service))
-        .map(|s| {
-            let until = s.in_force(at).and_then(|w| w.end).map(|end| {
-                let local = end.with_timezone(&s.zone);
-                format!("{} {}", local.format("%a %-d %b %H:%M"), s.zone.name())
-            });
-            crate::domain::policy::FreezeFact {
-                name: s.row.name,
-                until,
-            }
+        .filter(|(services, envs, _)| {
+            envs.contains(&env) && (services.is_empty() || services.contains(service))
         })
+        .map(|(_, _, fact)| fact)
         .collect())
 }
 
@@ -582,10 +581,7 @@ pub async fn edges_across_teams(
                 reason: s.row.reason.clone(),
                 started,
                 at,
-                until: w.end.filter(|_| started).map(|end| {
-                    let local = end.with_timezone(&s.zone);
-                    format!("{} {}", local.format("%a %-d %b %H:%M"), s.zone.name())
-                }),
+                until: w.end.filter(|_| started).map(|end| s.local_words(end)),
                 holds: holds.clone(),
             };
             if w.start > since && w.start <= now {
@@ -648,10 +644,10 @@ pub(crate) async fn in_force_facts(
         .await?
         .into_iter()
         .map(|s| {
-            let until = s.in_force(at).and_then(|w| w.end).map(|end| {
-                let local = end.with_timezone(&s.zone);
-                format!("{} {}", local.format("%a %-d %b %H:%M"), s.zone.name())
-            });
+            let until = s
+                .in_force(at)
+                .and_then(|w| w.end)
+                .map(|end| s.local_words(end));
             (
                 s.service_ids,
                 s.environments,
