@@ -1,10 +1,16 @@
-// A webhook receiver (/receiver/…), fakes of GitHub (OAuth app flow, /user, pulls, search, repos) and of
+// A mail server (SMTP on FAKE_SMTP_PORT; what it received at GET /mail?to=…),
+// a small OpenID Connect provider under /idp (discovery, keys made at start,
+// a "Continue as" page, a token endpoint that checks the client secret and
+// the PKCE verifier), a webhook receiver (/receiver/…), fakes of GitHub (OAuth app flow, /user, pulls, search, repos) and of
 // Atlassian (3LO under /atl-auth, the Jira API under /atl-api), for the
 // browser suite only. They answer with the providers' documented shapes;
 // "authorize" approves at once and sends the browser back to the app's
 // callback with a code and the app's own state, as the providers do after
 // the user clicks "Authorize"/"Accept".
 import http from 'node:http';
+import net from 'node:net';
+import crypto from 'node:crypto';
+import { simpleParser } from 'mailparser';
 
 const port = Number(process.env.FAKE_GITHUB_PORT ?? 3399);
 const TOKEN = 'gho_e2eFakeToken000000000000';
@@ -49,6 +55,61 @@ const redirectBack = (url, res, code) => {
   res.end();
 };
 
+// ---- SMTP: enough of the protocol for any client; every message is kept.
+const smtpPort = Number(process.env.FAKE_SMTP_PORT ?? port + 2);
+const mails = [];
+net.createServer((sock) => {
+  let buf = '';
+  let data = null;
+  let to = [];
+  sock.write('220 e2e-mail ESMTP\r\n');
+  sock.on('data', async (chunk) => {
+    buf += chunk.toString('latin1');
+    let i;
+    while ((i = buf.indexOf('\r\n')) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 2);
+      if (data !== null) {
+        if (line === '.') {
+          const raw = data.join('\r\n');
+          data = null;
+          const parsed = await simpleParser(Buffer.from(raw, 'latin1'));
+          mails.push({ to: [...to], subject: parsed.subject ?? '', text: parsed.text ?? '', html: parsed.html || '' });
+          sock.write('250 OK\r\n');
+        } else {
+          data.push(line.startsWith('..') ? line.slice(1) : line);
+        }
+        continue;
+      }
+      const cmd = line.toUpperCase();
+      if (cmd.startsWith('EHLO')) sock.write('250-e2e-mail\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n');
+      else if (cmd.startsWith('HELO')) sock.write('250 e2e-mail\r\n');
+      else if (cmd.startsWith('MAIL FROM')) { to = []; sock.write('250 OK\r\n'); }
+      else if (cmd.startsWith('RCPT TO')) { to.push((line.match(/<([^>]*)>/) ?? [])[1] ?? ''); sock.write('250 OK\r\n'); }
+      else if (cmd === 'DATA') { data = []; sock.write('354 go ahead\r\n'); }
+      else if (cmd.startsWith('QUIT')) { sock.end('221 bye\r\n'); }
+      else sock.write('250 OK\r\n');
+    }
+  });
+  sock.on('error', () => {});
+}).listen(smtpPort, '127.0.0.1');
+
+// ---- OpenID Connect provider under /idp.
+const idpIssuer = `http://127.0.0.1:${port}/idp`;
+const IDP_CLIENT = 'e2e-oidc-client';
+const IDP_SECRET = 'e2e-oidc-secret';
+const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'e2e-1', use: 'sig', alg: 'RS256' };
+const idpCodes = new Map();
+const b64url = (b) => Buffer.from(b).toString('base64url');
+const signJwt = (claims) => {
+  const head = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'e2e-1' }));
+  const body = b64url(JSON.stringify(claims));
+  const sig = crypto.sign('sha256', Buffer.from(`${head}.${body}`), privateKey).toString('base64url');
+  return `${head}.${body}.${sig}`;
+};
+const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 http
   .createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
@@ -57,6 +118,68 @@ http
     const jira = req.headers.authorization === `Bearer ${JIRA_TOKEN}`;
     if (req.method === 'GET' && p === '/health') {
       res.end('ok');
+    // ---- the mail the SMTP server received
+    } else if (req.method === 'GET' && p === '/mail') {
+      const to = (url.searchParams.get('to') ?? '').toLowerCase();
+      json(res, 200, mails.filter((m) => !to || m.to.some((t) => t.toLowerCase() === to)));
+    // ---- the OpenID Connect provider
+    } else if (req.method === 'GET' && p === '/idp/.well-known/openid-configuration') {
+      json(res, 200, {
+        issuer: idpIssuer,
+        authorization_endpoint: `${idpIssuer}/authorize`,
+        token_endpoint: `${idpIssuer}/token`,
+        jwks_uri: `${idpIssuer}/jwks`,
+        response_types_supported: ['code'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['RS256'],
+        scopes_supported: ['openid', 'email', 'profile'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        code_challenge_methods_supported: ['S256'],
+      });
+    } else if (req.method === 'GET' && p === '/idp/jwks') {
+      json(res, 200, { keys: [jwk] });
+    } else if (req.method === 'GET' && p === '/idp/authorize') {
+      // The provider's own sign-in page: who are you?
+      const q = Object.fromEntries(url.searchParams);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html lang="en"><head><title>Test IdP</title></head><body>
+<h1>Test IdP</h1><form method="post" action="/idp/approve">
+${Object.entries(q).map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('')}
+<label>Email <input name="email" type="email" value="sso-user@idp.example"></label>
+<label>Name <input name="name" value="Sam SSO"></label>
+<button type="submit">Continue</button></form></body></html>`);
+    } else if (req.method === 'POST' && p === '/idp/approve') {
+      const f = new URLSearchParams(await readBody(req));
+      if (f.get('client_id') !== IDP_CLIENT || f.get('code_challenge_method') !== 'S256') {
+        res.writeHead(400); res.end('bad request'); return;
+      }
+      const code = crypto.randomBytes(16).toString('hex');
+      idpCodes.set(code, {
+        email: f.get('email'), name: f.get('name'), nonce: f.get('nonce'),
+        challenge: f.get('code_challenge'), redirect: f.get('redirect_uri'),
+      });
+      const back = new URL(f.get('redirect_uri'));
+      back.searchParams.set('code', code);
+      back.searchParams.set('state', f.get('state') ?? '');
+      res.writeHead(302, { location: back.toString() });
+      res.end();
+    } else if (req.method === 'POST' && p === '/idp/token') {
+      const f = new URLSearchParams(await readBody(req));
+      const basic = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
+      const [id, secret] = basic.split(':').map(decodeURIComponent);
+      const c = idpCodes.get(f.get('code') ?? '');
+      idpCodes.delete(f.get('code') ?? '');
+      const challenge = crypto.createHash('sha256').update(f.get('code_verifier') ?? '').digest('base64url');
+      if (id !== IDP_CLIENT || secret !== IDP_SECRET) { json(res, 401, { error: 'invalid_client' }); return; }
+      if (!c || c.challenge !== challenge || c.redirect !== f.get('redirect_uri')) { json(res, 400, { error: 'invalid_grant' }); return; }
+      const now = Math.floor(Date.now() / 1000);
+      json(res, 200, {
+        access_token: crypto.randomBytes(16).toString('hex'), token_type: 'Bearer', expires_in: 300,
+        id_token: signJwt({
+          iss: idpIssuer, aud: IDP_CLIENT, sub: `sub-${c.email}`, iat: now, exp: now + 300,
+          nonce: c.nonce, email: c.email, email_verified: true, name: c.name,
+        }),
+      });
     // ---- a webhook receiver: accepts deliveries, or refuses under /fail
     } else if (req.method === 'POST' && p.startsWith('/receiver/')) {
       await readBody(req);

@@ -15,6 +15,8 @@ const runDir = path.join(root, 'target', 'e2e', `run-${Date.now()}`);
 // Local fakes of GitHub and Atlassian (end2end/fake-providers.mjs).
 const fakeGithubPort = Number(process.env.FAKE_GITHUB_PORT ?? port + 1);
 const fakeGithub = `http://127.0.0.1:${fakeGithubPort}`;
+// Its mail server (SMTP) and where the specs read what it received.
+const fakeSmtpPort = Number(process.env.FAKE_SMTP_PORT ?? port + 2);
 
 export default defineConfig({
   testDir: './tests',
@@ -51,7 +53,7 @@ export default defineConfig({
         url: `${fakeGithub}/health`,
         reuseExistingServer: false,
         timeout: 10_000,
-        env: { ...process.env, FAKE_GITHUB_PORT: String(fakeGithubPort) },
+        env: { ...process.env, FAKE_GITHUB_PORT: String(fakeGithubPort), FAKE_SMTP_PORT: String(fakeSmtpPort) },
       }, {
         command: `${path.join(root, 'target', 'debug', 'release-coordinator')}`,
         cwd: root,
@@ -82,6 +84,14 @@ export default defineConfig({
           RC_OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
           RC_OUTBOX_POLL_MS: '200',
           RC_OUTBOX_RETRY_BASE_MS: '200',
+          // Email through the fake's SMTP server; single sign-on with its provider.
+          RC_SMTP_URL: `smtp://127.0.0.1:${fakeSmtpPort}`,
+          RC_MAIL_FROM: 'Release Coordinator <rc@e2e.example>',
+          RC_EMAILS_PER_HOUR: '50',
+          RC_OIDC_TESTIDP_ISSUER: `${fakeGithub}/idp`,
+          RC_OIDC_TESTIDP_CLIENT_ID: 'e2e-oidc-client',
+          RC_OIDC_TESTIDP_CLIENT_SECRET: 'e2e-oidc-secret',
+          RC_OIDC_TESTIDP_NAME: 'Test IdP',
         },
       }],
 });

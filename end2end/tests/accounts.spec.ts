@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { waitForHydration, expectNoSeriousA11yViolations, ownerWithTeam } from './helpers';
+import { waitForHydration, expectNoSeriousA11yViolations, ownerWithTeam, mailTo, linkIn } from './helpers';
 
 function newUser(tag: string) {
   const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
@@ -54,7 +54,7 @@ test('signing out, then the redirect to sign-in with next (needs JavaScript)', a
   await expect(page.getByRole('heading', { name: /Members of Ledger/ })).toBeVisible();
 });
 
-test('an invitation accepted in a second browser: both see each other (needs JavaScript)', async ({ page, browser }) => {
+test('an invitation by email, accepted in a second browser after verifying the address (needs JavaScript)', async ({ page, browser }) => {
   const owner = newUser('Owner');
   await signUp(page, owner);
   await page.getByLabel('Team name').fill('Checkout');
@@ -69,10 +69,15 @@ test('an invitation accepted in a second browser: both see each other (needs Jav
   await page.getByRole('button', { name: 'Create invitation' }).click();
   const link = await page.getByTestId('invite-link').inputValue();
   expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{40,}$/);
+  // The invitee gets it by email: the team, who invited, the same link.
+  const invitation = await mailTo(page.request, invitee.email, '/invite/');
+  expect(invitation.subject).toContain('Checkout');
+  expect(invitation.text).toContain(owner.name);
+  expect(linkIn(invitation, '/invite/')).toBe(link);
 
   const other = await browser.newContext();
   const page2 = await other.newPage();
-  await page2.goto(link);
+  await page2.goto(linkIn(invitation, '/invite/'));
   await expect(page2.getByRole('heading', { name: 'Join Checkout' })).toBeVisible();
   await page2.getByRole('link', { name: 'Create an account' }).click();
   await expect(page2.getByLabel('Email')).toHaveValue(invitee.email);
@@ -81,6 +86,19 @@ test('an invitation accepted in a second browser: both see each other (needs Jav
   await page2.getByLabel('Password (at least 10 characters)').fill(invitee.password);
   await page2.getByRole('button', { name: 'Create account' }).click();
   await expect(page2).toHaveURL(/\/invite\//);
+  await waitForHydration(page2);
+  // Not verified yet: the page says why and offers a new link.
+  const verifyFirst = page2.getByTestId('verify-first');
+  await expect(verifyFirst).toContainText('Confirm your email address first');
+  await verifyFirst.getByRole('button', { name: 'Resend the link' }).click();
+  await expect(verifyFirst.getByRole('status')).toContainText('Sent');
+  const verification = await mailTo(page2.request, invitee.email, '/verify-email', 1);
+  await page2.goto(linkIn(verification, '/verify-email'));
+  await waitForHydration(page2);
+  await expectNoSeriousA11yViolations(page2, 'verify email');
+  await page2.getByRole('button', { name: 'Confirm my email' }).click();
+  await expect(page2.getByRole('status')).toContainText('Your email address is confirmed');
+  await page2.goto(link);
   await waitForHydration(page2);
   await page2.getByRole('button', { name: 'Accept invitation' }).click();
   await expect(page2).toHaveURL(/\/board$/);
@@ -109,7 +127,7 @@ test('changing the password from the profile page (needs JavaScript)', async ({ 
   await expect(page).toHaveURL(/\/board$/);
   await page.goto('/settings/profile');
   await waitForHydration(page);
-  await expect(page.getByRole('main').getByText(user.email)).toBeVisible();
+  await expect(page.getByLabel('Email', { exact: true })).toHaveValue(user.email);
   await page.getByLabel('Current password').fill('not the password');
   await page.getByLabel('New password (at least 10 characters)').fill('a fresh new password');
   await page.getByRole('button', { name: 'Change password' }).click();
@@ -118,7 +136,7 @@ test('changing the password from the profile page (needs JavaScript)', async ({ 
   await expect(page.getByLabel('Current password')).toBeFocused();
   await page.getByLabel('Current password').fill(user.password);
   await page.getByRole('button', { name: 'Change password' }).click();
-  await expect(page.getByRole('main').getByRole('status')).toContainText('Password changed');
+  await expect(page.getByRole('main').getByRole('status').filter({ hasText: 'Password changed' })).toBeVisible();
   await expectNoSeriousA11yViolations(page, 'profile');
 });
 

@@ -1,7 +1,7 @@
 // The board: drag-and-drop, refused moves, the keyboard, filters in the URL
 // and the collapsed area for closed releases.
 import { test, expect, type Page } from '@playwright/test';
-import { ownerWithTeam, waitForHydration } from './helpers';
+import { ownerWithTeam, waitForHydration, verifyEmail } from './helpers';
 
 function column(page: Page, status: RegExp) {
   return page.getByRole('list', { name: status });
@@ -24,6 +24,7 @@ test('a card dragged in one browser moves at once there and live in another', as
   const other = await browser.newContext({ baseURL });
   const headers = { origin: baseURL! };
   expect((await other.request.post('/api/auth/sign-up', { headers, data: { email: `m-${t.id}@example.com`, name: 'Bob', password: `pw-${t.id}-secret` } })).status()).toBe(201);
+  await verifyEmail(other.request, baseURL!, `m-${t.id}@example.com`);
   expect((await other.request.post(`/api/invitations/${inv.token}/accept`, { headers })).status()).toBe(200);
 
   const a = await t.ctx.newPage();

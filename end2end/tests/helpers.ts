@@ -1,5 +1,5 @@
 // Shared helpers for the browser specs.
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 /** Waits until the page is hydrated: the app marks <body> once its first effect ran. */
@@ -49,4 +49,35 @@ export async function ownerWithTeam(browser: Browser, baseURL: string, team = 'B
     }
   };
   return { id, ctx, api, svc, release, walk, email: `owner-${id}@example.com` };
+}
+
+/** The fake providers' address (end2end/fake-providers.mjs): mail, IdP, GitHub, Atlassian. */
+export const fakeBase = `http://127.0.0.1:${Number(process.env.FAKE_GITHUB_PORT ?? Number(process.env.RC_E2E_PORT ?? 3310) + 1)}`;
+
+export type Mail = { to: string[]; subject: string; text: string; html: string };
+
+/** Waits until `email` has received a message whose text has `path`; answers the newest. */
+export async function mailTo(request: APIRequestContext, email: string, path: string, after = 0): Promise<Mail> {
+  let found: Mail[] = [];
+  await expect.poll(async () => {
+    const all: Mail[] = await (await request.get(`${fakeBase}/mail?to=${encodeURIComponent(email)}`)).json();
+    found = all.filter((m) => m.text.includes(path)).slice(after);
+    return found.length;
+  }, { message: `a mail with ${path} to ${email}`, timeout: 15_000 }).toBeGreaterThan(0);
+  return found[found.length - 1];
+}
+
+/** The first link in a mail's text that contains `path`. */
+export function linkIn(mail: Mail, path: string): string {
+  const link = mail.text.split(/\s+/).find((w) => w.startsWith('http') && w.includes(path));
+  expect(link, `a ${path} link in: ${mail.text}`).toBeTruthy();
+  return link!;
+}
+
+/** Verifies `email` through the link the server sent it (the API way). */
+export async function verifyEmail(request: APIRequestContext, baseURL: string, email: string) {
+  const mail = await mailTo(request, email, '/verify-email');
+  const token = new URL(linkIn(mail, '/verify-email')).searchParams.get('token');
+  const res = await request.post('/api/auth/verify-email', { headers: { origin: baseURL }, data: { token } });
+  expect(res.status(), 'verify email').toBe(204);
 }

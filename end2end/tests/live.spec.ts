@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { ownerWithTeam, waitForHydration } from './helpers';
+import { ownerWithTeam, waitForHydration, verifyEmail } from './helpers';
 
 test('a move in one browser shows on another open board and feed without reload (needs JavaScript)', async ({ browser, baseURL }) => {
   const headers = { origin: baseURL! };
@@ -15,6 +15,7 @@ test('a move in one browser shows on another open board and feed without reload 
   // Browser B: a member, looking at the board.
   const b = await browser.newContext({ baseURL });
   expect((await b.request.post('/api/auth/sign-up', { headers, data: { email: `b-${id}@example.com`, name: 'Bob', password: `pw-${id}-secret` } })).status()).toBe(201);
+  await verifyEmail(b.request, baseURL!, `b-${id}@example.com`);
   expect((await b.request.post(`/api/invitations/${inv.token}/accept`, { headers })).status()).toBe(200);
   const board = await b.newPage();
   await board.goto('/board');

@@ -2,7 +2,7 @@
 // a frozen column is refused naming the freeze), approve as a second person
 // so the drop succeeds, and an admin's override with a reason.
 import { test, expect, type Page } from '@playwright/test';
-import { ownerWithTeam, waitForHydration } from './helpers';
+import { ownerWithTeam, waitForHydration, verifyEmail } from './helpers';
 
 const shot = async (page: Page, name: string) => {
   if (process.env.E2E_SHOTS) await page.screenshot({ path: `${process.env.E2E_SHOTS}/${name}.png`, fullPage: true });
@@ -73,6 +73,7 @@ test('a move that needs an approval is held until a second person approves it on
   const other = await browser.newContext({ baseURL });
   const headers = { origin: baseURL! };
   expect((await other.request.post('/api/auth/sign-up', { headers, data: { email: `a-${t.id}@example.com`, name: 'Grace', password: `pw-${t.id}-secret` } })).status()).toBe(201);
+  await verifyEmail(other.request, baseURL!, `a-${t.id}@example.com`);
   expect((await other.request.post(`/api/invitations/${inv.token}/accept`, { headers })).status()).toBe(200);
 
   const page = await t.ctx.newPage();

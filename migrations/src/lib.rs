@@ -12,6 +12,8 @@ mod m20261201_000001_hardening;
 mod m20261206_000001_deployments;
 mod m20261206_000002_webhooks;
 mod m20261207_000001_release_policy;
+mod m20261207_000002_identity;
+mod m20261207_000003_single_sign_on;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -27,6 +29,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_deployments::Migration),
             Box::new(m20261206_000002_webhooks::Migration),
             Box::new(m20261207_000001_release_policy::Migration),
+            Box::new(m20261207_000002_identity::Migration),
+            Box::new(m20261207_000003_single_sign_on::Migration),
         ]
     }
 }

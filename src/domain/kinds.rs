@@ -159,3 +159,37 @@ mod tests {
         assert!("blocks".parse::<DependencyType>().is_err());
     }
 }
+
+wire_enum!(
+    /// An event of a person's own security log (the profile shows them).
+    SecurityEventKind, "kind" {
+        /// The account was created.
+        AccountCreated => "ACCOUNT_CREATED",
+        /// Signed in with a password or single sign-on.
+        SignedIn => "SIGNED_IN",
+        /// A sign-in with a wrong password.
+        SignInFailed => "SIGN_IN_FAILED",
+        /// Changed the password from the profile.
+        PasswordChanged => "PASSWORD_CHANGED",
+        /// A reset link was emailed.
+        PasswordResetRequested => "PASSWORD_RESET_REQUESTED",
+        /// The password was reset through an emailed link (or by an operator).
+        PasswordReset => "PASSWORD_RESET",
+        /// A verification link was emailed.
+        VerificationSent => "VERIFICATION_SENT",
+        /// The email address was verified.
+        EmailVerified => "EMAIL_VERIFIED",
+        /// A new email address waits for its link.
+        EmailChangeRequested => "EMAIL_CHANGE_REQUESTED",
+        /// The email address changed (its new one verified).
+        EmailChanged => "EMAIL_CHANGED",
+        /// The display name changed.
+        NameChanged => "NAME_CHANGED",
+        /// A session was signed out from the sessions list.
+        SessionRevoked => "SESSION_REVOKED",
+        /// A single-sign-on identity was linked.
+        IdentityLinked => "IDENTITY_LINKED",
+        /// A single-sign-on identity was unlinked.
+        IdentityUnlinked => "IDENTITY_UNLINKED",
+    }
+);

@@ -75,6 +75,9 @@ mod tests {
             password_hash: SECRET.into(),
             created_at: now,
             updated_at: now,
+            email_verified_at: None,
+            pending_email: None,
+            deleted_at: None,
         };
         let session = super::auth::AuthSession {
             session_id: "s".into(),
@@ -82,6 +85,29 @@ mod tests {
             current_team_id: None,
         };
         assert_hidden("AuthSession", format!("{session:?}"));
+        let mail = super::db::entities::mail_outbox::Model {
+            id: "m".into(),
+            to_address: "a@x.io".into(),
+            subject: "Reset".into(),
+            body: SECRET.into(),
+            attempts: 0,
+            next_attempt_at: now,
+            last_error: None,
+            sent_at: None,
+            failed_at: None,
+            created_at: now,
+        };
+        assert_hidden("mail_outbox::Model", format!("{mail:?}"));
+        let st = super::db::entities::oidc_state::Model {
+            id: "h".into(),
+            provider: "p".into(),
+            nonce: SECRET.into(),
+            pkce_verifier: SECRET.into(),
+            redirect_after: None,
+            expires_at: now,
+            created_at: now,
+        };
+        assert_hidden("oidc_state::Model", format!("{st:?}"));
         let inv = crate::views::InvitationCreated {
             id: "i".into(),
             email: "a@x.io".into(),
@@ -92,6 +118,7 @@ mod tests {
                 .unwrap()
                 .with_timezone(&chrono::Utc)
                 .into(),
+            emailed: true,
         };
         assert_hidden("InvitationCreated", format!("{inv:?}"));
         let ts: crate::domain::time::Timestamp = now.into();

@@ -83,6 +83,15 @@ impl Application {
             crate::server::config::Backend::Sqlite => EventBus::new(per_user, total),
         };
         let limits = Arc::new(crate::server::limits::Limits::new(&settings));
+        let settings_timeout = settings.outbound_timeout_ms;
+        let mailer = match &settings.smtp_url {
+            Some(url) => Some(Arc::new(crate::server::integrations::mail::Mailer::new(
+                url,
+                &settings.mail_from,
+                settings.outbound_timeout_ms,
+            )?)),
+            None => None,
+        };
         let state = AppState {
             leptos_options,
             db,
@@ -94,6 +103,10 @@ impl Application {
             http,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
             metrics: Arc::new(crate::server::metrics::Metrics::new()),
+            mailer,
+            oidc: Arc::new(crate::server::integrations::oidc::Oidc::new(
+                settings_timeout,
+            )?),
         };
         let router = router(state.clone());
         Ok(Self {

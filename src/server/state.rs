@@ -32,4 +32,16 @@ pub struct AppState {
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// This server's Prometheus metrics (`/metrics`).
     pub metrics: Arc<crate::server::metrics::Metrics>,
+    /// Outgoing email (`RC_SMTP_URL`); `None` when email is not set up, and
+    /// then nothing is emailed and verification is not enforced.
+    pub mailer: Option<Arc<crate::server::integrations::mail::Mailer>>,
+    /// OpenID Connect discovery cache and client (`RC_OIDC_<ID>_*`).
+    pub oidc: Arc<crate::server::integrations::oidc::Oidc>,
+}
+
+impl AppState {
+    /// Whether this server can send email (and so enforces verification).
+    pub fn email_enabled(&self) -> bool {
+        self.mailer.is_some()
+    }
 }

@@ -257,6 +257,11 @@ pub struct InvitePageData {
     pub invitation: Option<InvitationPreview>,
     /// The signed-in user's email.
     pub signed_in_as: Option<String>,
+    /// Whether the signed-in user must verify their email before accepting
+    /// (the server sends email and theirs is not verified yet).
+    pub needs_verification: bool,
+    /// Whether this server sends email (and so verifies addresses).
+    pub email_enabled: bool,
 }
 
 /// The invitation page's data (public).
@@ -266,10 +271,17 @@ pub async fn invite_page(token: String) -> Result<InvitePageData, ApiError> {
     let invitation = crate::server::services::teams::preview_invitation(&state, &token)
         .await
         .ok();
-    let signed_in_as = ctx::maybe_session().await.map(|s| s.user.email);
+    let session = ctx::maybe_session().await;
+    let email_enabled = state.email_enabled();
+    let needs_verification = email_enabled
+        && session
+            .as_ref()
+            .is_some_and(|s| s.user.email_verified_at.is_none());
     Ok(InvitePageData {
         invitation,
-        signed_in_as,
+        signed_in_as: session.map(|s| s.user.email.clone()),
+        needs_verification,
+        email_enabled,
     })
 }
 

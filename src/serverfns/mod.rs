@@ -9,6 +9,7 @@ pub mod board;
 pub mod catalog;
 pub mod dashboard;
 pub mod groups;
+pub mod identity;
 pub mod items;
 pub mod planning;
 pub mod policy;

@@ -72,6 +72,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-up") view=|| view! { <SignUpPage/><Hydrated/> }/>
                 <Route path=path!("/select-team") view={Lazy::<SelectTeamRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/invite/:token") view={Lazy::<InviteRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/verify-email") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=AppFrame ssr=SsrMode::Async>
                     <Route path=path!("/board") view=|| view! { <BoardPage/><Hydrated/> } ssr=SsrMode::Async/>
                     <Route path=path!("/settings/members") view={Lazy::<MembersRoute>::new()} ssr=SsrMode::Async/>

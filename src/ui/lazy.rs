@@ -43,6 +43,15 @@ lazy_page!(
 );
 lazy_page!(LandingRoute, crate::ui::pages::landing::LandingPage);
 lazy_page!(InviteRoute, crate::ui::pages::invite::InvitePage);
+lazy_page!(
+    ForgotPasswordRoute,
+    crate::ui::pages::auth::ForgotPasswordPage
+);
+lazy_page!(
+    ResetPasswordRoute,
+    crate::ui::pages::auth::ResetPasswordPage
+);
+lazy_page!(VerifyEmailRoute, crate::ui::pages::auth::VerifyEmailPage);
 lazy_page!(DashboardRoute, crate::ui::pages::dashboard::DashboardPage);
 lazy_page!(CalendarRoute, crate::ui::pages::dashboard::CalendarPage);
 lazy_page!(ReleasesRoute, crate::ui::pages::releases::ReleasesPage);

@@ -51,6 +51,9 @@ pub const PAGES: &[Page] = &[
     page("/sign-in", Public, None, ""),
     page("/sign-up", Public, None, ""),
     page("/invite/:token", Public, None, ""),
+    page("/forgot-password", Public, None, ""),
+    page("/reset-password", Public, None, ""),
+    page("/verify-email", Public, None, ""),
     page("/select-team", SignedIn, None, ""),
     page("/dashboard", Team, Some("Dashboard"), "Dashboard"),
     page("/board", Team, Some("Board"), "Board"),
@@ -156,7 +159,15 @@ mod tests {
 
     #[test]
     fn each_page_has_the_access_api_md_gives_it() {
-        for p in ["/", "/sign-in", "/sign-up", "/invite/abc"] {
+        for p in [
+            "/",
+            "/sign-in",
+            "/sign-up",
+            "/invite/abc",
+            "/forgot-password",
+            "/reset-password",
+            "/verify-email",
+        ] {
             assert_eq!(access_of(p), Public, "{p}");
         }
         for p in [

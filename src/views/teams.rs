@@ -17,6 +17,14 @@ pub struct UserView {
     pub name: String,
     /// RFC 3339.
     pub created_at: crate::domain::time::Timestamp,
+    /// Whether the account proved it reads `email` (a link, or a single
+    /// sign-on provider that vouches for it).
+    #[serde(default)]
+    pub email_verified: bool,
+    /// A new address waiting for its verification link; `email` stays in
+    /// force until then.
+    #[serde(default)]
+    pub pending_email: Option<String>,
 }
 
 /// A team the caller belongs to, with their role.
@@ -45,6 +53,16 @@ pub struct MeView {
     pub teams: Vec<TeamMembershipView>,
     /// The team selected in this session.
     pub current_team_id: Option<TeamId>,
+    /// The same as `user.emailVerified`.
+    #[serde(default)]
+    pub email_verified: bool,
+    /// The same as `user.pendingEmail`.
+    #[serde(default)]
+    pub pending_email: Option<String>,
+    /// Whether this server sends email (`RC_SMTP_URL`); without it nothing
+    /// is verified and invitations stay bound to the account's email.
+    #[serde(default)]
+    pub email_enabled: bool,
 }
 
 impl MeView {
@@ -125,6 +143,10 @@ pub struct InvitationCreated {
     pub url: String,
     /// RFC 3339.
     pub expires_at: crate::domain::time::Timestamp,
+    /// Whether the link was emailed to the invitee (false where the server
+    /// sends no email: copy the link to them).
+    #[serde(default)]
+    pub emailed: bool,
 }
 
 /// Written by hand: the token (and the link holding it) is never printed.
@@ -196,4 +218,72 @@ pub struct TeamSettingsView {
     pub slack_last_error_at: Option<crate::domain::time::Timestamp>,
     /// Notifications given up after a day of retries (read-only).
     pub slack_failed_messages: u64,
+}
+
+/// A signed-in session of the caller (`GET /api/auth/sessions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SessionView {
+    /// Opaque id (not the secret).
+    pub id: String,
+    /// Whether this is the session making the request.
+    pub current: bool,
+    /// The browser's `User-Agent` at sign-in.
+    pub user_agent: Option<String>,
+    /// The address it signed in from.
+    pub ip: Option<String>,
+    /// RFC 3339.
+    pub created_at: crate::domain::time::Timestamp,
+    /// When it was last used (to within five minutes).
+    pub last_seen_at: crate::domain::time::Timestamp,
+}
+
+/// An event of the caller's security log (`GET /api/me/security-log`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SecurityEventView {
+    /// Opaque id.
+    pub id: String,
+    /// What happened.
+    pub kind: crate::domain::kinds::SecurityEventKind,
+    /// The client address, when known.
+    pub ip: Option<String>,
+    /// The browser's `User-Agent`, when known.
+    pub user_agent: Option<String>,
+    /// A short detail (never a secret).
+    pub detail: Option<String>,
+    /// RFC 3339.
+    pub created_at: crate::domain::time::Timestamp,
+}
+
+/// A single-sign-on provider people may sign in with (`GET /api/auth/providers`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderView {
+    /// The `{id}` of `/api/auth/oidc/{id}/authorize`.
+    pub id: String,
+    /// The name on its button ("Sign in with <name>").
+    pub name: String,
+}
+
+/// One of the caller's single-sign-on identities (`GET /api/me/identities`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityView {
+    /// Opaque id.
+    pub id: String,
+    /// The provider's id.
+    pub provider: String,
+    /// The provider's display name.
+    pub provider_name: String,
+    /// The email the provider vouched for.
+    pub email: String,
+    /// RFC 3339.
+    pub created_at: crate::domain::time::Timestamp,
+    /// When it was last used to sign in.
+    pub last_used_at: crate::domain::time::Timestamp,
 }

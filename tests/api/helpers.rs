@@ -336,6 +336,23 @@ impl Browser {
             .await
             .expect("request")
     }
+    pub async fn delete_json(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .delete(self.url(path))
+            .header("origin", &self.address)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+    /// Signs in (this browser gets a new session).
+    pub async fn sign_in(&self, email: &str, password: &str) -> Response {
+        self.post(
+            "/api/auth/sign-in",
+            &serde_json::json!({"email": email, "password": password}),
+        )
+        .await
+    }
     /// Creates a team (becoming its OWNER; it becomes current) and returns its id.
     pub async fn create_team(&self, name: &str) -> String {
         let body = json_of(

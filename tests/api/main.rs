@@ -10,6 +10,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod helpers;
+mod smtp_sink;
+mod test_idp;
 
 mod access;
 mod accounts;
@@ -21,6 +23,7 @@ mod freezes;
 mod fuzz;
 mod github;
 mod health;
+mod identity;
 mod jira;
 mod metrics;
 mod oauth;
@@ -37,5 +40,6 @@ mod security;
 mod seed;
 mod servers;
 mod slack;
+mod sso;
 mod teams;
 mod tokens;

@@ -77,6 +77,9 @@ async fn every_entity_round_trips_and_cascades() {
             password_hash: "$argon2id$x".into(),
             created_at: t,
             updated_at: t,
+            email_verified_at: Some(t),
+            pending_email: Some("ada@new.example".into()),
+            deleted_at: None,
         },
     )
     .await;
@@ -89,6 +92,9 @@ async fn every_entity_round_trips_and_cascades() {
             password_hash: "$argon2id$y".into(),
             created_at: t,
             updated_at: t,
+            email_verified_at: None,
+            pending_email: None,
+            deleted_at: Some(t),
         },
     )
     .await;
@@ -126,6 +132,77 @@ async fn every_entity_round_trips_and_cascades() {
             expires_at: t,
             accepted_at: None,
             accepted_by: None,
+            created_at: t,
+        },
+    )
+    .await;
+    // Identity: an emailed link, queued mail, the security log, single sign-on.
+    let later = t + chrono::Duration::days(1);
+    round_trip(
+        db,
+        email_token::Model {
+            id: new_id(),
+            user_id: ada.id.clone(),
+            purpose: "VERIFY_EMAIL".into(),
+            email: "ada@new.example".into(),
+            token_hash: "e1".into(),
+            expires_at: later,
+            used_at: Some(t),
+            created_at: t,
+        },
+    )
+    .await;
+    round_trip(
+        db,
+        mail_outbox::Model {
+            id: new_id(),
+            to_address: "ada@example.com".into(),
+            subject: "Confirm".into(),
+            body: "encrypted".into(),
+            attempts: 2,
+            next_attempt_at: later,
+            last_error: Some("451 later".into()),
+            sent_at: None,
+            failed_at: None,
+            created_at: t,
+        },
+    )
+    .await;
+    round_trip(
+        db,
+        security_event::Model {
+            id: new_id(),
+            user_id: ada.id.clone(),
+            kind: "SIGNED_IN".into(),
+            ip: Some("127.0.0.1".into()),
+            user_agent: None,
+            detail: Some("with a password".into()),
+            created_at: t,
+        },
+    )
+    .await;
+    round_trip(
+        db,
+        user_identity::Model {
+            id: new_id(),
+            user_id: ada.id.clone(),
+            provider: "google".into(),
+            subject: "1234".into(),
+            email: "ada@example.com".into(),
+            created_at: t,
+            last_used_at: later,
+        },
+    )
+    .await;
+    round_trip(
+        db,
+        oidc_state::Model {
+            id: "state-hash".into(),
+            provider: "google".into(),
+            nonce: "n".into(),
+            pkce_verifier: "v".into(),
+            redirect_after: Some("/board".into()),
+            expires_at: later,
             created_at: t,
         },
     )

@@ -5,9 +5,8 @@ use crate::server::auth::{
 };
 use crate::server::error::{ApiJson, AppResult};
 use crate::server::services::accounts::{self, ClientMeta, NewSession};
-use crate::server::services::teams;
 use crate::server::state::AppState;
-use crate::views::{MeView, UserView};
+use crate::views::UserView;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -22,7 +21,6 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(sign_in))
         .routes(routes!(sign_out))
         .routes(routes!(change_password))
-        .routes(routes!(me))
 }
 
 /// The caller's address (resolved once per request, proxies considered)
@@ -67,11 +65,11 @@ struct ChangePassword {
     new_password: String,
 }
 
-/// The signed-in account (its session is in the `Set-Cookie` header).
+/// An account (after sign-up and sign-in, its session is in the `Set-Cookie` header).
 #[derive(serde::Serialize, utoipa::ToSchema)]
-struct UserBody {
+pub(super) struct UserBody {
     /// The account.
-    user: UserView,
+    pub(super) user: UserView,
 }
 
 fn with_session(
@@ -174,14 +172,4 @@ async fn change_password(
 ) -> AppResult<StatusCode> {
     accounts::change_password(&state, &auth, &body.current_password, &body.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Who am I
-///
-/// Any signed-in person. The account, the teams it belongs to (with its
-/// role in each) and the session's current team.
-#[utoipa::path(get, path = "/me", tag = "auth",
-    responses((status = 200, description = "The caller", body = MeView)))]
-async fn me(State(state): State<AppState>, auth: AuthSession) -> AppResult<Json<MeView>> {
-    Ok(Json(teams::me(&state, &auth).await?))
 }

@@ -2,6 +2,7 @@
 //! extract, authorise, call one service, map the result. Anything under
 //! `/api` that no route matches is a JSON 404, never the app's HTML page.
 
+mod account;
 mod auth;
 mod automation;
 mod catalog;
@@ -45,6 +46,7 @@ fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(openapi::router())
         .merge(docs::router())
         .merge(auth::router())
+        .merge(account::router())
         .merge(teams::router())
         .merge(catalog::router())
         .merge(automation::router())

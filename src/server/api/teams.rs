@@ -25,6 +25,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(change_role, remove_member))
         .routes(routes!(invitations, invite))
         .routes(routes!(revoke_invitation))
+        .routes(routes!(resend_invitation))
         .routes(routes!(preview_invitation))
         .routes(routes!(accept_invitation))
         .routes(routes!(settings, update_settings))
@@ -179,7 +180,8 @@ async fn remove_member(
 ///
 /// ADMIN and up, with a role they may grant (an ADMIN invites MEMBERs and
 /// VIEWERs only). The answer holds the secret token and the link to send;
-/// they are shown this once. The link is valid for 7 days.
+/// they are shown this once. The link is valid for 7 days. Where the server
+/// sends email the link is also emailed to the invitee (`emailed`).
 #[utoipa::path(post, path = "/team/invitations", tag = "teams", request_body = NewInvitation,
     responses((status = 201, description = "Created; the only time the token is shown", body = InvitationCreated),
         (status = 409, description = "That email is already a member of the team", body = crate::server::error::ErrorBody)))]
@@ -237,6 +239,25 @@ async fn revoke_invitation(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Send an invitation again
+///
+/// ADMIN and up. A pending invitation gets a new link (the old one stops
+/// working), valid for another 7 days; it is emailed where the server sends
+/// email (`emailed`), and shown this once to copy.
+#[utoipa::path(post, path = "/team/invitations/{id}/resend", tag = "teams",
+    params(("id" = String, Path, description = "The invitation's id")),
+    responses((status = 200, description = "The new link; the only time its token is shown", body = InvitationCreated),
+        (status = 429, description = "Too many emails to this address", body = crate::server::error::ErrorBody)))]
+async fn resend_invitation(
+    State(state): State<AppState>,
+    ctx: TeamContext,
+    Path(id): Path<crate::domain::ids::InvitationId>,
+) -> AppResult<Json<InvitationCreated>> {
+    Ok(Json(
+        teams::resend_invitation(&state, &ctx.admin("resend invitations")?, &id).await?,
+    ))
+}
+
 /// Look at an invitation
 ///
 /// Public: the token is the credential. The team, the invited email, the
@@ -256,6 +277,8 @@ async fn preview_invitation(
 ///
 /// Any signed-in person whose email the invitation was sent to: they join
 /// with the invited role, and the team becomes the session's current team.
+/// Where the server sends email, that email must be verified (403 with the
+/// reason otherwise).
 #[utoipa::path(post, path = "/invitations/{token}/accept", tag = "teams",
     params(("token" = String, Path, description = INVITATION_TOKEN)),
     responses((status = 200, description = "Joined", body = MembershipView),

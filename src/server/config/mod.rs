@@ -156,10 +156,113 @@ pub struct Settings {
     /// `RC_FREEZE_CHECK_SECS`: how often the server looks for freeze
     /// windows that opened or closed, to tell Slack. Default 60.
     pub freeze_check_secs: u64,
+    /// `RC_SMTP_URL`: where email goes (`smtp://user:pass@host:587?tls=required`,
+    /// `smtps://…`, `smtp://host:25`). Without it nothing is emailed and
+    /// email verification is not enforced.
+    pub smtp_url: Option<Secret<String>>,
+    /// `RC_MAIL_FROM`: the sender (`Release Coordinator <rc@example.com>`).
+    /// Default `Release Coordinator <no-reply@HOST>`, HOST from `PUBLIC_URL`.
+    pub mail_from: String,
+    /// `RC_EMAILS_PER_HOUR`: verification and reset emails to one address
+    /// per hour (429 beyond). Default 5.
+    pub emails_per_hour: u32,
+    /// `RC_OIDC_<ID>_*`: the OpenID Connect providers people may sign in
+    /// with, by id (lower case), in id order.
+    pub oidc: Vec<OidcProvider>,
     /// Set when this start generated the development key file (no
     /// `RC_ENCRYPTION_KEY`): the caller warns once logging is up, since
     /// the settings are read before logging can be configured by them.
     pub generated_key_file: Option<PathBuf>,
+}
+
+/// One OpenID Connect provider (`RC_OIDC_<ID>_ISSUER`, `_CLIENT_ID`,
+/// `_CLIENT_SECRET`, `_NAME`, `_ALLOWED_DOMAINS`).
+#[derive(Debug, Clone)]
+pub struct OidcProvider {
+    /// `<ID>` in lower case: the `{id}` of `/api/auth/oidc/{id}/…`.
+    pub id: String,
+    /// The button's "Sign in with <name>" (default: the id).
+    pub name: String,
+    /// The issuer URL; discovery reads `<issuer>/.well-known/openid-configuration`.
+    pub issuer: String,
+    /// The client id registered at the provider.
+    pub client_id: String,
+    /// The client secret.
+    pub client_secret: Secret<String>,
+    /// Email domains allowed to sign in (lower case); empty: any.
+    pub allowed_domains: Vec<String>,
+}
+
+/// Reads every `RC_OIDC_<ID>_ISSUER` and the settings beside it.
+fn oidc_providers(source: &dyn Source) -> anyhow::Result<Vec<OidcProvider>> {
+    let mut ids: Vec<String> = source
+        .keys()
+        .iter()
+        .filter_map(|k| {
+            k.strip_prefix("RC_OIDC_")?
+                .strip_suffix("_ISSUER")
+                .map(str::to_string)
+        })
+        .filter(|id| !id.is_empty())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let mut out = Vec::new();
+    for raw in ids {
+        let key = |s: &str| format!("RC_OIDC_{raw}_{s}");
+        let Some(issuer) = source.get(&key("ISSUER")) else {
+            continue;
+        };
+        let id = raw.to_ascii_lowercase();
+        if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            bail!("RC_OIDC_{raw}_ISSUER: the provider id {raw:?} may hold letters, digits and '-' only");
+        }
+        let issuer = issuer.trim().to_string();
+        let parsed = url::Url::parse(&issuer)
+            .map_err(|_| anyhow::anyhow!("{} is not a URL: {issuer:?}", key("ISSUER")))?;
+        let loopback = match parsed.host() {
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        };
+        match parsed.scheme() {
+            "https" => {}
+            "http" if loopback => {}
+            _ => bail!(
+                "{} must be an https:// URL (http:// only on a loopback address, for tests)",
+                key("ISSUER")
+            ),
+        }
+        let client_id = source.get(&key("CLIENT_ID")).ok_or_else(|| {
+            anyhow::anyhow!("{} is required with {}", key("CLIENT_ID"), key("ISSUER"))
+        })?;
+        let client_secret = source.get(&key("CLIENT_SECRET")).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{} is required with {}",
+                key("CLIENT_SECRET"),
+                key("ISSUER")
+            )
+        })?;
+        let allowed_domains = source
+            .get(&key("ALLOWED_DOMAINS"))
+            .map(|v| {
+                v.split(',')
+                    .map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase())
+                    .filter(|d| !d.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.push(OidcProvider {
+            name: source.get(&key("NAME")).unwrap_or_else(|| raw.clone()),
+            id,
+            issuer,
+            client_id,
+            client_secret: Secret::new(client_secret),
+            allowed_domains,
+        });
+    }
+    Ok(out)
 }
 
 impl Settings {
@@ -278,6 +381,28 @@ impl Settings {
             None => vec![],
         };
         let session_max_days = parse_num(source, "RC_SESSION_MAX_DAYS", None, 90)?;
+        let smtp_url = source
+            .get("RC_SMTP_URL")
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty());
+        if let Some(u) = &smtp_url {
+            // The URL holds the password: say what is wrong, never echo it.
+            let scheme_ok = u.starts_with("smtp://") || u.starts_with("smtps://");
+            if !scheme_ok || url::Url::parse(u).is_err() {
+                bail!("RC_SMTP_URL must look like smtp://user:pass@host:587?tls=required, smtps://user:pass@host:465 or smtp://host:25");
+            }
+        }
+        let mail_host = public_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .and_then(|u| u.host_str().map(str::to_string))
+            .filter(|h| h.contains('.'))
+            .unwrap_or_else(|| "localhost.localdomain".into());
+        let mail_from = source
+            .get("RC_MAIL_FROM")
+            .map(|f| f.trim().to_string())
+            .filter(|f| !f.is_empty())
+            .unwrap_or_else(|| format!("Release Coordinator <no-reply@{mail_host}>"));
 
         Ok(Self {
             database_url: Secret::new(database_url),
@@ -334,6 +459,10 @@ impl Settings {
             outbox_give_up_hours: parse_num(source, "RC_OUTBOX_GIVE_UP_HOURS", None, 24)?,
             purge_interval_secs: parse_num(source, "RC_PURGE_INTERVAL_SECS", None, 3600)?.max(1),
             freeze_check_secs: parse_num(source, "RC_FREEZE_CHECK_SECS", None, 60)?.max(1),
+            smtp_url: smtp_url.map(Secret::new),
+            mail_from,
+            emails_per_hour: parse_num(source, "RC_EMAILS_PER_HOUR", None, 5)?.max(1),
+            oidc: oidc_providers(source)?,
         })
     }
 

@@ -26,6 +26,8 @@ pub(super) struct FileConfig {
 pub trait Source {
     /// The value of `key`, if set and not empty.
     fn get(&self, key: &str) -> Option<String>;
+    /// Every key set (to find `RC_OIDC_<ID>_ISSUER`).
+    fn keys(&self) -> Vec<String>;
 }
 
 /// The process environment.
@@ -35,11 +37,19 @@ impl Source for Env {
     fn get(&self, key: &str) -> Option<String> {
         std::env::var(key).ok().filter(|v| !v.trim().is_empty())
     }
+    fn keys(&self) -> Vec<String> {
+        std::env::vars_os()
+            .filter_map(|(k, _)| k.into_string().ok())
+            .collect()
+    }
 }
 
 impl Source for std::collections::HashMap<String, String> {
     fn get(&self, key: &str) -> Option<String> {
         self.get(key).cloned().filter(|v| !v.trim().is_empty())
+    }
+    fn keys(&self) -> Vec<String> {
+        self.keys().cloned().collect()
     }
 }
 

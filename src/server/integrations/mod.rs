@@ -6,6 +6,8 @@
 
 pub mod github;
 pub mod jira;
+pub mod mail;
+pub mod oidc;
 pub mod slack;
 pub mod webhooks;
 

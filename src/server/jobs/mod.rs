@@ -7,6 +7,7 @@
 
 pub mod freeze_notices;
 pub mod item_sync;
+pub mod mail;
 pub mod outbox;
 pub mod purge;
 pub mod stream_check;

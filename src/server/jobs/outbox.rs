@@ -59,6 +59,9 @@ pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) 
         if let Err(e) = deliver_due(&state).await {
             tracing::warn!(error = %e, "outbox pass failed");
         }
+        if let Err(e) = super::mail::deliver_due(&state).await {
+            tracing::warn!(error = %e, "mail outbox pass failed");
+        }
         tokio::select! {
             _ = tokio::time::sleep(poll) => {}
             _ = state.outbox_wake.notified() => {}

@@ -6,7 +6,10 @@
 //! and once at start-up.
 
 use crate::server::db;
-use crate::server::db::entities::{invitation, oauth_state, outbox, session, webhook_delivery};
+use crate::server::db::entities::{
+    email_token, invitation, mail_outbox, oauth_state, oidc_state, outbox, session,
+    webhook_delivery,
+};
 use crate::server::db::scoped::TeamOwned;
 use crate::server::state::AppState;
 use chrono::Duration;
@@ -58,6 +61,27 @@ pub async fn purge(state: &AppState) -> anyhow::Result<u64> {
         .rows_affected;
     n += outbox::Entity::delete_across_teams()
         .filter(outbox::Column::SentAt.lte(now - KEEP_DELIVERED))
+        .exec(db)
+        .await?
+        .rows_affected;
+    n += oidc_state::Entity::delete_many()
+        .filter(oidc_state::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?
+        .rows_affected;
+    // Used or expired emailed links: nothing to keep.
+    n += email_token::Entity::delete_many()
+        .filter(email_token::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?
+        .rows_affected;
+    // Sent email (already emptied of its body) and email given up on.
+    n += mail_outbox::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(mail_outbox::Column::SentAt.lte(now - KEEP_DELIVERED))
+                .add(mail_outbox::Column::FailedAt.lte(now - KEEP_DELIVERED)),
+        )
         .exec(db)
         .await?
         .rows_affected;

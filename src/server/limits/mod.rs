@@ -49,6 +49,8 @@ pub struct Limits {
     pub sign_ups: SignUpLimiter,
     /// Password hashing.
     pub hasher: PasswordHasher,
+    /// Verification and reset emails per recipient address.
+    pub emails: EmailLimiter,
 }
 
 impl Limits {
@@ -58,6 +60,7 @@ impl Limits {
             failures: FailureLimiter::new(WINDOW, FAILURE_KEYS),
             sign_ups: SignUpLimiter::new(settings.sign_up_per_minute),
             hasher: PasswordHasher::new(settings.password_hash_concurrency, HASH_WAIT),
+            emails: EmailLimiter::new(settings.emails_per_hour),
         }
     }
 
@@ -65,6 +68,7 @@ impl Limits {
     pub fn prune(&self) {
         self.failures.prune();
         self.sign_ups.prune();
+        self.emails.prune();
     }
 }
 
@@ -302,6 +306,36 @@ impl SignUpLimiter {
             l.retain_recent();
             l.shrink_to_fit();
         }
+    }
+}
+
+/// Emails (verification, password reset) per recipient address per hour:
+/// `governor`'s keyed limiter on the hashed, normalised address, so the
+/// same answer comes whether or not an account has that address.
+pub struct EmailLimiter {
+    limiter: DefaultKeyedRateLimiter<Key>,
+}
+
+impl EmailLimiter {
+    /// `per_hour` emails to one address (at least one).
+    pub fn new(per_hour: u32) -> Self {
+        let n = NonZeroU32::new(per_hour.max(1)).unwrap_or(NonZeroU32::MIN);
+        Self {
+            limiter: RateLimiter::keyed(Quota::per_hour(n).allow_burst(n)),
+        }
+    }
+
+    /// Whether another email to `address` (normalised) may go now (and counts it).
+    pub fn allow(&self, address: &str) -> bool {
+        self.limiter
+            .check_key(&Key::of("email-to", address))
+            .is_ok()
+    }
+
+    /// Forgets addresses that are back to a full allowance.
+    pub fn prune(&self) {
+        self.limiter.retain_recent();
+        self.limiter.shrink_to_fit();
     }
 }
 

@@ -16,6 +16,7 @@ pub mod deployments;
 pub mod freezes;
 pub mod groups;
 pub mod items;
+pub mod mail;
 pub mod notify;
 pub mod oauth;
 pub mod outgoing_webhooks;

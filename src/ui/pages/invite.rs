@@ -1,7 +1,11 @@
 //! `/invite/{token}`: see the invitation, then sign up or in with the
-//! invited email and join. Expired, used and unknown links say so.
+//! invited email and join. Expired, used and unknown links say so. Where
+//! the server sends email, an account must verify its address before it
+//! can accept (the page says so and offers "Resend"); without email the
+//! page says the invitation is bound to the address alone.
 
 use crate::serverfns::account::{invite_page, AcceptInvitation};
+use crate::serverfns::identity::ResendVerification;
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{ActionError, Submit};
 use crate::ui::components::icons::LogoMark;
@@ -17,6 +21,7 @@ pub fn InvitePage() -> impl IntoView {
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
     let data = Resource::new(token, invite_page);
     let accept = ServerAction::<AcceptInvitation>::new();
+    let resend = ServerAction::<ResendVerification>::new();
     view! {
         <PageTitle text="Invitation"/>
         <main class="mx-auto max-w-md px-4 py-16">
@@ -36,6 +41,19 @@ pub fn InvitePage() -> impl IntoView {
                             let title = format!("Join {}", inv.team_name);
                             let body = format!("You are invited as {} ({}).", inv.role.label(), inv.email);
                             let action_part = match d.signed_in_as {
+                                Some(email) if email == inv.email && d.needs_verification => view! {
+                                    <div role="alert" class="mt-6 space-y-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200" data-testid="verify-first">
+                                        <p>{format!("Confirm your email address first: open the link we sent to {email}, then come back to this page.")}</p>
+                                        <ActionForm action=resend>
+                                            <button type="submit" class="font-medium underline" disabled=move || resend.pending().get()>"Resend the link"</button>
+                                        </ActionForm>
+                                        {move || match resend.value().get() {
+                                            Some(Ok(())) => Some(view! { <p role="status">"Sent. It works for 24 hours."</p> }.into_any()),
+                                            Some(Err(e)) => Some(view! { <p>{e.message}</p> }.into_any()),
+                                            None => None,
+                                        }}
+                                    </div>
+                                }.into_any(),
                                 Some(email) if email == inv.email => view! {
                                     <ActionForm action=accept attr:class="mt-6 space-y-3">
                                         <input type="hidden" name="token" value=tok.clone()/>
@@ -59,7 +77,10 @@ pub fn InvitePage() -> impl IntoView {
                                     }.into_any()
                                 }
                             };
-                            view! { <h1 class="text-2xl font-semibold">{title}</h1><p class="mt-2 text-zinc-600 dark:text-zinc-400">{body}</p>{action_part} }.into_any()
+                            let unverified_note = (!d.email_enabled).then(|| view! {
+                                <p class="mt-6 text-xs text-zinc-500 dark:text-zinc-400" data-testid="no-email-note">"This server does not send email, so addresses are not verified: the invitation is bound to the address it was sent to, and whoever signs in with that address can accept it."</p>
+                            });
+                            view! { <h1 class="text-2xl font-semibold">{title}</h1><p class="mt-2 text-zinc-600 dark:text-zinc-400">{body}</p>{action_part}{unverified_note} }.into_any()
                         }
                     }
                 }

@@ -6,6 +6,7 @@ use crate::serverfns::account::{
     members_page, ChangeMemberRole, DeleteTeam, InviteMember, LeaveTeam, RemoveMember,
     RevokeInvitation,
 };
+use crate::serverfns::identity::ResendInvitation;
 use crate::ui::components::copy::{select_input, CopyButton};
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{ActionError, Submit};
@@ -22,6 +23,7 @@ pub fn MembersPage() -> impl IntoView {
     let remove = ServerAction::<RemoveMember>::new();
     let invite = ServerAction::<InviteMember>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
+    let resend = ServerAction::<ResendInvitation>::new();
     let leave = ServerAction::<LeaveTeam>::new();
     let delete = ServerAction::<DeleteTeam>::new();
     let data = Resource::new(
@@ -30,6 +32,8 @@ pub fn MembersPage() -> impl IntoView {
                 change.version().get(),
                 remove.version().get(),
                 invite.version().get(),
+                revoke.version().get(),
+                resend.version().get(),
             )
         },
         |_| members_page(),
@@ -106,9 +110,23 @@ pub fn MembersPage() -> impl IntoView {
                                             <div class="whitespace-nowrap"><Submit label="Create invitation" pending=invite.pending().into()/></div>
                                         </ActionForm>
                                         <ActionError result=invite.value().into()/>
-                                        {move || invite.value().get().and_then(|r| r.ok()).map(|created| view! {
+                                        <ActionError result=resend.value().into()/>
+                                        {move || {
+                                            // The newest of "created" and "sent again" is the link to show.
+                                            let created = invite.value().get().and_then(|r| r.ok());
+                                            let resent = resend.value().get().and_then(|r| r.ok());
+                                            let newest = match (created, resent) {
+                                                (Some(c), Some(r)) => Some(if invite.version().get_untracked() >= resend.version().get_untracked() { c } else { r }),
+                                                (c, r) => c.or(r),
+                                            };
+                                            newest
+                                        }.map(|created| view! {
                                             <div role="status" class="rounded-md border border-green-300 bg-green-50 p-3 text-sm dark:border-green-800 dark:bg-green-950">
-                                                <p>{format!("Send this link to {} — it is shown only once and works for 7 days:", created.email)}</p>
+                                                <p>{if created.emailed {
+                                                    format!("We emailed the invitation to {}. You can also send them this link — it is shown only once and works for 7 days:", created.email)
+                                                } else {
+                                                    format!("Send this link to {} — it is shown only once and works for 7 days (this server sends no email):", created.email)
+                                                }}</p>
                                                 <div class="mt-2 flex gap-2">
                                                     <input readonly aria-label="Invitation link" data-testid="invite-link" value=created.url.clone() class="w-full rounded border border-zinc-300 bg-white px-2 py-1 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-900" on:focus=|ev| { select_input(&ev); }/>
                                                     <CopyButton text=created.url.clone() label="Copy link"/>
@@ -121,6 +139,8 @@ pub fn MembersPage() -> impl IntoView {
                                                 <ul class="space-y-1 text-sm" aria-label="Pending invitations">
                                                     {invitations.clone().into_iter().map(|i| {
                                                         let id = i.id.clone();
+                                                        let resend_id = i.id.to_string();
+                                                        let resend_label = format!("Send the invitation of {} again", i.email);
                                                         let expires = i.expires_at.date();
                                                         view! {
                                                             <li class="flex items-center justify-between gap-3">
@@ -128,10 +148,16 @@ pub fn MembersPage() -> impl IntoView {
                                                                     {format!("{} — {}", i.email, i.role.label())}
                                                                     <span class="ml-2 text-zinc-500 dark:text-zinc-400">{format!("invited by {}, valid until {expires}", i.invited_by.clone().unwrap_or_else(|| "a former member".into()))}</span>
                                                                 </span>
+                                                                <span class="flex shrink-0 items-center gap-1">
+                                                                <ActionForm action=resend>
+                                                                    <input type="hidden" name="id" value=resend_id/>
+                                                                    <button type="submit" class="rounded-md px-2 py-1 text-sm text-indigo-700 hover:bg-indigo-50 dark:text-indigo-300 dark:hover:bg-indigo-950" aria-label=resend_label>"Resend"</button>
+                                                                </ActionForm>
                                                                 <ActionForm action=revoke>
                                                                     <input type="hidden" name="id" value=id.to_string()/>
                                                                     <button type="submit" class="rounded-md px-2 py-1 text-sm text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950" aria-label=format!("Revoke the invitation of {}", i.email)>"Revoke"</button>
                                                                 </ActionForm>
+                                                                </span>
                                                             </li>
                                                         }
                                                     }).collect_view()}

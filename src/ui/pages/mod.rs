@@ -1,5 +1,6 @@
 //! One module per page of `API.md`, "Pages".
 
+pub mod account;
 pub mod activity;
 pub mod api_tokens;
 pub mod auth;

@@ -1,7 +1,8 @@
-//! `/settings/profile`: who you are, your Jira and GitHub connections
-//! (connect, pick a Jira site, reconnect when a token stops working,
-//! disconnect), and changing your password (which signs out your other
-//! sessions).
+//! `/settings/profile`: who you are (name and email, confirmed or not),
+//! your Jira and GitHub connections (connect, pick a Jira site, reconnect
+//! when a token stops working, disconnect), changing your password (which
+//! signs out your other sessions), your sessions and security log, and
+//! deleting your account (`pages::account`).
 
 use crate::serverfns::account::{
     get_me, my_connections, ChangePassword, ChooseJiraSite, Disconnect,
@@ -10,13 +11,18 @@ use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::style::BUTTON_DANGER;
+use crate::ui::pages::account::{
+    AccountDetails, DeleteAccountForm, LinkedIdentities, SessionsAndLog,
+};
 use crate::views::ConnectionInfo;
 use leptos::prelude::*;
 
 /// The profile page.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let me = Resource::new(|| (), |_| get_me());
+    let (changed, set_changed) = signal(0u32);
+    let me = Resource::new(move || changed.get(), |_| get_me());
+    let on_change = Callback::new(move |_| set_changed.update(|n| *n += 1));
     let change = ServerAction::<ChangePassword>::new();
     let disconnect = ServerAction::<Disconnect>::new();
     let choose = ServerAction::<ChooseJiraSite>::new();
@@ -30,15 +36,7 @@ pub fn ProfilePage() -> impl IntoView {
         <PageTitle text="Profile"/>
             <div class="max-w-md space-y-10">
                 <Loaded data=me skeleton="h-16" let:me>
-                    {me.map(|me| view! {
-                        <section aria-labelledby="you-h">
-                            <h2 id="you-h" class="font-semibold">"You"</h2>
-                            <dl class="mt-2 text-sm">
-                                <dt class="text-zinc-500 dark:text-zinc-400">"Name"</dt><dd>{me.user.name.clone()}</dd>
-                                <dt class="mt-2 text-zinc-500 dark:text-zinc-400">"Email"</dt><dd>{me.user.email.clone()}</dd>
-                            </dl>
-                        </section>
-                    })}
+                    {me.map(|me| view! { <AccountDetails me=me on_change=on_change/> })}
                 </Loaded>
                 <section aria-labelledby="conn-h">
                     <h2 id="conn-h" class="mb-1 font-semibold">"Connections"</h2>
@@ -87,6 +85,9 @@ pub fn ProfilePage() -> impl IntoView {
                     </FieldErrors>
                     </ActionForm>
                 </section>
+                <LinkedIdentities/>
+                <SessionsAndLog/>
+                <DeleteAccountForm/>
             </div>
     }
 }

@@ -14,6 +14,12 @@ pub struct Model {
     pub password_hash: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When the account proved it reads `email` (None: not verified).
+    pub email_verified_at: Option<DateTimeUtc>,
+    /// A new address waiting for its verification link.
+    pub pending_email: Option<String>,
+    /// Set when the account was deleted: the row stays as "Former member".
+    pub deleted_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -31,6 +37,9 @@ impl std::fmt::Debug for Model {
             .field("password_hash", &"[redacted]")
             .field("created_at", &self.created_at)
             .field("updated_at", &self.updated_at)
+            .field("email_verified_at", &self.email_verified_at)
+            .field("pending_email", &self.pending_email)
+            .field("deleted_at", &self.deleted_at)
             .finish()
     }
 }

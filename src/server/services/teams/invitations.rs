@@ -1,5 +1,9 @@
 //! Invitations: an ADMIN invites an email with a role; the link carries a
-//! token (stored hashed) that the invited person accepts once.
+//! token (stored hashed) that the invited person accepts once. Where the
+//! server sends email the link is emailed (naming the team and who
+//! invited) and accepting needs a *verified* email equal to the invited
+//! one; the link is also shown once to the inviter, to copy. "Resend"
+//! makes a new link (the old one stops working) and emails it again.
 
 use super::{membership, parse_role, set_current_team};
 use crate::domain::roles::Role;
@@ -51,6 +55,7 @@ pub async fn invite(
     }
     let token = crypto::random_token();
     let now = db::now();
+    let txn = db::begin_write(&state.db).await?;
     let inv = invitation::ActiveModel {
         id: Set(new_id()),
         team_id: Set(ctx.team_id().clone()),
@@ -63,15 +68,108 @@ pub async fn invite(
         accepted_by: Set(None),
         created_at: Set(now),
     }
-    .insert(&state.db)
+    .insert(&txn)
     .await?;
+    let url = format!("{}/invite/{token}", state.public_url);
+    let emailed = email_invitation(state, &txn, ctx, &inv, &url).await?;
+    txn.commit().await?;
+    if emailed {
+        state.outbox_wake.notify_one();
+    }
     Ok(InvitationCreated {
         id: inv.id,
         email: inv.email,
         role,
-        url: format!("{}/invite/{token}", state.public_url),
+        url,
         token,
         expires_at: ts(inv.expires_at),
+        emailed,
+    })
+}
+
+/// Queues the invitation email (team name, inviter, role, link); answers
+/// whether it was queued (false without SMTP: the inviter copies the link).
+async fn email_invitation(
+    state: &AppState,
+    conn: &impl ConnectionTrait,
+    ctx: &Admin<'_>,
+    inv: &invitation::Model,
+    url: &str,
+) -> AppResult<bool> {
+    if !state.email_enabled() {
+        return Ok(false);
+    }
+    let team = team::Entity::find_by_id(ctx.team_id().clone())
+        .one(conn)
+        .await?
+        .ok_or_else(|| AppError::not_found("team"))?;
+    let inviter = match ctx.user_id() {
+        Some(id) => user::Entity::find_by_id(id.clone())
+            .one(conn)
+            .await?
+            .map(|u| u.name),
+        None => None,
+    }
+    .unwrap_or_else(|| format!("An admin of {}", team.name));
+    let email = crate::server::integrations::mail::templates::invitation(
+        &team.name,
+        &inviter,
+        inv.role.as_str(),
+        url,
+        INVITATION_DAYS,
+    );
+    crate::server::services::mail::queue(state, conn, &inv.email, &email).await
+}
+
+/// Sends a pending invitation again: a new link (the old one stops
+/// working) valid for another [`INVITATION_DAYS`] days, emailed where the
+/// server sends email and shown once, to copy.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
+pub async fn resend_invitation(
+    state: &AppState,
+    ctx: &Admin<'_>,
+    id: &crate::domain::ids::InvitationId,
+) -> AppResult<InvitationCreated> {
+    let txn = db::begin_write(&state.db).await?;
+    let inv = invitation::Entity::find_in(ctx)
+        .filter(invitation::Column::Id.eq(id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("invitation"))?;
+    if !state.limits.emails.allow(&inv.email) && state.email_enabled() {
+        return Err(AppError::TooManyRequests(
+            "too many emails to this address; try again in an hour".into(),
+        ));
+    }
+    let token = crypto::random_token();
+    let expires_at = db::now() + chrono::Duration::days(INVITATION_DAYS);
+    invitation::Entity::update_many_in(ctx)
+        .col_expr(
+            invitation::Column::TokenHash,
+            sea_orm::sea_query::Expr::value(hash_token(&token)),
+        )
+        .col_expr(
+            invitation::Column::ExpiresAt,
+            sea_orm::sea_query::Expr::value(expires_at),
+        )
+        .filter(invitation::Column::Id.eq(inv.id.as_str()))
+        .exec(&txn)
+        .await?;
+    let url = format!("{}/invite/{token}", state.public_url);
+    let emailed = email_invitation(state, &txn, ctx, &inv, &url).await?;
+    txn.commit().await?;
+    if emailed {
+        state.outbox_wake.notify_one();
+    }
+    Ok(InvitationCreated {
+        id: inv.id,
+        email: inv.email,
+        role: inv.role,
+        url,
+        token,
+        expires_at: ts(expires_at),
+        emailed,
     })
 }
 
@@ -183,6 +281,14 @@ pub async fn accept_invitation(
     if inv.email != auth.user.email {
         return Err(AppError::Forbidden(format!(
             "this invitation was sent to another email address; sign in as {} to accept it",
+            inv.email
+        )));
+    }
+    // Where addresses can be proven, the invitation goes to whoever proved
+    // they read the invited address — not to whoever signed up with it first.
+    if state.email_enabled() && auth.user.email_verified_at.is_none() {
+        return Err(AppError::Forbidden(format!(
+            "verify your email address first: use the link we sent to {}, or ask for a new one (Resend)",
             inv.email
         )));
     }

@@ -12,7 +12,8 @@ mod people;
 mod team_settings;
 
 pub use invitations::{
-    accept_invitation, invitations, invite, preview_invitation, revoke_invitation, INVITATION_DAYS,
+    accept_invitation, invitations, invite, preview_invitation, resend_invitation,
+    revoke_invitation, INVITATION_DAYS,
 };
 pub use people::{change_role, leave, members, remove};
 pub use team_settings::{
@@ -105,6 +106,9 @@ pub async fn me(state: &AppState, auth: &AuthSession) -> AppResult<MeView> {
         user: auth.user.clone().into(),
         teams,
         current_team_id: auth.current_team_id.clone(),
+        email_verified: auth.user.email_verified_at.is_some(),
+        pending_email: auth.user.pending_email.clone(),
+        email_enabled: state.email_enabled(),
     })
 }
 

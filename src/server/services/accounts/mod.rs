@@ -1,5 +1,8 @@
 //! Accounts and sessions: sign-up, sign-in, sign-out, password changes, and
-//! the operator's password reset.
+//! the operator's password reset. The rest of a person's identity lives
+//! beside this file: `email` (verification links and address changes),
+//! `reset` (forgotten passwords), `profile` (name, sessions, deleting the
+//! account) and `security_log` (what the profile's log shows).
 
 use crate::domain::ids::{TeamId, UserId};
 use crate::domain::validation;
@@ -19,6 +22,14 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 use std::time::Duration;
+
+pub mod email;
+pub mod profile;
+pub mod reset;
+pub mod security_log;
+pub mod sso;
+
+use crate::domain::kinds::SecurityEventKind as Ev;
 
 /// Shortest password accepted.
 pub const MIN_PASSWORD: usize = 10;
@@ -50,11 +61,13 @@ impl From<user::Model> for UserView {
             email: u.email,
             name: u.name,
             created_at: ts(u.created_at),
+            email_verified: u.email_verified_at.is_some(),
+            pending_email: u.pending_email,
         }
     }
 }
 
-fn check_password(field: &'static str, password: &str) -> AppResult<()> {
+pub(crate) fn check_password(field: &'static str, password: &str) -> AppResult<()> {
     let n = password.chars().count();
     if n < MIN_PASSWORD {
         return Err(AppError::invalid_field(
@@ -109,8 +122,14 @@ pub async fn sign_up(
         password_hash: Set(hash),
         created_at: Set(now),
         updated_at: Set(now),
+        email_verified_at: Set(None),
+        pending_email: Set(None),
+        deleted_at: Set(None),
     };
-    let user = match model.insert(&state.db).await {
+    // The account, its first log entry and its verification email are one
+    // change: a verification link is never lost to a crash in between.
+    let txn = db::begin_write(&state.db).await?;
+    let user = match model.insert(&txn).await {
         Ok(u) => u,
         Err(e) if db::is_unique_violation(&e) => {
             return Err(AppError::Conflict(
@@ -119,6 +138,12 @@ pub async fn sign_up(
         }
         Err(e) => return Err(e.into()),
     };
+    security_log::record(&txn, &user.id, Ev::AccountCreated, meta, None).await?;
+    let queued = email::send_verification(state, &txn, &user, &user.email, false, meta).await?;
+    txn.commit().await?;
+    if queued {
+        state.outbox_wake.notify_one();
+    }
     let session = create_session(state, &user.id, None, meta).await?;
     tracing::info!(user_id = %user.id, "account created");
     Ok((user.into(), session))
@@ -167,9 +192,15 @@ pub async fn sign_in(
             (false, None)
         }
     };
-    let Some(user) = user.filter(|_| ok) else {
-        attempt.failed();
-        return Err(AppError::Unauthorized("wrong email or password".into()));
+    let user = match user {
+        Some(u) if ok => u,
+        other => {
+            attempt.failed();
+            if let Some(u) = &other {
+                security_log::record(&state.db, &u.id, Ev::SignInFailed, meta, None).await?;
+            }
+            return Err(AppError::Unauthorized("wrong email or password".into()));
+        }
     };
     attempt.succeeded(account.as_slice());
     // A returning user lands in the team they joined most recently.
@@ -180,6 +211,14 @@ pub async fn sign_in(
         .await?
         .map(|m| m.team_id);
     let session = create_session(state, &user.id, team, meta).await?;
+    security_log::record(
+        &state.db,
+        &user.id,
+        Ev::SignedIn,
+        meta,
+        Some("with a password"),
+    )
+    .await?;
     Ok((user.into(), session))
 }
 
@@ -279,6 +318,14 @@ pub async fn change_password(
     let hash = hasher.hash(new.to_string()).await?;
     let txn = db::begin_write(&state.db).await?;
     set_password(&txn, &auth.user.id, hash, Some(&auth.session_id)).await?;
+    security_log::record(
+        &txn,
+        &auth.user.id,
+        Ev::PasswordChanged,
+        &ClientMeta::default(),
+        Some("from the profile; other sessions signed out"),
+    )
+    .await?;
     txn.commit().await?;
     state.events.revoke(Revocation::UserExcept {
         user_id: auth.user.id.clone(),
@@ -305,13 +352,21 @@ pub async fn reset_password(
     let hash = hasher.hash(new.to_string()).await?;
     let txn = db::begin_write(db_conn).await?;
     let updated = set_password(&txn, &user.id, hash, None).await?;
+    security_log::record(
+        &txn,
+        &user.id,
+        Ev::PasswordReset,
+        &ClientMeta::default(),
+        Some("by an operator; every session signed out"),
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated.into())
 }
 
 /// Stores a new password hash and signs the user out of every session but
 /// `keep` (the one that made the change, if any).
-async fn set_password(
+pub(crate) async fn set_password(
     txn: &sea_orm::DatabaseTransaction,
     user_id: &UserId,
     hash: String,
