@@ -60,11 +60,11 @@ pub async fn update(
     }
     let mut queued = false;
     match email {
-        Some(e) if e == me.email => {
-            if me.pending_email.is_some() {
-                change.pending_email = Set(None);
-            }
+        // The current address again: a pending change is cancelled.
+        Some(e) if e == me.email && me.pending_email.is_some() => {
+            change.pending_email = Set(None);
         }
+        Some(e) if e == me.email => {}
         Some(e) => {
             let taken = user::Entity::find()
                 .filter(user::Column::Email.eq(e.as_str()))
