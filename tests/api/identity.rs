@@ -186,7 +186,7 @@ async fn an_invitation_is_emailed_and_needs_a_verified_address_to_accept() {
     );
 
     let verify = sink
-        .wait_for(&invitee.email, 2)
+        .wait_for_with(&invitee.email, "/verify-email", 1)
         .await
         .token("/verify-email");
     assert_eq!(
@@ -225,7 +225,7 @@ async fn an_invitation_is_emailed_and_needs_a_verified_address_to_accept() {
     .await;
     assert_ne!(again["token"], inv2["token"]);
     assert_eq!(again["emailed"], true);
-    let mail2 = sink.wait_for(&other.email, 2).await;
+    let mail2 = sink.wait_for_with(&other.email, "/invite/", 2).await;
     assert!(mail2
         .link("/invite/")
         .ends_with(again["token"].as_str().unwrap()));
@@ -348,7 +348,7 @@ async fn a_forgotten_password_is_reset_once_through_the_emailed_link() {
     assert_eq!(bad_email.status(), StatusCode::BAD_REQUEST);
 
     // The sign-up's verification, then the reset.
-    let mail = sink.wait_for(&user.email, 2).await;
+    let mail = sink.wait_for_with(&user.email, "/reset-password", 1).await;
     assert!(mail.subject.contains("Reset"), "{}", mail.subject);
     let token = mail.token("/reset-password");
     assert!(sink.to("nobody-here@example.com").is_empty());

@@ -101,9 +101,19 @@ impl SmtpSink {
 
     /// Waits (up to 10 s) until `to` has received `n` messages; returns the newest.
     pub async fn wait_for(&self, to: &str, n: usize) -> Received {
+        self.wait_for_with(to, "", n).await
+    }
+
+    /// Waits until `to` has received `n` messages whose text has `path`;
+    /// returns the newest of them.
+    pub async fn wait_for_with(&self, to: &str, path: &str, n: usize) -> Received {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
         loop {
-            let got = self.to(to);
+            let got: Vec<Received> = self
+                .to(to)
+                .into_iter()
+                .filter(|m| m.text.contains(path))
+                .collect();
             if got.len() >= n {
                 return got.last().unwrap().clone();
             }
