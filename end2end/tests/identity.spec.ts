@@ -1,8 +1,13 @@
 // Identity in the browser: a forgotten password reset through the email the
 // server really sent (read from the fake SMTP server), single sign-on with
 // the test identity provider, and signing another session out.
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import { waitForHydration, expectNoSeriousA11yViolations, mailTo, linkIn, uid } from './helpers';
+
+// E2E_SHOTS=dir keeps screenshots of each step for a person to look at.
+async function shot(page: Page, name: string) {
+  if (process.env.E2E_SHOTS) await page.screenshot({ path: `${process.env.E2E_SHOTS}/${name}.png`, fullPage: true });
+}
 
 test('forgot password: the emailed link sets a new password and signs out everywhere', async ({ browser, baseURL }) => {
   const id = uid();
@@ -25,6 +30,7 @@ test('forgot password: the emailed link sets a new password and signs out everyw
   await page.getByLabel('Email').fill(email);
   await page.getByRole('button', { name: 'Send reset link' }).click();
   await expect(page.getByRole('status')).toContainText('If an account has this address');
+  await shot(page, 'forgot-sent');
 
   const mail = await mailTo(page.request, email, '/reset-password');
   expect(mail.subject).toContain('Reset your Release Coordinator password');
@@ -56,6 +62,7 @@ test('sign in with Test IdP: a new account, its identity on the profile', async 
   const page = await ctx.newPage();
   await page.goto('/sign-in');
   await waitForHydration(page);
+  await shot(page, 'sign-in-with-sso');
   await page.getByRole('link', { name: 'Sign in with Test IdP' }).click();
   await expect(page.getByRole('heading', { name: 'Test IdP' })).toBeVisible();
   await page.getByLabel('Email').fill(`sso-${id}@idp.example`);
@@ -75,6 +82,7 @@ test('sign in with Test IdP: a new account, its identity on the profile', async 
   await expect(identities).toContainText('Test IdP');
   await expect(identities).toContainText(`sso-${id}@idp.example`);
   await expect(page.getByTestId('security-log')).toContainText('Single sign-on linked');
+  await shot(page, 'profile-sso');
   // Its only way in: unlinking is refused, with the reason.
   await identities.getByRole('button', { name: 'Unlink Test IdP' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'only way to sign in' })).toBeVisible();
@@ -105,6 +113,7 @@ test('a session signed out from the profile ends in its browser', async ({ brows
   await sessions.getByRole('button', { name: /^Sign out / }).click();
   await expect(sessions.getByRole('listitem')).toHaveCount(1);
   await expect(page.getByTestId('security-log')).toContainText('Session signed out');
+  await shot(page, 'profile-sessions');
 
   await other.reload();
   await expect(other).toHaveURL(/\/sign-in/);
