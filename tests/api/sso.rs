@@ -145,8 +145,10 @@ async fn signing_in_with_a_provider_creates_the_account_once() {
         .collect();
     assert_eq!(
         kinds,
+        // (The failed password attempt above is in the log too.)
         [
             "SIGNED_IN",
+            "SIGN_IN_FAILED",
             "SIGNED_IN",
             "IDENTITY_LINKED",
             "ACCOUNT_CREATED"
@@ -271,23 +273,19 @@ async fn no_verified_email_a_foreign_domain_or_a_bad_state_is_refused() {
     let thief = app.browser();
     let r = thief.client.get(&back).send().await.unwrap();
     assert!(refused_with(&r).contains("not started in this browser"));
-    // Tampered state in the right browser.
-    let tampered = back.replace("state=", "state=x");
-    let r = starter.client.get(&tampered).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert!(location(&r).starts_with("/sign-in?error="));
-    assert_eq!(counts(&app).await, before);
-    // The provider's own refusal.
-    let r = starter
+    // The provider's own refusal (in another browser: a refusal clears the
+    // state cookie of the browser it reaches).
+    let r = thief
         .get("/api/auth/oidc/testidp/callback?error=access_denied&state=abc")
         .await;
     assert!(refused_with(&r).contains("cancelled"));
     // An unknown provider.
     assert_eq!(
-        starter.get("/api/auth/oidc/nope/authorize").await.status(),
+        thief.get("/api/auth/oidc/nope/authorize").await.status(),
         StatusCode::NOT_FOUND
     );
-    // And the right browser, untouched, still works — once.
+    assert_eq!(counts(&app).await, before);
+    // The right browser (its cookie untouched by the thief) signs in — once.
     let ok = starter.client.get(&back).send().await.unwrap();
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
     assert!(!location(&ok).starts_with("/sign-in"), "{}", location(&ok));
@@ -296,4 +294,30 @@ async fn no_verified_email_a_foreign_domain_or_a_bad_state_is_refused() {
         location(&replay).starts_with("/sign-in?error="),
         "single use"
     );
+}
+
+#[tokio::test]
+async fn a_tampered_state_is_refused_and_ends_that_sign_in() {
+    let (app, idp) = app_with_idp(&[]).await;
+    idp.sign_in_as(person("tess@ok.example"));
+    let b = app.browser();
+    let start = b.get("/api/auth/oidc/testidp/authorize").await;
+    let at_idp = b.client.get(location(&start)).send().await.unwrap();
+    let back = location(&at_idp);
+    let before = counts(&app).await;
+    let tampered = back.replace("state=", "state=x");
+    let r = b.client.get(&tampered).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(location(&r).starts_with("/sign-in?error="));
+    // A refusal clears the browser's state cookie: the real answer is
+    // refused now too, and the person starts again.
+    let r = b.client.get(&back).send().await.unwrap();
+    assert!(
+        location(&r).starts_with("/sign-in?error="),
+        "{}",
+        location(&r)
+    );
+    assert_eq!(counts(&app).await, before);
+    assert_eq!(sso(&b, "").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(b.get("/api/me").await.status(), StatusCode::OK);
 }
