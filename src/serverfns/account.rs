@@ -57,9 +57,17 @@ pub async fn sign_in(
     let (_, session) =
         crate::server::services::accounts::sign_in(&state, &email, &password, &meta).await?;
     start_session(&state, &session);
-    leptos_axum::redirect(&crate::server::auth::safe_next(
-        next.as_deref().unwrap_or("/board"),
-    ));
+    // Someone without a team yet starts by choosing or creating one.
+    let home = if session.team_id.is_some() {
+        "/board"
+    } else {
+        "/select-team"
+    };
+    let dest = next
+        .filter(|n| !n.is_empty())
+        .map(|n| crate::server::auth::safe_next(&n))
+        .unwrap_or_else(|| home.into());
+    leptos_axum::redirect(&dest);
     Ok(())
 }
 

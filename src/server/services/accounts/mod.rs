@@ -52,6 +52,8 @@ pub struct NewSession {
     pub token: String,
     /// How long the cookie lives.
     pub max_age: Duration,
+    /// The team the session starts in (none: the person has no team yet).
+    pub team_id: Option<TeamId>,
 }
 
 impl From<user::Model> for UserView {
@@ -237,7 +239,7 @@ pub async fn create_session(
         id: Set(new_id()),
         user_id: Set(user_id.clone()),
         token_hash: Set(hash_token(&token)),
-        current_team_id: Set(team_id),
+        current_team_id: Set(team_id.clone()),
         created_at: Set(now),
         last_seen_at: Set(now),
         expires_at: Set(now + chrono::Duration::days(days)),
@@ -249,6 +251,7 @@ pub async fn create_session(
     Ok(NewSession {
         token,
         max_age: Duration::from_secs(days as u64 * 86_400),
+        team_id,
     })
 }
 
