@@ -132,25 +132,32 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         <PageTitle text="Forgot password"/>
         <AuthCard title="Forgot your password?">
             <Suspense fallback=|| ()>
-                {move || matches!(setup.get(), Some(Ok(false))).then(|| view! {
-                    <p class=NOTE data-testid="no-email">"This server does not send email, so no link can reach you. Ask your administrator to set a new password for you (they run "<code>"release-coordinator reset-password"</code>")."</p>
-                })}
+                {move || match setup.get() {
+                    // Without email no link can be sent: say who can help
+                    // instead of offering a form that can only disappoint.
+                    Some(Ok(false)) => view! {
+                        <p class=NOTE data-testid="no-email">"This server does not send email, so no reset link can reach you. Ask your administrator to set a new password for you (they run "<code>"release-coordinator reset-password"</code>")."</p>
+                    }.into_any(),
+                    Some(_) => view! {
+                        <Show
+                            when=sent
+                            fallback=move || view! {
+                                <p class="mb-4 text-sm text-zinc-600 dark:text-zinc-400">"Enter the email address of your account and we will send you a link to choose a new password."</p>
+                                <ActionForm action=action attr:class="space-y-4">
+                                    <FieldErrors errors=last_error(action.value())>
+                                    <Field label="Email" name="email" kind="email" autocomplete="email"/>
+                                    <ActionError result=action.value().into()/>
+                                    <Submit label="Send reset link" pending=pending.into()/>
+                                    </FieldErrors>
+                                </ActionForm>
+                            }
+                        >
+                            <p role="status" class=NOTE_OK>"If an account has this address, we sent it a link to choose a new password. It works once, for one hour. Check your spam folder if it does not arrive."</p>
+                        </Show>
+                    }.into_any(),
+                    None => ().into_any(),
+                }}
             </Suspense>
-            <Show
-                when=sent
-                fallback=move || view! {
-                    <p class="mb-4 text-sm text-zinc-600 dark:text-zinc-400">"Enter the email address of your account and we will send you a link to choose a new password."</p>
-                    <ActionForm action=action attr:class="space-y-4">
-                        <FieldErrors errors=last_error(action.value())>
-                        <Field label="Email" name="email" kind="email" autocomplete="email"/>
-                        <ActionError result=action.value().into()/>
-                        <Submit label="Send reset link" pending=pending.into()/>
-                        </FieldErrors>
-                    </ActionForm>
-                }
-            >
-                <p role="status" class=NOTE_OK>"If an account has this address, we sent it a link to choose a new password. It works once, for one hour. Check your spam folder if it does not arrive."</p>
-            </Show>
             <p class="mt-6 text-center text-sm text-zinc-600 dark:text-zinc-400">
                 <a class=LINK href="/sign-in">"Back to sign in"</a>
             </p>
