@@ -34,6 +34,7 @@ impl std::fmt::Debug for Model {
         f.debug_struct("mail_outbox::Model")
             .field("id", &self.id)
             .field("subject", &self.subject)
+            .field("body", &"[redacted]")
             .field("attempts", &self.attempts)
             .finish_non_exhaustive()
     }

@@ -30,6 +30,8 @@ impl std::fmt::Debug for Model {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("oidc_state::Model")
             .field("provider", &self.provider)
+            .field("nonce", &"[redacted]")
+            .field("pkce_verifier", &"[redacted]")
             .field("expires_at", &self.expires_at)
             .finish_non_exhaustive()
     }
