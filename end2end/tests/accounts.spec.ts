@@ -55,6 +55,7 @@ test('signing out, then the redirect to sign-in with next (needs JavaScript)', a
 });
 
 test('an invitation by email, accepted in a second browser after verifying the address (needs JavaScript)', async ({ page, browser }) => {
+  test.setTimeout(90_000); // two browsers, three emails and two axe runs
   const owner = newUser('Owner');
   await signUp(page, owner);
   await page.getByLabel('Team name').fill('Checkout');

@@ -19,7 +19,7 @@ test('the OpenAPI document is valid OpenAPI 3.1 and needs no credential', async 
 });
 
 test('/api/docs is a readable page of the document, served by the app alone', async ({ page }) => {
-  test.setTimeout(90_000); // axe reads a long page
+  test.setTimeout(180_000); // axe reads a long page (every operation and schema), slowly beside another worker
   const requested: string[] = [];
   page.on('request', (r) => requested.push(r.url()));
   const violations: string[] = [];
