@@ -22,18 +22,6 @@ pub async fn get_me() -> Result<Option<MeView>, ApiError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn client_meta() -> crate::server::services::accounts::ClientMeta {
-    let addr = leptos_axum::extract::<axum::Extension<crate::server::auth::ClientAddr>>()
-        .await
-        .ok()
-        .map(|c| c.0);
-    let headers = leptos_axum::extract::<http::HeaderMap>()
-        .await
-        .unwrap_or_default();
-    crate::server::api::client_meta(addr, &headers)
-}
-
-#[cfg(feature = "ssr")]
 fn start_session(
     state: &crate::server::state::AppState,
     s: &crate::server::services::accounts::NewSession,
@@ -53,7 +41,7 @@ pub async fn sign_in(
     next: Option<String>,
 ) -> Result<(), ApiError> {
     let state = ctx::state()?;
-    let meta = client_meta().await;
+    let meta = ctx::client_meta().await;
     let (_, session) =
         crate::server::services::accounts::sign_in(&state, &email, &password, &meta).await?;
     start_session(&state, &session);
@@ -80,7 +68,7 @@ pub async fn sign_up(
     next: Option<String>,
 ) -> Result<(), ApiError> {
     let state = ctx::state()?;
-    let meta = client_meta().await;
+    let meta = ctx::client_meta().await;
     let (_, session) =
         crate::server::services::accounts::sign_up(&state, &email, &name, &password, &meta).await?;
     start_session(&state, &session);

@@ -8,18 +8,6 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use super::ctx;
 
-#[cfg(feature = "ssr")]
-async fn client_meta() -> crate::server::services::accounts::ClientMeta {
-    let addr = leptos_axum::extract::<axum::Extension<crate::server::auth::ClientAddr>>()
-        .await
-        .ok()
-        .map(|c| c.0);
-    let headers = leptos_axum::extract::<http::HeaderMap>()
-        .await
-        .unwrap_or_default();
-    crate::server::api::client_meta(addr, &headers)
-}
-
 /// Whether this server sends email (public: the sign-in and forgot-password
 /// pages say what to do without it).
 #[server(prefix = "/rpc")]
@@ -32,7 +20,7 @@ pub async fn email_setup() -> Result<bool, ApiError> {
 #[server(prefix = "/rpc")]
 pub async fn forgot_password(email: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
-    let meta = client_meta().await;
+    let meta = ctx::client_meta().await;
     crate::server::services::accounts::reset::forgot(&state, &email, &meta).await?;
     Ok(())
 }
@@ -41,7 +29,7 @@ pub async fn forgot_password(email: String) -> Result<(), ApiError> {
 #[server(prefix = "/rpc")]
 pub async fn reset_password(token: String, new_password: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
-    let meta = client_meta().await;
+    let meta = ctx::client_meta().await;
     crate::server::services::accounts::reset::reset(&state, &token, &new_password, &meta).await?;
     // Every session of the account ended, this browser's too.
     ctx::set_cookie(&crate::server::auth::clear_session_cookie(
@@ -55,7 +43,7 @@ pub async fn reset_password(token: String, new_password: String) -> Result<(), A
 #[server(prefix = "/rpc")]
 pub async fn verify_email(token: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
-    let meta = client_meta().await;
+    let meta = ctx::client_meta().await;
     crate::server::services::accounts::email::verify(&state, &token, &meta).await?;
     Ok(())
 }
@@ -65,7 +53,7 @@ pub async fn verify_email(token: String) -> Result<(), ApiError> {
 pub async fn resend_verification() -> Result<(), ApiError> {
     let state = ctx::state()?;
     let auth = ctx::session().await?;
-    let meta = client_meta().await;
+    let meta = ctx::client_meta().await;
     crate::server::services::accounts::email::resend(&state, &auth, &meta).await?;
     Ok(())
 }
@@ -75,7 +63,7 @@ pub async fn resend_verification() -> Result<(), ApiError> {
 pub async fn update_profile(name: String, email: Option<String>) -> Result<UserView, ApiError> {
     let state = ctx::state()?;
     let auth = ctx::session().await?;
-    let meta = client_meta().await;
+    let meta = ctx::client_meta().await;
     Ok(crate::server::services::accounts::profile::update(
         &state,
         &auth,
@@ -116,7 +104,7 @@ pub async fn account_activity() -> Result<SecurityOverview, ApiError> {
 pub async fn sign_out_session(id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let auth = ctx::session().await?;
-    let meta = client_meta().await;
+    let meta = ctx::client_meta().await;
     crate::server::services::accounts::profile::revoke_session(&state, &auth, &id, &meta).await?;
     Ok(())
 }
@@ -170,7 +158,7 @@ pub async fn my_identities() -> Result<Vec<IdentityView>, ApiError> {
 pub async fn unlink_identity(id: String) -> Result<(), ApiError> {
     let state = ctx::state()?;
     let auth = ctx::session().await?;
-    let meta = client_meta().await;
+    let meta = ctx::client_meta().await;
     crate::server::services::accounts::sso::unlink(&state, &auth, &id, &meta).await?;
     Ok(())
 }

@@ -79,4 +79,17 @@ pub(crate) mod ctx {
             resp.append_header(http::header::SET_COOKIE, v);
         }
     }
+
+    /// Where the request came from (address, proxies considered, and user
+    /// agent), for sessions, the limits and the security log.
+    pub async fn client_meta() -> crate::server::services::accounts::ClientMeta {
+        let addr = leptos_axum::extract::<axum::Extension<crate::server::auth::ClientAddr>>()
+            .await
+            .ok()
+            .map(|c| c.0);
+        let headers = leptos_axum::extract::<http::HeaderMap>()
+            .await
+            .unwrap_or_default();
+        crate::server::api::client_meta(addr, &headers)
+    }
 }
