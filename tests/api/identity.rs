@@ -661,7 +661,15 @@ async fn email_is_retried_until_the_server_takes_it_and_a_refusal_is_kept() {
     assert!(mail.subject.contains("Confirm"));
     use release_coordinator::server::db::entities::mail_outbox;
     use sea_orm::EntityTrait;
-    let rows = mail_outbox::Entity::find().all(&app.db).await.unwrap();
+    // The sink has the message a moment before the worker records it as sent.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let rows = loop {
+        let rows = mail_outbox::Entity::find().all(&app.db).await.unwrap();
+        if rows.iter().any(|r| r.sent_at.is_some()) || std::time::Instant::now() > deadline {
+            break rows;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].attempts, 3, "two refusals, then sent");
     assert!(rows[0].sent_at.is_some());
