@@ -14,6 +14,8 @@ mod m20261206_000002_webhooks;
 mod m20261207_000001_release_policy;
 mod m20261207_000002_identity;
 mod m20261207_000003_single_sign_on;
+mod m20261207_000004_audit_resources;
+pub mod m20261207_000005_search;
 
 /// Applies every migration in order.
 pub struct Migrator;
@@ -31,6 +33,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_release_policy::Migration),
             Box::new(m20261207_000002_identity::Migration),
             Box::new(m20261207_000003_single_sign_on::Migration),
+            Box::new(m20261207_000004_audit_resources::Migration),
+            Box::new(m20261207_000005_search::Migration),
         ]
     }
 }

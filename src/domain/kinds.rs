@@ -108,8 +108,76 @@ wire_enum!(
         ApprovalChanged => "APPROVAL_CHANGED",
         /// An ADMIN+ moved a release past policy checks.
         PolicyOverridden => "POLICY_OVERRIDDEN",
+        /// A service was added, changed or deleted.
+        ServiceChanged => "SERVICE_CHANGED",
+        /// A sprint was added, changed or deleted.
+        SprintChanged => "SPRINT_CHANGED",
+        /// A deployment group was added, changed or deleted.
+        DeploymentGroupChanged => "DEPLOYMENT_GROUP_CHANGED",
+        /// Someone joined or left the team, or their role changed.
+        MemberChanged => "MEMBER_CHANGED",
+        /// An invitation was sent, resent or revoked.
+        InvitationChanged => "INVITATION_CHANGED",
+        /// The team's settings changed.
+        SettingsChanged => "SETTINGS_CHANGED",
+        /// Someone connected or disconnected Jira or GitHub.
+        ConnectionChanged => "CONNECTION_CHANGED",
+        /// An API token was created or revoked.
+        ApiTokenChanged => "API_TOKEN_CHANGED",
+        /// An outgoing webhook was added, changed or removed.
+        WebhookChanged => "WEBHOOK_CHANGED",
     }
 );
+
+wire_enum!(
+    /// What an activity entry is about (`resourceType` in the API).
+    ResourceType, "resourceType" {
+        /// A release.
+        Release => "RELEASE",
+        /// A service.
+        Service => "SERVICE",
+        /// A sprint.
+        Sprint => "SPRINT",
+        /// A deployment group.
+        DeploymentGroup => "DEPLOYMENT_GROUP",
+        /// A member of the team (its id is the person's).
+        Member => "MEMBER",
+        /// An invitation.
+        Invitation => "INVITATION",
+        /// The team's settings (its id is the team's).
+        Settings => "SETTINGS",
+        /// A person's Jira or GitHub connection.
+        Connection => "CONNECTION",
+        /// An API token.
+        ApiToken => "API_TOKEN",
+        /// An outgoing webhook.
+        Webhook => "WEBHOOK",
+        /// A freeze window.
+        Freeze => "FREEZE",
+        /// The team's release policy.
+        Policy => "POLICY",
+    }
+);
+
+impl ResourceType {
+    /// The kind of thing in words ("deployment group").
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Release => "release",
+            Self::Service => "service",
+            Self::Sprint => "sprint",
+            Self::DeploymentGroup => "deployment group",
+            Self::Member => "member",
+            Self::Invitation => "invitation",
+            Self::Settings => "team settings",
+            Self::Connection => "connection",
+            Self::ApiToken => "API token",
+            Self::Webhook => "webhook",
+            Self::Freeze => "freeze",
+            Self::Policy => "release policy",
+        }
+    }
+}
 
 wire_enum!(
     /// A sprint's state.
@@ -155,7 +223,10 @@ mod tests {
             assert_eq!(v.as_str().parse::<ActivityType>().unwrap(), *v);
             assert_eq!(serde_json::to_string(v).unwrap(), format!("\"{v}\""));
         }
-        assert_eq!(ActivityType::ALL.len(), 14);
+        assert_eq!(ActivityType::ALL.len(), 23);
+        for v in ResourceType::ALL {
+            assert_eq!(v.as_str().parse::<ResourceType>().unwrap(), *v);
+        }
         assert!("blocks".parse::<DependencyType>().is_err());
     }
 }

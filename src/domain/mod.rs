@@ -17,6 +17,8 @@
 //! - [`webhooks`]: outgoing webhook events and subscription filters.
 //! - [`policy`]: release policy — whether a move may happen, check by check
 //!   (freezes, approvals, readiness), and when a freeze is in force.
+//! - [`search`]: finding things by what people type — words, index
+//!   queries, ranking.
 //! - [`kinds`]: the small closed vocabularies of the data model (dependency
 //!   types, item types, activity types, sprint status, deployment order).
 
@@ -31,6 +33,7 @@ pub mod kinds;
 pub mod metrics;
 pub mod policy;
 pub mod roles;
+pub mod search;
 pub mod status;
 pub mod time;
 pub mod validation;

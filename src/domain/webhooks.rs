@@ -129,7 +129,10 @@ impl EventType {
             | FreezeChanged { .. }
             | FreezeLifted { .. }
             | FreezeDeleted { .. }
-            | PolicyChanged { .. } => return None,
+            | PolicyChanged { .. }
+            | Added { .. }
+            | Changed { .. }
+            | Removed { .. } => return None,
         })
     }
 }

@@ -16,6 +16,7 @@ mod test_idp;
 mod access;
 mod accounts;
 mod assets;
+mod audit;
 mod board;
 mod cli;
 mod deployments;

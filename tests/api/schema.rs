@@ -368,6 +368,8 @@ async fn every_entity_round_trips_and_cascades() {
             action: "moved".into(),
             description: "Bob moved Checkout v2".into(),
             metadata: Some(r#"{"from":"IN_DEVELOPMENT"}"#.into()),
+            resource_type: Some(release_coordinator::domain::kinds::ResourceType::Release),
+            resource_id: Some(r1.id.to_string()),
             created_at: t,
         },
     )

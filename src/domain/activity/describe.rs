@@ -1,7 +1,8 @@
 //! The sentence people read for a [`Change`].
 
-use super::Change;
-use crate::domain::kinds::{DependencyType, ItemType};
+use super::{Change, Changes};
+use crate::domain::kinds::{DependencyType, ItemType, ResourceType};
+use crate::domain::roles::Role;
 
 impl Change {
     /// The sentence people read. `actor` is who did it, by their name now
@@ -16,7 +17,9 @@ impl Change {
             Deleted {
                 release, service, ..
             } => format!("{who} deleted {release} of {service}"),
-            Updated { release, fields } => {
+            Updated {
+                release, fields, ..
+            } => {
                 let fields: Vec<&str> = fields.iter().map(|f| field_words(f)).collect();
                 format!("{who} updated the {} of {release}", list(&fields))
             }
@@ -181,6 +184,23 @@ impl Change {
                 if *count == 1 { "" } else { "s" },
                 if *count == 1 { "s" } else { "" }
             ),
+            Added {
+                resource_type,
+                name,
+                detail,
+                ..
+            } => added(who, *resource_type, name, detail.as_deref()),
+            Changed {
+                resource_type,
+                name,
+                changes,
+                ..
+            } => changed(who, *resource_type, name, changes),
+            Removed {
+                resource_type,
+                name,
+                ..
+            } => removed(who, *resource_type, name),
             PolicyOverridden {
                 release,
                 to,
@@ -220,4 +240,92 @@ fn list(words: &[&str]) -> String {
         [one] => (*one).to_string(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
+}
+
+/// A role's wire name in words ("ADMIN" → "Admin"); other text as it is.
+fn role_words(v: &str) -> String {
+    v.parse::<Role>()
+        .map(|r| r.label().to_string())
+        .unwrap_or_else(|_| v.to_string())
+}
+
+/// "Ada added the service Checkout", "Ada invited bob@example.com as Member".
+fn added(who: &str, kind: ResourceType, name: &str, detail: Option<&str>) -> String {
+    let noun = kind.noun();
+    match (kind, detail) {
+        (ResourceType::Member, Some(role)) if who == name => {
+            format!("{name} joined the team as {}", role_words(role))
+        }
+        (ResourceType::Member, Some(role)) => {
+            format!("{who} added {name} to the team as {}", role_words(role))
+        }
+        (ResourceType::Invitation, Some(role)) => {
+            format!("{who} invited {name} as {}", role_words(role))
+        }
+        (ResourceType::Connection, Some(account)) => {
+            format!("{who} connected {name} as {account}")
+        }
+        (ResourceType::Connection, None) => format!("{who} connected {name}"),
+        (ResourceType::ApiToken, Some(role)) => {
+            format!("{who} created the {noun} {name} acting as {}", role_words(role))
+        }
+        _ => format!("{who} added the {noun} {name}"),
+    }
+}
+
+/// "Ada changed Bob's role from Member to Admin", "Ada changed the name
+/// and end date of the sprint Sprint 12".
+fn changed(who: &str, kind: ResourceType, name: &str, changes: &Changes) -> String {
+    if let (ResourceType::Member, Some((from, to))) = (kind, changes.get("role")) {
+        let words = |v: &serde_json::Value| role_words(v.as_str().unwrap_or_default());
+        return format!(
+            "{who} changed {name}'s role from {} to {}",
+            words(from),
+            words(to)
+        );
+    }
+    if kind == ResourceType::Invitation {
+        return format!("{who} sent the invitation to {name} again");
+    }
+    let fields: Vec<String> = changes.keys().map(|f| camel_words(f)).collect();
+    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+    match (kind, fields.is_empty()) {
+        (ResourceType::Settings, true) => format!("{who} changed the team settings"),
+        (ResourceType::Settings, false) => {
+            format!("{who} changed the {} in the team settings", list(&fields))
+        }
+        (_, true) => format!("{who} changed the {} {name}", kind.noun()),
+        (_, false) => format!(
+            "{who} changed the {} of the {} {name}",
+            list(&fields),
+            kind.noun()
+        ),
+    }
+}
+
+/// "Ada deleted the service Checkout", "Bob left the team".
+fn removed(who: &str, kind: ResourceType, name: &str) -> String {
+    match kind {
+        ResourceType::Member if who == name => format!("{name} left the team"),
+        ResourceType::Member => format!("{who} removed {name} from the team"),
+        ResourceType::Invitation => format!("{who} revoked the invitation of {name}"),
+        ResourceType::Connection => format!("{who} disconnected {name}"),
+        ResourceType::ApiToken => format!("{who} revoked the API token {name}"),
+        ResourceType::Webhook => format!("{who} removed the webhook {name}"),
+        _ => format!("{who} deleted the {} {name}", kind.noun()),
+    }
+}
+
+/// A camelCase field name in words: "slackChannel" → "slack channel".
+fn camel_words(field: &str) -> String {
+    let mut out = String::with_capacity(field.len() + 4);
+    for c in field.chars() {
+        if c.is_ascii_uppercase() {
+            out.push(' ');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

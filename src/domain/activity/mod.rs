@@ -17,10 +17,14 @@ use crate::domain::ids::{
     ApprovalId, CommentId, DependencyId, DeploymentId, FreezeId, GroupId, ItemId, ReleaseId,
     ServiceId, UserId,
 };
-use crate::domain::kinds::{ActivityType, DependencyType, ItemType};
+use crate::domain::kinds::{ActivityType, DependencyType, ItemType, ResourceType};
 use crate::domain::policy::{CheckKind, Decision};
 use crate::domain::status::ReleaseStatus;
 use serde::{Deserialize, Serialize};
+
+/// What changed in a thing: each field, by its API name, with its value
+/// before and after (`{field: [before, after]}` on the wire).
+pub type Changes = std::collections::BTreeMap<String, (serde_json::Value, serde_json::Value)>;
 
 /// One change, with the facts its sentence needs. Serialised with its
 /// `action` as the tag (the `action` column) and the rest as the entry's
@@ -60,6 +64,9 @@ pub enum Change {
         release: String,
         /// The fields, by their API names (`targetDate`, `sprint`, …).
         fields: Vec<String>,
+        /// Each field before and after (absent in entries of older versions).
+        #[serde(default, skip_serializing_if = "Changes::is_empty")]
+        changes: Changes,
     },
     /// A release moved to another status.
     Moved {
@@ -312,6 +319,40 @@ pub enum Change {
         /// How many.
         count: u32,
     },
+    /// Something other than a release came to be: a service, sprint or
+    /// deployment group, a member, an invitation, a connection, an API token,
+    /// a webhook.
+    Added {
+        /// What kind of thing.
+        resource_type: ResourceType,
+        /// Its id (a member's is the person's id).
+        resource_id: String,
+        /// Its name then (a person's name, an invitation's email).
+        name: String,
+        /// A word more where the sentence needs it: a role, an account.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
+    },
+    /// Such a thing changed: each field, by its API name, before and after.
+    Changed {
+        /// What kind of thing.
+        resource_type: ResourceType,
+        /// Its id.
+        resource_id: String,
+        /// Its name then.
+        name: String,
+        /// `{field: [before, after]}`; secrets appear only as "changed".
+        changes: Changes,
+    },
+    /// Such a thing went away (deleted, revoked, removed, left).
+    Removed {
+        /// What kind of thing.
+        resource_type: ResourceType,
+        /// Its id.
+        resource_id: String,
+        /// Its name then.
+        name: String,
+    },
     /// An ADMIN+ moved a release past policy checks, with a reason.
     PolicyOverridden {
         /// The release, as named then.
@@ -353,6 +394,21 @@ impl Change {
             Reviewed { .. } | ReviewWithdrawn { .. } | ApprovalsVoided { .. } => {
                 ActivityType::ApprovalChanged
             }
+            Added { resource_type, .. }
+            | Changed { resource_type, .. }
+            | Removed { resource_type, .. } => match resource_type {
+                ResourceType::Service => ActivityType::ServiceChanged,
+                ResourceType::Sprint => ActivityType::SprintChanged,
+                ResourceType::DeploymentGroup => ActivityType::DeploymentGroupChanged,
+                ResourceType::Member => ActivityType::MemberChanged,
+                ResourceType::Invitation => ActivityType::InvitationChanged,
+                ResourceType::Connection => ActivityType::ConnectionChanged,
+                ResourceType::ApiToken => ActivityType::ApiTokenChanged,
+                ResourceType::Webhook => ActivityType::WebhookChanged,
+                ResourceType::Freeze | ResourceType::Policy => ActivityType::PolicyChanged,
+                ResourceType::Settings => ActivityType::SettingsChanged,
+                ResourceType::Release => ActivityType::ReleaseUpdated,
+            },
             Deleted { .. }
             | Updated { .. }
             | Blocked { .. }
@@ -364,6 +420,63 @@ impl Change {
             | ItemSynced { .. }
             | CommentEdited { .. }
             | CommentDeleted { .. } => ActivityType::ReleaseUpdated,
+        }
+    }
+
+    /// What the entry is about, and its id when the change names it (a
+    /// release's changes take the release's id from the entry; the policy's
+    /// is the team's).
+    pub fn resource(&self) -> (ResourceType, Option<String>) {
+        use Change::*;
+        match self {
+            Added {
+                resource_type,
+                resource_id,
+                ..
+            }
+            | Changed {
+                resource_type,
+                resource_id,
+                ..
+            }
+            | Removed {
+                resource_type,
+                resource_id,
+                ..
+            } => (*resource_type, Some(resource_id.clone())),
+            FreezeDeclared { freeze_id, .. }
+            | FreezeChanged { freeze_id, .. }
+            | FreezeLifted { freeze_id, .. }
+            | FreezeDeleted { freeze_id, .. } => {
+                (ResourceType::Freeze, Some(freeze_id.to_string()))
+            }
+            PolicyChanged { .. } => (ResourceType::Policy, None),
+            Reordered {
+                deployment_group_id,
+                ..
+            } => (
+                ResourceType::DeploymentGroup,
+                Some(deployment_group_id.to_string()),
+            ),
+            _ => (ResourceType::Release, None),
+        }
+    }
+
+    /// Each field the change touched, before and after (empty when the
+    /// change is not an edit of fields).
+    pub fn changes(&self) -> Changes {
+        use serde_json::json;
+        use Change::*;
+        let one = |field: &str, before: serde_json::Value, after: serde_json::Value| {
+            Changes::from([(field.to_string(), (before, after))])
+        };
+        match self {
+            Changed { changes, .. } | Updated { changes, .. } => changes.clone(),
+            Moved { from, to, .. } => one("status", json!(from), json!(to)),
+            Assigned { from, to, .. } => one("ownerId", json!(from), json!(to)),
+            Blocked { .. } => one("isBlocked", json!(false), json!(true)),
+            Unblocked { .. } => one("isBlocked", json!(true), json!(false)),
+            _ => Changes::new(),
         }
     }
 
@@ -389,6 +502,18 @@ impl Change {
         m.insert("action".into(), action.into());
         serde_json::from_value(serde_json::Value::Object(m)).ok()
     }
+}
+
+/// The fields that differ between two versions of a thing, each as
+/// `(field, before, after)`; equal ones are left out.
+pub fn changes_of<'a>(
+    fields: impl IntoIterator<Item = (&'a str, serde_json::Value, serde_json::Value)>,
+) -> Changes {
+    fields
+        .into_iter()
+        .filter(|(_, b, a)| b != a)
+        .map(|(f, b, a)| (f.to_string(), (b, a)))
+        .collect()
 }
 
 /// A release's name wherever people read it: its title and version.

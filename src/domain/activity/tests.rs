@@ -30,6 +30,7 @@ fn the_sentence_uses_labels_and_the_actors_name_now() {
     let updated = Change::Updated {
         release: "Checkout 2.4.0".into(),
         fields: vec!["title".into(), "targetDate".into(), "priority".into()],
+        changes: Default::default(),
     };
     assert_eq!(
         updated.describe(Some("Ada")),
@@ -141,4 +142,87 @@ fn every_kind_of_change_round_trips_and_reads_as_a_sentence() {
         assert_eq!(Change::from_stored(&action, Some(&meta)).as_ref(), Some(c));
         assert_eq!(c.describe(Some("Ada")), s);
     }
+}
+
+#[test]
+fn changes_to_other_things_say_what_and_keep_before_and_after() {
+    use crate::domain::kinds::{ActivityType, ResourceType};
+    let added = |t, name: &str, detail: Option<&str>| Change::Added {
+        resource_type: t,
+        resource_id: "x1".into(),
+        name: name.into(),
+        detail: detail.map(str::to_string),
+    };
+    let role = Change::Changed {
+        resource_type: ResourceType::Member,
+        resource_id: "u2".into(),
+        name: "Bob".into(),
+        changes: [("role".to_string(), (json!("MEMBER"), json!("ADMIN")))].into(),
+    };
+    let sprint = Change::Changed {
+        resource_type: ResourceType::Sprint,
+        resource_id: "s1".into(),
+        name: "Sprint 12".into(),
+        changes: [
+            ("name".to_string(), (json!("Sprint 11"), json!("Sprint 12"))),
+            ("endDate".to_string(), (json!("2026-12-01"), json!("2026-12-04"))),
+        ]
+        .into(),
+    };
+    let cases = [
+        (
+            added(ResourceType::Service, "Checkout", None),
+            "Ada added the service Checkout",
+        ),
+        (
+            added(ResourceType::Member, "Ada", Some("VIEWER")),
+            "Ada joined the team as Viewer",
+        ),
+        (
+            added(ResourceType::Invitation, "bob@example.com", Some("MEMBER")),
+            "Ada invited bob@example.com as Member",
+        ),
+        (
+            added(ResourceType::Connection, "GitHub", Some("octocat")),
+            "Ada connected GitHub as octocat",
+        ),
+        (role.clone(), "Ada changed Bob's role from Member to Admin"),
+        (
+            sprint.clone(),
+            "Ada changed the end date and name of the sprint Sprint 12",
+        ),
+        (
+            Change::Removed {
+                resource_type: ResourceType::Member,
+                resource_id: "u1".into(),
+                name: "Ada".into(),
+            },
+            "Ada left the team",
+        ),
+        (
+            Change::Removed {
+                resource_type: ResourceType::ApiToken,
+                resource_id: "t1".into(),
+                name: "CI deploy".into(),
+            },
+            "Ada revoked the API token CI deploy",
+        ),
+    ];
+    for (c, sentence) in &cases {
+        let (action, meta) = c.to_stored();
+        assert_eq!(Change::from_stored(&action, Some(&meta)).as_ref(), Some(c));
+        assert_eq!(c.describe(Some("Ada")), *sentence);
+        assert_eq!(c.resource().1.as_deref().is_some(), true);
+    }
+    assert_eq!(role.kind(), ActivityType::MemberChanged);
+    assert_eq!(sprint.resource().0, ResourceType::Sprint);
+    // On the wire, each change is `[before, after]`.
+    assert_eq!(
+        serde_json::to_value(sprint.changes()).unwrap()["name"],
+        json!(["Sprint 11", "Sprint 12"])
+    );
+    assert_eq!(
+        serde_json::to_value(moved().changes()).unwrap(),
+        json!({"status": ["IN_REVIEW", "READY_STAGING"]})
+    );
 }

@@ -10,6 +10,7 @@ use crate::server::services::accounts::{email, profile, reset, security_log, sso
 use crate::server::services::{teams, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{IdentityView, MeView, Page, ProviderView, SecurityEventView, SessionView};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -226,16 +227,15 @@ async fn reset_password(
 /// Any signed-in person: their live sessions, most recently used first,
 /// with the browser, the address and when each was last used (all on one
 /// page: `nextCursor` is always null).
-#[utoipa::path(get, path = "/auth/sessions", tag = "auth",
+#[utoipa::path(get, path = "/auth/sessions", tag = "auth", params(PageRequest),
     responses((status = 200, description = "The caller's sessions", body = Page<SessionView>)))]
 async fn sessions(
     State(state): State<AppState>,
     auth: AuthSession,
+    q: Result<Query<PageRequest>, QueryRejection>,
 ) -> AppResult<Json<Page<SessionView>>> {
-    Ok(Json(Page {
-        items: profile::sessions(&state, &auth).await?,
-        next_cursor: None,
-    }))
+    let all = profile::sessions(&state, &auth).await?;
+    Ok(Json(page_query(q)?.slice(all, |s| s.id.clone())?))
 }
 
 /// Sign a session out
@@ -267,7 +267,7 @@ async fn revoke_session(
 async fn security_log(
     State(state): State<AppState>,
     auth: AuthSession,
-    q: Result<Query<PageRequest>, axum::extract::rejection::QueryRejection>,
+    q: Result<Query<PageRequest>, QueryRejection>,
 ) -> AppResult<Json<Page<SecurityEventView>>> {
     Ok(Json(
         security_log::list(&state, &auth, &page_query(q)?).await?,
@@ -278,13 +278,13 @@ async fn security_log(
 ///
 /// Public: the OpenID Connect providers this server offers on its sign-in
 /// page (`RC_OIDC_<ID>_*`), in id order.
-#[utoipa::path(get, path = "/auth/providers", tag = "auth", security(()),
+#[utoipa::path(get, path = "/auth/providers", tag = "auth", security(()), params(PageRequest),
     responses((status = 200, description = "The providers", body = Page<ProviderView>)))]
-async fn providers(State(state): State<AppState>) -> Json<Page<ProviderView>> {
-    Json(Page {
-        items: sso::providers(&state),
-        next_cursor: None,
-    })
+async fn providers(
+    State(state): State<AppState>,
+    q: Result<Query<PageRequest>, QueryRejection>,
+) -> AppResult<Json<Page<ProviderView>>> {
+    Ok(Json(page_query(q)?.slice(sso::providers(&state), |p| p.id.clone())?))
 }
 
 /// Where to go after signing in (a path of this site).
@@ -325,7 +325,7 @@ fn state_cookie(value: &str, secure: bool) -> String {
 async fn oidc_authorize(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    q: Result<Query<NextQuery>, axum::extract::rejection::QueryRejection>,
+    q: Result<Query<NextQuery>, QueryRejection>,
 ) -> AppResult<Response> {
     // A query that does not parse is no `next` at all.
     let q = q.map(|Query(q)| q).unwrap_or_default();
@@ -371,7 +371,7 @@ struct CallbackQuery {
 async fn oidc_callback(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    q: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>,
+    q: Result<Query<CallbackQuery>, QueryRejection>,
     addr: Option<Extension<ClientAddr>>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
@@ -423,16 +423,15 @@ async fn oidc_callback(
 ///
 /// Any signed-in person: the single-sign-on identities linked to their
 /// account, oldest first.
-#[utoipa::path(get, path = "/me/identities", tag = "auth",
+#[utoipa::path(get, path = "/me/identities", tag = "auth", params(PageRequest),
     responses((status = 200, description = "The identities", body = Page<IdentityView>)))]
 async fn identities(
     State(state): State<AppState>,
     auth: AuthSession,
+    q: Result<Query<PageRequest>, QueryRejection>,
 ) -> AppResult<Json<Page<IdentityView>>> {
-    Ok(Json(Page {
-        items: sso::identities(&state, &auth).await?,
-        next_cursor: None,
-    }))
+    let all = sso::identities(&state, &auth).await?;
+    Ok(Json(page_query(q)?.slice(all, |i| i.id.clone())?))
 }
 
 /// Unlink an identity

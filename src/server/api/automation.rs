@@ -44,13 +44,16 @@ const WEBHOOK_ID: &str = "The webhook's id";
 ///
 /// ADMIN and up. Oldest first, all on one page; the signing secret is
 /// never shown again.
-#[utoipa::path(get, path = "/team/webhooks", tag = "automation",
+#[utoipa::path(get, path = "/team/webhooks", tag = "automation", params(PageRequest),
     responses((status = 200, description = "The team's webhooks", body = Page<WebhookView>)))]
 async fn list_webhooks(
     State(s): State<AppState>,
     ctx: TeamContext,
+    q: Result<Query<PageRequest>, QueryRejection>,
 ) -> AppResult<Json<Page<WebhookView>>> {
-    Ok(Json(hooks::list(&s, &ctx.admin(WEBHOOKS)?).await?))
+    let page = page_query(q)?;
+    let all = hooks::list(&s, &ctx.admin(WEBHOOKS)?).await?.items;
+    Ok(Json(page.slice(all, |w| w.id.to_string())?))
 }
 
 /// Add a webhook

@@ -1,13 +1,14 @@
-//! `/api/services`.
+//! `/api/services`, and `/api/search` over everything of the team.
 
 use super::page_query;
 use crate::domain::ids::ServiceId;
 use crate::server::access::TeamContext;
-use crate::server::error::{ApiJson, AppResult};
+use crate::server::error::{ApiJson, AppError, AppResult};
 use crate::server::services::catalog::{self, ServiceInput};
+use crate::server::services::team_search::{self, FindQuery};
 use crate::server::services::PageRequest;
 use crate::server::state::AppState;
-use crate::views::{Page, ServiceView};
+use crate::views::{Page, SearchResults, ServiceView};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -19,10 +20,29 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::default()
         .routes(routes!(list, create))
         .routes(routes!(get_one, update, remove))
+        .routes(routes!(search))
 }
 
 /// The `{id}` of a service.
 const SERVICE_ID: &str = "The service's id";
+
+/// Search the team
+///
+/// Any member. Releases (by title and version), services (name, slug),
+/// sprints, deployment groups and people (name, email) of the current team
+/// whose words start with the words of `q` — all of them — best matches
+/// first. A blank `q` finds nothing.
+#[utoipa::path(get, path = "/search", tag = "catalog", params(FindQuery),
+    responses((status = 200, description = "The hits, best first", body = SearchResults)))]
+async fn search(
+    State(s): State<AppState>,
+    ctx: TeamContext,
+    q: Result<Query<FindQuery>, QueryRejection>,
+) -> AppResult<Json<SearchResults>> {
+    let Query(q) =
+        q.map_err(|e| AppError::bad_request(format!("invalid query: {}", e.body_text())))?;
+    Ok(Json(team_search::find(&s, &ctx, &q).await?))
+}
 
 /// List services
 ///

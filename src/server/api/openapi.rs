@@ -71,7 +71,7 @@ pub(super) fn base() -> OpenApi {
                 "releases",
                 "Releases, their comments and activity, the live stream",
             ),
-            tag("catalog", "Services"),
+            tag("catalog", "Services, and searching everything of the team"),
             tag(
                 "policy",
                 "Release policy: freezes, rules, approvals, the checks of a move",

@@ -205,17 +205,17 @@ async fn delete_group(
 ///
 /// Any member. In deployment order, with 1-based positions, all in one page.
 #[utoipa::path(get, path = "/deployment-groups/{id}/releases", tag = "planning",
-    params(("id" = String, Path, description = GROUP_ID)),
+    params(("id" = String, Path, description = GROUP_ID), PageRequest),
     responses((status = 200, description = "The group's releases, in order", body = Page<GroupReleaseView>)))]
 async fn group_releases(
     State(s): State<AppState>,
     ctx: TeamContext,
     Path(id): Path<GroupId>,
+    q: Result<Query<PageRequest>, QueryRejection>,
 ) -> AppResult<Json<Page<GroupReleaseView>>> {
-    Ok(Json(Page {
-        items: groups::releases(&s, &ctx, &id).await?,
-        next_cursor: None,
-    }))
+    let page = page_query(q)?;
+    let all = groups::releases(&s, &ctx, &id).await?;
+    Ok(Json(page.slice(all, |g| g.release.id.to_string())?))
 }
 
 /// Add a release to a deployment group
@@ -312,14 +312,17 @@ async fn group_plan(
 ///
 /// Any member. What the release depends on, oldest first, all in one page.
 #[utoipa::path(get, path = "/releases/{id}/dependencies", tag = "planning",
-    params(("id" = String, Path, description = RELEASE_ID)),
+    params(("id" = String, Path, description = RELEASE_ID), PageRequest),
     responses((status = 200, description = "The release's dependencies", body = Page<DependencyView>)))]
 async fn list_dependencies(
     State(s): State<AppState>,
     ctx: TeamContext,
     Path(id): Path<ReleaseId>,
+    q: Result<Query<PageRequest>, QueryRejection>,
 ) -> AppResult<Json<Page<DependencyView>>> {
-    Ok(Json(dependencies::list(&s, &ctx, &id).await?))
+    let page = page_query(q)?;
+    let all = dependencies::list(&s, &ctx, &id).await?.items;
+    Ok(Json(page.slice(all, |d| d.id.to_string())?))
 }
 
 /// Add a dependency
@@ -402,16 +405,19 @@ const ITEM_ID: &str = "The linked item's id";
 /// Any member. Its Jira tickets and GitHub pull requests with their cached
 /// state, oldest first, all in one page.
 #[utoipa::path(get, path = "/releases/{id}/items", tag = "planning",
-    params(("id" = String, Path, description = RELEASE_ID)),
+    params(("id" = String, Path, description = RELEASE_ID), PageRequest),
     responses((status = 200, description = "The release's items", body = Page<ItemView>)))]
 async fn list_items(
     State(s): State<AppState>,
     ctx: TeamContext,
     Path(id): Path<ReleaseId>,
+    q: Result<Query<PageRequest>, QueryRejection>,
 ) -> AppResult<Json<Page<crate::views::ItemView>>> {
-    Ok(Json(
-        crate::server::services::items::list(&s, &ctx, &id).await?,
-    ))
+    let page = page_query(q)?;
+    let all = crate::server::services::items::list(&s, &ctx, &id)
+        .await?
+        .items;
+    Ok(Json(page.slice(all, |i| i.id.to_string())?))
 }
 
 /// Link an item

@@ -65,17 +65,17 @@ async fn put_policy(
 /// Any member. The approvals and rejections of the release's current
 /// version (a version change voids them), oldest first.
 #[utoipa::path(get, path = "/releases/{id}/approvals", tag = "policy",
-    params(("id" = String, Path, description = "The release's id")),
+    params(("id" = String, Path, description = "The release's id"), PageRequest),
     responses((status = 200, description = "The approvals", body = Page<ApprovalView>)))]
 async fn list_approvals(
     State(s): State<AppState>,
     ctx: TeamContext,
     Path(id): Path<ReleaseId>,
+    q: Result<Query<PageRequest>, QueryRejection>,
 ) -> AppResult<Json<Page<ApprovalView>>> {
-    Ok(Json(Page {
-        items: policy::approvals(&s, &ctx, &id).await?,
-        next_cursor: None,
-    }))
+    let page = super::page_query(q)?;
+    let all = policy::approvals(&s, &ctx, &id).await?;
+    Ok(Json(page.slice(all, |a| a.id.to_string())?))
 }
 
 /// Approve or reject a move
@@ -205,20 +205,19 @@ struct At {
 ///
 /// Any member. The freezes in force at `at` (default now), the one to
 /// close soonest first.
-#[utoipa::path(get, path = "/freezes/active", tag = "policy", params(At),
+#[utoipa::path(get, path = "/freezes/active", tag = "policy", params(At, PageRequest),
     responses((status = 200, description = "The freezes in force", body = Page<FreezeView>)))]
 async fn active(
     State(s): State<AppState>,
     ctx: TeamContext,
     q: Result<Query<At>, QueryRejection>,
+    p: Result<Query<PageRequest>, QueryRejection>,
 ) -> AppResult<Json<Page<FreezeView>>> {
     let Query(q) =
         q.map_err(|e| AppError::bad_request(format!("invalid query: {}", e.body_text())))?;
+    let page = super::page_query(p)?;
     let items = freezes::active(&s, &ctx, q.at.as_deref()).await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: None,
-    }))
+    Ok(Json(page.slice(items, |f| f.id.to_string())?))
 }
 
 /// One freeze

@@ -8,6 +8,7 @@ use crate::server::auth::AuthSession;
 use crate::server::error::{ApiJson, AppError, AppResult};
 use crate::server::events::{StreamOwner, StreamRefusal};
 use crate::server::services::releases::{self, ReleaseFilter, ReleaseInput};
+use crate::server::services::activity::ActivityFilter;
 use crate::server::services::{activity, comments, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{ActivityView, CommentView, Page, ReleaseView};
@@ -31,6 +32,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_comments, add_comment))
         .routes(routes!(edit_comment, delete_comment))
         .routes(routes!(team_activities))
+        .routes(routes!(export_activities))
 }
 
 /// The long-lived event stream (exempt from the request timeout).
@@ -136,21 +138,77 @@ async fn release_activities(
 ) -> AppResult<Json<Page<ActivityView>>> {
     releases::get(&s, &ctx, &id).await?;
     Ok(Json(
-        activity::feed(&s, &ctx, Some(&id), &page_query(q)?).await?,
+        activity::feed(&s, &ctx, Some(&id), &page_query(q)?.into()).await?,
     ))
 }
 
 /// The team's activity feed
 ///
-/// Any member. Newest first.
-#[utoipa::path(get, path = "/activities", tag = "releases", params(PageRequest),
+/// Any member. Newest first. Every significant change is here — releases,
+/// services, sprints, deployment groups, members and roles, invitations,
+/// settings, connections, API tokens, webhooks, freezes and policy — each
+/// with who did it and, for edits, each field before and after. Filters
+/// combine.
+#[utoipa::path(get, path = "/activities", tag = "releases", params(ActivityFilter),
     responses((status = 200, description = "A page of activities", body = Page<ActivityView>)))]
 async fn team_activities(
     State(s): State<AppState>,
     ctx: TeamContext,
-    q: Result<Query<PageRequest>, QueryRejection>,
+    q: Result<Query<ActivityFilter>, QueryRejection>,
 ) -> AppResult<Json<Page<ActivityView>>> {
-    Ok(Json(activity::feed(&s, &ctx, None, &page_query(q)?).await?))
+    let Query(f) =
+        q.map_err(|e| AppError::bad_request(format!("invalid query: {}", e.body_text())))?;
+    Ok(Json(activity::feed(&s, &ctx, None, &f).await?))
+}
+
+/// The export's format.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ExportQuery {
+    /// `csv` or `jsonl`.
+    format: Option<String>,
+}
+
+/// Export the activity log
+///
+/// Any member. The whole log (or what the filters of `GET /api/activities`
+/// keep), newest first, as CSV with a header row or as JSON Lines (one
+/// entry per line, as the API shows it). Streamed: any size, flat memory.
+/// CSV cells that a spreadsheet would run as a formula start with `'`.
+#[utoipa::path(get, path = "/activities/export", tag = "releases", params(ActivityFilter, ExportQuery),
+    responses((status = 200, description = "The entries", content_type = "text/csv", body = String)))]
+async fn export_activities(
+    State(s): State<AppState>,
+    ctx: TeamContext,
+    q: Result<Query<ActivityFilter>, QueryRejection>,
+    e: Result<Query<ExportQuery>, QueryRejection>,
+) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let bad = |e: QueryRejection| AppError::bad_request(format!("invalid query: {}", e.body_text()));
+    let Query(f) = q.map_err(bad)?;
+    let Query(e) = e.map_err(bad)?;
+    let format = activity::ExportFormat::parse(e.format.as_deref())?;
+    let stream = activity::export(&s, &ctx, &f, format)?;
+    let body = axum::body::Body::from_stream(futures::StreamExt::map(stream, |r| {
+        r.map_err(|e| {
+            // The status line is gone by now: log it, and cut the download
+            // short so it is not mistaken for the whole log.
+            tracing::error!(error = %e, "activity export failed part-way");
+            std::io::Error::other("the export failed part-way")
+        })
+    }));
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, format.content_type().to_string()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", format.file_name()),
+            ),
+            (axum::http::header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 /// A comment's text.

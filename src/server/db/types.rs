@@ -15,7 +15,8 @@ use crate::domain::ids::{
     UserId, WebhookId,
 };
 use crate::domain::kinds::{
-    ActivityType, DependencyType, DeploymentOrder, ItemType, Provider, SprintStatus,
+    ActivityType, DependencyType, DeploymentOrder, ItemType, Provider, ResourceType,
+    SprintStatus,
 };
 use crate::domain::roles::Role;
 use crate::domain::status::{Priority, ReleaseStatus};
@@ -99,6 +100,7 @@ text_column!(
     SprintStatus,
     DeploymentOrder,
     ActivityType,
+    ResourceType,
     Environment,
     DeployStatus,
 );

@@ -13,6 +13,7 @@
 
 use crate::domain::activity::Change;
 use crate::domain::ids::{CommentId, ReleaseId, ServiceId, TeamId, UserId};
+use crate::domain::kinds::ResourceType;
 use crate::domain::roles::Role;
 use crate::domain::status::{Priority, ReleaseStatus};
 use crate::server::db::entities::{activity, comment, release, service, team, team_member, user};
@@ -331,6 +332,8 @@ async fn history(
                     action: Set(action),
                     description: Set(change.describe(Some(who.1))),
                     metadata: Set(Some(metadata.to_string())),
+                    resource_type: Set(Some(ResourceType::Release)),
+                    resource_id: Set(Some(rid.to_string())),
                     created_at: Set(at),
                 });
             };

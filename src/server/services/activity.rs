@@ -1,20 +1,22 @@
 //! The audit log: activity rows written inside the caller's transaction,
 //! and the feeds that read them.
 
-pub use crate::domain::activity::Change;
+pub use crate::domain::activity::{changes_of, Change};
 use crate::domain::ids::{ReleaseId, TeamId, UserId};
+use crate::domain::kinds::{ActivityType, ResourceType};
 use crate::server::access::{Actor, TeamContext};
 use crate::server::db::entities::activity;
 use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
-use crate::server::error::AppResult;
-use crate::server::services::{ts, PageRequest};
+use crate::server::error::{AppError, AppResult};
+use crate::server::services::{moment, parse_list, ts, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{ActivityView, Page};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
+use serde::Deserialize;
 
 /// One activity to record: the release it is about and what changed. The
 /// entry's type, `action`, metadata and sentence all come from the
@@ -65,6 +67,88 @@ pub async fn record(
     Ok(view(row, Some(ctx.user_name().to_string())))
 }
 
+/// Records a change to something other than a release (a service, a
+/// member, a token…) with `conn`, the change's own transaction.
+pub async fn audit(
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    change: Change,
+) -> AppResult<ActivityView> {
+    record(
+        conn,
+        ctx,
+        NewActivity {
+            release_id: None,
+            change,
+        },
+    )
+    .await
+}
+
+/// Records that a `kind` thing (`id`, called `name`) came to be; `detail`
+/// is a word more for the sentence (a role, an account).
+pub async fn added(
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    kind: ResourceType,
+    id: impl ToString,
+    name: &str,
+    detail: Option<String>,
+) -> AppResult<ActivityView> {
+    let change = Change::Added {
+        resource_type: kind,
+        resource_id: id.to_string(),
+        name: name.to_string(),
+        detail,
+    };
+    audit(conn, ctx, change).await
+}
+
+/// Records the fields of a `kind` thing that differ between `before` and
+/// `after` (each `(field, value)`, in the same order); nothing when none do.
+pub async fn changed<const N: usize>(
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    kind: ResourceType,
+    id: impl ToString,
+    name: &str,
+    before: [(&'static str, serde_json::Value); N],
+    after: [(&'static str, serde_json::Value); N],
+) -> AppResult<Option<ActivityView>> {
+    let changes = changes_of(
+        before
+            .into_iter()
+            .zip(after)
+            .map(|((f, b), (_, a))| (f, b, a)),
+    );
+    if changes.is_empty() {
+        return Ok(None);
+    }
+    let change = Change::Changed {
+        resource_type: kind,
+        resource_id: id.to_string(),
+        name: name.to_string(),
+        changes,
+    };
+    Ok(Some(audit(conn, ctx, change).await?))
+}
+
+/// Records that a `kind` thing went away (deleted, revoked, removed, left).
+pub async fn removed(
+    conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
+    kind: ResourceType,
+    id: impl ToString,
+    name: &str,
+) -> AppResult<ActivityView> {
+    let change = Change::Removed {
+        resource_type: kind,
+        resource_id: id.to_string(),
+        name: name.to_string(),
+    };
+    audit(conn, ctx, change).await
+}
+
 /// The metadata key naming the API token that did it: `{id, name}`.
 const BY_TOKEN: &str = "byToken";
 
@@ -75,6 +159,27 @@ fn token_name(metadata: Option<&serde_json::Value>) -> Option<String> {
         .get("name")?
         .as_str()
         .map(str::to_string)
+}
+
+/// Writes an activity a person did in a team without acting through it:
+/// joining it (through an invitation), or connecting an account while it
+/// is their current team. Such changes are never webhook events.
+pub async fn record_as_person(
+    conn: &impl ConnectionTrait,
+    team_id: &TeamId,
+    user_id: &UserId,
+    user_name: &str,
+    change: Change,
+) -> AppResult<ActivityView> {
+    debug_assert!(crate::domain::webhooks::EventType::of(&change).is_none());
+    let a = NewActivity {
+        release_id: None,
+        change,
+    };
+    let row = row(team_id, Some(user_id), Some(user_name), a, None)
+        .insert(conn)
+        .await?;
+    Ok(view(row, Some(user_name.to_string())))
 }
 
 /// Writes an activity no person did (an inbound webhook, a sync): no user.
@@ -99,6 +204,12 @@ fn row(
     if let (Some(t), Some(o)) = (by_token, metadata.as_object_mut()) {
         o.insert(BY_TOKEN.into(), t);
     }
+    let (resource_type, resource_id) = a.change.resource();
+    let resource_id = resource_id.or_else(|| match resource_type {
+        ResourceType::Release => a.release_id.map(ToString::to_string),
+        // The policy is the team's own.
+        _ => Some(team_id.to_string()),
+    });
     activity::ActiveModel {
         id: Set(new_id()),
         team_id: Set(team_id.clone()),
@@ -108,6 +219,8 @@ fn row(
         action: Set(action),
         description: Set(a.change.describe(user_name)),
         metadata: Set(Some(metadata.to_string())),
+        resource_type: Set(Some(resource_type)),
+        resource_id: Set(resource_id),
         created_at: Set(db::now()),
     }
 }
@@ -121,11 +234,17 @@ fn view(a: activity::Model, user_name: Option<String>) -> ActivityView {
         .as_deref()
         .and_then(|m| serde_json::from_str(m).ok());
     let user_name = user_name.or_else(|| token_name(metadata.as_ref()));
-    let description = match Change::from_stored(&a.action, metadata.as_ref()) {
-        Some(c) => c.describe(user_name.as_deref()),
-        None => a.description,
+    let change = Change::from_stored(&a.action, metadata.as_ref());
+    let (description, changes) = match change {
+        Some(c) => (c.describe(user_name.as_deref()), c.changes()),
+        None => (a.description, Default::default()),
     };
     ActivityView {
+        actor_id: a.user_id.clone(),
+        actor_name: user_name.clone(),
+        resource_type: a.resource_type,
+        resource_id: a.resource_id,
+        changes,
         activity_type: a.activity_type,
         metadata,
         description,
@@ -139,31 +258,296 @@ fn view(a: activity::Model, user_name: Option<String>) -> ActivityView {
     }
 }
 
-/// The team feed (or one release's), newest first.
-#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), release_id = ?release_id))]
-pub async fn feed(
-    state: &AppState,
+/// `GET /api/activities` filters, also the export's; they combine.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ActivityFilter {
+    /// Entries by this person.
+    pub actor_id: Option<String>,
+    /// Entry types, comma-separated (`STATUS_CHANGED,SERVICE_CHANGED`).
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub types: Option<String>,
+    /// What they are about: RELEASE, SERVICE, SPRINT, DEPLOYMENT_GROUP,
+    /// MEMBER, INVITATION, SETTINGS, CONNECTION, API_TOKEN, WEBHOOK, FREEZE
+    /// or POLICY.
+    pub resource_type: Option<String>,
+    /// The id of what they are about.
+    pub resource_id: Option<String>,
+    /// From this moment on (RFC 3339, inclusive).
+    pub from: Option<String>,
+    /// Before this moment (RFC 3339, exclusive).
+    pub to: Option<String>,
+    /// Page size (default 100, at most 500).
+    pub limit: Option<u64>,
+    /// The `nextCursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl From<PageRequest> for ActivityFilter {
+    /// A page of every entry.
+    fn from(p: PageRequest) -> Self {
+        Self {
+            limit: p.limit,
+            cursor: p.cursor,
+            ..Default::default()
+        }
+    }
+}
+
+impl ActivityFilter {
+    /// The page it asks for.
+    pub fn page(&self) -> PageRequest {
+        PageRequest {
+            limit: self.limit,
+            cursor: self.cursor.clone(),
+        }
+    }
+
+    /// The filters as one condition, or a 400 naming the bad one.
+    fn condition(&self) -> AppResult<Condition> {
+        let text = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let mut c = Condition::all();
+        if let Some(a) = text(&self.actor_id) {
+            c = c.add(activity::Column::UserId.eq(a));
+        }
+        let types: Vec<ActivityType> = parse_list("type", &self.types)?;
+        if !types.is_empty() {
+            c = c.add(activity::Column::ActivityType.is_in(types));
+        }
+        if let Some(r) = text(&self.resource_type) {
+            let r: ResourceType = r.parse().map_err(|_| {
+                AppError::invalid_field(
+                    "resourceType",
+                    format!("unknown resourceType {}", crate::domain::quote(&r)),
+                )
+            })?;
+            c = c.add(activity::Column::ResourceType.eq(r));
+        }
+        if let Some(r) = text(&self.resource_id) {
+            c = c.add(activity::Column::ResourceId.eq(r));
+        }
+        let from = text(&self.from).map(|v| moment("from", &v)).transpose()?;
+        let to = text(&self.to).map(|v| moment("to", &v)).transpose()?;
+        if let (Some(f), Some(t)) = (from, to) {
+            if f >= t {
+                return Err(AppError::invalid_field("to", "to must be after from"));
+            }
+        }
+        if let Some(f) = from {
+            c = c.add(activity::Column::CreatedAt.gte(f));
+        }
+        if let Some(t) = to {
+            c = c.add(activity::Column::CreatedAt.lt(t));
+        }
+        Ok(c)
+    }
+}
+
+/// Reads one page of entries matching `cond`, newest first, after `cursor`.
+async fn read_page(
+    conn: &impl ConnectionTrait,
     ctx: &TeamContext,
-    release_id: Option<&ReleaseId>,
-    page: &PageRequest,
-) -> AppResult<Page<ActivityView>> {
+    cond: Condition,
+    cursor: Option<&str>,
+    limit: u64,
+) -> AppResult<Vec<ActivityView>> {
     let mut q = activity::Entity::find_in(ctx)
+        .filter(cond)
         .order_by_desc(activity::Column::Id)
-        .limit(page.limit()? + 1);
-    if let Some(r) = release_id {
-        q = q.filter(activity::Column::ReleaseId.eq(r));
+        .limit(limit);
+    if let Some(c) = cursor {
+        q = q.filter(activity::Column::Id.lt(c));
     }
-    if let Some(c) = &page.cursor {
-        q = q.filter(activity::Column::Id.lt(c.as_str()));
-    }
-    let rows = q.all(&state.db).await?;
-    let names = super::user_names(&state.db, rows.iter().map(|a| a.user_id.clone())).await?;
-    let items = rows
+    let rows = q.all(conn).await?;
+    let names = super::user_names(conn, rows.iter().map(|a| a.user_id.clone())).await?;
+    Ok(rows
         .into_iter()
         .map(|a| {
             let name = a.user_id.as_ref().and_then(|id| names.get(id).cloned());
             view(a, name)
         })
-        .collect();
+        .collect())
+}
+
+/// The team feed (or one release's), newest first, filtered.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), release_id = ?release_id))]
+pub async fn feed(
+    state: &AppState,
+    ctx: &TeamContext,
+    release_id: Option<&ReleaseId>,
+    filter: &ActivityFilter,
+) -> AppResult<Page<ActivityView>> {
+    let page = filter.page();
+    let mut cond = filter.condition()?;
+    if let Some(r) = release_id {
+        cond = cond.add(activity::Column::ReleaseId.eq(r));
+    }
+    let items = read_page(
+        &state.db,
+        ctx,
+        cond,
+        page.cursor.as_deref(),
+        page.limit()? + 1,
+    )
+    .await?;
     page.page(items, |a: &ActivityView| a.id.to_string())
+}
+
+/// The formats of the export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// Comma-separated values with a header row (RFC 4180).
+    Csv,
+    /// One JSON object per line, as the API shows an entry.
+    JsonLines,
+}
+
+impl ExportFormat {
+    /// `csv` or `jsonl`; anything else is a 400.
+    pub fn parse(v: Option<&str>) -> AppResult<Self> {
+        match v.map(str::trim) {
+            Some("csv") => Ok(Self::Csv),
+            Some("jsonl") => Ok(Self::JsonLines),
+            _ => Err(AppError::invalid_field(
+                "format",
+                "format must be csv or jsonl",
+            )),
+        }
+    }
+
+    /// The media type of the download.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Csv => "text/csv; charset=utf-8",
+            Self::JsonLines => "application/x-ndjson",
+        }
+    }
+
+    /// The download's file name.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Self::Csv => "activity.csv",
+            Self::JsonLines => "activity.jsonl",
+        }
+    }
+}
+
+/// How many entries the export reads at a time.
+const EXPORT_BATCH: u64 = 500;
+
+/// The columns of the CSV export.
+const CSV_HEADER: [&str; 11] = [
+    "id",
+    "createdAt",
+    "type",
+    "action",
+    "actorId",
+    "actorName",
+    "resourceType",
+    "resourceId",
+    "releaseId",
+    "description",
+    "changes",
+];
+
+/// A spreadsheet reads a cell starting with `=`, `+`, `-`, `@` or a tab as
+/// a formula: such cells get a leading `'` (OWASP's CSV-injection advice).
+fn cell(v: &str) -> String {
+    if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{v}")
+    } else {
+        v.to_string()
+    }
+}
+
+/// Entries as export lines (a CSV row or a JSON line each).
+fn encode(format: ExportFormat, items: &[ActivityView], header: bool) -> AppResult<Vec<u8>> {
+    match format {
+        ExportFormat::JsonLines => {
+            let mut out = vec![];
+            for a in items {
+                serde_json::to_writer(&mut out, a)
+                    .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+                out.push(b'\n');
+            }
+            Ok(out)
+        }
+        ExportFormat::Csv => {
+            let mut w = csv::Writer::from_writer(vec![]);
+            let internal = |e: csv::Error| AppError::Internal(anyhow::anyhow!(e));
+            if header {
+                w.write_record(CSV_HEADER).map_err(internal)?;
+            }
+            for a in items {
+                let changes = if a.changes.is_empty() {
+                    String::new()
+                } else {
+                    serde_json::to_string(&a.changes).unwrap_or_default()
+                };
+                w.write_record([
+                    a.id.to_string(),
+                    a.created_at.to_string(),
+                    a.activity_type.to_string(),
+                    cell(&a.action),
+                    a.actor_id.as_ref().map(ToString::to_string).unwrap_or_default(),
+                    cell(a.actor_name.as_deref().unwrap_or_default()),
+                    a.resource_type.map(|r| r.to_string()).unwrap_or_default(),
+                    cell(a.resource_id.as_deref().unwrap_or_default()),
+                    a.release_id.as_ref().map(ToString::to_string).unwrap_or_default(),
+                    cell(&a.description),
+                    cell(&changes),
+                ])
+                .map_err(internal)?;
+            }
+            w.into_inner()
+                .map_err(|e| AppError::Internal(anyhow::anyhow!(e.to_string())))
+        }
+    }
+}
+
+/// Where an export is: the cursor after the last entry sent, whether the
+/// next batch is the first (it carries the CSV header), and whether the
+/// log is exhausted.
+type ExportAt = (Option<String>, bool, bool);
+
+/// The next batch of an export, encoded; `None` once the log is exhausted.
+async fn next_batch(
+    state: AppState,
+    ctx: TeamContext,
+    cond: Condition,
+    format: ExportFormat,
+    (cursor, first, done): ExportAt,
+) -> AppResult<Option<(Vec<u8>, ExportAt)>> {
+    if done {
+        return Ok(None);
+    }
+    let items = read_page(&state.db, &ctx, cond, cursor.as_deref(), EXPORT_BATCH).await?;
+    let last = items.last().map(|a| a.id.to_string());
+    let finished = (items.len() as u64) < EXPORT_BATCH;
+    let chunk = encode(format, &items, first)?;
+    Ok(Some((chunk, (last, false, finished))))
+}
+
+/// The whole filtered log as a stream of export chunks, newest first, read
+/// a batch at a time (memory stays flat whatever its size). The filters are
+/// checked before the first byte, so a bad one is a plain 400.
+pub fn export(
+    state: &AppState,
+    ctx: &TeamContext,
+    filter: &ActivityFilter,
+    format: ExportFormat,
+) -> AppResult<impl futures::Stream<Item = AppResult<Vec<u8>>> + Send + 'static> {
+    let cond = filter.condition()?;
+    let (state, ctx) = (state.clone(), ctx.clone());
+    Ok(futures::stream::try_unfold(
+        (None, true, false),
+        move |at: ExportAt| next_batch(state.clone(), ctx.clone(), cond.clone(), format, at),
+    ))
 }

@@ -9,6 +9,7 @@
 //! an ADMIN revokes it; the list says who created each.
 
 use crate::domain::ids::TokenId;
+use crate::domain::kinds::ResourceType;
 use crate::domain::roles::Role;
 use crate::domain::validation;
 use crate::server::access::{self, Admin, TeamContext};
@@ -17,7 +18,7 @@ use crate::server::db::entities::api_token;
 use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
-use crate::server::services::{ts, user_names, PageRequest};
+use crate::server::services::{activity, ts, user_names, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{ApiTokenCreated, ApiTokenView, Page};
 use sea_orm::{
@@ -101,9 +102,20 @@ pub async fn create(
         expires_at: Set(expires_at),
         revoked_at: Set(None),
         created_at: Set(db::now()),
-    }
-    .insert(&state.db)
+    };
+    let txn = db::begin_write(&state.db).await?;
+    let model = model.insert(&txn).await?;
+    let event = activity::added(
+        &txn,
+        ctx,
+        ResourceType::ApiToken,
+        &model.id,
+        &model.name,
+        Some(model.role.as_str().to_string()),
+    )
     .await?;
+    txn.commit().await?;
+    state.events.publish(vec![event]);
     tracing::info!(token_id = %model.id, role = %model.role, "API token minted");
     Ok(ApiTokenCreated {
         id: model.id,
@@ -150,14 +162,18 @@ pub async fn revoke(state: &AppState, ctx: &Admin<'_>, id: &TokenId) -> AppResul
         .await?
         .ok_or_else(|| AppError::not_found("API token"))?;
     if t.revoked_at.is_none() {
+        let txn = db::begin_write(&state.db).await?;
         api_token::Entity::update_many_in(ctx)
             .col_expr(
                 api_token::Column::RevokedAt,
                 sea_orm::sea_query::Expr::value(db::now()),
             )
             .filter(api_token::Column::Id.eq(id))
-            .exec(&state.db)
+            .exec(&txn)
             .await?;
+        let event = activity::removed(&txn, ctx, ResourceType::ApiToken, id, &t.name).await?;
+        txn.commit().await?;
+        state.events.publish(vec![event]);
         tracing::info!(token_id = %id, "API token revoked");
     }
     Ok(())

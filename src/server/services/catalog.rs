@@ -2,12 +2,14 @@
 //! folder name `services/` means use cases). ADMIN+ manages it.
 
 use crate::domain::ids::ServiceId;
+use crate::domain::kinds::ResourceType;
 use crate::domain::validation;
 use crate::server::access::{Admin, TeamContext};
 use crate::server::db::entities::service;
 use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
+use crate::server::services::activity;
 use crate::server::services::{ts, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{Page, ServiceView};
@@ -159,7 +161,24 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
     };
-    Ok(model.insert(&state.db).await.map_err(slug_conflict)?.into())
+    let txn = db::begin_write(&state.db).await?;
+    let created = model.insert(&txn).await.map_err(slug_conflict)?;
+    let event = activity::added(&txn, ctx, ResourceType::Service, &created.id, &created.name, None).await?;
+    txn.commit().await?;
+    state.events.publish(vec![event]);
+    Ok(created.into())
+}
+
+/// A service's fields as the audit log shows them.
+fn fields(s: &service::Model) -> [(&'static str, serde_json::Value); 5] {
+    use serde_json::json;
+    [
+        ("name", json!(s.name)),
+        ("slug", json!(s.slug)),
+        ("description", json!(s.description)),
+        ("githubRepo", json!(s.github_repo)),
+        ("jiraProjectKey", json!(s.jira_project_key)),
+    ]
 }
 
 /// Updates a service (ADMIN+).
@@ -172,7 +191,7 @@ pub async fn update(
 ) -> AppResult<ServiceView> {
     let existing = find(state, ctx, id).await?;
     let mut am = service::ActiveModel {
-        id: Set(existing.id),
+        id: Set(existing.id.clone()),
         updated_at: Set(db::now()),
         ..Default::default()
     };
@@ -195,16 +214,34 @@ pub async fn update(
     if let Some(k) = input.jira_project_key {
         am.jira_project_key = Set(jira_key(k)?);
     }
-    Ok(am.update(&state.db).await.map_err(slug_conflict)?.into())
+    let txn = db::begin_write(&state.db).await?;
+    let updated = am.update(&txn).await.map_err(slug_conflict)?;
+    let event = activity::changed(
+        &txn,
+        ctx,
+        ResourceType::Service,
+        &updated.id,
+        &updated.name,
+        fields(&existing),
+        fields(&updated),
+    )
+    .await?;
+    txn.commit().await?;
+    state.events.publish(event);
+    Ok(updated.into())
 }
 
 /// Deletes a service and its releases (ADMIN+).
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn delete(state: &AppState, ctx: &Admin<'_>, id: &ServiceId) -> AppResult<()> {
     let existing = find(state, ctx, id).await?;
+    let txn = db::begin_write(&state.db).await?;
     service::Entity::delete_many_in(ctx)
-        .filter(service::Column::Id.eq(existing.id))
-        .exec(&state.db)
+        .filter(service::Column::Id.eq(existing.id.clone()))
+        .exec(&txn)
         .await?;
+    let event = activity::removed(&txn, ctx, ResourceType::Service, &existing.id, &existing.name).await?;
+    txn.commit().await?;
+    state.events.publish(vec![event]);
     Ok(())
 }

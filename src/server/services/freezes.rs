@@ -14,8 +14,8 @@ use crate::server::db::entities::{freeze as entity, service};
 use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
-use crate::server::services::activity::{self, NewActivity};
-use crate::server::services::{double_option, ts, PageRequest};
+use crate::server::services::activity::audit;
+use crate::server::services::{double_option, moment, ts, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{FreezeView, Page, Recurrence};
 use chrono::{DateTime, Utc};
@@ -49,17 +49,6 @@ pub struct FreezeInput {
     pub service_ids: Option<Vec<ServiceId>>,
     /// STAGING and/or PRODUCTION (default both).
     pub environments: Option<Vec<Environment>>,
-}
-
-fn moment(field: &'static str, v: &str) -> AppResult<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(v.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| {
-            AppError::invalid_field(
-                field,
-                format!("{field} must be a moment like 2026-12-24T15:00:00Z"),
-            )
-        })
 }
 
 /// Parses an IANA zone name (`Europe/Berlin`).
@@ -444,22 +433,6 @@ pub async fn create(
     txn.commit().await?;
     state.events.publish(vec![event]);
     Ok(stored.view(now))
-}
-
-async fn audit(
-    conn: &impl ConnectionTrait,
-    ctx: &TeamContext,
-    change: Change,
-) -> AppResult<crate::views::ActivityView> {
-    activity::record(
-        conn,
-        ctx,
-        NewActivity {
-            release_id: None,
-            change,
-        },
-    )
-    .await
 }
 
 /// Changes a freeze (ADMIN+); `endsAt` now lifts it. Audited.

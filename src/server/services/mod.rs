@@ -24,6 +24,7 @@ pub mod policy;
 pub mod releases;
 pub mod search;
 pub mod sprints;
+pub mod team_search;
 pub mod teams;
 pub mod webhooks;
 
@@ -53,6 +54,37 @@ impl PageRequest {
                 "limit must be between 1 and 500",
             )),
         }
+    }
+
+    /// A page of a short list held whole in memory (a release's items, a
+    /// group's releases, a person's sessions), in its own order: the items
+    /// after the one whose id is the cursor, up to the limit. An unknown
+    /// cursor is a 400 (the list changed under it: start again).
+    pub fn slice<T>(
+        &self,
+        all: Vec<T>,
+        id_of: impl Fn(&T) -> String,
+    ) -> Result<crate::views::Page<T>, AppError> {
+        let limit = self.limit()? as usize;
+        let start = match &self.cursor {
+            None => 0,
+            Some(c) => {
+                all.iter().position(|t| id_of(t) == *c).ok_or_else(|| {
+                    AppError::invalid_field("cursor", "this cursor is not in the list; start again without it")
+                })? + 1
+            }
+        };
+        let mut rest: Vec<T> = all.into_iter().skip(start).collect();
+        let next_cursor = if rest.len() > limit {
+            rest.truncate(limit);
+            rest.last().map(&id_of)
+        } else {
+            None
+        };
+        Ok(crate::views::Page {
+            items: rest,
+            next_cursor,
+        })
     }
 
     /// Cuts `rows` (fetched with `limit + 1`) to a page and its next cursor.
@@ -109,4 +141,38 @@ where
     D: serde::Deserializer<'de>,
 {
     serde::Deserialize::deserialize(de).map(Some)
+}
+
+/// A moment given as RFC 3339 (`2026-12-24T15:00:00Z`), or a 400 naming
+/// `field`.
+pub(crate) fn moment(field: &'static str, v: &str) -> Result<DateTime<Utc>, AppError> {
+    DateTime::parse_from_rfc3339(v.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            AppError::invalid_field(
+                field,
+                format!("{field} must be a moment like 2026-12-24T15:00:00Z"),
+            )
+        })
+}
+
+/// A comma-separated list of values of `T` (`PLANNING,IN_REVIEW`); empty
+/// or absent is the empty list; an unknown value is a 400 naming `field`.
+pub(crate) fn parse_list<T: std::str::FromStr>(
+    field: &'static str,
+    raw: &Option<String>,
+) -> Result<Vec<T>, AppError> {
+    let Some(raw) = raw.as_deref().filter(|s| !s.trim().is_empty()) else {
+        return Ok(vec![]);
+    };
+    raw.split(',')
+        .map(|p| {
+            p.trim().parse::<T>().map_err(|_| {
+                AppError::invalid_field(
+                    field,
+                    format!("unknown {field} {}", crate::domain::quote(p.trim())),
+                )
+            })
+        })
+        .collect()
 }

@@ -15,6 +15,7 @@
 
 use crate::domain::activity::Change;
 use crate::domain::ids::{DeliveryId, ReleaseId, TeamId, WebhookId};
+use crate::domain::kinds::ResourceType;
 use crate::domain::webhooks::{EventFilter, EventType};
 use crate::server::access::{Admin, TeamContext};
 use crate::server::db::entities::{
@@ -24,7 +25,7 @@ use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
 use crate::server::integrations::webhooks as client;
-use crate::server::services::{ts, PageRequest};
+use crate::server::services::{activity, ts, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{DeliveryStatus, DeliveryView, Page, WebhookCreated, WebhookView};
 use sea_orm::{
@@ -161,9 +162,13 @@ pub async fn create(
         created_by: Set(ctx.user_id().cloned()),
         created_at: Set(now),
         updated_at: Set(now),
-    }
-    .insert(&state.db)
-    .await?;
+    };
+    let txn = db::begin_write(&state.db).await?;
+    let w = w.insert(&txn).await?;
+    let event = activity::added(&txn, ctx, ResourceType::Webhook, &w.id, &host_of(&w.url), None)
+        .await?;
+    txn.commit().await?;
+    state.events.publish(vec![event]);
     tracing::info!(webhook_id = %w.id, "webhook added");
     Ok(WebhookCreated {
         webhook: view(&w),
@@ -207,8 +212,41 @@ pub async fn update(
     if let Some(a) = patch.active {
         am.active = Set(a);
     }
-    let w = am.update(&state.db).await?;
-    Ok(view(&w))
+    let txn = db::begin_write(&state.db).await?;
+    let updated = am.update(&txn).await?;
+    let event = activity::changed(
+        &txn,
+        ctx,
+        ResourceType::Webhook,
+        &updated.id,
+        &host_of(&updated.url),
+        audit_fields(&w),
+        audit_fields(&updated),
+    )
+    .await?;
+    txn.commit().await?;
+    state.events.publish(event);
+    Ok(view(&updated))
+}
+
+/// A webhook as the audit log names it: its URL's host only (a path or
+/// query may hold a credential, and every member reads the log).
+fn host_of(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "a webhook".into())
+}
+
+/// A webhook's fields as the audit log shows them.
+fn audit_fields(w: &webhook::Model) -> [(&'static str, serde_json::Value); 3] {
+    use serde_json::json;
+    let events: serde_json::Value = serde_json::from_str(&w.events).unwrap_or(json!(w.events));
+    [
+        ("url", json!(host_of(&w.url))),
+        ("events", events),
+        ("active", json!(w.active)),
+    ]
 }
 
 /// Deletes a webhook and its deliveries (ADMIN+).
@@ -224,7 +262,10 @@ pub async fn delete(state: &AppState, ctx: &Admin<'_>, id: &WebhookId) -> AppRes
         .filter(webhook::Column::Id.eq(w.id.as_str()))
         .exec(&txn)
         .await?;
+    let event =
+        activity::removed(&txn, ctx, ResourceType::Webhook, &w.id, &host_of(&w.url)).await?;
     txn.commit().await?;
+    state.events.publish(vec![event]);
     Ok(())
 }
 

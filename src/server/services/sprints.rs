@@ -4,7 +4,7 @@
 //! active, and a partial unique index backs it up under concurrency.
 
 use crate::domain::ids::SprintId;
-use crate::domain::kinds::SprintStatus;
+use crate::domain::kinds::{ResourceType, SprintStatus};
 use crate::domain::status::ReleaseStatus;
 use crate::domain::validation;
 use crate::server::access::{Admin, TeamContext};
@@ -12,7 +12,7 @@ use crate::server::db::entities::{release, sprint};
 use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
-use crate::server::services::{ts, PageRequest};
+use crate::server::services::{activity, ts, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{Page, SprintSummary, SprintView};
 use chrono::NaiveDate;
@@ -234,8 +234,21 @@ pub async fn create(
     .insert(&txn)
     .await
     .map_err(active_conflict)?;
+    let event = activity::added(&txn, ctx, ResourceType::Sprint, &s.id, &s.name, None).await?;
     txn.commit().await?;
+    state.events.publish(vec![event]);
     Ok(s.into())
+}
+
+/// A sprint's fields as the audit log shows them.
+fn fields(s: &sprint::Model) -> [(&'static str, serde_json::Value); 4] {
+    use serde_json::json;
+    [
+        ("name", json!(s.name)),
+        ("startDate", json!(s.start_date.to_string())),
+        ("endDate", json!(s.end_date.to_string())),
+        ("status", json!(s.status)),
+    ]
 }
 
 /// Edits a sprint (ADMIN+).
@@ -277,17 +290,32 @@ pub async fn update(
     }
     am.updated_at = Set(db::now());
     let s = am.update(&txn).await.map_err(active_conflict)?;
+    let event = activity::changed(
+        &txn,
+        ctx,
+        ResourceType::Sprint,
+        &s.id,
+        &s.name,
+        fields(&cur),
+        fields(&s),
+    )
+    .await?;
     txn.commit().await?;
+    state.events.publish(event);
     Ok(s.into())
 }
 
 /// Deletes a sprint (ADMIN+); its releases and groups stay, unassigned.
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn delete(state: &AppState, ctx: &Admin<'_>, id: &SprintId) -> AppResult<()> {
-    let s = find(&state.db, ctx, id).await?;
+    let txn = db::begin_write(&state.db).await?;
+    let s = find(&txn, ctx, id).await?;
     sprint::Entity::delete_many_in(ctx)
-        .filter(sprint::Column::Id.eq(s.id))
-        .exec(&state.db)
+        .filter(sprint::Column::Id.eq(s.id.clone()))
+        .exec(&txn)
         .await?;
+    let event = activity::removed(&txn, ctx, ResourceType::Sprint, &s.id, &s.name).await?;
+    txn.commit().await?;
+    state.events.publish(vec![event]);
     Ok(())
 }

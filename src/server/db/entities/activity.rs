@@ -18,6 +18,10 @@ pub struct Model {
     pub description: String,
     /// JSON text.
     pub metadata: Option<String>,
+    /// What it is about (none only on rows no migration could place).
+    pub resource_type: Option<crate::domain::kinds::ResourceType>,
+    /// Its id; plain text, no foreign key: the entry outlives it.
+    pub resource_id: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

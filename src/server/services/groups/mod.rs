@@ -17,7 +17,7 @@ pub(crate) use membership::{check_room, next_position};
 pub use plan::{is_ready, plan};
 
 use crate::domain::ids::{GroupId, ReleaseId};
-use crate::domain::kinds::DeploymentOrder;
+use crate::domain::kinds::{DeploymentOrder, ResourceType};
 use crate::domain::validation;
 use crate::server::access::{Admin, TeamContext};
 use crate::server::db::entities::{deployment_group, release};
@@ -25,7 +25,7 @@ use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
 use crate::server::services::releases::{check_owner, parse_date};
-use crate::server::services::{ts, PageRequest};
+use crate::server::services::{activity, ts, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{DeploymentGroupView, Page};
 use sea_orm::sea_query::Expr;
@@ -198,8 +198,28 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
     };
-    apply(&state.db, ctx, &mut am, &input).await?;
-    Ok(am.insert(&state.db).await?.into())
+    let txn = db::begin_write(&state.db).await?;
+    apply(&txn, ctx, &mut am, &input).await?;
+    let g = am.insert(&txn).await?;
+    let event = activity::added(&txn, ctx, GROUP, &g.id, &g.name, None).await?;
+    txn.commit().await?;
+    state.events.publish(vec![event]);
+    Ok(g.into())
+}
+
+/// What this file's audit entries are about.
+const GROUP: ResourceType = ResourceType::DeploymentGroup;
+
+/// A group's fields as the audit log shows them.
+fn fields(g: &deployment_group::Model) -> [(&'static str, serde_json::Value); 5] {
+    use serde_json::json;
+    [
+        ("name", json!(g.name)),
+        ("sprintId", json!(g.sprint_id)),
+        ("ownerId", json!(g.owner_id)),
+        ("targetDate", json!(g.target_date.map(|d| d.to_string()))),
+        ("deploymentOrder", json!(g.deployment_order)),
+    ]
 }
 
 /// Edits a group.
@@ -210,11 +230,17 @@ pub async fn update(
     id: &GroupId,
     input: GroupInput,
 ) -> AppResult<DeploymentGroupView> {
-    let cur = find(&state.db, ctx, id).await?;
-    let mut am: deployment_group::ActiveModel = cur.into();
-    apply(&state.db, ctx, &mut am, &input).await?;
+    let txn = db::begin_write(&state.db).await?;
+    let cur = find(&txn, ctx, id).await?;
+    let mut am: deployment_group::ActiveModel = cur.clone().into();
+    apply(&txn, ctx, &mut am, &input).await?;
     am.updated_at = Set(db::now());
-    Ok(am.update(&state.db).await?.into())
+    let g = am.update(&txn).await?;
+    let event =
+        activity::changed(&txn, ctx, GROUP, &g.id, &g.name, fields(&cur), fields(&g)).await?;
+    txn.commit().await?;
+    state.events.publish(event);
+    Ok(g.into())
 }
 
 /// Deletes a group; its releases stay, ungrouped.
@@ -231,9 +257,11 @@ pub async fn delete(state: &AppState, ctx: &Admin<'_>, id: &GroupId) -> AppResul
         .exec(&txn)
         .await?;
     deployment_group::Entity::delete_many_in(ctx)
-        .filter(deployment_group::Column::Id.eq(g.id))
+        .filter(deployment_group::Column::Id.eq(g.id.clone()))
         .exec(&txn)
         .await?;
+    let event = activity::removed(&txn, ctx, GROUP, &g.id, &g.name).await?;
     txn.commit().await?;
+    state.events.publish(vec![event]);
     Ok(())
 }

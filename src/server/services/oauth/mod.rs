@@ -27,13 +27,14 @@ pub use access::{
 };
 pub use flow::{choose_jira_site, finish_github, finish_jira, start_github, start_jira};
 
+use crate::domain::activity::Change;
 use crate::domain::ids::UserId;
-use crate::domain::kinds::Provider;
+use crate::domain::kinds::{Provider, ResourceType};
 use crate::server::auth::AuthSession;
 use crate::server::db::entities::oauth_connection;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
-use crate::server::services::ts;
+use crate::server::services::{activity, ts};
 use crate::server::state::AppState;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
@@ -132,12 +133,45 @@ async fn upsert(
     am.sync_failures = Set(0);
     am.next_sync_at = Set(None);
     am.updated_at = Set(now);
+    let txn = db::begin_write(&state.db).await?;
     let saved = if am.id.is_unchanged() {
-        am.update(&state.db).await?
+        am.update(&txn).await?
     } else {
-        am.insert(&state.db).await?
+        am.insert(&txn).await?
     };
+    let change = Change::Added {
+        resource_type: ResourceType::Connection,
+        resource_id: saved.id.to_string(),
+        name: provider_name(s.provider).into(),
+        detail: saved.account_name.clone(),
+    };
+    let event = audit_connection(&txn, auth, change).await?;
+    txn.commit().await?;
+    state.events.publish(event);
     Ok(saved)
+}
+
+/// A provider as people name it.
+fn provider_name(p: Provider) -> &'static str {
+    match p {
+        Provider::Github => "GitHub",
+        Provider::Jira => "Jira",
+    }
+}
+
+/// A connection is a person's, not a team's: its entry goes to the log of
+/// the team they are working in (none when they have not chosen one).
+async fn audit_connection(
+    conn: &impl sea_orm::ConnectionTrait,
+    auth: &AuthSession,
+    change: Change,
+) -> AppResult<Option<crate::views::ActivityView>> {
+    let Some(team_id) = &auth.current_team_id else {
+        return Ok(None);
+    };
+    Ok(Some(
+        activity::record_as_person(conn, team_id, &auth.user.id, &auth.user.name, change).await?,
+    ))
 }
 
 async fn find(
@@ -186,14 +220,27 @@ pub async fn disconnect(state: &AppState, auth: &AuthSession, provider: &str) ->
         .to_uppercase()
         .parse()
         .map_err(|_| AppError::not_found("provider"))?;
-    let res = oauth_connection::Entity::delete_many()
+    let txn = db::begin_write(&state.db).await?;
+    let Some(c) = oauth_connection::Entity::find()
         .filter(oauth_connection::Column::UserId.eq(&auth.user.id))
         .filter(oauth_connection::Column::Provider.eq(p))
-        .exec(&state.db)
-        .await?;
-    if res.rows_affected == 0 {
+        .one(&txn)
+        .await?
+    else {
         return Err(AppError::not_found("connection"));
-    }
+    };
+    oauth_connection::Entity::delete_many()
+        .filter(oauth_connection::Column::Id.eq(c.id.clone()))
+        .exec(&txn)
+        .await?;
+    let change = Change::Removed {
+        resource_type: ResourceType::Connection,
+        resource_id: c.id.to_string(),
+        name: provider_name(p).into(),
+    };
+    let event = audit_connection(&txn, auth, change).await?;
+    txn.commit().await?;
+    state.events.publish(event);
     Ok(())
 }
 

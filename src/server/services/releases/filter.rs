@@ -7,6 +7,7 @@ use crate::server::db::entities::{release, release_dependency};
 use crate::server::error::{AppError, AppResult};
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, JoinType, Query};
 use sea_orm::ColumnTrait;
+use crate::server::services::parse_list;
 use serde::Deserialize;
 
 /// `GET /api/releases` filters (`status` and `priority` take comma lists).
@@ -34,25 +35,6 @@ pub struct ReleaseFilter {
     pub limit: Option<u64>,
     /// Page cursor.
     pub cursor: Option<String>,
-}
-
-fn parse_list<T: std::str::FromStr>(
-    field: &'static str,
-    raw: &Option<String>,
-) -> AppResult<Vec<T>> {
-    let Some(raw) = raw.as_deref().filter(|s| !s.trim().is_empty()) else {
-        return Ok(vec![]);
-    };
-    raw.split(',')
-        .map(|p| {
-            p.trim().parse::<T>().map_err(|_| {
-                AppError::invalid_field(
-                    field,
-                    format!("unknown {field} {}", crate::domain::quote(p.trim())),
-                )
-            })
-        })
-        .collect()
 }
 
 /// "Blocked", the one meaning every page, filter and count uses: marked

@@ -366,6 +366,8 @@ pub(crate) async fn apply_update(
             Change::Updated {
                 release: label,
                 fields: changed.iter().map(|f| f.to_string()).collect(),
+                // Filled in below, from the row as written.
+                changes: Default::default(),
             },
         ));
     }
@@ -387,11 +389,20 @@ pub(crate) async fn apply_update(
                 .into(),
         ));
     }
+    let updated = find(txn, ctx, id).await?;
     let mut events: Vec<ActivityView> = vec![];
-    for a in pending {
+    for mut a in pending {
+        if let Change::Updated {
+            fields, changes, ..
+        } = &mut a.change
+        {
+            *changes = fields
+                .iter()
+                .map(|f| (f.clone(), (field_value(&cur, f), field_value(&updated, f))))
+                .collect();
+        }
         events.push(activity::record(txn, ctx, a).await?);
     }
-    let updated = find(txn, ctx, id).await?;
     if updated.version != cur.version {
         let label = release_label(&updated.title, &updated.version);
         events
@@ -426,4 +437,20 @@ pub(crate) async fn apply_update(
         release: updated.into(),
         events,
     })
+}
+
+/// A release field's value as the audit log shows it, by the field's name
+/// in [`Change::Updated`].
+fn field_value(r: &release::Model, field: &str) -> serde_json::Value {
+    use serde_json::json;
+    match field {
+        "title" => json!(r.title),
+        "version" => json!(r.version),
+        "description" => json!(r.description),
+        "priority" => json!(r.priority),
+        "targetDate" => json!(r.target_date.map(|d| d.format("%Y-%m-%d").to_string())),
+        "sprint" => json!(r.sprint_id),
+        "deploymentGroup" => json!(r.deployment_group_id),
+        _ => serde_json::Value::Null,
+    }
 }

@@ -6,6 +6,7 @@
 //! makes a new link (the old one stops working) and emails it again.
 
 use super::{membership, parse_role, set_current_team};
+use crate::domain::kinds::ResourceType;
 use crate::domain::roles::Role;
 use crate::domain::validation;
 use crate::server::access::Admin;
@@ -15,7 +16,7 @@ use crate::server::db::entities::{invitation, team, team_member, user};
 use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self, new_id};
 use crate::server::error::{AppError, AppResult};
-use crate::server::services::{ts, PageRequest};
+use crate::server::services::{activity, ts, PageRequest};
 use crate::server::state::AppState;
 use crate::views::*;
 use sea_orm::{
@@ -72,7 +73,17 @@ pub async fn invite(
     .await?;
     let url = format!("{}/invite/{token}", state.public_url);
     let emailed = email_invitation(state, &txn, ctx, &inv, &url).await?;
+    let event = activity::added(
+        &txn,
+        ctx,
+        ResourceType::Invitation,
+        &inv.id,
+        &inv.email,
+        Some(role.as_str().to_string()),
+    )
+    .await?;
     txn.commit().await?;
+    state.events.publish(vec![event]);
     if emailed {
         state.outbox_wake.notify_one();
     }
@@ -159,7 +170,18 @@ pub async fn resend_invitation(
         .await?;
     let url = format!("{}/invite/{token}", state.public_url);
     let emailed = email_invitation(state, &txn, ctx, &inv, &url).await?;
+    let event = activity::changed(
+        &txn,
+        ctx,
+        ResourceType::Invitation,
+        &inv.id,
+        &inv.email,
+        [("expiresAt", serde_json::json!(ts(inv.expires_at)))],
+        [("expiresAt", serde_json::json!(ts(expires_at)))],
+    )
+    .await?;
     txn.commit().await?;
+    state.events.publish(event);
     if emailed {
         state.outbox_wake.notify_one();
     }
@@ -218,14 +240,21 @@ pub async fn revoke_invitation(
     ctx: &Admin<'_>,
     id: &crate::domain::ids::InvitationId,
 ) -> AppResult<()> {
-    let res = invitation::Entity::delete_many_in(ctx)
+    let txn = db::begin_write(&state.db).await?;
+    let inv = invitation::Entity::find_in(ctx)
         .filter(invitation::Column::Id.eq(id))
         .filter(invitation::Column::AcceptedAt.is_null())
-        .exec(&state.db)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("invitation"))?;
+    invitation::Entity::delete_many_in(ctx)
+        .filter(invitation::Column::Id.eq(id))
+        .exec(&txn)
         .await?;
-    if res.rows_affected == 0 {
-        return Err(AppError::not_found("invitation"));
-    }
+    let event =
+        activity::removed(&txn, ctx, ResourceType::Invitation, &inv.id, &inv.email).await?;
+    txn.commit().await?;
+    state.events.publish(vec![event]);
     Ok(())
 }
 
@@ -333,7 +362,21 @@ pub async fn accept_invitation(
     .insert(&txn)
     .await?;
     set_current_team(&txn, &auth.session_id, Some(team.id.clone())).await?;
+    let event = activity::record_as_person(
+        &txn,
+        &team.id,
+        &auth.user.id,
+        &auth.user.name,
+        crate::domain::activity::Change::Added {
+            resource_type: ResourceType::Member,
+            resource_id: auth.user.id.to_string(),
+            name: auth.user.name.clone(),
+            detail: Some(role.as_str().to_string()),
+        },
+    )
+    .await?;
     txn.commit().await?;
+    state.events.publish(vec![event]);
     Ok(MembershipView {
         team_id: team.id.clone(),
         user_id: auth.user.id.clone(),

@@ -3,6 +3,7 @@
 
 use super::{lock_team, membership, owner_count, parse_role, stored_role};
 use crate::domain::ids::UserId;
+use crate::domain::kinds::ResourceType;
 use crate::domain::roles::Role;
 use crate::server::access::{Admin, TeamContext};
 use crate::server::db::entities::{session, team_member, user};
@@ -10,7 +11,7 @@ use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self};
 use crate::server::error::{AppError, AppResult};
 use crate::server::events::Revocation;
-use crate::server::services::{ts, PageRequest};
+use crate::server::services::{activity, ts, PageRequest};
 use crate::server::state::AppState;
 use crate::views::*;
 use sea_orm::{
@@ -106,7 +107,18 @@ pub async fn change_role(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("member"))?;
+    let event = activity::changed(
+        &txn,
+        ctx,
+        ResourceType::Member,
+        &u.id,
+        &u.name,
+        [("role", serde_json::json!(current))],
+        [("role", serde_json::json!(target_role))],
+    )
+    .await?;
     txn.commit().await?;
+    state.events.publish(event);
     Ok(MemberView {
         role: target_role,
         user_id: u.id,
@@ -155,6 +167,12 @@ async fn remove_member(state: &AppState, ctx: &TeamContext, user_id: &UserId) ->
         .filter(team_member::Column::Id.eq(m.id))
         .exec(&txn)
         .await?;
+    let name = user::Entity::find_by_id(user_id.clone())
+        .one(&txn)
+        .await?
+        .map(|u| u.name)
+        .unwrap_or_default();
+    let event = activity::removed(&txn, ctx, ResourceType::Member, user_id, &name).await?;
     // Their sessions no longer point at a team they are not in.
     session::Entity::update_many()
         .col_expr(
@@ -166,6 +184,7 @@ async fn remove_member(state: &AppState, ctx: &TeamContext, user_id: &UserId) ->
         .exec(&txn)
         .await?;
     txn.commit().await?;
+    state.events.publish(vec![event]);
     // Their open boards stop hearing the team now, not at the next check.
     state.events.revoke(Revocation::Member {
         team_id: ctx.team_id().clone(),

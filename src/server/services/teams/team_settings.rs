@@ -1,6 +1,7 @@
 //! Team settings: the Slack webhook (encrypted at rest, shown masked), the
 //! test message, and what the settings page shows.
 
+use crate::domain::kinds::ResourceType;
 use crate::domain::validation;
 use crate::server::access::{Admin, TeamContext};
 use crate::server::crypto::Cipher;
@@ -8,7 +9,7 @@ use crate::server::db::entities::team;
 use crate::server::db::scoped::TeamOwned;
 use crate::server::db::{self};
 use crate::server::error::{AppError, AppResult};
-use crate::server::services::ts;
+use crate::server::services::{activity, ts};
 use crate::server::state::AppState;
 use crate::views::*;
 use sea_orm::{
@@ -246,8 +247,44 @@ pub async fn update_settings(
     if let Some(v) = patch.notify_on_ready_to_deploy {
         am.notify_on_ready_to_deploy = Set(v);
     }
-    let t = am.update(&state.db).await?;
+    let txn = db::begin_write(&state.db).await?;
+    let before = team::Entity::find_by_id(ctx.team_id().clone())
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("team"))?;
+    let t = am.update(&txn).await?;
+    // The webhook URL is a secret: the log says only that it was set,
+    // changed or removed.
+    let webhook = |set: bool, now: &'static str| serde_json::json!(set.then_some(now));
+    let replaced = patch.slack_webhook_url.is_some();
+    let mut after = audit_fields(&t);
+    after[1].1 = webhook(t.slack_webhook_url.is_some(), if replaced { "changed" } else { "set" });
+    let event = activity::changed(
+        &txn,
+        ctx,
+        ResourceType::Settings,
+        &t.id,
+        &t.name,
+        audit_fields(&before),
+        after,
+    )
+    .await?;
+    txn.commit().await?;
+    state.events.publish(event);
     settings_of(state, t).await
+}
+
+/// The settings as the audit log shows them (the webhook only as "set").
+fn audit_fields(t: &team::Model) -> [(&'static str, serde_json::Value); 6] {
+    use serde_json::json;
+    [
+        ("name", json!(t.name)),
+        ("slackWebhookUrl", json!(t.slack_webhook_url.is_some().then_some("set"))),
+        ("slackChannel", json!(t.slack_channel)),
+        ("notifyOnStatusChange", json!(t.notify_on_status_change)),
+        ("notifyOnBlocked", json!(t.notify_on_blocked)),
+        ("notifyOnReadyToDeploy", json!(t.notify_on_ready_to_deploy)),
+    ]
 }
 
 #[cfg(test)]
