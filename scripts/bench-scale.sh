@@ -4,7 +4,8 @@
 # releases of history among 999 other teams (100,000 releases in all:
 # `seed-demo --teams 1000 --releases 100000`). Prints the seed time and, at
 # one connection, p50/p99 of the board's data call, the server-rendered
-# board and the first page of the release list, and the ratio big/small.
+# board, the first and a deep page of the release list and of the
+# activity log, and a search; and the ratio big/small.
 # Prints numbers, asserts nothing.
 #
 #   make bench-scale             (after make build)
@@ -31,6 +32,19 @@ p50_p99() { # p50_p99 WRK-ARGS… → "p50 p99" in ms (stops on a non-2xx answer
   awk '$1=="50%" {p50=$2} $1=="99%" {p99=$2} END {print p50, p99}' <<<"$out" |
     awk 'function ms(v){ if (v ~ /ms$/) return v+0; if (v ~ /us$/) return v/1000; if (v ~ /s$/) return v*1000; return v } {printf "%.1f %.1f", ms($1), ms($2)}'
 }
+
+# cursor_at BASE COOKIE PATH N: the cursor that opens page N of PATH.
+cursor_at() {
+  local base=$1 cookie=$2 path=$3 n=$4 cursor="" i
+  for ((i = 1; i < n; i++)); do
+    cursor=$(curl -fs -H "cookie: $cookie" "$base$path${cursor:+&cursor=$cursor}" |
+      python3 -c 'import json,sys; print(json.load(sys.stdin)["nextCursor"] or "")')
+    [ -n "$cursor" ] || { echo "$path has fewer than $n pages" >&2; exit 1; }
+  done
+  echo "$cursor"
+}
+small_pages=20
+big_pages=100
 
 declare -A R
 run() { # run NAME SEED-ARGS…
@@ -62,6 +76,15 @@ EOF
   R[$name,rpc]=$(p50_p99 wrk -t1 -c1 -d"${DURATION}s" --latency -s "$work/rpc.lua" "$base/rpc/board")
   R[$name,board]=$(p50_p99 wrk -t1 -c1 -d"${DURATION}s" --latency -H "cookie: $cookie" "$base/board")
   R[$name,list]=$(p50_p99 wrk -t1 -c1 -d"${DURATION}s" --latency -H "cookie: $cookie" "$base/api/releases?limit=100")
+  # A deep page: the 100th of 100 (the 20th for the small team, which has
+  # no more), reached by following nextCursor as a client would.
+  local pages=${name}_pages deep
+  deep=$(cursor_at "$base" "$cookie" "/api/releases?limit=100" "${!pages}")
+  R[$name,deep]=$(p50_p99 wrk -t1 -c1 -d"${DURATION}s" --latency -H "cookie: $cookie" "$base/api/releases?limit=100&cursor=$deep")
+  R[$name,feed]=$(p50_p99 wrk -t1 -c1 -d"${DURATION}s" --latency -H "cookie: $cookie" "$base/api/activities?limit=100")
+  deep=$(cursor_at "$base" "$cookie" "/api/activities?limit=100" "${!pages}")
+  R[$name,feeddeep]=$(p50_p99 wrk -t1 -c1 -d"${DURATION}s" --latency -H "cookie: $cookie" "$base/api/activities?limit=100&cursor=$deep")
+  R[$name,search]=$(p50_p99 wrk -t1 -c1 -d"${DURATION}s" --latency -H "cookie: $cookie" "$base/api/search?q=check")
   kill "$server"; wait "$server" 2>/dev/null || true; server=
 }
 
@@ -74,8 +97,16 @@ echo "| | 2,000 releases, one team | 50,000 of 100,000 releases, 1,000 teams | b
 echo "| --- | --- | --- | --- |"
 echo "| data | ${R[small,rows]} | ${R[big,rows]} | |"
 echo "| seed-demo | ${R[small,seed]} s | ${R[big,seed]} s | |"
-for k in rpc board list; do
-  case $k in rpc) label='`POST /rpc/board` (board data)' ;; board) label='`GET /board`' ;; list) label='`GET /api/releases?limit=100`' ;; esac
+for k in rpc board list deep feed feeddeep search; do
+  case $k in
+    rpc) label='`POST /rpc/board` (board data)' ;;
+    board) label='`GET /board`' ;;
+    list) label='`GET /api/releases?limit=100`, first page' ;;
+    deep) label='the same, page 20 (small) / page 100 (big)' ;;
+    feed) label='`GET /api/activities?limit=100`, first page' ;;
+    feeddeep) label='the same, page 20 (small) / page 100 (big)' ;;
+    search) label='`GET /api/search?q=check`' ;;
+  esac
   read -r s50 s99 <<<"${R[small,$k]}"; read -r b50 b99 <<<"${R[big,$k]}"
   printf '| %s | %s / %s | %s / %s | %s× |\n' "$label" "$s50" "$s99" "$b50" "$b99" "$(awk -v a="$b50" -v b="$s50" 'BEGIN{printf "%.2f", a/b}')"
 done

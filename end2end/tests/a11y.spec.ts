@@ -38,8 +38,19 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.goto(path);
       await waitForHydration(page);
       await expectNoSeriousA11yViolations(page, `${path} (${scheme})`);
+      if (process.env.E2E_SHOTS) await page.screenshot({ path: `${process.env.E2E_SHOTS}/${scheme}${path.replace(/\//g, '-')}.png`, fullPage: true });
     }
     expect(cspViolations, 'every page hydrates under the Content-Security-Policy').toEqual([]);
+    // The public pages a newcomer meets first: signed out, with an invitation.
+    const inv = await (await ctx.request.post('/api/team/invitations', { headers, data: { email: `new-${id}@example.com`, role: 'MEMBER' } })).json();
+    const guest = await browser.newContext({ baseURL, colorScheme: scheme });
+    const gp = await guest.newPage();
+    for (const path of ['/sign-in', '/sign-up', `/invite/${inv.token}`, '/forgot-password']) {
+      await gp.goto(path);
+      await waitForHydration(gp);
+      await expectNoSeriousA11yViolations(gp, `${path} (${scheme})`);
+    }
+    await guest.close();
     await ctx.close();
   });
 }

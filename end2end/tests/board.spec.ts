@@ -98,6 +98,19 @@ test('while dragging, legal targets are highlighted; a drop the server refuses g
   await expect(alert).toBeVisible();
   const now = await (await t.api.get(`/api/releases/${rel.id}`)).json();
   expect(now.status).toBe('STAGING_VERIFIED');
+
+  // A drop on a column the state machine forbids says why, in the same alert.
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(alert).toBeHidden();
+  await item.hover();
+  await page.mouse.down();
+  const planning = column(page, /^Planning/);
+  const pbox = (await planning.boundingBox())!;
+  await page.mouse.move(pbox.x + pbox.width / 2, pbox.y + 20, { steps: 5 });
+  await expect(planning).toHaveAttribute('data-drop', 'illegal');
+  await page.mouse.up();
+  await expect(alert).toContainText('Ledger 1.0.0');
+  await expect(column(page, /^Staging verified, 1 release/)).toContainText('Ledger');
   await t.ctx.close();
 });
 
@@ -133,14 +146,15 @@ test('a card moves by keyboard: focus, m, pick a status; arrows walk the board; 
   await expect(page.getByRole('dialog', { name: /Move Search/ })).toBeHidden();
   await expect(column(page, /^In development, 2 releases/)).toBeVisible();
 
-  // ? shows the shortcuts, / goes to search.
+  // ? shows the shortcuts, / opens the command palette.
   await page.keyboard.press('?');
   const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(help).toContainText('Move the focused card to…');
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
   await page.keyboard.press('/');
-  await expect(page.getByRole('searchbox', { name: 'Search' })).toBeFocused();
+  await expect(page.getByRole('combobox', { name: 'Search or type a command' })).toBeFocused();
+  await page.keyboard.press('Escape');
   await t.ctx.close();
 });
 

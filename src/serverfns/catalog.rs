@@ -91,3 +91,23 @@ pub async fn my_github_repos() -> Result<Vec<String>, ApiError> {
     .map(|r| r.full_name)
     .collect())
 }
+
+/// The command palette's search: the team's releases, services, sprints,
+/// deployment groups and people matching `q`, best first (the same search
+/// as `GET /api/search`).
+#[server(prefix = "/rpc")]
+pub async fn search_team(q: String) -> Result<crate::views::SearchResults, ApiError> {
+    use crate::server::services::team_search::{self, FindQuery};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    team_search::find(
+        &state,
+        &team,
+        &FindQuery {
+            q: Some(q),
+            limit: Some(12),
+        },
+    )
+    .await
+    .map_err(ApiError::from)
+}

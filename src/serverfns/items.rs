@@ -95,19 +95,21 @@ pub async fn sync_release_items(release_id: ReleaseId) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Unlinks an item.
+/// Unlinks an item; answers what it was (for Undo, which links it again).
 #[server(prefix = "/rpc")]
-pub async fn unlink_item(release_id: ReleaseId, item_id: ItemId) -> Result<(), ApiError> {
+pub async fn unlink_item(release_id: ReleaseId, item_id: ItemId) -> Result<ItemView, ApiError> {
+    use crate::server::services::items;
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    crate::server::services::items::remove(
-        &state,
-        &team.editor("unlink items")?,
-        &release_id,
-        &item_id,
-    )
-    .await
-    .map_err(ApiError::from)
+    let editor = team.editor("unlink items")?;
+    let item = items::list(&state, &team, &release_id)
+        .await?
+        .items
+        .into_iter()
+        .find(|i| i.id == item_id)
+        .ok_or_else(|| crate::server::error::AppError::not_found("item"))?;
+    items::remove(&state, &editor, &release_id, &item_id).await?;
+    Ok(item)
 }
 
 /// Refreshes an item now.

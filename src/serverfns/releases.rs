@@ -29,8 +29,14 @@ pub struct ReleasesPageData {
     pub services: Vec<ServiceView>,
     /// The team's members (owner filter and picker).
     pub members: Vec<MemberView>,
+    /// The team's sprints (new-release form; first page only).
+    pub sprints: Vec<SprintView>,
+    /// The team's deployment groups (new-release form; first page only).
+    pub groups: Vec<DeploymentGroupView>,
     /// Whether the caller may create and edit.
     pub can_edit: bool,
+    /// The cursor of the next page of rows, if there is one.
+    pub next_cursor: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -74,6 +80,7 @@ pub async fn releases_page(
     priority: String,
     blocked: String,
     q: String,
+    cursor: Option<String>,
 ) -> Result<ReleasesPageData, ApiError> {
     use crate::server::services::releases::{self, ReleaseFilter};
     let state = ctx::state()?;
@@ -85,7 +92,8 @@ pub async fn releases_page(
         priority: Some(priority),
         blocked: Some(blocked),
         q: Some(q),
-        limit: Some(200),
+        limit: Some(100),
+        cursor: cursor.clone(),
         ..Default::default()
     };
     let page = releases::list(&state, &team, &f).await?;
@@ -95,10 +103,28 @@ pub async fn releases_page(
         .into_iter()
         .map(|r| row(r, &services, &members))
         .collect();
+    // The pickers of the new-release form come with the first page only.
+    let (sprints, groups) = match cursor {
+        Some(_) => (vec![], vec![]),
+        None => {
+            use crate::server::services::{groups, sprints, PageRequest};
+            let all = PageRequest {
+                limit: Some(500),
+                cursor: None,
+            };
+            (
+                sprints::list(&state, &team, &all).await?.items,
+                groups::list(&state, &team, &all).await?.items,
+            )
+        }
+    };
     Ok(ReleasesPageData {
         rows,
+        next_cursor: page.next_cursor,
         services,
         members,
+        sprints,
+        groups,
         can_edit: team.role().can_edit_releases(),
     })
 }
@@ -112,10 +138,18 @@ pub async fn create_release(
     priority: String,
     target_date: String,
     description: String,
+    #[server(default)] owner_id: String,
+    #[server(default)] sprint_id: String,
+    #[server(default)] deployment_group_id: String,
 ) -> Result<(), ApiError> {
     use crate::server::services::releases::{self, ReleaseInput};
     let state = ctx::state()?;
     let team = ctx::team().await?;
+    // The form's selects send an id, or nothing for "none".
+    fn chosen<T: From<String>>(v: String) -> Option<Option<T>> {
+        let v = v.trim().to_string();
+        (!v.is_empty()).then(|| Some(T::from(v)))
+    }
     let input = ReleaseInput {
         service_id: Some(service_id),
         title: Some(title),
@@ -124,6 +158,9 @@ pub async fn create_release(
         priority: optional_priority(&priority)?,
         target_date: Some(Some(target_date)),
         description: Some(description),
+        owner_id: chosen(owner_id),
+        sprint_id: chosen(sprint_id),
+        deployment_group_id: chosen(deployment_group_id),
         ..Default::default()
     };
     let r = releases::create(&state, &team.editor("create releases")?, input).await?;
@@ -152,6 +189,18 @@ pub struct ReleasePageData {
     pub members: Vec<MemberView>,
     /// Its deployments as CI reported them, newest first (the latest 20).
     pub deployments: Vec<crate::views::DeploymentView>,
+    /// Its description as sanitised HTML (Markdown, like comments).
+    pub description_html: String,
+}
+
+/// The HTML of Markdown as a release description or a comment would show
+/// it (sanitised): the editors' Preview.
+#[server(prefix = "/rpc")]
+pub async fn preview_markdown(text: String) -> Result<String, ApiError> {
+    ctx::team().await?;
+    crate::domain::validation::long_text("description", &text, 20_000)
+        .map_err(crate::server::error::AppError::from)?;
+    Ok(crate::server::services::comments::render_markdown(&text))
 }
 
 /// The release page's data.
@@ -167,7 +216,9 @@ pub async fn release_page(id: ReleaseId) -> Result<ReleasePageData, ApiError> {
         cursor: None,
     };
     let comments = comments::list(&state, &team, &id, &all).await?.items;
-    let activity = activity::feed(&state, &team, Some(&id), &all).await?.items;
+    let activity = activity::feed(&state, &team, Some(&id), &all.clone().into())
+        .await?
+        .items;
     let deployments = crate::server::services::deployments::list(
         &state,
         &team,
@@ -181,6 +232,7 @@ pub async fn release_page(id: ReleaseId) -> Result<ReleasePageData, ApiError> {
     .items;
     Ok(ReleasePageData {
         deployments,
+        description_html: crate::server::services::comments::render_markdown(&r.description),
         allowed: r.status.allowed_targets(),
         row: row(r, &services, &members),
         can_edit: team.role().can_edit_releases(),
@@ -289,23 +341,75 @@ pub async fn add_comment(release_id: ReleaseId, body: String) -> Result<CommentV
         .map_err(ApiError::from)
 }
 
-/// The team's activity feed, newest first.
+/// A page of the team's activity feed, newest first: the `/activity`
+/// page's filters (as in the URL) and the cursor of the page before.
 #[server(prefix = "/rpc")]
-pub async fn activity_feed() -> Result<Vec<ActivityView>, ApiError> {
-    use crate::server::services::{activity, PageRequest};
+pub async fn activity_feed(
+    #[server(default)] filter: ActivityQuery,
+    #[server(default)] cursor: Option<String>,
+) -> Result<ActivityPageData, ApiError> {
+    use crate::server::error::AppError;
+    use crate::server::services::activity::{self, ActivityFilter};
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    Ok(activity::feed(
+    let blank = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+    let day = |v: Option<String>, field: &str| -> Result<Option<String>, AppError> {
+        match blank(v) {
+            None => Ok(None),
+            Some(d) => chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                .map(|d| Some(format!("{d}T00:00:00Z")))
+                .map_err(|_| AppError::invalid_field(field, "a date must look like 2026-12-04")),
+        }
+    };
+    let to = day(filter.to, "to")?.map(|t| {
+        // The `to` day is included: the feed stops at the next midnight.
+        let t: chrono::DateTime<chrono::Utc> = t.parse().unwrap_or_default();
+        (t + chrono::Duration::days(1)).to_rfc3339()
+    });
+    let actor_id = match filter.mine {
+        true => Some(team.person("see your own activity")?.to_string()),
+        false => blank(filter.actor_id),
+    };
+    let page = activity::feed(
         &state,
         &team,
         None,
-        &PageRequest {
-            limit: Some(100),
-            cursor: None,
+        &ActivityFilter {
+            actor_id,
+            types: blank(filter.types),
+            resource_type: blank(filter.resource_type),
+            resource_id: None,
+            from: day(filter.from, "from")?,
+            to,
+            limit: Some(50),
+            cursor: cursor.clone(),
         },
     )
-    .await?
-    .items)
+    .await?;
+    // The person filter's choices come with the first page only.
+    let members = match cursor {
+        None => names(&state, &team).await?.1,
+        Some(_) => vec![],
+    };
+    Ok(ActivityPageData {
+        items: page.items,
+        next_cursor: page.next_cursor,
+        members,
+        me: team.person("read the activity")?.clone(),
+    })
+}
+
+/// A page of `/activity`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityPageData {
+    /// Entries, newest first.
+    pub items: Vec<ActivityView>,
+    /// The cursor of the next page, if there is one.
+    pub next_cursor: Option<String>,
+    /// The team's members (with the first page only).
+    pub members: Vec<MemberView>,
+    /// The caller ("Only mine").
+    pub me: UserId,
 }
 
 /// `/deploy-queue`: ready for staging, ready for production.

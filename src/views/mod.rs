@@ -9,6 +9,7 @@ pub mod integrations;
 pub mod planning;
 pub mod policy;
 pub mod releases;
+pub mod search;
 pub mod teams;
 
 pub use automation::*;
@@ -17,6 +18,7 @@ pub use integrations::*;
 pub use planning::*;
 pub use policy::*;
 pub use releases::*;
+pub use search::*;
 pub use teams::*;
 
 use serde::{Deserialize, Serialize};

@@ -200,8 +200,41 @@ pub struct ActivityView {
     pub description: String,
     /// Structured details.
     pub metadata: Option<serde_json::Value>,
+    /// Who did it (the same as `userId`; none: no person, or one since deleted).
+    pub actor_id: Option<UserId>,
+    /// Their name now, or the API token's that did it (as `userName`).
+    pub actor_name: Option<String>,
+    /// What it is about: RELEASE, SERVICE, SPRINT, DEPLOYMENT_GROUP, MEMBER,
+    /// INVITATION, SETTINGS, CONNECTION, API_TOKEN, WEBHOOK, FREEZE, POLICY.
+    pub resource_type: Option<crate::domain::kinds::ResourceType>,
+    /// Its id (kept after it is deleted).
+    pub resource_id: Option<String>,
+    /// Each field it changed: `{field: [before, after]}` (empty when the
+    /// entry is not an edit).
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[serde(default)]
+    pub changes: crate::domain::activity::Changes,
     /// RFC 3339.
     pub created_at: crate::domain::time::Timestamp,
+}
+
+/// The `/activity` page's filters, as its URL holds them (`?actor=&type=
+/// &resource=&from=&to=&mine=`); dates are days (`2026-12-04`), both included.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActivityQuery {
+    /// One person's entries.
+    pub actor_id: Option<String>,
+    /// Entry types, comma-separated.
+    pub types: Option<String>,
+    /// What they are about (`SERVICE`, …).
+    pub resource_type: Option<String>,
+    /// From this day.
+    pub from: Option<String>,
+    /// Up to and including this day.
+    pub to: Option<String>,
+    /// Only the caller's own ("My activity").
+    pub mine: bool,
 }
 
 /// A comment on a release.

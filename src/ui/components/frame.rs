@@ -2,7 +2,8 @@
 //! navigation, a top bar with the page title, its primary action, the
 //! theme toggle and the user menu. Rendered on the server, hydrated.
 
-use super::icons::LogoMark;
+use super::icons::{Icon, LogoMark};
+use super::palette::CommandPalette;
 use super::theme_toggle::ThemeToggle;
 use crate::serverfns::account::{get_me, SelectTeam, SignOut};
 use crate::ui::components::style::BUTTON_SECONDARY;
@@ -21,7 +22,9 @@ pub fn AppFrame() -> impl IntoView {
     let path = use_location().pathname;
     let title = move || crate::ui::routes::title_of(&path.get());
     let help = NodeRef::<leptos::html::Dialog>::new();
-    shortcuts(help);
+    let palette = NodeRef::<leptos::html::Dialog>::new();
+    shortcuts(help, palette);
+    let toaster = super::toast::provide_toaster();
     view! {
         <div class="flex min-h-screen">
             <aside class="w-16 shrink-0 border-r border-zinc-200 bg-zinc-50 md:w-60 dark:border-zinc-800 dark:bg-zinc-900">
@@ -29,9 +32,12 @@ pub fn AppFrame() -> impl IntoView {
                     <LogoMark class="h-7 w-7 shrink-0"/>
                     <span class="hidden whitespace-nowrap text-sm font-semibold md:inline">"Release Coordinator"</span>
                 </div>
-                <Suspense fallback=|| view! { <div class="m-3 h-12 animate-pulse rounded-md bg-zinc-200 dark:bg-zinc-800"></div> }>
-                    {move || me.get().and_then(|r| r.ok()).flatten().map(|me| view! { <TeamSwitcher me=me/> })}
-                </Suspense>
+                // On narrow screens the team switcher sits in the header.
+                <div class="hidden md:block">
+                    <Suspense fallback=|| view! { <div class="m-3 h-12 animate-pulse rounded-md bg-zinc-200 dark:bg-zinc-800"></div> }>
+                        {move || me.get().and_then(|r| r.ok()).flatten().map(|me| view! { <TeamSwitcher me=me/> })}
+                    </Suspense>
+                </div>
                 <nav aria-label="Main" class="mt-2 space-y-1 px-2">
                     {crate::ui::routes::nav().map(|(href, label)| {
                         // Active on its own page and the pages below it (a release under Releases).
@@ -42,10 +48,11 @@ pub fn AppFrame() -> impl IntoView {
                         view! {
                             <a
                                 href=href
+                                title=label
                                 aria-current=move || if active() { "page" } else { "false" }
                                 class="flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium text-zinc-700 hover:bg-zinc-200/60 aria-[current=page]:bg-zinc-200 aria-[current=page]:text-zinc-900 dark:text-zinc-300 dark:hover:bg-zinc-800 dark:aria-[current=page]:bg-zinc-800 dark:aria-[current=page]:text-white"
                             >
-                                <span class="md:hidden" aria-hidden="true">{label.chars().next().unwrap_or(' ').to_string()}</span>
+                                <Icon icon=nav_icon(href) class="mx-auto h-5 w-5 shrink-0 md:mx-0 md:h-4 md:w-4"/>
                                 <span class="hidden md:inline">{label}</span>
                                 <span class="sr-only md:hidden">{label}</span>
                             </a>
@@ -54,9 +61,28 @@ pub fn AppFrame() -> impl IntoView {
                 </nav>
             </aside>
             <div class="flex min-w-0 flex-1 flex-col">
-                <header class="flex h-14 items-center justify-between gap-4 border-b border-zinc-200 px-4 dark:border-zinc-800">
-                    <h1 class="truncate text-lg font-semibold">{title}</h1>
-                    <div class="flex items-center gap-2">
+                <header class="flex h-14 items-center justify-between gap-2 border-b border-zinc-200 px-2 sm:gap-4 sm:px-4 dark:border-zinc-800">
+                    <div class="flex min-w-0 items-center gap-1">
+                        <div class="md:hidden">
+                            <Suspense fallback=|| ()>
+                                {move || me.get().and_then(|r| r.ok()).flatten().map(|me| view! { <TeamSwitcher me=me compact=true/> })}
+                            </Suspense>
+                        </div>
+                        <h1 class="truncate text-base font-semibold sm:text-lg">{title}</h1>
+                    </div>
+                    <div class="flex shrink-0 items-center gap-1 sm:gap-2">
+                        <button
+                            type="button"
+                            on:click=move |_| super::palette::open(palette)
+                            aria-keyshortcuts="Control+K Meta+K /"
+                            aria-label="Search and commands"
+                            title="Search and commands (Ctrl K or /)"
+                            class="flex items-center gap-2 rounded-md border border-zinc-300 px-2 py-1.5 text-sm text-zinc-600 hover:bg-zinc-100 dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800"
+                        >
+                            <Icon icon=icondata::LuSearch class="h-4 w-4"/>
+                            <span class="hidden lg:inline">"Search…"</span>
+                            <kbd class="hidden rounded border border-zinc-300 px-1 font-mono text-[10px] lg:inline dark:border-zinc-600">"Ctrl K"</kbd>
+                        </button>
                         <super::live::LiveDot/>
                         <ThemeToggle/>
                         <Suspense fallback=|| ()>
@@ -68,13 +94,39 @@ pub fn AppFrame() -> impl IntoView {
             </div>
         </div>
         <ShortcutsDialog node=help/>
+        <CommandPalette node=palette/>
+        <super::toast::Toasts toaster=toaster/>
+    }
+}
+
+/// The Lucide icon of a page in the navigation.
+fn nav_icon(href: &str) -> icondata::Icon {
+    use icondata as i;
+    match href {
+        "/dashboard" => i::LuLayoutDashboard,
+        "/board" => i::LuSquareKanban,
+        "/releases" => i::LuPackage,
+        "/sprints" => i::LuTimer,
+        "/deployment-groups" => i::LuLayers,
+        "/calendar" => i::LuCalendar,
+        "/deploy-queue" => i::LuRocket,
+        "/blocked" => i::LuOctagonAlert,
+        "/services" => i::LuServer,
+        "/activity" => i::LuActivity,
+        "/settings/members" => i::LuUsers,
+        "/settings/api-tokens" => i::LuKeyRound,
+        "/settings/webhooks" => i::LuWebhook,
+        "/settings/policy" => i::LuShieldCheck,
+        "/settings/profile" => i::LuUser,
+        _ => i::LuSettings,
     }
 }
 
 /// The keyboard shortcuts of `UI.md`, as the `?` dialog lists them.
-pub const SHORTCUTS: [(&str, &str); 7] = [
+pub const SHORTCUTS: [(&str, &str); 8] = [
+    ("Ctrl K  ⌘K", "Search and commands"),
+    ("/", "Search and commands"),
     ("c", "New release"),
-    ("/", "Search"),
     ("↑ ↓ ← →", "Move between cards on the board"),
     ("m", "Move the focused card to…"),
     ("Enter", "Open the focused card"),
@@ -82,16 +134,26 @@ pub const SHORTCUTS: [(&str, &str); 7] = [
     ("?", "Show these shortcuts"),
 ];
 
-/// Page-wide keys: `c`, `/` and `?` (card keys live on the board). Keys
-/// typed into a field, with a modifier, or while a dialog is open are left
-/// alone.
-fn shortcuts(help: NodeRef<leptos::html::Dialog>) {
+/// Page-wide keys: `Ctrl-K`/`⌘K` anywhere (even in a field) and `/` open
+/// the command palette; `c` and `?` (card keys live on the board). Other
+/// keys typed into a field, with a modifier, or while a dialog is open are
+/// left alone.
+fn shortcuts(help: NodeRef<leptos::html::Dialog>, palette: NodeRef<leptos::html::Dialog>) {
     #[cfg(feature = "hydrate")]
     {
         use leptos_router::hooks::use_navigate;
         use wasm_bindgen::JsCast;
         let navigate = use_navigate();
         let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            if (ev.ctrl_key() || ev.meta_key()) && !ev.alt_key() && ev.key().eq_ignore_ascii_case("k")
+            {
+                ev.prevent_default();
+                if let Some(h) = help.get_untracked() {
+                    h.close();
+                }
+                super::palette::open(palette);
+                return;
+            }
             if ev.default_prevented() || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
                 return;
             }
@@ -131,9 +193,7 @@ fn shortcuts(help: NodeRef<leptos::html::Dialog>) {
                 }
                 "/" => {
                     ev.prevent_default();
-                    if !focus("[data-shortcut=search]") {
-                        navigate("/releases#search", Default::default());
-                    }
+                    super::palette::open(palette);
                 }
                 "?" => {
                     ev.prevent_default();
@@ -147,7 +207,7 @@ fn shortcuts(help: NodeRef<leptos::html::Dialog>) {
         on_cleanup(move || handle.remove());
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = help;
+    let _ = (help, palette);
 }
 
 /// The `?` dialog.
@@ -180,8 +240,11 @@ fn ShortcutsDialog(node: NodeRef<leptos::html::Dialog>) -> impl IntoView {
 }
 
 /// Current team, role, and a way to switch or create teams.
+///
+/// `compact`: the narrow header's copy (the sidebar's is hidden there),
+/// labelled apart so each page has one "Switch team".
 #[component]
-fn TeamSwitcher(me: MeView) -> impl IntoView {
+fn TeamSwitcher(me: MeView, #[prop(optional)] compact: bool) -> impl IntoView {
     let select = ServerAction::<SelectTeam>::new();
     // The frame outlives page changes, and the live feed is per team: after
     // a switch, load the new team's board afresh rather than keep this
@@ -201,10 +264,10 @@ fn TeamSwitcher(me: MeView) -> impl IntoView {
         .cloned()
         .collect();
     view! {
-        <details class="group relative m-2">
-            <summary class="flex cursor-pointer list-none items-center justify-between gap-2 rounded-md px-2 py-2 hover:bg-zinc-200/60 dark:hover:bg-zinc-800" aria-label="Switch team">
-                <span class="min-w-0">
-                    <span class="block truncate text-sm font-semibold" data-testid="current-team">{current.as_ref().map(|t| t.name.clone()).unwrap_or_else(|| "No team".into())}</span>
+        <details class=if compact { "group relative" } else { "group relative m-2" }>
+            <summary class="flex cursor-pointer list-none items-center justify-between gap-2 rounded-md px-2 py-2 hover:bg-zinc-200/60 dark:hover:bg-zinc-800" aria-label=if compact { "Team menu" } else { "Switch team" }>
+                <span class="min-w-0 max-w-[8rem] md:max-w-none">
+                    <span class="block truncate text-sm font-semibold" data-testid=if compact { "current-team-compact" } else { "current-team" }>{current.as_ref().map(|t| t.name.clone()).unwrap_or_else(|| "No team".into())}</span>
                     <span class="hidden text-xs text-zinc-500 md:block dark:text-zinc-400">{current.as_ref().map(|t| t.role.label()).unwrap_or("")}</span>
                 </span>
                 <span aria-hidden="true" class="text-zinc-400">"▾"</span>

@@ -1,7 +1,28 @@
-//! Inline SVG icons from one set (Lucide-style strokes, drawn here). Each is
+//! Inline SVG icons from one set, Lucide (the `icondata` crate's data,
+//! rendered by [`Icon`]; the few drawn here follow its strokes). Each is
 //! decorative (`aria-hidden`); the control around it carries the label.
 
 use leptos::prelude::*;
+
+/// A Lucide icon (`icondata::LuSearch`, …) as inline SVG, sized by
+/// `class`, coloured by the text colour.
+#[component]
+pub fn Icon(icon: icondata::Icon, #[prop(optional, into)] class: String) -> impl IntoView {
+    view! {
+        <svg
+            class=class
+            aria-hidden="true"
+            focusable="false"
+            viewBox=icon.view_box.unwrap_or("0 0 24 24")
+            fill=icon.fill.unwrap_or("none")
+            stroke=icon.stroke.unwrap_or("currentColor")
+            stroke-width=icon.stroke_width.unwrap_or("2")
+            stroke-linecap=icon.stroke_linecap.unwrap_or("round")
+            stroke-linejoin=icon.stroke_linejoin.unwrap_or("round")
+            inner_html=icon.data
+        ></svg>
+    }
+}
 
 /// A moon: shown in light mode on the theme toggle.
 #[component]

@@ -8,9 +8,13 @@ pub mod frame;
 pub mod icons;
 pub mod live;
 pub mod loaded;
+pub mod markdown;
+pub mod palette;
 pub mod status;
 pub mod style;
 pub mod theme_toggle;
+pub mod toast;
+pub mod when;
 
 use leptos::prelude::*;
 

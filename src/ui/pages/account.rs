@@ -9,7 +9,7 @@ use crate::serverfns::identity::{
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::style::BUTTON_DANGER;
-use crate::ui::pages::activity::relative;
+use crate::ui::components::when::relative;
 use crate::views::{MeView, SecurityEventView, SessionView};
 use leptos::prelude::*;
 
@@ -79,7 +79,9 @@ fn event_label(e: &SecurityEventView) -> &'static str {
 #[component]
 pub fn AccountDetails(me: MeView, on_change: Callback<()>) -> impl IntoView {
     let update = ServerAction::<UpdateProfile>::new();
+    crate::ui::components::toast::toast_outcome(update, |_| Some("Profile saved".into()));
     let resend = ServerAction::<ResendVerification>::new();
+    crate::ui::components::toast::toast_outcome(resend, |_| Some("Verification email sent".into()));
     Effect::new(move |_| {
         if matches!(update.value().get(), Some(Ok(_))) {
             on_change.run(());
@@ -142,8 +144,9 @@ pub fn AccountDetails(me: MeView, on_change: Callback<()>) -> impl IntoView {
 #[component]
 pub fn SessionsAndLog() -> impl IntoView {
     let sign_out = ServerAction::<SignOutSession>::new();
+    crate::ui::components::toast::toast_outcome(sign_out, |_| Some("Signed that session out".into()));
     let data = Resource::new(move || sign_out.version().get(), |_| account_activity());
-    let now = crate::ui::pages::activity::use_now();
+    let now = crate::ui::components::when::use_now();
     view! {
         <section aria-labelledby="sessions-h">
             <h2 id="sessions-h" class="mb-1 font-semibold">"Sessions"</h2>
@@ -212,6 +215,7 @@ fn SessionRow(
 #[component]
 pub fn LinkedIdentities() -> impl IntoView {
     let unlink = ServerAction::<UnlinkIdentity>::new();
+    crate::ui::components::toast::toast_outcome(unlink, |_| Some("Sign-in provider unlinked".into()));
     let list = Resource::new(move || unlink.version().get(), |_| my_identities());
     view! {
         <Suspense fallback=|| ()>

@@ -28,6 +28,7 @@ const EXPIRY: [(&str, &str); 5] = [
 pub fn ApiTokensPage() -> impl IntoView {
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
+    crate::ui::components::toast::toast_outcome(revoke, |_| Some("Token revoked".into()));
     let data = Resource::new(
         move || (create.version().get(), revoke.version().get()),
         |_| api_tokens_page(),

@@ -100,10 +100,24 @@ pub fn GroupPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let update = ServerAction::<UpdateGroup>::new();
+    crate::ui::components::toast::toast_outcome(update, |_| Some("Deployment group saved".into()));
     let delete = ServerAction::<DeleteGroup>::new();
+    crate::ui::components::toast::toast_outcome(delete, |_| Some("Deployment group deleted".into()));
     let add = ServerAction::<AddToGroup>::new();
+    crate::ui::components::toast::toast_outcome(add, |_| Some("Added to the group".into()));
     let remove = ServerAction::<RemoveFromGroup>::new();
+    crate::ui::components::toast::toast_undoable(
+        remove,
+        |_| "Removed from the group".into(),
+        move |r: RemoveFromGroup| {
+            add.dispatch(AddToGroup {
+                group_id: r.group_id,
+                release_id: r.release_id,
+            });
+        },
+    );
     let reorder = ServerAction::<ReorderGroup>::new();
+    crate::ui::components::toast::toast_outcome(reorder, |_| Some("Order saved".into()));
     let live = crate::ui::components::live::use_live();
     let data = Resource::new(
         move || {

@@ -11,7 +11,8 @@
 use crate::domain::items::Readiness;
 use crate::domain::kinds::ItemType;
 use crate::serverfns::items::{LinkItem, SearchItems, SyncItem, SyncReleaseItems, UnlinkItem};
-use crate::ui::components::form::ActionError;
+use crate::ui::components::form::{error_text, ActionError};
+use crate::ui::components::toast::{toast_outcome, use_toaster};
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::style::LINK;
 use crate::views::{ItemView, SearchHitView};
@@ -36,15 +37,42 @@ pub struct LinkedWork {
 }
 
 impl LinkedWork {
-    /// Creates the actions (call in the page component).
+    /// Creates the actions (call in the page component); linking and
+    /// unlinking say how it went, and an unlink offers Undo.
     pub fn new() -> Self {
-        Self {
+        let w = Self {
             link: ServerAction::new(),
             unlink: ServerAction::new(),
             sync: ServerAction::new(),
             sync_all: ServerAction::new(),
             search: ServerAction::new(),
+        };
+        let link = w.link;
+        toast_outcome(link, |i: &ItemView| Some(format!("Linked {}", i.external_id)));
+        if let Some(toaster) = use_toaster() {
+            let unlink = w.unlink;
+            Effect::new(move |seen: Option<usize>| {
+                let v = unlink.version().get();
+                if seen.is_some_and(|s| s != v) {
+                    match unlink.value().get_untracked() {
+                        Some(Ok(i)) => toaster.success_with_undo(
+                            format!("Unlinked {}", i.external_id),
+                            Callback::new(move |_| {
+                                link.dispatch(LinkItem {
+                                    release_id: i.release_id.clone(),
+                                    item_type: i.item_type.as_str().to_string(),
+                                    external_id: i.external_id.clone(),
+                                });
+                            }),
+                        ),
+                        Some(Err(e)) => toaster.failure(error_text(&e)),
+                        None => {}
+                    }
+                }
+                v
+            });
         }
+        w
     }
 
     /// Changes whenever an action changed the items (for the resource).

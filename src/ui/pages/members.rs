@@ -20,10 +20,14 @@ const BUTTON: &str = "rounded-md border border-zinc-300 px-3 py-1.5 text-sm font
 #[component]
 pub fn MembersPage() -> impl IntoView {
     let change = ServerAction::<ChangeMemberRole>::new();
+    crate::ui::components::toast::toast_outcome(change, |_| Some("Role changed".into()));
     let remove = ServerAction::<RemoveMember>::new();
+    crate::ui::components::toast::toast_outcome(remove, |_| Some("Member removed".into()));
     let invite = ServerAction::<InviteMember>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
+    crate::ui::components::toast::toast_outcome(revoke, |_| Some("Invitation revoked".into()));
     let resend = ServerAction::<ResendInvitation>::new();
+    crate::ui::components::toast::toast_outcome(resend, |_| Some("Invitation sent again".into()));
     let leave = ServerAction::<LeaveTeam>::new();
     let delete = ServerAction::<DeleteTeam>::new();
     let data = Resource::new(

@@ -24,8 +24,11 @@ pub fn ProfilePage() -> impl IntoView {
     let me = Resource::new(move || changed.get(), |_| get_me());
     let on_change = Callback::new(move |_| set_changed.update(|n| *n += 1));
     let change = ServerAction::<ChangePassword>::new();
+    crate::ui::components::toast::toast_outcome(change, |_| Some("Password changed".into()));
     let disconnect = ServerAction::<Disconnect>::new();
+    crate::ui::components::toast::toast_outcome(disconnect, |_| Some("Disconnected".into()));
     let choose = ServerAction::<ChooseJiraSite>::new();
+    crate::ui::components::toast::toast_outcome(choose, |_| Some("Jira site chosen".into()));
     let conns = Resource::new(
         move || (disconnect.version().get(), choose.version().get()),
         |_| my_connections(),

@@ -81,11 +81,17 @@ fn scope(f: &FreezeView, services: &[ServiceView]) -> String {
 #[component]
 pub fn ReleasePolicyPage() -> impl IntoView {
     let save = ServerAction::<SavePolicyRule>::new();
+    crate::ui::components::toast::toast_outcome(save, |_| Some("Rule saved".into()));
     let remove = ServerAction::<RemovePolicyRule>::new();
+    crate::ui::components::toast::toast_outcome(remove, |_| Some("Rule removed".into()));
     let create = ServerAction::<CreateFreeze>::new();
+    crate::ui::components::toast::toast_outcome(create, |_| Some("Freeze declared".into()));
     let lift = ServerAction::<LiftFreeze>::new();
+    crate::ui::components::toast::toast_outcome(lift, |_| Some("Freeze lifted".into()));
     let delete = ServerAction::<DeleteFreeze>::new();
+    crate::ui::components::toast::toast_outcome(delete, |_| Some("Freeze deleted".into()));
     let edit = ServerAction::<EditFreeze>::new();
+    crate::ui::components::toast::toast_outcome(edit, |_| Some("Freeze saved".into()));
     let data = Resource::new(
         move || {
             (

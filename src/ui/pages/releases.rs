@@ -4,11 +4,14 @@
 use crate::domain::status::Priority;
 use crate::serverfns::releases::{releases_page, CreateRelease};
 use crate::ui::components::filters::ReleaseFilters;
+use crate::ui::components::card::short_date;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
+use crate::ui::components::markdown::MarkdownEditor;
 use crate::ui::components::form::{PageTitle, SELECT};
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::StatusBadge;
-use crate::ui::components::style::LINK;
+use crate::ui::components::style::{BUTTON_SECONDARY, LINK};
+use crate::serverfns::releases::ReleaseRow;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -30,9 +33,53 @@ pub fn ReleasesPage() -> impl IntoView {
             )
         },
         |(status, service, owner, priority, blocked, q)| {
-            releases_page(status, service, owner, priority, blocked, q)
+            releases_page(status, service, owner, priority, blocked, q, None)
         },
     );
+    // "Load more": later pages, appended; they go when the filters change.
+    let more = RwSignal::new(Vec::<ReleaseRow>::new());
+    let next = RwSignal::new(None::<Option<String>>);
+    let more_error = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(false);
+    Effect::new(move |prev: Option<()>| {
+        data.track();
+        if prev.is_some() {
+            more.set(vec![]);
+            next.set(None);
+            more_error.set(None);
+        }
+    });
+    let load_more = move |cursor: String| {
+        loading.set(true);
+        more_error.set(None);
+        let args = (
+            get("status"),
+            get("serviceId"),
+            get("ownerId"),
+            get("priority"),
+            get("blocked"),
+            get("q"),
+        );
+        leptos::task::spawn_local(async move {
+            let (status, service, owner, priority, blocked, q) = args;
+            match releases_page(status, service, owner, priority, blocked, q, Some(cursor)).await {
+                Ok(d) => {
+                    let _ = more.try_update(|m| {
+                        for r in d.rows {
+                            if !m.iter().any(|x| x.release.id == r.release.id) {
+                                m.push(r);
+                            }
+                        }
+                    });
+                    let _ = next.try_set(Some(d.next_cursor));
+                }
+                Err(e) => {
+                    let _ = more_error.try_set(Some(e.message));
+                }
+            }
+            let _ = loading.try_set(false);
+        });
+    };
     // `c` and `/` from another page land here with `#new-release` / `#search`.
     let hash = leptos_router::hooks::use_location().hash;
     Effect::new(move |_| {
@@ -65,31 +112,44 @@ pub fn ReleasesPage() -> impl IntoView {
                 {
                     {
                         let services = d.services.clone();
+                        let members = d.members.clone();
+                        let sprints = d.sprints.clone();
+                        let groups = d.groups.clone();
                         view! {
                             <div class="space-y-8">
                                 <ReleaseFilters action="/releases" services=d.services.clone() members=d.members.clone()/>
-                                {if d.rows.is_empty() {
+                                {
+                                let first_next = d.next_cursor.clone();
+                                let first_ids: Vec<_> = d.rows.iter().map(|r| r.release.id.clone()).collect();
+                                if d.rows.is_empty() {
                                     view! { <p class="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm dark:border-zinc-700" data-testid="releases-empty">"No releases match. Create one below, or clear the filters."</p> }.into_any()
                                 } else {
                                     view! {
-                                        <table class="w-full text-left text-sm">
+                                        <div class="overflow-x-auto">
+                                        <table class="w-full min-w-[40rem] text-left text-sm">
                                             <thead class="text-xs uppercase text-zinc-500 dark:text-zinc-400"><tr>
                                                 <th class="py-2">"Release"</th><th>"Service"</th><th>"Status"</th><th>"Priority"</th><th>"Owner"</th><th>"Target"</th>
                                             </tr></thead>
                                             <tbody class="divide-y divide-zinc-200 dark:divide-zinc-800">
-                                                {d.rows.into_iter().map(|r| view! {
-                                                    <tr>
-                                                        <td class="py-2"><a class=LINK href=format!("/releases/{}", r.release.id)>{r.release.title.clone()} " " {r.release.version.clone()}</a>
-                                                            {r.release.is_blocked.then(|| view! { <span class="ml-2 rounded bg-red-100 px-1.5 py-0.5 text-xs font-medium text-red-800 dark:bg-red-950 dark:text-red-200" title=r.release.blocked_reason.clone().unwrap_or_default()>"Blocked"</span> })}</td>
-                                                        <td>{r.service_name.clone()}</td>
-                                                        <td><StatusBadge status=r.release.status/></td>
-                                                        <td>{r.release.priority.label()}</td>
-                                                        <td>{r.owner_name.clone().unwrap_or_else(|| "—".into())}</td>
-                                                        <td>{r.release.target_date.map_or_else(|| "—".to_string(), |t| t.to_string())}</td>
-                                                    </tr>
-                                                }).collect_view()}
+                                                {d.rows.into_iter().map(|r| view! { <Row r=r/> }).collect_view()}
+                                                {move || more.get().into_iter()
+                                                    .filter(|r| !first_ids.contains(&r.release.id))
+                                                    .map(|r| view! { <Row r=r/> }).collect_view()}
                                             </tbody>
                                         </table>
+                                        </div>
+                                        <div class="flex items-center gap-3">
+                                            {move || next.get().unwrap_or_else(|| first_next.clone()).map(|c| view! {
+                                                <button type="button" class=BUTTON_SECONDARY
+                                                    disabled=move || loading.get()
+                                                    on:click=move |_| load_more(c.clone())>
+                                                    {move || if loading.get() { "Loading…" } else { "Load more" }}
+                                                </button>
+                                            })}
+                                            {move || more_error.get().map(|m| view! {
+                                                <p role="alert" class="text-sm text-red-700 dark:text-red-300">{m}" — press Load more to try again."</p>
+                                            })}
+                                        </div>
                                     }.into_any()
                                 }}
                                 {d.can_edit.then(|| view! {
@@ -111,8 +171,23 @@ pub fn ReleasesPage() -> impl IntoView {
                                                         <select id="nr-priority" name="priority" class=SELECT>
                                                             {Priority::ALL.into_iter().map(|p| view! { <option value=p.as_str() selected=p == Priority::Medium>{p.label()}</option> }).collect_view()}
                                                         </select></div>
+                                                    <div class="space-y-1"><label for="nr-owner" class="block text-sm font-medium">"Owner"</label>
+                                                        <select id="nr-owner" name="owner_id" class=SELECT>
+                                                            <option value="">"Nobody yet"</option>
+                                                            {members.iter().map(|m| view! { <option value=m.user_id.to_string()>{m.name.clone()}</option> }).collect_view()}
+                                                        </select></div>
                                                     <Field label="Target date" name="target_date" kind="date" required=false/>
-                                                    <Field label="Description" name="description" required=false/>
+                                                    <div class="space-y-1"><label for="nr-sprint" class="block text-sm font-medium">"Sprint"</label>
+                                                        <select id="nr-sprint" name="sprint_id" class=SELECT>
+                                                            <option value="">"None"</option>
+                                                            {sprints.iter().map(|s| view! { <option value=s.id.to_string()>{s.name.clone()}</option> }).collect_view()}
+                                                        </select></div>
+                                                    <div class="space-y-1"><label for="nr-group" class="block text-sm font-medium">"Deployment group"</label>
+                                                        <select id="nr-group" name="deployment_group_id" class=SELECT>
+                                                            <option value="">"None"</option>
+                                                            {groups.iter().map(|g| view! { <option value=g.id.to_string()>{g.name.clone()}</option> }).collect_view()}
+                                                        </select></div>
+                                                    <div class="sm:col-span-2"><MarkdownEditor id="nr-description" name="description" label="Description" value=""/></div>
                                                     <div class="sm:col-span-2"><ActionError result=create.value().into()/></div>
                                                     <div class="w-40"><Submit label="Create release" pending=create.pending().into()/></div>
                                                 </FieldErrors>
@@ -126,5 +201,25 @@ pub fn ReleasesPage() -> impl IntoView {
                     }
                 }
             </Loaded>
+    }
+}
+
+/// One release in the list.
+#[component]
+fn Row(r: ReleaseRow) -> impl IntoView {
+    let target = r.release.target_date;
+    view! {
+        <tr>
+            <td class="py-2"><a class=LINK href=format!("/releases/{}", r.release.id)>{r.release.title.clone()} " " {r.release.version.clone()}</a>
+                {r.release.is_blocked.then(|| view! { <span class="ml-2 rounded bg-red-100 px-1.5 py-0.5 text-xs font-medium text-red-800 dark:bg-red-950 dark:text-red-200" title=r.release.blocked_reason.clone().unwrap_or_default()>"Blocked"</span> })}</td>
+            <td>{r.service_name.clone()}</td>
+            <td><StatusBadge status=r.release.status/></td>
+            <td>{r.release.priority.label()}</td>
+            <td>{r.owner_name.clone().unwrap_or_else(|| "—".into())}</td>
+            <td>{match target {
+                Some(t) => view! { <time datetime=t.to_string() title=t.to_string()>{short_date(t)}</time> }.into_any(),
+                None => view! { <span>"—"</span> }.into_any(),
+            }}</td>
+        </tr>
     }
 }

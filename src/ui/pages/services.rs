@@ -14,7 +14,9 @@ use leptos::prelude::*;
 #[component]
 pub fn ServicesPage() -> impl IntoView {
     let save = ServerAction::<SaveService>::new();
+    crate::ui::components::toast::toast_outcome(save, |_| Some("Service saved".into()));
     let delete = ServerAction::<DeleteService>::new();
+    crate::ui::components::toast::toast_outcome(delete, |_| Some("Service deleted".into()));
     let repos = ServerAction::<MyGithubRepos>::new();
     let data = Resource::new(
         move || (save.version().get(), delete.version().get()),

@@ -64,6 +64,7 @@ fn status_select(current: SprintStatus) -> impl IntoView {
 #[component]
 pub fn SprintsPage() -> impl IntoView {
     let create = ServerAction::<CreateSprint>::new();
+    crate::ui::components::toast::toast_outcome(create, |_| Some("Sprint created".into()));
     let data = Resource::new(|| (), |_| sprints_page());
     view! {
         <PageTitle text="Sprints"/>
@@ -118,7 +119,9 @@ pub fn SprintPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let update = ServerAction::<UpdateSprint>::new();
+    crate::ui::components::toast::toast_outcome(update, |_| Some("Sprint saved".into()));
     let delete = ServerAction::<DeleteSprint>::new();
+    crate::ui::components::toast::toast_outcome(delete, |_| Some("Sprint deleted".into()));
     let live = crate::ui::components::live::use_live();
     let data = Resource::new(
         move || (id(), update.version().get(), live.tick.get()),

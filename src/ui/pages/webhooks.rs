@@ -56,10 +56,15 @@ fn EventChecks(events: Vec<String>, prefix: String) -> impl IntoView {
 pub fn WebhooksPage() -> impl IntoView {
     let create = ServerAction::<CreateWebhook>::new();
     let edit = ServerAction::<EditWebhookEvents>::new();
+    crate::ui::components::toast::toast_outcome(edit, |_| Some("Events saved".into()));
     let active = ServerAction::<SetWebhookActive>::new();
+    crate::ui::components::toast::toast_outcome(active, |_| Some("Webhook saved".into()));
     let delete = ServerAction::<DeleteWebhook>::new();
+    crate::ui::components::toast::toast_outcome(delete, |_| Some("Webhook deleted".into()));
     let test = ServerAction::<SendTestWebhook>::new();
+    crate::ui::components::toast::toast_outcome(test, |_| Some("Test delivery queued".into()));
     let redeliver = ServerAction::<RedeliverWebhook>::new();
+    crate::ui::components::toast::toast_outcome(redeliver, |_| Some("Delivery queued again".into()));
     let (refresh, set_refresh) = signal(0u32);
     let data = Resource::new(
         move || {

@@ -140,8 +140,11 @@ pub(super) fn ColumnList(
                 None => "",
             }
             class=list_class
+            // Every column takes the drop while a card is dragged: on one it
+            // cannot enter, the drop says why (the same alert as a server
+            // refusal) instead of silently snapping back.
             on:dragover=move |ev: leptos::ev::DragEvent| {
-                if st.dragging.get_untracked().is_some_and(|(_, from)| from.can_move_to(s)) {
+                if st.dragging.get_untracked().is_some() {
                     ev.prevent_default();
                     #[cfg(feature = "hydrate")]
                     if let Some(dt) = ev.data_transfer() {

@@ -238,6 +238,7 @@ fn AssignToSprint(sprints: Vec<crate::views::SprintView>, reload: RwSignal<u64>)
     let query = use_query_map();
     let get = move |k: &str| query.with_untracked(|q| q.get(k).unwrap_or_default());
     let assign = ServerAction::<crate::serverfns::sprints::AssignSprintByFilter>::new();
+    crate::ui::components::toast::toast_outcome(assign, |_| Some("Releases added to the sprint".into()));
     Effect::new(move |_| {
         if let Some(Ok(_)) = assign.value().get() {
             reload.update(|n| *n += 1);

@@ -4,6 +4,7 @@ use super::Drafts;
 use crate::serverfns::releases::{DeleteComment, EditComment};
 use crate::ui::components::form::{ActionError, TextArea};
 use crate::ui::components::style::BUTTON;
+use crate::ui::components::when::When;
 use crate::views::CommentView;
 use leptos::prelude::*;
 
@@ -17,6 +18,8 @@ pub(super) fn CommentItem(
     drafts: Drafts,
     edit: ServerAction<EditComment>,
     delete: ServerAction<DeleteComment>,
+    /// The page's ticking clock (one for every comment).
+    now: ReadSignal<chrono::DateTime<chrono::Utc>>,
 ) -> impl IntoView {
     let c = comment;
     let edited = c.updated_at != c.created_at;
@@ -36,10 +39,10 @@ pub(super) fn CommentItem(
     view! {
         <li class="rounded-md border border-zinc-200 p-3 dark:border-zinc-800" aria-label=format!("Comment by {author}")>
             <p class="text-xs text-zinc-500 dark:text-zinc-400">
-                {author.clone()} " · " {c.created_at.minute()}
+                {author.clone()} " · " <When at=c.created_at now=now/>
                 {edited.then_some(" · edited")}
             </p>
-            <div class="prose-sm mt-1 text-sm" inner_html=c.body_html.clone()></div>
+            <div class="rc-prose mt-1 text-sm" inner_html=c.body_html.clone()></div>
             {can_change.then(|| view! {
                 <div class="mt-2 flex items-start gap-3 text-xs">
                     <details class="flex-1" open=open

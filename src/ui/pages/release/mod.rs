@@ -20,6 +20,10 @@ use crate::serverfns::releases::{DeleteComment, DeleteRelease, EditComment, Edit
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit, TextArea};
 use crate::ui::components::form::{PageTitle, SELECT};
 use crate::ui::components::loaded::Loaded;
+use crate::ui::components::toast::{toast_outcome, use_toaster};
+use crate::views::ReleaseView;
+use crate::ui::components::markdown::MarkdownEditor;
+use crate::ui::components::when::{use_now, When};
 use crate::ui::components::status::StatusBadge;
 use crate::ui::components::style::BUTTON_DANGER;
 use crate::ui::pages::linked_work::{ItemsSection, LinkedWork};
@@ -49,6 +53,7 @@ pub fn ReleasePage() -> impl IntoView {
     let withdraw = ServerAction::<crate::serverfns::policy::WithdrawApproval>::new();
     let override_move = ServerAction::<crate::serverfns::policy::OverrideMove>::new();
     let drafts = Drafts::new();
+    let now = use_now();
     // A saved edit or comment empties its draft; a refused one keeps it.
     Effect::new(move |_| match edit.value().get() {
         Some(Ok(_)) => drafts.clear_edit(),
@@ -72,6 +77,23 @@ pub fn ReleasePage() -> impl IntoView {
             drafts.editing_comment.set(None);
         }
     });
+    // Every change says how it went; a move offers Undo where the state
+    // machine allows the way back.
+    toast_outcome(edit, |r: &ReleaseView| Some(format!("Saved {} {}", r.title, r.version)));
+    toast_outcome(block, |r: &ReleaseView| {
+        Some(if r.is_blocked { "Marked blocked" } else { "Unblocked" }.to_string())
+    });
+    toast_outcome(comment, |_| Some("Comment added".into()));
+    toast_outcome(edit_comment, |_| Some("Comment saved".into()));
+    toast_outcome(delete_comment, |_| Some("Comment deleted".into()));
+    toast_outcome(set_plan, |_| Some("Sprint and group saved".into()));
+    toast_outcome(add_dep, |_| Some("Dependency added".into()));
+    toast_outcome(rm_dep, |_| Some("Dependency removed".into()));
+    toast_outcome(decide, |_| Some("Your review is recorded".into()));
+    toast_outcome(withdraw, |_| Some("Review withdrawn".into()));
+    toast_outcome(override_move, |_| Some("Moved past the release policy".into()));
+    // (The move's toast is below: it needs the status it came from.)
+    let moved_from = StoredValue::new(None::<crate::domain::status::ReleaseStatus>);
     // Refetch on our own changes and on live events about this release.
     let live = crate::ui::components::live::use_live();
     let about_this = Memo::new(move |_| {
@@ -109,6 +131,43 @@ pub fn ReleasePage() -> impl IntoView {
         },
         |(id, ..)| release_page(id.into()),
     );
+    Effect::new(move |_| {
+        if mv.pending().get() {
+            moved_from.set_value(
+                data.get_untracked()
+                    .and_then(|r| r.ok())
+                    .map(|d| d.row.release.status),
+            );
+        }
+    });
+    if let Some(toaster) = use_toaster() {
+        Effect::new(move |seen: Option<usize>| {
+            let v = mv.version().get();
+            if seen.is_some_and(|s| s != v) {
+                match mv.value().get_untracked() {
+                    Some(Ok(r)) => {
+                        let text = format!("Moved {} {} to {}", r.title, r.version, r.status.label());
+                        match moved_from.get_value() {
+                            Some(from) if r.status.can_move_to(from) => {
+                                let undo = Callback::new(move |_| {
+                                    mv.dispatch(MoveRelease {
+                                        id: r.id.clone(),
+                                        status: from,
+                                        revision: r.revision,
+                                    });
+                                });
+                                toaster.success_with_undo(text, undo);
+                            }
+                            _ => toaster.success(text),
+                        }
+                    }
+                    Some(Err(e)) => toaster.failure(crate::ui::components::form::error_text(&e)),
+                    None => {}
+                }
+            }
+            v
+        });
+    }
     let policy = Resource::new(
         move || {
             (
@@ -165,7 +224,7 @@ pub fn ReleasePage() -> impl IntoView {
                                             <span>"· " {r.priority.label()} " priority"</span>
                                             {r.is_blocked.then(|| view! { <span class="rounded bg-red-100 px-1.5 py-0.5 text-xs font-medium text-red-800 dark:bg-red-950 dark:text-red-200">{format!("Blocked{}", r.blocked_reason.clone().map(|x| format!(": {x}")).unwrap_or_default())}</span> })}
                                         </p>
-                                        {(!r.description.is_empty()).then(|| view! { <p class="mt-3 whitespace-pre-wrap text-sm">{r.description.clone()}</p> })}
+                                        {(!r.description.is_empty()).then(|| view! { <div class="rc-prose mt-3 text-sm" data-testid="release-description" inner_html=d.description_html.clone()></div> })}
                                     </div>
                                     <ActionError result=edit.value().into()/>
                                     {d.can_edit.then(|| {
@@ -198,7 +257,7 @@ pub fn ReleasePage() -> impl IntoView {
                                                              members.into_iter().map(|m| view! { <option value=m.user_id.to_string() selected=m.user_id == chosen>{m.name.clone()}</option> }).collect_view()}
                                                         </select></div>
                                                     <Field label="Target date" name="target_date" kind="date" value=drafts.field("target_date", &r.target_date.map(|t| t.to_string()).unwrap_or_default()) required=false/>
-                                                    <Field label="Description" name="description" value=drafts.field("description", &r.description) required=false/>
+                                                    <div class="sm:col-span-2"><MarkdownEditor id="ed-description" name="description" label="Description" value=drafts.field("description", &r.description)/></div>
                                                     <div class="w-40"><Submit label="Save" pending=edit.pending().into()/></div>
                                                 </FieldErrors>
                                                 </ActionForm>
@@ -217,7 +276,7 @@ pub fn ReleasePage() -> impl IntoView {
                                                     let mine = c.author_id.as_ref() == Some(&d.me) && d.can_edit;
                                                     let can_change = mine || d.is_admin;
                                                     view! {
-                                                        <CommentItem comment=c.clone() can_change=can_change drafts=drafts edit=edit_comment delete=delete_comment/>
+                                                        <CommentItem comment=c.clone() can_change=can_change drafts=drafts edit=edit_comment delete=delete_comment now=now/>
                                                     }
                                                 }).collect_view()}
                                             </ul> }.into_any()
@@ -285,7 +344,7 @@ pub fn ReleasePage() -> impl IntoView {
                                         <h3 id="activity-h" class="mb-2 font-semibold">"Activity"</h3>
                                         <ol class="space-y-2 text-sm" aria-label="Activity">
                                             {d.activity.iter().map(|a| view! {
-                                                <li><p>{a.description.clone()}</p><p class="text-xs text-zinc-500 dark:text-zinc-400">{a.created_at.minute()}</p></li>
+                                                <li><p>{a.description.clone()}</p><p class="text-xs text-zinc-500 dark:text-zinc-400"><When at=a.created_at now=now/></p></li>
                                             }).collect_view()}
                                         </ol>
                                     </section>

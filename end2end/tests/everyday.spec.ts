@@ -1,0 +1,182 @@
+import { test, expect } from '@playwright/test';
+import { waitForHydration, expectNoSeriousA11yViolations, ownerWithTeam } from './helpers';
+
+// Everyday use at scale: the command palette, the audit log's filters,
+// export and paging, the new-release form, the narrow layout.
+
+test('the command palette finds things and runs actions, keyboard only (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Palette team');
+  const rel = await t.release('Quarterly invoices', '2.4.0');
+  await t.api.post('/api/services', { name: 'Quartermaster' });
+  const page = await t.ctx.newPage();
+  await page.goto('/board');
+  await waitForHydration(page);
+
+  await page.keyboard.press('Control+k');
+  const box = page.getByRole('combobox', { name: 'Search or type a command' });
+  await expect(box).toBeFocused();
+  await page.keyboard.type('quarter');
+  const results = page.getByRole('listbox', { name: 'Results' });
+  await expect(results.getByRole('option', { name: /Quarterly invoices 2\.4\.0/ })).toBeVisible();
+  await expect(results.getByRole('option', { name: /Quartermaster/ })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: /matches/ })).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'command palette');
+  // The first result is chosen; ↓ ↑ move; Enter opens.
+  await expect(results.getByRole('option').first()).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowDown');
+  await expect(results.getByRole('option').nth(1)).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowUp');
+  const first = await results.getByRole('option').first().textContent();
+  expect(first).toContain('Quarterly invoices');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/releases/${rel.id}$`));
+  await expect(page.getByTestId('release-title')).toContainText('Quarterly invoices');
+
+  // `/` opens it too; actions are ranked by their letters.
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('/');
+  await expect(box).toBeFocused();
+  await page.keyboard.type('dashb');
+  await expect(results.getByRole('option').first()).toContainText('Go to dashboard');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/dashboard$/);
+  // Esc closes without going anywhere.
+  await page.keyboard.press('Control+k');
+  await expect(box).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(box).toBeHidden();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await t.ctx.close();
+});
+
+test('the activity log filters in the URL, pages with Load more and exports what it shows (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Audit team');
+  for (let i = 0; i < 55; i++) {
+    expect((await t.api.post('/api/services', { name: `Service ${i}` })).status()).toBe(201);
+  }
+  await t.api.post('/api/sprints', { name: 'Sprint 1', startDate: '2026-12-01', endDate: '2026-12-14' });
+  const page = await t.ctx.newPage();
+  await page.goto('/activity');
+  await waitForHydration(page);
+  const log = page.getByRole('list', { name: 'Team activity' });
+  await expect(log.locator(':scope > li')).toHaveCount(50);
+  await expect(log).toContainText('added the sprint Sprint 1');
+  await page.getByRole('button', { name: 'Load more' }).click();
+  await expect(log.locator(':scope > li')).toHaveCount(57);
+  await expect(page.getByRole('button', { name: 'Load more' })).toHaveCount(0);
+
+  await page.getByLabel('About').selectOption('SPRINT');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL(/resource=SPRINT/);
+  await expect(log.locator(':scope > li')).toHaveCount(1);
+  await expect(log).toContainText('Sprint 1');
+  const csv = page.getByRole('link', { name: 'CSV' });
+  await expect(csv).toHaveAttribute('href', /format=csv&resourceType=SPRINT/);
+  const body = await (await t.ctx.request.get((await csv.getAttribute('href'))!)).text();
+  expect(body.trim().split('\n')).toHaveLength(2);
+  await expectNoSeriousA11yViolations(page, 'activity, filtered');
+  // A shared link shows the same view.
+  const again = await t.ctx.newPage();
+  await again.goto(page.url());
+  await expect(again.getByRole('list', { name: 'Team activity' }).locator(':scope > li')).toHaveCount(1);
+  await t.ctx.close();
+});
+
+test('a new release gets its owner, sprint, group and a multi-line description from the form (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Form team');
+  await t.api.post('/api/sprints', { name: 'Sprint 9', startDate: '2026-12-01', endDate: '2026-12-14' });
+  await t.api.post('/api/deployment-groups', { name: 'Wave A' });
+  const page = await t.ctx.newPage();
+  await page.goto('/releases');
+  await waitForHydration(page);
+  await page.getByLabel('Title', { exact: true }).fill('Ledger');
+  await page.getByLabel('Version').fill('3.1.0');
+  await page.getByLabel('Owner').last().selectOption({ label: 'Ada' });
+  await page.getByLabel('Sprint').selectOption({ label: 'Sprint 9' });
+  await page.getByLabel('Deployment group').selectOption({ label: 'Wave A' });
+  await page.getByLabel(/^Description/).fill('First line\n\n- a point');
+  await page.getByRole('button', { name: 'Create release' }).click();
+  await expect(page).toHaveURL(/\/releases\/[0-9a-f]{32}$/);
+  const id = page.url().split('/').pop();
+  const r = await (await t.api.get(`/api/releases/${id}`)).json();
+  expect(r.sprintId).toBeTruthy();
+  expect(r.deploymentGroupId).toBeTruthy();
+  expect(r.ownerId).toBeTruthy();
+  expect(r.description).toBe('First line\n\n- a point');
+  await t.ctx.close();
+});
+
+test('on a phone the team switcher is in the header and the navigation is labelled icons', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Phone team');
+  await t.release('Checkout', '1.0.0');
+  const page = await t.ctx.newPage();
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const path of ['/board', '/releases', '/activity']) {
+    await page.goto(path);
+    await waitForHydration(page);
+    await expect(page.getByTestId('current-team-compact')).toHaveText('Phone team');
+    await expect(page.getByTestId('current-team')).toBeHidden();
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await expect(nav.getByRole('link', { name: 'Releases' })).toBeVisible();
+    await expect(nav.locator('svg').first()).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
+    if (process.env.E2E_SHOTS) await page.screenshot({ path: `${process.env.E2E_SHOTS}/narrow${path.replace(/\//g, '-')}.png`, fullPage: true });
+  }
+  await page.getByLabel('Team menu').click();
+  await expect(page.getByRole('link', { name: 'Create team' })).toBeVisible();
+  await t.ctx.close();
+});
+
+test('a release description is Markdown: previewed while editing, rendered sanitised on the page (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Markdown team');
+  const rel = await t.release('Notes', '1.0.0');
+  const page = await t.ctx.newPage();
+  await page.goto(`/releases/${rel.id}`);
+  await waitForHydration(page);
+  const field = page.getByLabel(/^Description/);
+  await field.fill('Ship **carefully**\n\n- one\n- two\n\n<script>alert(1)</script>');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  const preview = page.getByTestId('markdown-preview');
+  await expect(preview.locator('strong')).toHaveText('carefully');
+  await expect(preview.locator('li')).toHaveCount(2);
+  await expect(preview.locator('script')).toHaveCount(0);
+  await expect(field).toBeHidden();
+  await page.getByRole('button', { name: 'Write' }).click();
+  await expect(field).toBeVisible();
+  await expect(field).toHaveValue(/Ship \*\*carefully\*\*/);
+  await page.getByRole('button', { name: 'Save' }).click();
+  const shown = page.getByTestId('release-description');
+  await expect(shown.locator('strong')).toHaveText('carefully');
+  await expect(shown.locator('script')).toHaveCount(0);
+  await expectNoSeriousA11yViolations(page, 'release with Markdown');
+  await t.ctx.close();
+});
+
+test('changes say how they went: a move offers Undo, a refusal is an alert with the reason (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Toast team');
+  const rel = await t.release('Undoable', '1.0.0');
+  const page = await t.ctx.newPage();
+  await page.goto(`/releases/${rel.id}`);
+  await waitForHydration(page);
+  await page.getByLabel(/Move from Planning to/).selectOption('IN_DEVELOPMENT');
+  await page.getByRole('button', { name: 'Move' }).click();
+  const ok = page.getByTestId('toast-success').filter({ hasText: 'Moved Undoable 1.0.0 to In development' });
+  await expect(ok).toBeVisible();
+  await expect(page.getByRole('status').filter({ has: ok })).toHaveCount(1);
+  await ok.getByRole('button', { name: 'Undo' }).click();
+  await expect.poll(async () => (await (await t.api.get(`/api/releases/${rel.id}`)).json()).status).toBe('PLANNING');
+  await expect(page.getByRole('list', { name: 'Activity' })).toContainText('from In development to Planning');
+
+  // A refused change: the reason, as an alert.
+  expect((await t.api.patch(`/api/releases/${rel.id}`, { isBlocked: true, blockedReason: 'legal hold' })).status()).toBe(200);
+  await t.walk(rel.id, ['IN_DEVELOPMENT', 'IN_REVIEW', 'READY_STAGING', 'IN_STAGING', 'STAGING_VERIFIED']);
+  await page.reload();
+  await waitForHydration(page);
+  await page.getByLabel(/Move from Staging verified to/).selectOption('READY_PRODUCTION');
+  await page.getByRole('button', { name: 'Move' }).click();
+  const bad = page.getByTestId('toast-failure');
+  await expect(bad).toContainText('legal hold');
+  await expect(page.getByRole('alert').filter({ has: bad })).toHaveCount(1);
+  await t.ctx.close();
+});
