@@ -82,20 +82,34 @@ test('the activity log filters in the URL, pages with Load more and exports what
   await t.ctx.close();
 });
 
-test('a new release gets its owner, sprint, group and a multi-line description from the form (needs JavaScript)', async ({ browser, baseURL }) => {
+test('c on the board opens the new-release dialog: owner, sprint, group and a multi-line description (needs JavaScript)', async ({ browser, baseURL }) => {
   const t = await ownerWithTeam(browser, baseURL!, 'Form team');
+  await t.release('Existing', '1.0.0');
   await t.api.post('/api/sprints', { name: 'Sprint 9', startDate: '2026-12-01', endDate: '2026-12-14' });
   await t.api.post('/api/deployment-groups', { name: 'Wave A' });
   const page = await t.ctx.newPage();
-  await page.goto('/releases');
+  await page.goto('/board');
   await waitForHydration(page);
-  await page.getByLabel('Title', { exact: true }).fill('Ledger');
-  await page.getByLabel('Version').fill('3.1.0');
-  await page.getByLabel('Owner').last().selectOption({ label: 'Ada' });
-  await page.getByLabel('Sprint').selectOption({ label: 'Sprint 9' });
-  await page.getByLabel('Deployment group').selectOption({ label: 'Wave A' });
-  await page.getByLabel(/^Description/).fill('First line\n\n- a point');
-  await page.getByRole('button', { name: 'Create release' }).click();
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('c');
+  const dialog = page.getByRole('dialog', { name: 'New release' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel('Title', { exact: true })).toBeFocused();
+  await expect(page).toHaveURL(/\/board$/);
+  await expectNoSeriousA11yViolations(page, 'new-release dialog');
+  if (process.env.E2E_SHOTS) await page.screenshot({ path: `${process.env.E2E_SHOTS}/new-release-dialog.png` });
+  // Cancel closes it; the button opens it again.
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  await page.getByRole('link', { name: /New release/ }).click();
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel('Title', { exact: true }).fill('Ledger');
+  await dialog.getByLabel('Version').fill('3.1.0');
+  await dialog.getByLabel('Owner').selectOption({ label: 'Ada' });
+  await dialog.getByLabel('Sprint').selectOption({ label: 'Sprint 9' });
+  await dialog.getByLabel('Deployment group').selectOption({ label: 'Wave A' });
+  await dialog.getByLabel(/^Description/).fill('First line\n\n- a point');
+  await dialog.getByRole('button', { name: 'Create release' }).click();
   await expect(page).toHaveURL(/\/releases\/[0-9a-f]{32}$/);
   const id = page.url().split('/').pop();
   const r = await (await t.api.get(`/api/releases/${id}`)).json();
@@ -178,5 +192,98 @@ test('changes say how they went: a move offers Undo, a refusal is an alert with 
   const bad = page.getByTestId('toast-failure');
   await expect(bad).toContainText('legal hold');
   await expect(page.getByRole('alert').filter({ has: bad })).toHaveCount(1);
+  await t.ctx.close();
+});
+
+test('back from a release, the list still holds every row loaded and is where it was (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Long list team');
+  for (let i = 0; i < 105; i++) await t.release(`Release ${String(i).padStart(3, '0')}`, `1.0.${i}`);
+  const page = await t.ctx.newPage();
+  await page.goto('/releases');
+  await waitForHydration(page);
+  const rows = page.locator('tbody > tr');
+  await expect(rows).toHaveCount(100);
+  await expect(page.getByTestId('releases-count')).toHaveText('100 of 105');
+  await page.getByRole('button', { name: 'Load more' }).click();
+  await expect(rows).toHaveCount(105);
+  await expect(page.getByTestId('releases-count')).toHaveText('105 of 105');
+  // The oldest, at the bottom of the second page.
+  const last = page.getByRole('link', { name: 'Release 000 1.0.0' });
+  await last.scrollIntoViewIfNeeded();
+  const scrolled = await page.evaluate(() => window.scrollY);
+  expect(scrolled).toBeGreaterThan(500);
+  await last.click();
+  await expect(page.getByTestId('release-title')).toContainText('Release 000');
+  await page.goBack();
+  await expect(rows).toHaveCount(105);
+  await expect(page.getByRole('button', { name: 'Load more' })).toHaveCount(0);
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(scrolled - 50);
+  // A fresh visit starts from the first page.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Board' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Releases' }).click();
+  await expect(rows).toHaveCount(100);
+  await t.ctx.close();
+});
+
+test('a comment shows the moment it is sent; a failed one comes back to the box with the reason (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Optimistic team');
+  const rel = await t.release('Chatty', '1.0.0');
+  const page = await t.ctx.newPage();
+  await page.goto(`/releases/${rel.id}`);
+  await waitForHydration(page);
+  // A slow network: the comment is on the page before the server answers.
+  let release!: () => void;
+  const held = new Promise<void>((r) => { release = r; });
+  await page.route('**/rpc/add_comment*', async (route) => { await held; await route.continue(); });
+  const box = page.getByLabel('Add a comment (Markdown)');
+  await box.fill('Ship it on Friday');
+  await page.getByRole('button', { name: 'Comment', exact: true }).click();
+  const sending = page.getByTestId('comment-sending');
+  await expect(sending).toContainText('Ship it on Friday');
+  await expect(box).toHaveValue('');
+  release();
+  await expect(page.getByRole('list', { name: 'Comments' })).toContainText('Ship it on Friday');
+  await expect(sending).toHaveCount(0);
+  await page.unroute('**/rpc/add_comment*');
+  // The network fails: the text is back, and an alert says so.
+  await page.route('**/rpc/add_comment*', (route) => route.abort());
+  await box.fill('Second thoughts');
+  await page.getByRole('button', { name: 'Comment', exact: true }).click();
+  await expect(page.getByTestId('toast-failure')).toBeVisible();
+  await expect(box).toHaveValue('Second thoughts');
+  await expect(sending).toHaveCount(0);
+  await expect(page.getByRole('list', { name: 'Comments' }).getByRole('listitem')).toHaveCount(1);
+  await t.ctx.close();
+});
+
+test('a long thread shows its first 200 comments and loads the rest (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Thread team');
+  const rel = await t.release('Talkative', '1.0.0');
+  for (let i = 0; i < 203; i++) expect((await t.api.post(`/api/releases/${rel.id}/comments`, { body: `Note ${i}` })).status()).toBe(201);
+  const page = await t.ctx.newPage();
+  await page.goto(`/releases/${rel.id}`);
+  await waitForHydration(page);
+  const list = page.getByRole('list', { name: 'Comments' }).getByRole('listitem');
+  await expect(list).toHaveCount(200);
+  await page.getByRole('button', { name: 'Load more comments' }).click();
+  await expect(list).toHaveCount(203);
+  await expect(list.last()).toContainText('Note 202');
+  await expect(page.getByRole('button', { name: 'Load more comments' })).toHaveCount(0);
+  await t.ctx.close();
+});
+
+test('services page 100 at a time (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Many services team');
+  // The team starts with one (Payments).
+  for (let i = 0; i < 101; i++) expect((await t.api.post('/api/services', { name: `Svc ${String(i).padStart(3, '0')}` })).status()).toBe(201);
+  const page = await t.ctx.newPage();
+  await page.goto('/services');
+  await waitForHydration(page);
+  const rows = page.getByRole('list', { name: 'Services' }).locator(':scope > li');
+  await expect(rows).toHaveCount(100);
+  await page.getByRole('button', { name: 'Load more' }).click();
+  await expect(rows).toHaveCount(102);
+  await expect(page.getByRole('list', { name: 'Services' })).toContainText('Svc 100');
+  await expect(page.getByRole('button', { name: 'Load more' })).toHaveCount(0);
   await t.ctx.close();
 });

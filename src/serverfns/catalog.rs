@@ -7,32 +7,47 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use super::ctx;
 
-/// The team's services, each with what runs in staging and production (from
-/// CI's deployment reports), and whether the caller may manage them.
+/// A page of the services page: services in the order they were added, each
+/// with what runs in staging and production (from CI's deployment reports).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServicesPageData {
+    /// This page's services.
+    pub items: Vec<(ServiceView, ServiceEnvironments)>,
+    /// Whether the caller may manage them.
+    pub can_manage: bool,
+    /// The cursor of the next page, if there is one.
+    pub next_cursor: Option<String>,
+}
+
+/// The team's services, 100 at a time (`cursor`: the page after it).
 #[server(prefix = "/rpc")]
-pub async fn list_services() -> Result<(Vec<(ServiceView, ServiceEnvironments)>, bool), ApiError> {
+pub async fn list_services(cursor: Option<String>) -> Result<ServicesPageData, ApiError> {
     use crate::server::services::{catalog, deployments, PageRequest};
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    let items = catalog::list(
+    let page = catalog::list(
         &state,
         &team,
         &PageRequest {
-            limit: Some(500),
-            cursor: None,
+            limit: Some(100),
+            cursor,
         },
     )
-    .await?
-    .items;
+    .await?;
     let mut running = deployments::environments_of_team(&state, &team).await?;
-    let items = items
+    let items = page
+        .items
         .into_iter()
         .map(|s| {
             let envs = running.remove(&s.id).unwrap_or_default();
             (s, envs)
         })
         .collect();
-    Ok((items, team.role().can_manage_team_config()))
+    Ok(ServicesPageData {
+        items,
+        can_manage: team.role().can_manage_team_config(),
+        next_cursor: page.next_cursor,
+    })
 }
 
 /// Creates or updates a service (`id` empty = create).

@@ -37,6 +37,8 @@ pub struct ReleasesPageData {
     pub can_edit: bool,
     /// The cursor of the next page of rows, if there is one.
     pub next_cursor: Option<String>,
+    /// How many releases match (first page only).
+    pub total: Option<u64>,
 }
 
 #[cfg(feature = "ssr")]
@@ -103,29 +105,74 @@ pub async fn releases_page(
         .into_iter()
         .map(|r| row(r, &services, &members))
         .collect();
-    // The pickers of the new-release form come with the first page only.
-    let (sprints, groups) = match cursor {
-        Some(_) => (vec![], vec![]),
+    // The total and the pickers of the new-release form come with the first
+    // page only.
+    let (sprints, groups, total) = match cursor {
+        Some(_) => (vec![], vec![], None),
         None => {
-            use crate::server::services::{groups, sprints, PageRequest};
-            let all = PageRequest {
-                limit: Some(500),
-                cursor: None,
-            };
+            let (sprints, groups) = plans(&state, &team).await?;
             (
-                sprints::list(&state, &team, &all).await?.items,
-                groups::list(&state, &team, &all).await?.items,
+                sprints,
+                groups,
+                Some(releases::count(&state, &team, &f).await?),
             )
         }
     };
     Ok(ReleasesPageData {
         rows,
         next_cursor: page.next_cursor,
+        total,
         services,
         members,
         sprints,
         groups,
         can_edit: team.role().can_edit_releases(),
+    })
+}
+
+#[cfg(feature = "ssr")]
+async fn plans(
+    state: &crate::server::state::AppState,
+    team: &crate::server::access::TeamContext,
+) -> Result<(Vec<SprintView>, Vec<DeploymentGroupView>), ApiError> {
+    use crate::server::services::{groups, sprints, PageRequest};
+    let all = PageRequest {
+        limit: Some(500),
+        cursor: None,
+    };
+    Ok((
+        sprints::list(state, team, &all).await?.items,
+        groups::list(state, team, &all).await?.items,
+    ))
+}
+
+/// What the new-release form offers to pick from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewReleaseChoices {
+    /// The team's services (a release belongs to one).
+    pub services: Vec<ServiceView>,
+    /// Possible owners.
+    pub members: Vec<MemberView>,
+    /// Sprints it can join.
+    pub sprints: Vec<SprintView>,
+    /// Deployment groups it can join.
+    pub groups: Vec<DeploymentGroupView>,
+}
+
+/// The pickers of the new-release dialog, loaded when it opens (the board
+/// does not carry them).
+#[server(prefix = "/rpc")]
+pub async fn new_release_options() -> Result<NewReleaseChoices, ApiError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    team.editor("create releases")?;
+    let (services, members) = names(&state, &team).await?;
+    let (sprints, groups) = plans(&state, &team).await?;
+    Ok(NewReleaseChoices {
+        services,
+        members,
+        sprints,
+        groups,
     })
 }
 
@@ -183,6 +230,8 @@ pub struct ReleasePageData {
     pub is_admin: bool,
     /// Comments, oldest first.
     pub comments: Vec<CommentView>,
+    /// The cursor of later comments, past the first 200.
+    pub comments_next: Option<String>,
     /// Its activity, newest first.
     pub activity: Vec<ActivityView>,
     /// The team's members (owner picker).
@@ -203,6 +252,23 @@ pub async fn preview_markdown(text: String) -> Result<String, ApiError> {
     Ok(crate::server::services::comments::render_markdown(&text))
 }
 
+/// A release's comments after `cursor` (oldest first): the page's "Load
+/// more comments".
+#[server(prefix = "/rpc")]
+pub async fn release_comments(
+    release_id: ReleaseId,
+    cursor: String,
+) -> Result<crate::views::Page<CommentView>, ApiError> {
+    use crate::server::services::{comments, PageRequest};
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    let page = PageRequest {
+        limit: Some(200),
+        cursor: Some(cursor),
+    };
+    Ok(comments::list(&state, &team, &release_id, &page).await?)
+}
+
 /// The release page's data.
 #[server(prefix = "/rpc")]
 pub async fn release_page(id: ReleaseId) -> Result<ReleasePageData, ApiError> {
@@ -215,7 +281,7 @@ pub async fn release_page(id: ReleaseId) -> Result<ReleasePageData, ApiError> {
         limit: Some(200),
         cursor: None,
     };
-    let comments = comments::list(&state, &team, &id, &all).await?.items;
+    let comments = comments::list(&state, &team, &id, &all).await?;
     let activity = activity::feed(&state, &team, Some(&id), &all.clone().into())
         .await?
         .items;
@@ -238,7 +304,8 @@ pub async fn release_page(id: ReleaseId) -> Result<ReleasePageData, ApiError> {
         can_edit: team.role().can_edit_releases(),
         me: team.person("open a release")?.clone(),
         is_admin: team.role().can_manage_team_config(),
-        comments,
+        comments_next: comments.next_cursor,
+        comments: comments.items,
         activity,
         members,
     })

@@ -68,7 +68,10 @@ async fn every_change_to_the_team_is_logged_with_who_and_what_changed() {
     assert_eq!(edit["resourceId"], svc_id);
     assert_eq!(edit["changes"]["name"], json!(["Payments", "Payments API"]));
     assert_eq!(edit["changes"]["jiraProjectKey"], json!([null, "PAY"]));
-    assert!(edit["changes"].get("slug").is_none(), "unchanged fields are left out");
+    assert!(
+        edit["changes"].get("slug").is_none(),
+        "unchanged fields are left out"
+    );
     assert_eq!(
         edit["description"],
         format!(
@@ -80,7 +83,10 @@ async fn every_change_to_the_team_is_logged_with_who_and_what_changed() {
     assert!(log[1]["createdAt"].as_str().unwrap().ends_with('Z'));
     // Saving the same values again changes nothing and logs nothing.
     owner
-        .patch(&format!("/api/services/{svc_id}"), &json!({"name": "Payments API"}))
+        .patch(
+            &format!("/api/services/{svc_id}"),
+            &json!({"name": "Payments API"}),
+        )
         .await;
     assert_eq!(entries_of(&owner, "SERVICE", &svc_id).await.len(), 2);
 
@@ -103,7 +109,10 @@ async fn every_change_to_the_team_is_logged_with_who_and_what_changed() {
         ["added", "changed", "removed"]
     );
     let changed = &entries_of(&owner, "SPRINT", &id(&sprint)).await[1];
-    assert_eq!(changed["changes"]["endDate"], json!(["2026-12-14", "2026-12-18"]));
+    assert_eq!(
+        changed["changes"]["endDate"],
+        json!(["2026-12-14", "2026-12-18"])
+    );
     let group = created(&owner, "/api/deployment-groups", json!({"name": "Wave 1"})).await;
     owner
         .patch(
@@ -122,7 +131,10 @@ async fn every_change_to_the_team_is_logged_with_who_and_what_changed() {
     // Invitations and members: invited, joined (by the person who joined),
     // role changed, removed.
     let (member, member_user) = app.member_with_role(&owner, "VIEWER").await;
-    let member_id = member.me().await["user"]["id"].as_str().unwrap().to_string();
+    let member_id = member.me().await["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let joined = entries_of(&owner, "MEMBER", &member_id).await;
     assert_eq!(joined[0]["actorId"], member_id);
     assert_eq!(
@@ -130,9 +142,7 @@ async fn every_change_to_the_team_is_logged_with_who_and_what_changed() {
         format!("{} joined the team as Viewer", member_user.name)
     );
     let invited = json_of(
-        owner
-            .get("/api/activities?resourceType=INVITATION")
-            .await,
+        owner.get("/api/activities?resourceType=INVITATION").await,
         StatusCode::OK,
     )
     .await;
@@ -180,7 +190,10 @@ async fn every_change_to_the_team_is_logged_with_who_and_what_changed() {
     .await;
     let settings = &entries_of(&owner, "SETTINGS", &team_id).await[0];
     assert_eq!(settings["type"], "SETTINGS_CHANGED");
-    assert_eq!(settings["changes"]["slackChannel"], json!([null, "#releases"]));
+    assert_eq!(
+        settings["changes"]["slackChannel"],
+        json!([null, "#releases"])
+    );
     assert_eq!(settings["changes"]["notifyOnBlocked"], json!([true, false]));
 
     // API tokens and webhooks; the webhook is named by its host only.
@@ -207,17 +220,21 @@ async fn every_change_to_the_team_is_logged_with_who_and_what_changed() {
     .await;
     let hook_id = id(&hook);
     owner
-        .patch(&format!("/api/team/webhooks/{hook_id}"), &json!({"active": false}))
+        .patch(
+            &format!("/api/team/webhooks/{hook_id}"),
+            &json!({"active": false}),
+        )
         .await;
-    owner
-        .delete(&format!("/api/team/webhooks/{hook_id}"))
-        .await;
+    owner.delete(&format!("/api/team/webhooks/{hook_id}")).await;
     let w = entries_of(&owner, "WEBHOOK", &hook_id).await;
     assert_eq!(w.len(), 3, "{w:?}");
     assert_eq!(w[1]["changes"]["active"], json!([true, false]));
     let all = serde_json::to_string(&w).unwrap();
     assert!(all.contains("hooks.example.com"));
-    assert!(!all.contains("s3cr3t") && !all.contains("secret-path"), "{all}");
+    assert!(
+        !all.contains("s3cr3t") && !all.contains("secret-path"),
+        "{all}"
+    );
 
     // The member is removed; then the service is deleted.
     owner
@@ -225,7 +242,10 @@ async fn every_change_to_the_team_is_logged_with_who_and_what_changed() {
         .await;
     assert_eq!(
         entries_of(&owner, "MEMBER", &member_id).await[0]["description"],
-        format!("{} removed {} from the team", owner_user.name, member_user.name)
+        format!(
+            "{} removed {} from the team",
+            owner_user.name, member_user.name
+        )
     );
     owner.delete(&format!("/api/services/{svc_id}")).await;
     assert_eq!(
@@ -363,7 +383,12 @@ async fn pages_follow_their_cursor_even_while_entries_are_added() {
         pages += 1;
         // Someone adds entries between two pages: they are newer than the
         // cursor, so the pages after it neither repeat nor skip.
-        created(&owner, "/api/services", json!({"name": format!("Late {pages}")})).await;
+        created(
+            &owner,
+            "/api/services",
+            json!({"name": format!("Late {pages}")}),
+        )
+        .await;
         match page["nextCursor"].as_str() {
             Some(c) => cursor = Some(c.to_string()),
             None => break,
@@ -389,7 +414,12 @@ async fn the_log_exports_as_csv_and_json_lines_with_the_same_filters() {
     )
     .await;
     for i in 0..4 {
-        created(&owner, "/api/services", json!({"name": format!("Svc, \"{i}\"")})).await;
+        created(
+            &owner,
+            "/api/services",
+            json!({"name": format!("Svc, \"{i}\"")}),
+        )
+        .await;
     }
     created(
         &owner,
@@ -412,9 +442,10 @@ async fn the_log_exports_as_csv_and_json_lines_with_the_same_filters() {
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 6);
     let desc = header.iter().position(|h| h == "description").unwrap();
-    assert!(rows
-        .iter()
-        .any(|r| r[desc].contains("Svc, \"3\"")), "quotes and commas survive");
+    assert!(
+        rows.iter().any(|r| r[desc].contains("Svc, \"3\"")),
+        "quotes and commas survive"
+    );
     assert!(
         rows.iter().all(|r| !r[desc].starts_with('=')),
         "formulas are defused"
@@ -437,7 +468,10 @@ async fn the_log_exports_as_csv_and_json_lines_with_the_same_filters() {
         StatusCode::OK,
     )
     .await;
-    assert_eq!(lines[0], feed["items"][0], "the same entry as the API shows");
+    assert_eq!(
+        lines[0], feed["items"][0],
+        "the same entry as the API shows"
+    );
 
     for q in ["", "?format=xml", "?format=csv&type=NOPE"] {
         error_of(
@@ -495,7 +529,12 @@ async fn an_export_larger_than_a_batch_is_whole() {
         .unwrap();
     let ids: std::collections::HashSet<String> = body
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(ids.len(), 602);
 }
@@ -529,7 +568,12 @@ async fn search_finds_the_teams_things_by_the_start_of_their_words() {
         json!({"name": "Quarter close", "startDate": "2026-12-01", "endDate": "2026-12-14"}),
     )
     .await;
-    created(&owner, "/api/deployment-groups", json!({"name": "Quarter wave"})).await;
+    created(
+        &owner,
+        "/api/deployment-groups",
+        json!({"name": "Quarter wave"}),
+    )
+    .await;
     // Another team's things never show.
     let (other, _, _) = app.owner_with_team("Other").await;
     let theirs = created(&other, "/api/services", json!({"name": "Quarter secret"})).await;
@@ -539,9 +583,7 @@ async fn search_finds_the_teams_things_by_the_start_of_their_words() {
         let owner = &owner;
         async move {
             json_of(
-                owner
-                    .get(&format!("/api/search?q={}", urlencode(&q)))
-                    .await,
+                owner.get(&format!("/api/search?q={}", urlencode(&q))).await,
                 StatusCode::OK,
             )
             .await["items"]
@@ -566,7 +608,10 @@ async fn search_finds_the_teams_things_by_the_start_of_their_words() {
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0]["kind"], "SPRINT");
     let hits = search("quarter").await;
-    assert_ne!(hits[0]["title"], "Quartermaster", "whole words first: {hits:?}");
+    assert_ne!(
+        hits[0]["title"], "Quartermaster",
+        "whole words first: {hits:?}"
+    );
     // Versions and slugs are words too; the release names its service.
     let hits = search("invoices 2.4").await;
     assert_eq!(hits.len(), 1);
@@ -593,7 +638,15 @@ async fn search_finds_the_teams_things_by_the_start_of_their_words() {
     assert!(search("harbour").await.is_empty());
 
     // Anything typed is safe: operators, quotes and stars are just text.
-    for q in ["\"", "quarter*", "a OR b", "NEAR(x y)", "x:*", "'; DROP TABLE releases; --", "&|!()"] {
+    for q in [
+        "\"",
+        "quarter*",
+        "a OR b",
+        "NEAR(x y)",
+        "x:*",
+        "'; DROP TABLE releases; --",
+        "&|!()",
+    ] {
         let r = owner.get(&format!("/api/search?q={}", urlencode(q))).await;
         assert_eq!(r.status(), StatusCode::OK, "{q}");
     }

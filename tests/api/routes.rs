@@ -477,6 +477,8 @@ pub const RPC: &[Rpc] = &[
     f("activity_feed", Viewer, ""),
     f("search_team", Viewer, "q=release"),
     f("preview_markdown", Viewer, "text=Hello"),
+    f("release_comments", Viewer, "release_id={release}&cursor=0"),
+    f("new_release_options", Member, ""),
     f("deploy_queue", Viewer, ""),
     f("blocked_releases", Viewer, ""),
     f("edit_release", Member, "id={release}&revision=0&title=Renamed&version=1.0.0&description=&priority=MEDIUM&owner_id=&target_date="),

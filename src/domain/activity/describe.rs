@@ -267,7 +267,10 @@ fn added(who: &str, kind: ResourceType, name: &str, detail: Option<&str>) -> Str
         }
         (ResourceType::Connection, None) => format!("{who} connected {name}"),
         (ResourceType::ApiToken, Some(role)) => {
-            format!("{who} created the {noun} {name} acting as {}", role_words(role))
+            format!(
+                "{who} created the {noun} {name} acting as {}",
+                role_words(role)
+            )
         }
         _ => format!("{who} added the {noun} {name}"),
     }

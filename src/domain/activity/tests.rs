@@ -165,7 +165,10 @@ fn changes_to_other_things_say_what_and_keep_before_and_after() {
         name: "Sprint 12".into(),
         changes: [
             ("name".to_string(), (json!("Sprint 11"), json!("Sprint 12"))),
-            ("endDate".to_string(), (json!("2026-12-01"), json!("2026-12-04"))),
+            (
+                "endDate".to_string(),
+                (json!("2026-12-01"), json!("2026-12-04")),
+            ),
         ]
         .into(),
     };

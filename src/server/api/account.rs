@@ -284,7 +284,9 @@ async fn providers(
     State(state): State<AppState>,
     q: Result<Query<PageRequest>, QueryRejection>,
 ) -> AppResult<Json<Page<ProviderView>>> {
-    Ok(Json(page_query(q)?.slice(sso::providers(&state), |p| p.id.clone())?))
+    Ok(Json(
+        page_query(q)?.slice(sso::providers(&state), |p| p.id.clone())?,
+    ))
 }
 
 /// Where to go after signing in (a path of this site).

@@ -7,8 +7,8 @@ use crate::server::access::TeamContext;
 use crate::server::auth::AuthSession;
 use crate::server::error::{ApiJson, AppError, AppResult};
 use crate::server::events::{StreamOwner, StreamRefusal};
-use crate::server::services::releases::{self, ReleaseFilter, ReleaseInput};
 use crate::server::services::activity::ActivityFilter;
+use crate::server::services::releases::{self, ReleaseFilter, ReleaseInput};
 use crate::server::services::{activity, comments, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{ActivityView, CommentView, Page, ReleaseView};
@@ -184,7 +184,8 @@ async fn export_activities(
     e: Result<Query<ExportQuery>, QueryRejection>,
 ) -> AppResult<axum::response::Response> {
     use axum::response::IntoResponse;
-    let bad = |e: QueryRejection| AppError::bad_request(format!("invalid query: {}", e.body_text()));
+    let bad =
+        |e: QueryRejection| AppError::bad_request(format!("invalid query: {}", e.body_text()));
     let Query(f) = q.map_err(bad)?;
     let Query(e) = e.map_err(bad)?;
     let format = activity::ExportFormat::parse(e.format.as_deref())?;
@@ -199,7 +200,10 @@ async fn export_activities(
     }));
     Ok((
         [
-            (axum::http::header::CONTENT_TYPE, format.content_type().to_string()),
+            (
+                axum::http::header::CONTENT_TYPE,
+                format.content_type().to_string(),
+            ),
             (
                 axum::http::header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{}\"", format.file_name()),

@@ -15,8 +15,7 @@ use crate::domain::ids::{
     UserId, WebhookId,
 };
 use crate::domain::kinds::{
-    ActivityType, DependencyType, DeploymentOrder, ItemType, Provider, ResourceType,
-    SprintStatus,
+    ActivityType, DependencyType, DeploymentOrder, ItemType, Provider, ResourceType, SprintStatus,
 };
 use crate::domain::roles::Role;
 use crate::domain::status::{Priority, ReleaseStatus};

@@ -496,11 +496,17 @@ fn encode(format: ExportFormat, items: &[ActivityView], header: bool) -> AppResu
                     a.created_at.to_string(),
                     a.activity_type.to_string(),
                     cell(&a.action),
-                    a.actor_id.as_ref().map(ToString::to_string).unwrap_or_default(),
+                    a.actor_id
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
                     cell(a.actor_name.as_deref().unwrap_or_default()),
                     a.resource_type.map(|r| r.to_string()).unwrap_or_default(),
                     cell(a.resource_id.as_deref().unwrap_or_default()),
-                    a.release_id.as_ref().map(ToString::to_string).unwrap_or_default(),
+                    a.release_id
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
                     cell(&a.description),
                     cell(&changes),
                 ])

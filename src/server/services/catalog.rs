@@ -163,7 +163,15 @@ pub async fn create(
     };
     let txn = db::begin_write(&state.db).await?;
     let created = model.insert(&txn).await.map_err(slug_conflict)?;
-    let event = activity::added(&txn, ctx, ResourceType::Service, &created.id, &created.name, None).await?;
+    let event = activity::added(
+        &txn,
+        ctx,
+        ResourceType::Service,
+        &created.id,
+        &created.name,
+        None,
+    )
+    .await?;
     txn.commit().await?;
     state.events.publish(vec![event]);
     Ok(created.into())
@@ -240,7 +248,14 @@ pub async fn delete(state: &AppState, ctx: &Admin<'_>, id: &ServiceId) -> AppRes
         .filter(service::Column::Id.eq(existing.id.clone()))
         .exec(&txn)
         .await?;
-    let event = activity::removed(&txn, ctx, ResourceType::Service, &existing.id, &existing.name).await?;
+    let event = activity::removed(
+        &txn,
+        ctx,
+        ResourceType::Service,
+        &existing.id,
+        &existing.name,
+    )
+    .await?;
     txn.commit().await?;
     state.events.publish(vec![event]);
     Ok(())

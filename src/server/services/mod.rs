@@ -70,7 +70,10 @@ impl PageRequest {
             None => 0,
             Some(c) => {
                 all.iter().position(|t| id_of(t) == *c).ok_or_else(|| {
-                    AppError::invalid_field("cursor", "this cursor is not in the list; start again without it")
+                    AppError::invalid_field(
+                        "cursor",
+                        "this cursor is not in the list; start again without it",
+                    )
                 })? + 1
             }
         };

@@ -165,8 +165,15 @@ pub async fn create(
     };
     let txn = db::begin_write(&state.db).await?;
     let w = w.insert(&txn).await?;
-    let event = activity::added(&txn, ctx, ResourceType::Webhook, &w.id, &host_of(&w.url), None)
-        .await?;
+    let event = activity::added(
+        &txn,
+        ctx,
+        ResourceType::Webhook,
+        &w.id,
+        &host_of(&w.url),
+        None,
+    )
+    .await?;
     txn.commit().await?;
     state.events.publish(vec![event]);
     tracing::info!(webhook_id = %w.id, "webhook added");

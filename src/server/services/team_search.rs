@@ -18,9 +18,7 @@ use crate::server::services::{teams, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{SearchHit, SearchKind, SearchResults};
 use migration::m20261207_000005_search::pg_document;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, QueryFilter, Statement,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, QueryFilter, Statement};
 use serde::Deserialize;
 use std::collections::HashMap;
 

@@ -145,7 +145,9 @@ fn shortcuts(help: NodeRef<leptos::html::Dialog>, palette: NodeRef<leptos::html:
         use wasm_bindgen::JsCast;
         let navigate = use_navigate();
         let handle = window_event_listener(leptos::ev::keydown, move |ev| {
-            if (ev.ctrl_key() || ev.meta_key()) && !ev.alt_key() && ev.key().eq_ignore_ascii_case("k")
+            if (ev.ctrl_key() || ev.meta_key())
+                && !ev.alt_key()
+                && ev.key().eq_ignore_ascii_case("k")
             {
                 ev.prevent_default();
                 if let Some(h) = help.get_untracked() {
@@ -187,8 +189,18 @@ fn shortcuts(help: NodeRef<leptos::html::Dialog>, palette: NodeRef<leptos::html:
             match ev.key().as_str() {
                 "c" => {
                     ev.prevent_default();
+                    // The form on this page, else this page's dialog
+                    // (the board's button), else the form on /releases.
                     if !focus("#new-release input[name=title]") {
-                        navigate("/releases#new-release", Default::default());
+                        match document()
+                            .query_selector("[data-new-release]")
+                            .ok()
+                            .flatten()
+                            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                        {
+                            Some(button) => button.click(),
+                            None => navigate("/releases#new-release", Default::default()),
+                        }
                     }
                 }
                 "/" => {

@@ -148,7 +148,8 @@ pub fn CommandPalette(node: NodeRef<leptos::html::Dialog>) -> impl IntoView {
             "End" if n > 0 => active.set(n - 1),
             "Enter" => {
                 ev.prevent_default();
-                let href = choices.with_untracked(|c| c.get(active.get_untracked()).map(|c| c.href.clone()));
+                let href = choices
+                    .with_untracked(|c| c.get(active.get_untracked()).map(|c| c.href.clone()));
                 if let Some(h) = href {
                     go_stored.with_value(|go| go(h));
                 }

@@ -154,7 +154,8 @@ pub fn toast_undoable<S>(
                     if let Some(input) = sent.get_value() {
                         let undo = undo.clone();
                         let text = ok(&input);
-                        toaster.success_with_undo(text, Callback::new(move |_| undo(input.clone())));
+                        toaster
+                            .success_with_undo(text, Callback::new(move |_| undo(input.clone())));
                     }
                 }
                 Some(Err(e)) => toaster.failure(error_text(&e)),

@@ -144,7 +144,9 @@ pub fn AccountDetails(me: MeView, on_change: Callback<()>) -> impl IntoView {
 #[component]
 pub fn SessionsAndLog() -> impl IntoView {
     let sign_out = ServerAction::<SignOutSession>::new();
-    crate::ui::components::toast::toast_outcome(sign_out, |_| Some("Signed that session out".into()));
+    crate::ui::components::toast::toast_outcome(sign_out, |_| {
+        Some("Signed that session out".into())
+    });
     let data = Resource::new(move || sign_out.version().get(), |_| account_activity());
     let now = crate::ui::components::when::use_now();
     view! {
@@ -215,7 +217,9 @@ fn SessionRow(
 #[component]
 pub fn LinkedIdentities() -> impl IntoView {
     let unlink = ServerAction::<UnlinkIdentity>::new();
-    crate::ui::components::toast::toast_outcome(unlink, |_| Some("Sign-in provider unlinked".into()));
+    crate::ui::components::toast::toast_outcome(unlink, |_| {
+        Some("Sign-in provider unlinked".into())
+    });
     let list = Resource::new(move || unlink.version().get(), |_| my_identities());
     view! {
         <Suspense fallback=|| ()>

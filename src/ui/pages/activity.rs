@@ -7,8 +7,8 @@ use crate::serverfns::releases::activity_feed;
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::live::use_live;
 use crate::ui::components::loaded::Loaded;
-use crate::ui::components::when::{use_now, When};
 use crate::ui::components::style::{BUTTON_SECONDARY, LINK};
+use crate::ui::components::when::{use_now, When};
 use crate::views::{ActivityQuery, ActivityView};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -171,6 +171,18 @@ pub fn ActivityPage() -> impl IntoView {
             kept.update(|k| *k = merged(d.items.clone(), k));
         }
     });
+    // Back from an entry's page: the same entries, scrolled to the same place.
+    crate::ui::components::list_memory::remember_list(
+        crate::ui::components::list_memory::ListMemory {
+            rows: kept,
+            next: cursor,
+        },
+        Signal::derive(move || feed.with(|d| matches!(d, Some(Ok(_))))),
+        move |rows, next| {
+            kept.update(|k| *k = merged(rows, k));
+            cursor.set(next);
+        },
+    );
     let load_more = move |next: String| {
         loading.set(true);
         more_error.set(None);
@@ -279,7 +291,9 @@ fn Entry(a: ActivityView, now: ReadSignal<chrono::DateTime<chrono::Utc>>) -> imp
         .map(|(f, (b, after))| (f.clone(), shown(b), shown(after)))
         .collect();
     let sentence = match link_of(&a) {
-        Some(href) => view! { <a class="hover:underline" href=href>{a.description.clone()}</a> }.into_any(),
+        Some(href) => {
+            view! { <a class="hover:underline" href=href>{a.description.clone()}</a> }.into_any()
+        }
         None => view! { <span>{a.description.clone()}</span> }.into_any(),
     };
     view! {

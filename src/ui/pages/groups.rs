@@ -102,7 +102,9 @@ pub fn GroupPage() -> impl IntoView {
     let update = ServerAction::<UpdateGroup>::new();
     crate::ui::components::toast::toast_outcome(update, |_| Some("Deployment group saved".into()));
     let delete = ServerAction::<DeleteGroup>::new();
-    crate::ui::components::toast::toast_outcome(delete, |_| Some("Deployment group deleted".into()));
+    crate::ui::components::toast::toast_outcome(delete, |_| {
+        Some("Deployment group deleted".into())
+    });
     let add = ServerAction::<AddToGroup>::new();
     crate::ui::components::toast::toast_outcome(add, |_| Some("Added to the group".into()));
     let remove = ServerAction::<RemoveFromGroup>::new();

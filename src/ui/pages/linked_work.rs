@@ -12,9 +12,9 @@ use crate::domain::items::Readiness;
 use crate::domain::kinds::ItemType;
 use crate::serverfns::items::{LinkItem, SearchItems, SyncItem, SyncReleaseItems, UnlinkItem};
 use crate::ui::components::form::{error_text, ActionError};
-use crate::ui::components::toast::{toast_outcome, use_toaster};
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::style::LINK;
+use crate::ui::components::toast::{toast_outcome, use_toaster};
 use crate::views::{ItemView, SearchHitView};
 use leptos::prelude::*;
 
@@ -48,7 +48,9 @@ impl LinkedWork {
             search: ServerAction::new(),
         };
         let link = w.link;
-        toast_outcome(link, |i: &ItemView| Some(format!("Linked {}", i.external_id)));
+        toast_outcome(link, |i: &ItemView| {
+            Some(format!("Linked {}", i.external_id))
+        });
         if let Some(toaster) = use_toaster() {
             let unlink = w.unlink;
             Effect::new(move |seen: Option<usize>| {

@@ -1,17 +1,15 @@
 //! `/releases`: a filterable list whose filters live in the URL, and the
 //! new-release form. One release's page is [`super::release`].
 
-use crate::domain::status::Priority;
-use crate::serverfns::releases::{releases_page, CreateRelease};
-use crate::ui::components::filters::ReleaseFilters;
+use crate::serverfns::releases::ReleaseRow;
+use crate::serverfns::releases::{releases_page, NewReleaseChoices};
 use crate::ui::components::card::short_date;
-use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
-use crate::ui::components::markdown::MarkdownEditor;
-use crate::ui::components::form::{PageTitle, SELECT};
+use crate::ui::components::filters::ReleaseFilters;
+use crate::ui::components::form::PageTitle;
 use crate::ui::components::loaded::Loaded;
+use crate::ui::components::new_release::NewReleaseForm;
 use crate::ui::components::status::StatusBadge;
 use crate::ui::components::style::{BUTTON_SECONDARY, LINK};
-use crate::serverfns::releases::ReleaseRow;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -20,7 +18,6 @@ use leptos_router::hooks::use_query_map;
 pub fn ReleasesPage() -> impl IntoView {
     let query = use_query_map();
     let get = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
-    let create = ServerAction::<CreateRelease>::new();
     let data = Resource::new(
         move || {
             (
@@ -49,6 +46,15 @@ pub fn ReleasesPage() -> impl IntoView {
             more_error.set(None);
         }
     });
+    // Back from a release: the same rows, scrolled to the same place.
+    crate::ui::components::list_memory::remember_list(
+        crate::ui::components::list_memory::ListMemory { rows: more, next },
+        Signal::derive(move || data.with(|d| matches!(d, Some(Ok(_))))),
+        move |rows, n| {
+            more.set(rows);
+            next.set(n);
+        },
+    );
     let load_more = move |cursor: String| {
         loading.set(true);
         more_error.set(None);
@@ -121,6 +127,8 @@ pub fn ReleasesPage() -> impl IntoView {
                                 {
                                 let first_next = d.next_cursor.clone();
                                 let first_ids: Vec<_> = d.rows.iter().map(|r| r.release.id.clone()).collect();
+                                let count_ids = first_ids.clone();
+                                let total = d.total;
                                 if d.rows.is_empty() {
                                     view! { <p class="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm dark:border-zinc-700" data-testid="releases-empty">"No releases match. Create one below, or clear the filters."</p> }.into_any()
                                 } else {
@@ -139,6 +147,14 @@ pub fn ReleasesPage() -> impl IntoView {
                                         </table>
                                         </div>
                                         <div class="flex items-center gap-3">
+                                            {total.map(|total| {
+                                                let ids = count_ids.clone();
+                                                view! {
+                                                    <p class="text-sm tabular-nums text-zinc-600 dark:text-zinc-400" data-testid="releases-count">
+                                                        {move || format!("{} of {total}", ids.len() + more.with(|m| m.iter().filter(|r| !ids.contains(&r.release.id)).count()))}
+                                                    </p>
+                                                }
+                                            })}
                                             {move || next.get().unwrap_or_else(|| first_next.clone()).map(|c| view! {
                                                 <button type="button" class=BUTTON_SECONDARY
                                                     disabled=move || loading.get()
@@ -155,45 +171,7 @@ pub fn ReleasesPage() -> impl IntoView {
                                 {d.can_edit.then(|| view! {
                                     <section id="new-release" aria-labelledby="new-release-h" class="max-w-2xl rounded-lg border border-zinc-200 p-4 dark:border-zinc-800">
                                         <h2 id="new-release-h" class="mb-3 font-semibold">"New release"</h2>
-                                        {if services.is_empty() {
-                                            view! { <p class="text-sm">"Add a service first: " <a class="text-indigo-700 underline dark:text-indigo-300" href="/services">"Services"</a></p> }.into_any()
-                                        } else {
-                                            view! {
-                                                <ActionForm action=create attr:class="grid gap-3 sm:grid-cols-2">
-                                                    <FieldErrors errors=last_error(create.value())>
-                                                    <div class="space-y-1"><label for="nr-service" class="block text-sm font-medium">"Service"</label>
-                                                        <select id="nr-service" name="service_id" class=SELECT required>
-                                                            {services.iter().map(|s| view! { <option value=s.id.to_string()>{s.name.clone()}</option> }).collect_view()}
-                                                        </select></div>
-                                                    <Field label="Title" name="title"/>
-                                                    <Field label="Version" name="version"/>
-                                                    <div class="space-y-1"><label for="nr-priority" class="block text-sm font-medium">"Priority"</label>
-                                                        <select id="nr-priority" name="priority" class=SELECT>
-                                                            {Priority::ALL.into_iter().map(|p| view! { <option value=p.as_str() selected=p == Priority::Medium>{p.label()}</option> }).collect_view()}
-                                                        </select></div>
-                                                    <div class="space-y-1"><label for="nr-owner" class="block text-sm font-medium">"Owner"</label>
-                                                        <select id="nr-owner" name="owner_id" class=SELECT>
-                                                            <option value="">"Nobody yet"</option>
-                                                            {members.iter().map(|m| view! { <option value=m.user_id.to_string()>{m.name.clone()}</option> }).collect_view()}
-                                                        </select></div>
-                                                    <Field label="Target date" name="target_date" kind="date" required=false/>
-                                                    <div class="space-y-1"><label for="nr-sprint" class="block text-sm font-medium">"Sprint"</label>
-                                                        <select id="nr-sprint" name="sprint_id" class=SELECT>
-                                                            <option value="">"None"</option>
-                                                            {sprints.iter().map(|s| view! { <option value=s.id.to_string()>{s.name.clone()}</option> }).collect_view()}
-                                                        </select></div>
-                                                    <div class="space-y-1"><label for="nr-group" class="block text-sm font-medium">"Deployment group"</label>
-                                                        <select id="nr-group" name="deployment_group_id" class=SELECT>
-                                                            <option value="">"None"</option>
-                                                            {groups.iter().map(|g| view! { <option value=g.id.to_string()>{g.name.clone()}</option> }).collect_view()}
-                                                        </select></div>
-                                                    <div class="sm:col-span-2"><MarkdownEditor id="nr-description" name="description" label="Description" value=""/></div>
-                                                    <div class="sm:col-span-2"><ActionError result=create.value().into()/></div>
-                                                    <div class="w-40"><Submit label="Create release" pending=create.pending().into()/></div>
-                                                </FieldErrors>
-                                                </ActionForm>
-                                            }.into_any()
-                                        }}
+                                        <NewReleaseForm options=NewReleaseChoices { services, members, sprints, groups }/>
                                     </section>
                                 })}
                             </div>

@@ -3,10 +3,13 @@
 //! suggests the editor's own repositories (through their GitHub
 //! connection), loaded the first time the field is focused.
 
-use crate::serverfns::catalog::{list_services, DeleteService, MyGithubRepos, SaveService};
+use crate::serverfns::catalog::{
+    list_services, DeleteService, MyGithubRepos, SaveService, ServicesPageData,
+};
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
 use crate::ui::components::loaded::Loaded;
+use crate::ui::components::style::BUTTON_SECONDARY;
 use crate::views::{RunningVersion, ServiceEnvironments, ServiceView};
 use leptos::prelude::*;
 
@@ -20,13 +23,42 @@ pub fn ServicesPage() -> impl IntoView {
     let repos = ServerAction::<MyGithubRepos>::new();
     let data = Resource::new(
         move || (save.version().get(), delete.version().get()),
-        |_| list_services(),
+        |_| list_services(None),
     );
+    // "Load more": later pages, appended; a change reloads from the first.
+    let more = RwSignal::new(Vec::<(ServiceView, ServiceEnvironments)>::new());
+    let next = RwSignal::new(None::<Option<String>>);
+    Effect::new(move |prev: Option<()>| {
+        data.track();
+        if prev.is_some() {
+            more.set(vec![]);
+            next.set(None);
+        }
+    });
+    let loading = RwSignal::new(false);
+    let toaster = crate::ui::components::toast::use_toaster();
+    let load_more = move |cursor: String| {
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            match list_services(Some(cursor)).await {
+                Ok(page) => {
+                    let _ = more.try_update(|m| m.extend(page.items));
+                    let _ = next.try_set(Some(page.next_cursor));
+                }
+                Err(e) => {
+                    if let Some(t) = toaster {
+                        t.failure(crate::ui::components::form::error_text(&e));
+                    }
+                }
+            }
+            let _ = loading.try_set(false);
+        });
+    };
     view! {
         <PageTitle text="Services"/>
             <Loaded data=data let:loaded>
                 {
-                    let (services, can_manage) = loaded;
+                    let ServicesPageData { items: services, can_manage, next_cursor: first_next } = loaded;
                     view! {
                         <div class="max-w-4xl space-y-8">
                             <datalist id="my-repos">
@@ -44,7 +76,14 @@ pub fn ServicesPage() -> impl IntoView {
                                 view! {
                                     <ul class="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800" aria-label="Services">
                                         {services.into_iter().map(|(s, envs)| view! { <ServiceRow s=s envs=envs can_manage=can_manage save=save delete=delete repos=repos/> }).collect_view()}
+                                        {move || more.get().into_iter().map(|(s, envs)| view! { <ServiceRow s=s envs=envs can_manage=can_manage save=save delete=delete repos=repos/> }).collect_view()}
                                     </ul>
+                                    {move || next.get().unwrap_or_else(|| first_next.clone()).map(|c| view! {
+                                        <button type="button" class=BUTTON_SECONDARY disabled=move || loading.get()
+                                            on:click=move |_| load_more(c.clone())>
+                                            {move || if loading.get() { "Loading…" } else { "Load more" }}
+                                        </button>
+                                    })}
                                 }.into_any()
                             }}
                             {can_manage.then(|| view! {

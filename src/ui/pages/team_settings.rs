@@ -18,7 +18,9 @@ pub fn TeamSettingsPage() -> impl IntoView {
     let save = ServerAction::<SaveTeamSettings>::new();
     crate::ui::components::toast::toast_outcome(save, |_| Some("Settings saved".into()));
     let test = ServerAction::<SendTestSlack>::new();
-    crate::ui::components::toast::toast_outcome(test, |_| Some("Test message sent to Slack".into()));
+    crate::ui::components::toast::toast_outcome(test, |_| {
+        Some("Test message sent to Slack".into())
+    });
     let data = Resource::new(
         move || (save.version().get(), test.version().get()),
         |_| team_settings(),

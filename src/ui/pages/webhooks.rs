@@ -64,7 +64,9 @@ pub fn WebhooksPage() -> impl IntoView {
     let test = ServerAction::<SendTestWebhook>::new();
     crate::ui::components::toast::toast_outcome(test, |_| Some("Test delivery queued".into()));
     let redeliver = ServerAction::<RedeliverWebhook>::new();
-    crate::ui::components::toast::toast_outcome(redeliver, |_| Some("Delivery queued again".into()));
+    crate::ui::components::toast::toast_outcome(redeliver, |_| {
+        Some("Delivery queued again".into())
+    });
     let (refresh, set_refresh) = signal(0u32);
     let data = Resource::new(
         move || {

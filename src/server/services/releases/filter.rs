@@ -5,9 +5,9 @@ use crate::domain::status::{Priority, ReleaseStatus};
 use crate::server::access::TeamContext;
 use crate::server::db::entities::{release, release_dependency};
 use crate::server::error::{AppError, AppResult};
+use crate::server::services::parse_list;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, JoinType, Query};
 use sea_orm::ColumnTrait;
-use crate::server::services::parse_list;
 use serde::Deserialize;
 
 /// `GET /api/releases` filters (`status` and `priority` take comma lists).

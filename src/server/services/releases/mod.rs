@@ -97,6 +97,16 @@ pub async fn list(
     )
 }
 
+/// How many releases match the filters (the list's total; its cursor and
+/// limit play no part). One indexed `COUNT` within the team.
+pub async fn count(state: &AppState, ctx: &TeamContext, f: &ReleaseFilter) -> AppResult<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(release::Entity::find_in(ctx)
+        .filter(conditions(ctx, f)?)
+        .count(&state.db)
+        .await?)
+}
+
 pub(crate) async fn find(
     conn: &impl ConnectionTrait,
     ctx: &TeamContext,

@@ -251,8 +251,7 @@ pub async fn revoke_invitation(
         .filter(invitation::Column::Id.eq(id))
         .exec(&txn)
         .await?;
-    let event =
-        activity::removed(&txn, ctx, ResourceType::Invitation, &inv.id, &inv.email).await?;
+    let event = activity::removed(&txn, ctx, ResourceType::Invitation, &inv.id, &inv.email).await?;
     txn.commit().await?;
     state.events.publish(vec![event]);
     Ok(())

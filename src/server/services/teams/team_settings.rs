@@ -258,7 +258,10 @@ pub async fn update_settings(
     let webhook = |set: bool, now: &'static str| serde_json::json!(set.then_some(now));
     let replaced = patch.slack_webhook_url.is_some();
     let mut after = audit_fields(&t);
-    after[1].1 = webhook(t.slack_webhook_url.is_some(), if replaced { "changed" } else { "set" });
+    after[1].1 = webhook(
+        t.slack_webhook_url.is_some(),
+        if replaced { "changed" } else { "set" },
+    );
     let event = activity::changed(
         &txn,
         ctx,
@@ -279,7 +282,10 @@ fn audit_fields(t: &team::Model) -> [(&'static str, serde_json::Value); 6] {
     use serde_json::json;
     [
         ("name", json!(t.name)),
-        ("slackWebhookUrl", json!(t.slack_webhook_url.is_some().then_some("set"))),
+        (
+            "slackWebhookUrl",
+            json!(t.slack_webhook_url.is_some().then_some("set")),
+        ),
         ("slackChannel", json!(t.slack_channel)),
         ("notifyOnStatusChange", json!(t.notify_on_status_change)),
         ("notifyOnBlocked", json!(t.notify_on_blocked)),

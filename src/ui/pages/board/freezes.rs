@@ -29,7 +29,9 @@ fn holds(f: &FreezeView) -> String {
 pub fn FreezeBanner() -> impl IntoView {
     let live = crate::ui::components::live::use_live();
     let stop = ServerAction::<StopTheLine>::new();
-    crate::ui::components::toast::toast_outcome(stop, |_| Some("Freeze declared: the line is stopped".into()));
+    crate::ui::components::toast::toast_outcome(stop, |_| {
+        Some("Freeze declared: the line is stopped".into())
+    });
     let lift = ServerAction::<LiftFreeze>::new();
     crate::ui::components::toast::toast_outcome(lift, |_| Some("Freeze lifted".into()));
     let data = Resource::new(

@@ -20,6 +20,7 @@ use crate::ui::components::filters::ReleaseFilters;
 use crate::ui::components::form::error_text;
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::loaded::Loaded;
+use crate::ui::components::new_release::NewReleaseButton;
 use crate::ui::components::status::dot_class;
 use crate::ui::components::style::{BUTTON, BUTTON_SECONDARY};
 use crate::views::BoardCard;
@@ -193,11 +194,7 @@ fn Columns(data: BoardData, st: BoardState) -> impl IntoView {
         <div class="mb-4 flex flex-wrap items-end justify-between gap-3">
             <ReleaseFilters action="/board" services=data.services.clone() members=data.members.clone() with_status=false/>
             {(can_edit && !data.sprints.is_empty() && !empty).then(|| view! { <AssignToSprint sprints=data.sprints.clone() reload=st.reload/> })}
-            {can_edit.then(|| view! {
-                <a href="/releases#new-release" class=BUTTON>
-                    "New release" <kbd class="ml-1 rounded bg-indigo-500 px-1 text-xs">"c"</kbd>
-                </a>
-            })}
+            {can_edit.then(|| view! { <NewReleaseButton class=BUTTON/> })}
         </div>
         {(empty && !filtered).then(|| view! {
             <div class="mb-4 rounded-lg border border-dashed border-zinc-300 p-6 text-center dark:border-zinc-700" data-testid="board-empty">
@@ -238,7 +235,9 @@ fn AssignToSprint(sprints: Vec<crate::views::SprintView>, reload: RwSignal<u64>)
     let query = use_query_map();
     let get = move |k: &str| query.with_untracked(|q| q.get(k).unwrap_or_default());
     let assign = ServerAction::<crate::serverfns::sprints::AssignSprintByFilter>::new();
-    crate::ui::components::toast::toast_outcome(assign, |_| Some("Releases added to the sprint".into()));
+    crate::ui::components::toast::toast_outcome(assign, |_| {
+        Some("Releases added to the sprint".into())
+    });
     Effect::new(move |_| {
         if let Some(Ok(_)) = assign.value().get() {
             reload.update(|n| *n += 1);

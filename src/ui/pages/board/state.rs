@@ -54,13 +54,45 @@ impl BoardState {
         let toast = RwSignal::new(None);
         let announce = RwSignal::new(String::new());
         let reload = RwSignal::new(0);
+        let toaster = crate::ui::components::toast::use_toaster();
         let mover = Action::new_unsync(move |m: &Move| {
             let Move { card, from, to } = m.clone();
             async move {
                 let name = format!("{} {}", card.title, card.version);
                 match move_release(card.id.clone(), to, card.revision).await {
-                    Ok(_) => {
-                        announce.try_set(format!("{name} moved to {}", to.label()));
+                    Ok(moved) => {
+                        // The toast (a polite status) says it, with Undo
+                        // when the machine allows the way back.
+                        match toaster {
+                            Some(t) if to.check_move(from).is_ok() => {
+                                let (id, revision) = (card.id.clone(), moved.revision);
+                                let back = name.clone();
+                                t.success_with_undo(
+                                    format!("Moved {name} to {}", to.label()),
+                                    Callback::new(move |_| {
+                                        let (id, back) = (id.clone(), back.clone());
+                                        leptos::task::spawn_local(async move {
+                                            match move_release(id, from, revision).await {
+                                                Ok(_) => {
+                                                    t.success(format!(
+                                                        "{back} is back in {}",
+                                                        from.label()
+                                                    ));
+                                                    if !connected.get_untracked() {
+                                                        reload.try_update(|n| *n += 1);
+                                                    }
+                                                }
+                                                Err(e) => t.failure(error_text(&e)),
+                                            }
+                                        });
+                                    }),
+                                );
+                            }
+                            Some(t) => t.success(format!("Moved {name} to {}", to.label())),
+                            None => {
+                                announce.try_set(format!("{name} moved to {}", to.label()));
+                            }
+                        }
                         // The move's own live event refetches the board once;
                         // the optimistic card stands until then (it expires
                         // by itself when the new revision arrives). Without

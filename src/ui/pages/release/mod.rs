@@ -20,13 +20,13 @@ use crate::serverfns::releases::{DeleteComment, DeleteRelease, EditComment, Edit
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit, TextArea};
 use crate::ui::components::form::{PageTitle, SELECT};
 use crate::ui::components::loaded::Loaded;
-use crate::ui::components::toast::{toast_outcome, use_toaster};
-use crate::views::ReleaseView;
 use crate::ui::components::markdown::MarkdownEditor;
-use crate::ui::components::when::{use_now, When};
 use crate::ui::components::status::StatusBadge;
-use crate::ui::components::style::BUTTON_DANGER;
+use crate::ui::components::style::{BUTTON_DANGER, BUTTON_SECONDARY};
+use crate::ui::components::toast::{toast_outcome, use_toaster};
+use crate::ui::components::when::{use_now, When};
 use crate::ui::pages::linked_work::{ItemsSection, LinkedWork};
+use crate::views::{CommentView, ReleaseView};
 use comments::CommentItem;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -64,10 +64,54 @@ pub fn ReleasePage() -> impl IntoView {
         }
         _ => {}
     });
+    // A comment shows the moment it is sent ("Sending…") and stays until
+    // the page's refetch brings the saved one; a refusal takes it away and
+    // puts its text back in the box (with the reason, in an alert).
+    let sent_comment = RwSignal::new(None::<String>);
+    // Comments past the first 200, oldest first, as "Load more comments"
+    // brings them.
+    let more_comments = RwSignal::new(Vec::<CommentView>::new());
+    let comments_next = RwSignal::new(None::<Option<String>>);
+    let toaster = use_toaster();
+    Effect::new(move |prev: Option<String>| {
+        let now = id();
+        if prev.is_some_and(|p| p != now) {
+            more_comments.set(vec![]);
+            comments_next.set(None);
+        }
+        now
+    });
+    let load_comments = move |cursor: String| {
+        let release_id = crate::domain::ids::ReleaseId::from(id());
+        leptos::task::spawn_local(async move {
+            match crate::serverfns::releases::release_comments(release_id, cursor).await {
+                Ok(page) => {
+                    let _ = more_comments.try_update(|m| m.extend(page.items));
+                    let _ = comments_next.try_set(Some(page.next_cursor));
+                }
+                Err(e) => {
+                    if let Some(t) = toaster {
+                        t.failure(crate::ui::components::form::error_text(&e));
+                    }
+                }
+            }
+        });
+    };
     Effect::new(move |_| {
-        if let Some(Ok(_)) = comment.value().get() {
+        if let Some(i) = comment.input().get() {
+            sent_comment.set(Some(i.body.clone()));
             drafts.comment.set(String::new());
         }
+    });
+    Effect::new(move |_| match comment.value().get() {
+        Some(Ok(_)) => drafts.comment.set(String::new()),
+        Some(Err(_)) => {
+            if let Some(body) = sent_comment.get_untracked() {
+                drafts.comment.set(body);
+            }
+            sent_comment.set(None);
+        }
+        None => {}
     });
     Effect::new(move |_| {
         if let Some(Ok(c)) = edit_comment.value().get() {
@@ -79,9 +123,18 @@ pub fn ReleasePage() -> impl IntoView {
     });
     // Every change says how it went; a move offers Undo where the state
     // machine allows the way back.
-    toast_outcome(edit, |r: &ReleaseView| Some(format!("Saved {} {}", r.title, r.version)));
+    toast_outcome(edit, |r: &ReleaseView| {
+        Some(format!("Saved {} {}", r.title, r.version))
+    });
     toast_outcome(block, |r: &ReleaseView| {
-        Some(if r.is_blocked { "Marked blocked" } else { "Unblocked" }.to_string())
+        Some(
+            if r.is_blocked {
+                "Marked blocked"
+            } else {
+                "Unblocked"
+            }
+            .to_string(),
+        )
     });
     toast_outcome(comment, |_| Some("Comment added".into()));
     toast_outcome(edit_comment, |_| Some("Comment saved".into()));
@@ -91,7 +144,9 @@ pub fn ReleasePage() -> impl IntoView {
     toast_outcome(rm_dep, |_| Some("Dependency removed".into()));
     toast_outcome(decide, |_| Some("Your review is recorded".into()));
     toast_outcome(withdraw, |_| Some("Review withdrawn".into()));
-    toast_outcome(override_move, |_| Some("Moved past the release policy".into()));
+    toast_outcome(override_move, |_| {
+        Some("Moved past the release policy".into())
+    });
     // (The move's toast is below: it needs the status it came from.)
     let moved_from = StoredValue::new(None::<crate::domain::status::ReleaseStatus>);
     // Refetch on our own changes and on live events about this release.
@@ -146,7 +201,8 @@ pub fn ReleasePage() -> impl IntoView {
             if seen.is_some_and(|s| s != v) {
                 match mv.value().get_untracked() {
                     Some(Ok(r)) => {
-                        let text = format!("Moved {} {} to {}", r.title, r.version, r.status.label());
+                        let text =
+                            format!("Moved {} {} to {}", r.title, r.version, r.status.label());
                         match moved_from.get_value() {
                             Some(from) if r.status.can_move_to(from) => {
                                 let undo = Callback::new(move |_| {
@@ -271,16 +327,42 @@ pub fn ReleasePage() -> impl IntoView {
                                     <section aria-labelledby="comments-h" class="space-y-3">
                                         <h3 id="comments-h" class="font-semibold">"Comments"</h3>
                                         {if d.comments.is_empty() { view! { <p class="text-sm text-zinc-500 dark:text-zinc-400">"No comments yet."</p> }.into_any() } else {
-                                            view! { <ul class="space-y-3" aria-label="Comments">
-                                                {d.comments.iter().map(|c| {
-                                                    let mine = c.author_id.as_ref() == Some(&d.me) && d.can_edit;
-                                                    let can_change = mine || d.is_admin;
-                                                    view! {
-                                                        <CommentItem comment=c.clone() can_change=can_change drafts=drafts edit=edit_comment delete=delete_comment now=now/>
-                                                    }
-                                                }).collect_view()}
-                                            </ul> }.into_any()
+                                            let (me, can_edit, is_admin) = (d.me.clone(), d.can_edit, d.is_admin);
+                                            let item = move |c: CommentView| {
+                                                let mine = c.author_id.as_ref() == Some(&me) && can_edit;
+                                                view! {
+                                                    <CommentItem comment=c can_change={mine || is_admin} drafts=drafts edit=edit_comment delete=delete_comment now=now/>
+                                                }
+                                            };
+                                            let item2 = item.clone();
+                                            let first_next = d.comments_next.clone();
+                                            let first: Vec<_> = d.comments.iter().map(|c| c.id.clone()).collect();
+                                            view! {
+                                                <ul class="space-y-3" aria-label="Comments">
+                                                    {d.comments.iter().cloned().map(item).collect_view()}
+                                                    {move || more_comments.get().into_iter().filter(|c| !first.contains(&c.id)).map(item2.clone()).collect_view()}
+                                                </ul>
+                                                {move || comments_next.get().unwrap_or_else(|| first_next.clone()).map(|c| view! {
+                                                    <button type="button" class=BUTTON_SECONDARY on:click=move |_| load_comments(c.clone())>
+                                                        "Load more comments"
+                                                    </button>
+                                                })}
+                                            }.into_any()
                                         }}
+                                        {
+                                            let saved: Vec<_> = d.comments.iter().map(|c| c.id.clone()).collect();
+                                            // Past the first page, a new comment is behind "Load more".
+                                            let truncated = d.comments_next.is_some();
+                                            move || {
+                                                let landed = truncated || matches!(comment.value().get(), Some(Ok(c)) if saved.contains(&c.id));
+                                                sent_comment.get().filter(|_| comment.pending().get() || !landed).map(|body| view! {
+                                                    <div class="rounded-md border border-dashed border-zinc-300 p-3 opacity-70 dark:border-zinc-700" aria-busy="true" data-testid="comment-sending">
+                                                        <p class="text-xs text-zinc-500 dark:text-zinc-400">"You · sending…"</p>
+                                                        <p class="mt-1 whitespace-pre-wrap text-sm">{body}</p>
+                                                    </div>
+                                                })
+                                            }
+                                        }
                                         {d.can_edit.then(|| view! {
                                             <ActionForm action=comment attr:class="space-y-2">
                                                 <input type="hidden" name="release_id" value=rid_c.to_string()/>
