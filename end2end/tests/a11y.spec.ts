@@ -93,7 +93,7 @@ test('the board does not shift when it hydrates, and every control is reachable 
   // visible control in the Tab order is reached.
   const controls = await page.evaluate(() => {
     const sel = 'a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
-    const all = Array.from(document.querySelectorAll<HTMLElement>(sel)).filter((e) => e.tabIndex >= 0 && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden' && !e.closest('dialog:not([open]), [inert]'));
+    const all = Array.from(document.querySelectorAll<HTMLElement>(sel)).filter((e) => e.tabIndex >= 0 && e.checkVisibility({ visibilityProperty: true }) && !e.closest('dialog:not([open]), [inert]'));
     all.forEach((e, i) => { e.setAttribute('data-stop', String(i)); e.setAttribute('data-shadow', getComputedStyle(e).boxShadow); });
     return all.map((e) => `${e.tagName.toLowerCase()} "${(e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40)}"`);
   });

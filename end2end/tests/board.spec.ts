@@ -102,12 +102,14 @@ test('while dragging, legal targets are highlighted; a drop the server refuses g
   // A drop on a column the state machine forbids says why, in the same alert.
   await page.getByRole('button', { name: 'Dismiss' }).click();
   await expect(alert).toBeHidden();
+  // (Deployed: two steps ahead, and on screen beside the card.)
+  const deployed = column(page, /^Deployed/);
+  await deployed.scrollIntoViewIfNeeded();
   await item.hover();
   await page.mouse.down();
-  const planning = column(page, /^Planning/);
-  const pbox = (await planning.boundingBox())!;
-  await page.mouse.move(pbox.x + pbox.width / 2, pbox.y + 20, { steps: 5 });
-  await expect(planning).toHaveAttribute('data-drop', 'illegal');
+  const dbox = (await deployed.boundingBox())!;
+  await page.mouse.move(dbox.x + dbox.width / 2, dbox.y + 20, { steps: 5 });
+  await expect(deployed).toHaveAttribute('data-drop', 'illegal');
   await page.mouse.up();
   await expect(alert).toContainText('Ledger 1.0.0');
   await expect(column(page, /^Staging verified, 1 release/)).toContainText('Ledger');

@@ -21,13 +21,16 @@ test('the command palette finds things and runs actions, keyboard only (needs Ja
   await expect(results.getByRole('option', { name: /Quartermaster/ })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: /matches/ })).toBeVisible();
   await expectNoSeriousA11yViolations(page, 'command palette');
-  // The first result is chosen; ↓ ↑ move; Enter opens.
+  // Both start with "quarter": the shorter name ranks first. The first
+  // result is chosen; ↓ ↑ move; Enter opens the chosen one.
+  await expect(results.getByRole('option').first()).toContainText('Quartermaster');
   await expect(results.getByRole('option').first()).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('ArrowDown');
   await expect(results.getByRole('option').nth(1)).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('ArrowUp');
-  const first = await results.getByRole('option').first().textContent();
-  expect(first).toContain('Quarterly invoices');
+  await expect(results.getByRole('option').first()).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowDown');
+  await expect(results.getByRole('option').nth(1)).toContainText('Quarterly invoices');
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`/releases/${rel.id}$`));
   await expect(page.getByTestId('release-title')).toContainText('Quarterly invoices');
@@ -108,7 +111,7 @@ test('c on the board opens the new-release dialog: owner, sprint, group and a mu
   await dialog.getByLabel('Owner').selectOption({ label: 'Ada' });
   await dialog.getByLabel('Sprint').selectOption({ label: 'Sprint 9' });
   await dialog.getByLabel('Deployment group').selectOption({ label: 'Wave A' });
-  await dialog.getByLabel(/^Description/).fill('First line\n\n- a point');
+  await dialog.getByRole('textbox', { name: /^Description/ }).fill('First line\n\n- a point');
   await dialog.getByRole('button', { name: 'Create release' }).click();
   await expect(page).toHaveURL(/\/releases\/[0-9a-f]{32}$/);
   const id = page.url().split('/').pop();
@@ -148,7 +151,7 @@ test('a release description is Markdown: previewed while editing, rendered sanit
   const page = await t.ctx.newPage();
   await page.goto(`/releases/${rel.id}`);
   await waitForHydration(page);
-  const field = page.getByLabel(/^Description/);
+  const field = page.getByRole('textbox', { name: /^Description/ });
   await field.fill('Ship **carefully**\n\n- one\n- two\n\n<script>alert(1)</script>');
   await page.getByRole('button', { name: 'Preview' }).click();
   const preview = page.getByTestId('markdown-preview');
@@ -159,7 +162,7 @@ test('a release description is Markdown: previewed while editing, rendered sanit
   await page.getByRole('button', { name: 'Write' }).click();
   await expect(field).toBeVisible();
   await expect(field).toHaveValue(/Ship \*\*carefully\*\*/);
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   const shown = page.getByTestId('release-description');
   await expect(shown.locator('strong')).toHaveText('carefully');
   await expect(shown.locator('script')).toHaveCount(0);
@@ -201,7 +204,8 @@ test('back from a release, the list still holds every row loaded and is where it
   const page = await t.ctx.newPage();
   await page.goto('/releases');
   await waitForHydration(page);
-  const rows = page.locator('tbody > tr');
+  // (The shortcuts dialog has a table too, closed: not a role.)
+  const rows = page.getByRole('table').locator(':scope > tbody > tr');
   await expect(rows).toHaveCount(100);
   await expect(page.getByTestId('releases-count')).toHaveText('100 of 105');
   await page.getByRole('button', { name: 'Load more' }).click();
@@ -219,8 +223,8 @@ test('back from a release, the list still holds every row loaded and is where it
   await expect(page.getByRole('button', { name: 'Load more' })).toHaveCount(0);
   await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(scrolled - 50);
   // A fresh visit starts from the first page.
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Board' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Releases' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Board', exact: true }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Releases', exact: true }).click();
   await expect(rows).toHaveCount(100);
   await t.ctx.close();
 });

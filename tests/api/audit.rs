@@ -739,3 +739,43 @@ async fn short_lists_page_too() {
         .await;
     }
 }
+
+#[tokio::test]
+async fn a_release_moved_to_a_sprint_or_group_is_logged_by_their_names() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    let svc = created(&owner, "/api/services", json!({"name": "Payments"})).await;
+    let rel = created(
+        &owner,
+        "/api/releases",
+        json!({"serviceId": id(&svc), "title": "Checkout", "version": "1.0.0"}),
+    )
+    .await;
+    let sprint = created(
+        &owner,
+        "/api/sprints",
+        json!({"name": "Sprint 7", "startDate": "2026-12-01", "endDate": "2026-12-14"}),
+    )
+    .await;
+    let group = created(&owner, "/api/deployment-groups", json!({"name": "Wave A"})).await;
+    json_of(
+        owner
+            .patch(
+                &format!("/api/releases/{}", id(&rel)),
+                &json!({"sprintId": id(&sprint), "deploymentGroupId": id(&group)}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let log = entries_of(&owner, "RELEASE", &id(&rel)).await;
+    let changes: Vec<&Value> = log
+        .iter()
+        .filter_map(|e| e["changes"].as_object().map(|_| &e["changes"]))
+        .filter(|c| c.get("sprint").is_some() || c.get("deploymentGroup").is_some())
+        .collect();
+    let all = serde_json::to_string(&changes).unwrap();
+    assert!(all.contains(r#"[null,"Sprint 7"]"#), "{all}");
+    assert!(all.contains(r#"[null,"Wave A"]"#), "{all}");
+    assert!(!all.contains(&id(&sprint)), "ids are not what a person reads: {all}");
+}

@@ -61,15 +61,15 @@ pub fn AppFrame() -> impl IntoView {
                 </nav>
             </aside>
             <div class="flex min-w-0 flex-1 flex-col">
-                <header class="flex h-14 items-center justify-between gap-2 border-b border-zinc-200 px-2 sm:gap-4 sm:px-4 dark:border-zinc-800">
-                    <div class="flex min-w-0 items-center gap-1">
-                        <div class="md:hidden">
-                            <Suspense fallback=|| ()>
-                                {move || me.get().and_then(|r| r.ok()).flatten().map(|me| view! { <TeamSwitcher me=me compact=true/> })}
-                            </Suspense>
-                        </div>
-                        <h1 class="truncate text-base font-semibold sm:text-lg">{title}</h1>
+                // Narrow: the team switcher and the controls on one row, the
+                // page's title on its own row below (never cut to "B…").
+                <header class="flex flex-wrap items-center justify-between gap-x-2 gap-y-1 border-b border-zinc-200 px-2 py-2 sm:gap-x-4 sm:px-4 md:h-14 md:flex-nowrap md:py-0 dark:border-zinc-800">
+                    <div class="min-w-0 md:hidden">
+                        <Suspense fallback=|| ()>
+                            {move || me.get().and_then(|r| r.ok()).flatten().map(|me| view! { <TeamSwitcher me=me compact=true/> })}
+                        </Suspense>
                     </div>
+                    <h1 class="order-last w-full truncate text-lg font-semibold md:order-none md:w-auto">{title}</h1>
                     <div class="flex shrink-0 items-center gap-1 sm:gap-2">
                         <button
                             type="button"

@@ -25,7 +25,10 @@ pub struct ListMemory<T: Send + Sync + 'static> {
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Snapshot<T> {
     rows: Vec<T>,
-    next: Option<Option<String>>,
+    /// Whether "Load more" was used (`next` is `Some`): JSON's `null`
+    /// cannot tell `None` from `Some(None)`, the end of the list.
+    paged: bool,
+    cursor: Option<String>,
     scroll: f64,
 }
 
@@ -51,7 +54,8 @@ pub fn remember_list<T>(
                 location.search.get_untracked()
             )
         };
-        let came_back = popped_recently();
+        let first_load_back = listen_for_back();
+        let mounted_at = clock();
         let scroll = StoredValue::new(window().scroll_y().unwrap_or(0.0));
         let handle = window_event_listener(leptos::ev::scroll, move |_| {
             scroll.try_set_value(window().scroll_y().unwrap_or(0.0));
@@ -62,10 +66,15 @@ pub fn remember_list<T>(
             location.search.track();
             owner.set_value(key());
         });
-        let done = Cell::new(!came_back);
+        let done = Cell::new(false);
         let restore = Rc::new(restore);
         Effect::new(move |_| {
             if !ready.get() || done.replace(true) {
+                return;
+            }
+            // Asked now, not at mount: the router may render the page from
+            // inside its own `popstate` listener, before ours has run.
+            if !(first_load_back || popped_near(mounted_at)) {
                 return;
             }
             let Some(snap) = take::<T>(&owner.get_value()) else {
@@ -75,7 +84,7 @@ pub fn remember_list<T>(
             // After the first page's own effects have settled.
             set_timeout(
                 move || {
-                    restore(snap.rows, snap.next);
+                    restore(snap.rows, snap.paged.then_some(snap.cursor));
                     set_timeout(
                         move || window().scroll_to_with_x_and_y(0.0, snap.scroll),
                         std::time::Duration::from_millis(30),
@@ -92,7 +101,8 @@ pub fn remember_list<T>(
             };
             let snap = Snapshot {
                 rows,
-                next: memory.next.try_get_untracked().flatten(),
+                paged: memory.next.try_with_untracked(Option::is_some).unwrap_or(false),
+                cursor: memory.next.try_get_untracked().flatten().flatten(),
                 scroll: scroll.try_get_value().unwrap_or(0.0),
             };
             if let (Ok(json), Some(store)) = (serde_json::to_string(&snap), storage()) {
@@ -118,38 +128,47 @@ fn take<T: DeserializeOwned>(key: &str) -> Option<Snapshot<T>> {
     serde_json::from_str(&json).ok()
 }
 
-/// Whether the page is being shown by Back or Forward: a `popstate` within
-/// the last second (client-side), or a back/forward page load.
 #[cfg(feature = "hydrate")]
-fn popped_recently() -> bool {
-    use std::cell::Cell;
-    thread_local! {
-        static LAST_POP: Cell<Option<f64>> = const { Cell::new(None) };
-        static LISTENING: Cell<bool> = const { Cell::new(false) };
+fn clock() -> f64 {
+    window().performance().map(|p| p.now()).unwrap_or(0.0)
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static LAST_POP: std::cell::Cell<Option<f64>> = const { std::cell::Cell::new(None) };
+    static LISTENING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Listens for Back and Forward (`popstate`) from the first list on; that
+/// first call answers whether the tab's page load itself was a Back or
+/// Forward to this very URL.
+#[cfg(feature = "hydrate")]
+fn listen_for_back() -> bool {
+    if LISTENING.with(|l| l.replace(true)) {
+        return false;
     }
-    let now = || window().performance().map(|p| p.now()).unwrap_or(0.0);
-    if !LISTENING.with(|l| l.replace(true)) {
-        // Installed once, for the life of the tab's app.
-        std::mem::forget(window_event_listener(leptos::ev::popstate, move |_| {
-            LAST_POP.with(|p| p.set(Some(now())));
-        }));
-        // The first page of the tab: was it itself a Back?
-        let first = window()
-            .performance()
-            .map(|p| p.get_entries_by_type("navigation"))
-            .and_then(|list| {
-                use wasm_bindgen::JsCast;
-                list.get(0)
-                    .dyn_into::<web_sys::PerformanceNavigationTiming>()
-                    .ok()
-            })
-            .is_some_and(|n| {
-                n.type_() == web_sys::NavigationType::BackForward
-                    && window().location().href().is_ok_and(|h| h == n.name())
-            });
-        return first;
-    }
-    LAST_POP
-        .with(|p| p.get())
-        .is_some_and(|t| now() - t < 1000.0)
+    // Installed once, for the life of the tab's app.
+    std::mem::forget(window_event_listener(leptos::ev::popstate, move |_| {
+        LAST_POP.with(|p| p.set(Some(clock())));
+    }));
+    window()
+        .performance()
+        .map(|p| p.get_entries_by_type("navigation"))
+        .and_then(|list| {
+            use wasm_bindgen::JsCast;
+            list.get(0)
+                .dyn_into::<web_sys::PerformanceNavigationTiming>()
+                .ok()
+        })
+        .is_some_and(|n| {
+            n.type_() == web_sys::NavigationType::BackForward
+                && window().location().href().is_ok_and(|h| h == n.name())
+        })
+}
+
+/// Whether a `popstate` came within a moment of `t` (the page's mount):
+/// the page is being shown by Back or Forward, not by a link.
+#[cfg(feature = "hydrate")]
+fn popped_near(t: f64) -> bool {
+    LAST_POP.with(|p| p.get()).is_some_and(|p| (p - t).abs() < 250.0)
 }

@@ -121,14 +121,21 @@ pub fn CommandPalette(node: NodeRef<leptos::html::Dialog>) -> impl IntoView {
         c.extend(matching_actions(&q));
         c
     });
-    let navigate = leptos_router::hooks::use_navigate();
-    let go = move |href: String| {
-        if let Some(d) = node.get_untracked() {
-            d.close();
-        }
-        navigate(&href, Default::default());
+    // The router's navigate is not Send: it lives only in the browser (a
+    // thread-local value made on the server would be dropped on another
+    // thread of the runtime, which panics), where keys and clicks happen.
+    #[cfg(feature = "hydrate")]
+    let go_stored = {
+        let navigate = leptos_router::hooks::use_navigate();
+        StoredValue::new_local(move |href: String| {
+            if let Some(d) = node.get_untracked() {
+                d.close();
+            }
+            navigate(&href, Default::default());
+        })
     };
-    let go_stored = StoredValue::new_local(go);
+    #[cfg(not(feature = "hydrate"))]
+    let go_stored = StoredValue::new(|_: String| {});
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         let n = choices.with_untracked(Vec::len);
         match ev.key().as_str() {

@@ -396,10 +396,11 @@ pub(crate) async fn apply_update(
             fields, changes, ..
         } = &mut a.change
         {
-            *changes = fields
-                .iter()
-                .map(|f| (f.clone(), (field_value(&cur, f), field_value(&updated, f))))
-                .collect();
+            for f in fields.iter() {
+                let before = field_value(txn, &cur, f).await?;
+                let after = field_value(txn, &updated, f).await?;
+                changes.insert(f.clone(), (before, after));
+            }
         }
         events.push(activity::record(txn, ctx, a).await?);
     }
@@ -440,17 +441,36 @@ pub(crate) async fn apply_update(
 }
 
 /// A release field's value as the audit log shows it, by the field's name
-/// in [`Change::Updated`].
-fn field_value(r: &release::Model, field: &str) -> serde_json::Value {
+/// in [`Change::Updated`]: a sprint or group by its name (as it is called
+/// now — the log keeps what a person would recognise, not an id).
+async fn field_value(
+    conn: &impl ConnectionTrait,
+    r: &release::Model,
+    field: &str,
+) -> AppResult<serde_json::Value> {
+    use crate::server::db::entities::{deployment_group, sprint};
+    use sea_orm::EntityTrait;
     use serde_json::json;
-    match field {
+    Ok(match field {
         "title" => json!(r.title),
         "version" => json!(r.version),
         "description" => json!(r.description),
         "priority" => json!(r.priority),
         "targetDate" => json!(r.target_date.map(|d| d.format("%Y-%m-%d").to_string())),
-        "sprint" => json!(r.sprint_id),
-        "deploymentGroup" => json!(r.deployment_group_id),
+        "sprint" => match &r.sprint_id {
+            Some(id) => json!(sprint::Entity::find_by_id(id.clone())
+                .one(conn)
+                .await?
+                .map(|s| s.name)),
+            None => serde_json::Value::Null,
+        },
+        "deploymentGroup" => match &r.deployment_group_id {
+            Some(id) => json!(deployment_group::Entity::find_by_id(id.clone())
+                .one(conn)
+                .await?
+                .map(|g| g.name)),
+            None => serde_json::Value::Null,
+        },
         _ => serde_json::Value::Null,
-    }
+    })
 }

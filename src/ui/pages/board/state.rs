@@ -176,10 +176,14 @@ fn show_toast(
     msg: String,
     link: Option<String>,
 ) {
-    let Some(seq) = toast.try_with_untracked(|t| t.as_ref().map(|t| t.0).unwrap_or(0) + 1) else {
+    // Numbered across the page's life, not from the toast shown: after a
+    // dismissal the next toast must not take a number an older timer holds.
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    if toast.try_set(Some((seq, msg, link))).is_some() {
+        // Disposed: the board is gone.
         return;
-    };
-    toast.set(Some((seq, msg, link)));
+    }
     #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async move {
         gloo_timers::future::TimeoutFuture::new(TOAST_MS).await;
