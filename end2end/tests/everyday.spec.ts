@@ -207,10 +207,10 @@ test('back from a release, the list still holds every row loaded and is where it
   // (The shortcuts dialog has a table too, closed: not a role.)
   const rows = page.getByRole('table').locator(':scope > tbody > tr');
   await expect(rows).toHaveCount(100);
-  await expect(page.getByTestId('releases-count')).toHaveText('100 of 105');
+  await expect(page.getByTestId('releases-count')).toHaveText('Showing 100 of 105');
   await page.getByRole('button', { name: 'Load more' }).click();
   await expect(rows).toHaveCount(105);
-  await expect(page.getByTestId('releases-count')).toHaveText('105 of 105');
+  await expect(page.getByTestId('releases-count')).toHaveText('105 releases');
   // The oldest, at the bottom of the second page.
   const last = page.getByRole('link', { name: 'Release 000 1.0.0' });
   await last.scrollIntoViewIfNeeded();

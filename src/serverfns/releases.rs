@@ -1,6 +1,6 @@
 //! Releases, for the list and detail pages.
 
-use crate::domain::ids::{CommentId, ReleaseId, ServiceId, UserId};
+use crate::domain::ids::{CommentId, ReleaseId, UserId};
 use crate::domain::status::ReleaseStatus;
 use crate::views::*;
 use leptos::prelude::*;
@@ -176,43 +176,56 @@ pub async fn new_release_options() -> Result<NewReleaseChoices, ApiError> {
     })
 }
 
-/// Creates a release and opens it.
-#[server(prefix = "/rpc")]
-pub async fn create_release(
-    service_id: ServiceId,
-    title: String,
-    version: String,
-    priority: String,
-    target_date: String,
-    description: String,
-    #[server(default)] owner_id: String,
-    #[server(default)] sprint_id: String,
-    #[server(default)] deployment_group_id: String,
-) -> Result<(), ApiError> {
-    use crate::server::services::releases::{self, ReleaseInput};
-    let state = ctx::state()?;
-    let team = ctx::team().await?;
-    // The form's selects send an id, or nothing for "none".
-    fn chosen<T: From<String>>(v: String) -> Option<Option<T>> {
-        let v = v.trim().to_string();
-        (!v.is_empty()).then(|| Some(T::from(v)))
+pub use create_form::*;
+
+/// The new-release form's server function: one argument per field of the
+/// form, so it works as a plain form post without JavaScript.
+mod create_form {
+    #![allow(clippy::too_many_arguments)]
+    #[cfg(feature = "ssr")]
+    use super::{ctx, optional_priority};
+    use crate::domain::ids::ServiceId;
+    use crate::views::ApiError;
+    use leptos::prelude::*;
+
+    /// Creates a release and opens it.
+    #[server(prefix = "/rpc")]
+    pub async fn create_release(
+        service_id: ServiceId,
+        title: String,
+        version: String,
+        priority: String,
+        target_date: String,
+        description: String,
+        #[server(default)] owner_id: String,
+        #[server(default)] sprint_id: String,
+        #[server(default)] deployment_group_id: String,
+    ) -> Result<(), ApiError> {
+        use crate::server::services::releases::{self, ReleaseInput};
+        let state = ctx::state()?;
+        let team = ctx::team().await?;
+        // The form's selects send an id, or nothing for "none".
+        fn chosen<T: From<String>>(v: String) -> Option<Option<T>> {
+            let v = v.trim().to_string();
+            (!v.is_empty()).then(|| Some(T::from(v)))
+        }
+        let input = ReleaseInput {
+            service_id: Some(service_id),
+            title: Some(title),
+            version: Some(version),
+            // The form's select sends a wire name, or nothing for the default.
+            priority: optional_priority(&priority)?,
+            target_date: Some(Some(target_date)),
+            description: Some(description),
+            owner_id: chosen(owner_id),
+            sprint_id: chosen(sprint_id),
+            deployment_group_id: chosen(deployment_group_id),
+            ..Default::default()
+        };
+        let r = releases::create(&state, &team.editor("create releases")?, input).await?;
+        leptos_axum::redirect(&format!("/releases/{}", r.id));
+        Ok(())
     }
-    let input = ReleaseInput {
-        service_id: Some(service_id),
-        title: Some(title),
-        version: Some(version),
-        // The form's select sends a wire name, or nothing for the default.
-        priority: optional_priority(&priority)?,
-        target_date: Some(Some(target_date)),
-        description: Some(description),
-        owner_id: chosen(owner_id),
-        sprint_id: chosen(sprint_id),
-        deployment_group_id: chosen(deployment_group_id),
-        ..Default::default()
-    };
-    let r = releases::create(&state, &team.editor("create releases")?, input).await?;
-    leptos_axum::redirect(&format!("/releases/{}", r.id));
-    Ok(())
 }
 
 /// Everything the release page shows.

@@ -215,7 +215,7 @@ fn changes_to_other_things_say_what_and_keep_before_and_after() {
         let (action, meta) = c.to_stored();
         assert_eq!(Change::from_stored(&action, Some(&meta)).as_ref(), Some(c));
         assert_eq!(c.describe(Some("Ada")), *sentence);
-        assert_eq!(c.resource().1.as_deref().is_some(), true);
+        assert!(c.resource().1.as_deref().is_some());
     }
     assert_eq!(role.kind(), ActivityType::MemberChanged);
     assert_eq!(sprint.resource().0, ResourceType::Sprint);

@@ -39,7 +39,8 @@ pub use streams::{Revocation, StreamOwner, StreamRefusal, StreamTicket, Streams}
 enum Relayed {
     Activity {
         origin: String,
-        activity: ActivityView,
+        // Boxed: an activity is far larger than a revocation.
+        activity: Box<ActivityView>,
     },
     Revoke {
         origin: String,
@@ -122,7 +123,7 @@ impl EventBus {
                         Ok(n) => match serde_json::from_str::<Relayed>(n.payload()) {
                             Ok(r) if r.origin() == &*origin => {}
                             Ok(Relayed::Activity { activity, .. }) => {
-                                send_to_team(&teams, Arc::new(activity));
+                                send_to_team(&teams, Arc::new(*activity));
                             }
                             Ok(Relayed::Revoke { revocation, .. }) => {
                                 streams.revoke(&revocation);
@@ -178,7 +179,7 @@ impl EventBus {
             if self.relay.is_some() {
                 self.relay(&Relayed::Activity {
                     origin: self.origin(),
-                    activity: a.clone(),
+                    activity: Box::new(a.clone()),
                 });
             }
             send_to_team(&self.teams, Arc::new(a));

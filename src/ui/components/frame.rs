@@ -69,7 +69,7 @@ pub fn AppFrame() -> impl IntoView {
                             {move || me.get().and_then(|r| r.ok()).flatten().map(|me| view! { <TeamSwitcher me=me compact=true/> })}
                         </Suspense>
                     </div>
-                    <h1 class="order-last w-full truncate text-lg font-semibold md:order-none md:w-auto">{title}</h1>
+                    <h1 class="order-last w-full truncate px-2 text-lg font-semibold sm:px-0 md:order-none md:w-auto">{title}</h1>
                     <div class="flex shrink-0 items-center gap-1 sm:gap-2">
                         <button
                             type="button"

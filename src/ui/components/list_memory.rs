@@ -101,7 +101,10 @@ pub fn remember_list<T>(
             };
             let snap = Snapshot {
                 rows,
-                paged: memory.next.try_with_untracked(Option::is_some).unwrap_or(false),
+                paged: memory
+                    .next
+                    .try_with_untracked(Option::is_some)
+                    .unwrap_or(false),
                 cursor: memory.next.try_get_untracked().flatten().flatten(),
                 scroll: scroll.try_get_value().unwrap_or(0.0),
             };
@@ -170,5 +173,7 @@ fn listen_for_back() -> bool {
 /// the page is being shown by Back or Forward, not by a link.
 #[cfg(feature = "hydrate")]
 fn popped_near(t: f64) -> bool {
-    LAST_POP.with(|p| p.get()).is_some_and(|p| (p - t).abs() < 250.0)
+    LAST_POP
+        .with(|p| p.get())
+        .is_some_and(|p| (p - t).abs() < 250.0)
 }

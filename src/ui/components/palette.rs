@@ -82,16 +82,9 @@ pub fn CommandPalette(node: NodeRef<leptos::html::Dialog>) -> impl IntoView {
     let hits = RwSignal::new(Vec::<SearchHit>::new());
     let failed = RwSignal::new(None::<String>);
     let searching = RwSignal::new(false);
-    // Results as you type: a short pause, then one search; an answer to a
-    // query no longer in the box is dropped.
-    Effect::new(move |_| {
-        let q = query.get();
-        active.set(0);
-        if q.trim().is_empty() {
-            hits.set(vec![]);
-            failed.set(None);
-            return;
-        }
+    // One search, after a short pause; an answer to a query no longer in
+    // the box is dropped.
+    let search = move |q: String| {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(120).await;
@@ -114,6 +107,19 @@ pub fn CommandPalette(node: NodeRef<leptos::html::Dialog>) -> impl IntoView {
                 }
             }
         });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = q;
+    };
+    // Results as you type.
+    Effect::new(move |_| {
+        let q = query.get();
+        active.set(0);
+        if q.trim().is_empty() {
+            hits.set(vec![]);
+            failed.set(None);
+        } else {
+            search(q);
+        }
     });
     let choices = Memo::new(move |_| {
         let q = query.get();

@@ -397,8 +397,8 @@ pub(crate) async fn apply_update(
         } = &mut a.change
         {
             for f in fields.iter() {
-                let before = field_value(txn, &cur, f).await?;
-                let after = field_value(txn, &updated, f).await?;
+                let before = field_value(txn, ctx, &cur, f).await?;
+                let after = field_value(txn, ctx, &updated, f).await?;
                 changes.insert(f.clone(), (before, after));
             }
         }
@@ -445,11 +445,11 @@ pub(crate) async fn apply_update(
 /// now — the log keeps what a person would recognise, not an id).
 async fn field_value(
     conn: &impl ConnectionTrait,
+    ctx: &TeamContext,
     r: &release::Model,
     field: &str,
 ) -> AppResult<serde_json::Value> {
     use crate::server::db::entities::{deployment_group, sprint};
-    use sea_orm::EntityTrait;
     use serde_json::json;
     Ok(match field {
         "title" => json!(r.title),
@@ -458,14 +458,16 @@ async fn field_value(
         "priority" => json!(r.priority),
         "targetDate" => json!(r.target_date.map(|d| d.format("%Y-%m-%d").to_string())),
         "sprint" => match &r.sprint_id {
-            Some(id) => json!(sprint::Entity::find_by_id(id.clone())
+            Some(id) => json!(sprint::Entity::find_in(ctx)
+                .filter(sprint::Column::Id.eq(id.clone()))
                 .one(conn)
                 .await?
                 .map(|s| s.name)),
             None => serde_json::Value::Null,
         },
         "deploymentGroup" => match &r.deployment_group_id {
-            Some(id) => json!(deployment_group::Entity::find_by_id(id.clone())
+            Some(id) => json!(deployment_group::Entity::find_in(ctx)
+                .filter(deployment_group::Column::Id.eq(id.clone()))
                 .one(conn)
                 .await?
                 .map(|g| g.name)),

@@ -180,21 +180,22 @@ fn show_toast(
     // dismissal the next toast must not take a number an older timer holds.
     static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-    if toast.try_set(Some((seq, msg, link))).is_some() {
-        // Disposed: the board is gone.
-        return;
-    }
+    // (A disposed signal: the board is gone, and there is nothing to time.)
     #[cfg(feature = "hydrate")]
-    leptos::task::spawn_local(async move {
-        gloo_timers::future::TimeoutFuture::new(TOAST_MS).await;
-        // The board may be gone by now (its signal disposed): then there
-        // is nothing to hide.
-        toast.try_update(|t| {
-            if t.as_ref().is_some_and(|t| t.0 == seq) {
-                *t = None;
-            }
+    if toast.try_set(Some((seq, msg, link))).is_none() {
+        leptos::task::spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(TOAST_MS).await;
+            // The board may be gone by now (its signal disposed): then there
+            // is nothing to hide.
+            toast.try_update(|t| {
+                if t.as_ref().is_some_and(|t| t.0 == seq) {
+                    *t = None;
+                }
+            });
         });
-    });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    toast.set(Some((seq, msg, link)));
 }
 
 /// Focuses a card after the next render (it may have moved to another list).
