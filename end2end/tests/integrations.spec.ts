@@ -61,7 +61,7 @@ test('connect Jira and GitHub, pick a repository, search and link a ticket and a
   await waitForHydration(page);
   await page.getByLabel('Find in').selectOption('JIRA_TICKET');
   await page.getByLabel('Search text, key or number').fill('card');
-  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
   const results = page.getByRole('list', { name: 'Search results' });
   await expect(results).toContainText('Card retries');
   await shot(page, '4-search');
@@ -77,7 +77,7 @@ test('connect Jira and GitHub, pick a repository, search and link a ticket and a
   // Then a pull request from the service's repository.
   await page.getByLabel('Find in').selectOption('GITHUB_PR');
   await page.getByLabel('Search text, key or number').fill('checkout');
-  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(results).toContainText('Speed up checkout');
   await results.getByRole('button', { name: 'Link acme/pay#12' }).click();
   await expect(linked).toContainText('Speed up checkout');
@@ -113,16 +113,16 @@ test('without connections, searching and linking explain what to do, and nothing
   await waitForHydration(page);
   const rpc = page.waitForResponse((r) => r.url().includes('/rpc/search_items'));
   await page.getByLabel('Search text, key or number').fill('ledger');
-  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
   expect((await rpc).status()).toBe(400);
-  await expect(page.getByRole('alert').filter({ hasText: 'choose a Jira project' })).toBeVisible();
+  await expect(page.getByRole('main').getByRole('alert').filter({ hasText: 'choose a Jira project' })).toBeVisible();
   // With a project to search, the missing connection is what it says.
   await page.getByLabel('Search text, key or number').fill('LEDG-1');
-  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'connect Jira first' })).toBeVisible();
   await page.getByLabel('Key or reference (PAY-123, owner/repo#42 or its URL)').fill('not a key');
   await page.getByRole('button', { name: 'Link', exact: true }).click();
-  await expect(page.getByRole('alert').filter({ hasText: 'a Jira key looks like PROJ-123' })).toBeVisible();
+  await expect(page.getByRole('main').getByRole('alert').filter({ hasText: 'a Jira key looks like PROJ-123' })).toBeVisible();
   expect(failures).toEqual([]);
   await t.ctx.close();
 });
