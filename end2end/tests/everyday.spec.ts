@@ -291,3 +291,19 @@ test('services page 100 at a time (needs JavaScript)', async ({ browser, baseURL
   await expect(page.getByRole('button', { name: 'Load more' })).toHaveCount(0);
   await t.ctx.close();
 });
+
+test('deployment groups page 100 at a time (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Many groups team');
+  for (let i = 0; i < 102; i++) expect((await t.api.post('/api/deployment-groups', { name: `Wave ${String(i).padStart(3, '0')}` })).status()).toBe(201);
+  const page = await t.ctx.newPage();
+  await page.goto('/deployment-groups');
+  await waitForHydration(page);
+  const rows = page.getByRole('list', { name: 'Deployment groups' }).locator(':scope > li');
+  await expect(rows).toHaveCount(100);
+  await page.getByRole('button', { name: 'Load more' }).click();
+  await expect(rows).toHaveCount(102);
+  // Newest first: the oldest two come last.
+  await expect(rows.last()).toContainText('Wave 000');
+  await expect(page.getByRole('button', { name: 'Load more' })).toHaveCount(0);
+  await t.ctx.close();
+});

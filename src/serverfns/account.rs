@@ -121,8 +121,10 @@ pub struct MembersPageData {
     pub my_role: Role,
     /// The caller's user id.
     pub my_user_id: String,
-    /// Members, oldest first.
+    /// Members, oldest first: the first 100 (or the page after `cursor`).
     pub members: Vec<MemberView>,
+    /// The cursor of the next page of members, if there is one.
+    pub next_cursor: Option<String>,
     /// Pending invitations (empty for roles that cannot invite).
     pub invitations: Vec<InvitationView>,
     /// The team's id and name.
@@ -131,18 +133,28 @@ pub struct MembersPageData {
     pub team_name: String,
 }
 
-/// The members page's data.
+/// The members page's data: members 100 at a time (`cursor`: the page
+/// after it); pending invitations with the first page.
 #[server(prefix = "/rpc")]
-pub async fn members_page() -> Result<MembersPageData, ApiError> {
+pub async fn members_page(cursor: Option<String>) -> Result<MembersPageData, ApiError> {
     use crate::server::services::{teams, PageRequest};
     let state = ctx::state()?;
     let team = ctx::team().await?;
+    let first = cursor.is_none();
+    let page = teams::members(
+        &state,
+        &team,
+        &PageRequest {
+            limit: Some(100),
+            cursor,
+        },
+    )
+    .await?;
     let all = PageRequest {
         limit: Some(500),
         cursor: None,
     };
-    let members = teams::members(&state, &team, &all).await?.items;
-    let invitations = if team.role().can_invite() {
+    let invitations = if first && team.role().can_invite() {
         teams::invitations(&state, &team.admin("see pending invitations")?, &all)
             .await?
             .items
@@ -153,7 +165,8 @@ pub async fn members_page() -> Result<MembersPageData, ApiError> {
     Ok(MembersPageData {
         my_role: team.role(),
         my_user_id: team.person("see the team")?.to_string(),
-        members,
+        members: page.items,
+        next_cursor: page.next_cursor,
         invitations,
         team_id: team.team_id().to_string(),
         team_name: settings.name,

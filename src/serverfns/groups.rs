@@ -15,8 +15,10 @@ use super::releases::{all, rows};
 /// `/deployment-groups`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupsPageData {
-    /// Newest first.
+    /// Newest first: 100 (or the page after `cursor`).
     pub groups: Vec<DeploymentGroupView>,
+    /// The cursor of the next page of groups, if there is one.
+    pub next_cursor: Option<String>,
     /// For the form.
     pub sprints: Vec<SprintView>,
     /// For the form.
@@ -25,20 +27,28 @@ pub struct GroupsPageData {
     pub can_manage: bool,
 }
 
-/// The deployment groups page.
+/// The deployment groups page, 100 groups at a time (`cursor`: the page
+/// after it).
 #[server(prefix = "/rpc")]
-pub async fn groups_page() -> Result<GroupsPageData, ApiError> {
+pub async fn groups_page(cursor: Option<String>) -> Result<GroupsPageData, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
-    let groups = crate::server::services::groups::list(&state, &team, &all())
-        .await?
-        .items;
+    let page = crate::server::services::groups::list(
+        &state,
+        &team,
+        &crate::server::services::PageRequest {
+            limit: Some(100),
+            cursor,
+        },
+    )
+    .await?;
     let sprints = crate::server::services::sprints::list(&state, &team, &all())
         .await?
         .items;
     let (_, members) = super::releases::names(&state, &team).await?;
     Ok(GroupsPageData {
-        groups,
+        groups: page.items,
+        next_cursor: page.next_cursor,
         sprints,
         members,
         can_manage: team.role().can_manage_team_config(),

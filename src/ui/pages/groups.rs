@@ -12,8 +12,8 @@ use crate::ui::components::form::SELECT;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::StatusBadge;
-use crate::ui::components::style::{BUTTON, BUTTON_DANGER, CARD, LINK};
-use crate::views::{GroupReleaseView, MemberView, SprintView};
+use crate::ui::components::style::{BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, CARD, LINK};
+use crate::views::{DeploymentGroupView, GroupReleaseView, MemberView, SprintView};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -51,7 +51,40 @@ fn group_fields(
 #[component]
 pub fn GroupsPage() -> impl IntoView {
     let create = ServerAction::<CreateGroup>::new();
-    let data = Resource::new(|| (), |_| groups_page());
+    let data = Resource::new(|| (), |_| groups_page(None));
+    // "Load more": later pages of groups, appended.
+    let more = RwSignal::new(Vec::<DeploymentGroupView>::new());
+    let next = RwSignal::new(None::<Option<String>>);
+    let loading = RwSignal::new(false);
+    let toaster = crate::ui::components::toast::use_toaster();
+    let load_more = move |cursor: String| {
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            match groups_page(Some(cursor)).await {
+                Ok(page) => {
+                    let _ = more.try_update(|m| m.extend(page.groups));
+                    let _ = next.try_set(Some(page.next_cursor));
+                }
+                Err(e) => {
+                    if let Some(t) = toaster {
+                        t.failure(crate::ui::components::form::error_text(&e));
+                    }
+                }
+            }
+            let _ = loading.try_set(false);
+        });
+    };
+    let item = |g: DeploymentGroupView| {
+        view! {
+            <li class="flex items-center justify-between gap-3 p-3">
+                <a class=LINK href=format!("/deployment-groups/{}", g.id)>{g.name.clone()}</a>
+                <span class="text-xs text-zinc-600 dark:text-zinc-400">
+                    {if g.deployment_order == DeploymentOrder::Sequential { "Sequential" } else { "Simultaneous" }}
+                    {g.target_date.map(|t| format!(" · target {t}"))}
+                </span>
+            </li>
+        }
+    };
     view! {
         <PageTitle text="Deployment groups"/>
             <Loaded data=data let:d>
@@ -63,16 +96,18 @@ pub fn GroupsPage() -> impl IntoView {
                             } else {
                                 view! {
                                     <ul class="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800" aria-label="Deployment groups">
-                                        {d.groups.into_iter().map(|g| view! {
-                                            <li class="flex items-center justify-between gap-3 p-3">
-                                                <a class=LINK href=format!("/deployment-groups/{}", g.id)>{g.name.clone()}</a>
-                                                <span class="text-xs text-zinc-600 dark:text-zinc-400">
-                                                    {if g.deployment_order == DeploymentOrder::Sequential { "Sequential" } else { "Simultaneous" }}
-                                                    {g.target_date.map(|t| format!(" · target {t}"))}
-                                                </span>
-                                            </li>
-                                        }).collect_view()}
+                                        {d.groups.into_iter().map(item).collect_view()}
+                                        {move || more.get().into_iter().map(item).collect_view()}
                                     </ul>
+                                    {
+                                        let first_next = d.next_cursor.clone();
+                                        move || next.get().unwrap_or_else(|| first_next.clone()).map(|c| view! {
+                                            <button type="button" class=BUTTON_SECONDARY disabled=move || loading.get()
+                                                on:click=move |_| load_more(c.clone())>
+                                                {move || if loading.get() { "Loading…" } else { "Load more" }}
+                                            </button>
+                                        })
+                                    }
                                 }.into_any()
                             }}
                             {d.can_manage.then(|| view! {

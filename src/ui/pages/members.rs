@@ -11,6 +11,8 @@ use crate::ui::components::copy::{select_input, CopyButton};
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{ActionError, Submit};
 use crate::ui::components::loaded::Loaded;
+use crate::ui::components::style::BUTTON_SECONDARY;
+use crate::views::MemberView;
 use leptos::prelude::*;
 
 const SELECT: &str = "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900";
@@ -40,8 +42,37 @@ pub fn MembersPage() -> impl IntoView {
                 resend.version().get(),
             )
         },
-        |_| members_page(),
+        |_| members_page(None),
     );
+    // "Load more": later pages of members, appended; a change reloads.
+    let more = RwSignal::new(Vec::<MemberView>::new());
+    let next = RwSignal::new(None::<Option<String>>);
+    let loading = RwSignal::new(false);
+    Effect::new(move |prev: Option<()>| {
+        data.track();
+        if prev.is_some() {
+            more.set(vec![]);
+            next.set(None);
+        }
+    });
+    let toaster = crate::ui::components::toast::use_toaster();
+    let load_more = move |cursor: String| {
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            match members_page(Some(cursor)).await {
+                Ok(page) => {
+                    let _ = more.try_update(|m| m.extend(page.members));
+                    let _ = next.try_set(Some(page.next_cursor));
+                }
+                Err(e) => {
+                    if let Some(t) = toaster {
+                        t.failure(crate::ui::components::form::error_text(&e));
+                    }
+                }
+            }
+            let _ = loading.try_set(false);
+        });
+    };
     view! {
         <PageTitle text="Members"/>
             <Loaded data=data skeleton="h-48" let:d>
@@ -57,45 +88,21 @@ pub fn MembersPage() -> impl IntoView {
                                     <ActionError result=change.value().into()/>
                                     <ActionError result=remove.value().into()/>
                                     <ul class="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800" aria-label="Members">
-                                        {d.members.into_iter().map(|m| {
-                                            let can_manage = m.user_id != me && my_role.can_manage_role(m.role, m.role);
-                                            let grantable: Vec<Role> = Role::ALL.into_iter().filter(|r| my_role.can_manage_role(m.role, *r)).collect();
-                                            let name = m.name.clone();
-                                            view! {
-                                                <li class="flex flex-wrap items-center justify-between gap-3 p-3" aria-label=format!("{} ({})", m.name, m.role.label())>
-                                                    <span class="min-w-0">
-                                                        <span class="block font-medium">{m.name.clone()}</span>
-                                                        <span class="block truncate text-sm text-zinc-500 dark:text-zinc-400">{m.email.clone()}</span>
-                                                    </span>
-                                                    {if can_manage {
-                                                        let uid = m.user_id.clone();
-                                                        let uid2 = m.user_id.clone();
-                                                        let confirm_name = m.name.clone();
-                                                        view! {
-                                                            <span class="flex items-center gap-2">
-                                                                <ActionForm action=change attr:class="flex items-center gap-2">
-                                                                    <input type="hidden" name="user_id" value=uid.to_string()/>
-                                                                    <label class="sr-only" for=format!("role-{}", m.user_id)>{format!("Role of {name}")}</label>
-                                                                    <select id=format!("role-{}", m.user_id) name="role" class=SELECT>
-                                                                        {grantable.into_iter().map(|r| view! { <option value=r.as_str() selected=r == m.role>{r.label()}</option> }).collect_view()}
-                                                                    </select>
-                                                                    <button type="submit" class=BUTTON>"Save"</button>
-                                                                </ActionForm>
-                                                                <ActionForm action=remove on:submit=move |ev| {
-                                                                    if !crate::ui::components::confirm(&format!("Remove {confirm_name} from the team? They lose access to everything in it.")) { ev.prevent_default(); }
-                                                                }>
-                                                                    <input type="hidden" name="user_id" value=uid2.to_string()/>
-                                                                    <button type="submit" class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950">"Remove"</button>
-                                                                </ActionForm>
-                                                            </span>
-                                                        }.into_any()
-                                                    } else {
-                                                        view! { <span class="text-sm text-zinc-600 dark:text-zinc-300">{m.role.label()}</span> }.into_any()
-                                                    }}
-                                                </li>
-                                            }
-                                        }).collect_view()}
+                                        {d.members.into_iter().map(|m| view! { <MemberRow m=m me=me.clone() my_role=my_role change=change remove=remove/> }).collect_view()}
+                                        {
+                                            let me = me.clone();
+                                            move || more.get().into_iter().map(|m| view! { <MemberRow m=m me=me.clone() my_role=my_role change=change remove=remove/> }).collect_view()
+                                        }
                                     </ul>
+                                    {
+                                        let first_next = d.next_cursor.clone();
+                                        move || next.get().unwrap_or_else(|| first_next.clone()).map(|c| view! {
+                                            <button type="button" class=format!("mt-3 {BUTTON_SECONDARY}") disabled=move || loading.get()
+                                                on:click=move |_| load_more(c.clone())>
+                                                {move || if loading.get() { "Loading…" } else { "Load more" }}
+                                            </button>
+                                        })
+                                    }
                                 </section>
                                 {my_role.can_invite().then(|| view! {
                                     <section aria-labelledby="invite-h" class="space-y-4">
@@ -195,5 +202,55 @@ pub fn MembersPage() -> impl IntoView {
                     }
                 }
             </Loaded>
+    }
+}
+
+/// One member: name, email, and for those who may, their role and Remove.
+#[component]
+fn MemberRow(
+    m: MemberView,
+    me: String,
+    my_role: Role,
+    change: ServerAction<ChangeMemberRole>,
+    remove: ServerAction<RemoveMember>,
+) -> impl IntoView {
+    let can_manage = m.user_id != me && my_role.can_manage_role(m.role, m.role);
+    let grantable: Vec<Role> = Role::ALL
+        .into_iter()
+        .filter(|r| my_role.can_manage_role(m.role, *r))
+        .collect();
+    let name = m.name.clone();
+    view! {
+        <li class="flex flex-wrap items-center justify-between gap-3 p-3" aria-label=format!("{} ({})", m.name, m.role.label())>
+            <span class="min-w-0">
+                <span class="block font-medium">{m.name.clone()}</span>
+                <span class="block truncate text-sm text-zinc-500 dark:text-zinc-400">{m.email.clone()}</span>
+            </span>
+            {if can_manage {
+                let uid = m.user_id.clone();
+                let uid2 = m.user_id.clone();
+                let confirm_name = m.name.clone();
+                view! {
+                    <span class="flex items-center gap-2">
+                        <ActionForm action=change attr:class="flex items-center gap-2">
+                            <input type="hidden" name="user_id" value=uid.to_string()/>
+                            <label class="sr-only" for=format!("role-{}", m.user_id)>{format!("Role of {name}")}</label>
+                            <select id=format!("role-{}", m.user_id) name="role" class=SELECT>
+                                {grantable.into_iter().map(|r| view! { <option value=r.as_str() selected=r == m.role>{r.label()}</option> }).collect_view()}
+                            </select>
+                            <button type="submit" class=BUTTON>"Save"</button>
+                        </ActionForm>
+                        <ActionForm action=remove on:submit=move |ev| {
+                            if !crate::ui::components::confirm(&format!("Remove {confirm_name} from the team? They lose access to everything in it.")) { ev.prevent_default(); }
+                        }>
+                            <input type="hidden" name="user_id" value=uid2.to_string()/>
+                            <button type="submit" class="rounded-md px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950">"Remove"</button>
+                        </ActionForm>
+                    </span>
+                }.into_any()
+            } else {
+                view! { <span class="text-sm text-zinc-600 dark:text-zinc-300">{m.role.label()}</span> }.into_any()
+            }}
+        </li>
     }
 }
