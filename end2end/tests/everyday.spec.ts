@@ -307,3 +307,30 @@ test('deployment groups page 100 at a time (needs JavaScript)', async ({ browser
   await expect(page.getByRole('button', { name: 'Load more' })).toHaveCount(0);
   await t.ctx.close();
 });
+
+test('an edited title shows at once; a failed save puts the saved one back with the reason (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Edit team');
+  const rel = await t.release('Ledger', '1.0.0');
+  const page = await t.ctx.newPage();
+  await page.goto(`/releases/${rel.id}`);
+  await waitForHydration(page);
+  const heading = page.getByTestId('release-title');
+  let release!: () => void;
+  const held = new Promise<void>((r) => { release = r; });
+  await page.route('**/rpc/edit_release*', async (route) => { await held; await route.continue(); });
+  await page.getByLabel('Title', { exact: true }).fill('General ledger');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(heading).toContainText('General ledger');
+  release();
+  await expect(page.getByTestId('toast-success')).toContainText('Saved General ledger');
+  await expect(heading).toContainText('General ledger');
+  await page.unroute('**/rpc/edit_release*');
+  // The network fails: the heading goes back to what the server has.
+  await page.route('**/rpc/edit_release*', (route) => route.abort());
+  await page.getByLabel('Title', { exact: true }).fill('Never saved');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByTestId('toast-failure')).toBeVisible();
+  await expect(heading).toContainText('General ledger');
+  await expect(heading).not.toContainText('Never saved');
+  await t.ctx.close();
+});

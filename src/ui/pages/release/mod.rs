@@ -269,11 +269,29 @@ pub fn ReleasePage() -> impl IntoView {
                     {
                         let r = d.row.release.clone();
                         let (rid_c, rid_m, rid_b) = (r.id.clone(), r.id.clone(), r.id.clone());
+                        // Optimistic: while a Save is on its way the heading
+                        // shows what was typed, and after it what the server
+                        // saved until the page has reloaded; a refusal puts
+                        // back what the server has (its reason in an alert).
+                        let heading = {
+                            let (id, revision) = (r.id.clone(), r.revision);
+                            let saved = (r.title.clone(), r.version.clone());
+                            move || {
+                                if let Some(i) = edit.input().get() {
+                                    return (i.title, i.version);
+                                }
+                                match edit.value().get() {
+                                    Some(Ok(v)) if v.id == id && v.revision > revision => (v.title, v.version),
+                                    _ => saved.clone(),
+                                }
+                            }
+                        };
+                        let heading = Memo::new(move |_| heading());
                         view! {
                             <div class="grid max-w-5xl gap-8 lg:grid-cols-3">
                                 <div class="space-y-6 lg:col-span-2">
                                     <div>
-                                        <h2 class="text-2xl font-semibold" data-testid="release-title">{r.title.clone()} " " <span class="text-zinc-500 dark:text-zinc-400">{r.version.clone()}</span></h2>
+                                        <h2 class="text-2xl font-semibold" data-testid="release-title">{move || heading.get().0} " " <span class="text-zinc-500 dark:text-zinc-400">{move || heading.get().1}</span></h2>
                                         <p class="mt-1 flex flex-wrap items-center gap-2 text-sm">
                                             <StatusBadge status=r.status/>
                                             <span>{d.row.service_name.clone()}</span>
