@@ -107,6 +107,7 @@ fn TokenTable(tokens: Vec<ApiTokenView>, revoke: ServerAction<RevokeApiToken>) -
     let mut tokens = tokens;
     tokens.sort_by_key(|t| t.revoked_at.is_some());
     let now = chrono::Utc::now();
+    let ticking = crate::ui::components::when::use_now();
     view! {
         <div class="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
             <table class="w-full text-left text-sm" aria-label="API tokens">
@@ -139,7 +140,10 @@ fn TokenTable(tokens: Vec<ApiTokenView>, revoke: ServerAction<RevokeApiToken>) -
                                         {format!("by {}", t.created_by.clone().unwrap_or_else(|| "a deleted account".into()))}
                                     </span>
                                 </td>
-                                <td class="px-3 py-2">{t.last_used_at.map_or_else(|| "Never".to_string(), |u| u.minute())}</td>
+                                <td class="px-3 py-2">{match t.last_used_at {
+                                    Some(u) => view! { <crate::ui::components::when::When at=u now=ticking/> }.into_any(),
+                                    None => view! { <span>"Never"</span> }.into_any(),
+                                }}</td>
                                 <td class="px-3 py-2">
                                     {match (t.revoked_at, t.expires_at) {
                                         (Some(r), _) => format!("Revoked {}", r.date()),

@@ -56,6 +56,15 @@ pub fn GroupsPage() -> impl IntoView {
     let more = RwSignal::new(Vec::<DeploymentGroupView>::new());
     let next = RwSignal::new(None::<Option<String>>);
     let loading = RwSignal::new(false);
+    // Back from a group: the same groups, scrolled to the same place.
+    crate::ui::components::list_memory::remember_list(
+        crate::ui::components::list_memory::ListMemory { rows: more, next },
+        Signal::derive(move || data.with(|d| matches!(d, Some(Ok(_))))),
+        move |rows, n| {
+            more.set(rows);
+            next.set(n);
+        },
+    );
     let toaster = crate::ui::components::toast::use_toaster();
     let load_more = move |cursor: String| {
         loading.set(true);

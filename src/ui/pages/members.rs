@@ -55,6 +55,15 @@ pub fn MembersPage() -> impl IntoView {
             next.set(None);
         }
     });
+    // Back from another page: the same members, scrolled to the same place.
+    crate::ui::components::list_memory::remember_list(
+        crate::ui::components::list_memory::ListMemory { rows: more, next },
+        Signal::derive(move || data.with(|d| matches!(d, Some(Ok(_))))),
+        move |rows, n| {
+            more.set(rows);
+            next.set(n);
+        },
+    );
     let toaster = crate::ui::components::toast::use_toaster();
     let load_more = move |cursor: String| {
         loading.set(true);

@@ -35,6 +35,15 @@ pub fn ServicesPage() -> impl IntoView {
             next.set(None);
         }
     });
+    // Back from another page: the same services, scrolled to the same place.
+    crate::ui::components::list_memory::remember_list(
+        crate::ui::components::list_memory::ListMemory { rows: more, next },
+        Signal::derive(move || data.with(|d| matches!(d, Some(Ok(_))))),
+        move |rows, n| {
+            more.set(rows);
+            next.set(n);
+        },
+    );
     let loading = RwSignal::new(false);
     let toaster = crate::ui::components::toast::use_toaster();
     let load_more = move |cursor: String| {
@@ -229,7 +238,7 @@ fn Environments(envs: ServiceEnvironments) -> impl IntoView {
                             </span>
                             {r.commit_sha.clone().map(|c| view! { <span class="ml-2 font-mono text-xs text-zinc-500 dark:text-zinc-400">{c.chars().take(7).collect::<String>()}</span> })}
                             <span class="block text-xs text-zinc-500 dark:text-zinc-400">
-                                {format!("since {} UTC", r.deployed_at.minute())}
+                                "since " <crate::ui::components::when::When at=r.deployed_at now=crate::ui::components::when::use_now()/>
                                 {r.url.clone().map(|u| view! { " · " <a class="text-indigo-700 underline dark:text-indigo-300" href=u rel="noopener noreferrer" target="_blank">"pipeline run"</a> })}
                             </span>
                         }.into_any(),

@@ -38,7 +38,7 @@ pub fn TeamSettingsPage() -> impl IntoView {
                                     <div role="alert" class="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100" data-testid="slack-last-error">
                                         <p class="font-medium">"Slack messages are failing"</p>
                                         <p>{e}</p>
-                                        {s.slack_last_error_at.map(|t| view! { <p class="text-xs">"Last failure " {t.minute()} " UTC"</p> })}
+                                        {s.slack_last_error_at.map(|t| view! { <p class="text-xs">"Last failure " <crate::ui::components::when::When at=t now=crate::ui::components::when::use_now()/></p> })}
                                     </div>
                                 })}
                                 {(s.slack_failed_messages > 0).then(|| view! {

@@ -251,6 +251,7 @@ fn Deliveries(
     d: Vec<DeliveryView>,
     redeliver: ServerAction<RedeliverWebhook>,
 ) -> impl IntoView {
+    let now = crate::ui::components::when::use_now();
     view! {
         <div class="overflow-x-auto rounded-md border border-zinc-200 dark:border-zinc-800">
             <table class="w-full text-left text-sm" aria-label="Deliveries">
@@ -284,7 +285,7 @@ fn Deliveries(
                                 </td>
                                 <td class="px-3 py-2">{x.attempts}</td>
                                 <td class="px-3 py-2">{x.response_status.map_or_else(|| "—".to_string(), |s| s.to_string())}</td>
-                                <td class="px-3 py-2 whitespace-nowrap">{format!("{} UTC", x.created_at.minute())}</td>
+                                <td class="px-3 py-2 whitespace-nowrap"><crate::ui::components::when::When at=x.created_at now=now/></td>
                                 <td class="px-3 py-2 text-right">
                                     {done.then(|| view! {
                                         <ActionForm action=redeliver>

@@ -555,6 +555,7 @@ impl Drafts {
 #[component]
 fn DeploymentList(deployments: Vec<crate::views::DeploymentView>) -> impl IntoView {
     use crate::domain::deployments::DeployStatus;
+    let now = use_now();
     view! {
         <section aria-labelledby="deployments-h" class="text-sm">
             <h3 id="deployments-h" class="mb-2 font-semibold">"Deployments"</h3>
@@ -575,7 +576,7 @@ fn DeploymentList(deployments: Vec<crate::views::DeploymentView>) -> impl IntoVi
                                 {dep.commit_sha.clone().map(|c| view! { <span class="ml-2 font-mono text-xs text-zinc-500 dark:text-zinc-400">{c.chars().take(7).collect::<String>()}</span> })}
                             </p>
                             <p class="text-xs text-zinc-500 dark:text-zinc-400">
-                                {format!("{} UTC", dep.created_at.minute())}
+                                <When at=dep.created_at now=now/>
                                 {dep.reported_by.clone().map(|b| format!(" · {b}"))}
                                 {dep.url.clone().map(|u| view! { " · " <a class="text-indigo-700 underline dark:text-indigo-300" href=u rel="noopener noreferrer" target="_blank">"run"</a> })}
                             </p>
