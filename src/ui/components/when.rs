@@ -49,9 +49,39 @@ pub fn When(at: Timestamp, now: ReadSignal<chrono::DateTime<chrono::Utc>>) -> im
     }
 }
 
+/// A calendar day as people read it: "Fri 4 Dec", with the year when it
+/// is not `today`'s ("Wed 1 Jan 2020").
+pub fn day_label(d: chrono::NaiveDate, today: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    if d.year() == today.year() {
+        d.format("%a %-d %b").to_string()
+    } else {
+        d.format("%a %-d %b %Y").to_string()
+    }
+}
+
+/// A day ([`day_label`]), the ISO date on hover and in `datetime`.
+#[component]
+pub fn Day(date: chrono::NaiveDate) -> impl IntoView {
+    let iso = date.format("%Y-%m-%d").to_string();
+    let label = day_label(date, chrono::Utc::now().date_naive());
+    view! { <time datetime=iso.clone() title=iso>{label}</time> }
+}
+
 #[cfg(test)]
 mod tests {
     use super::relative;
+
+    #[test]
+    fn days_read_as_words_with_the_year_only_when_it_differs() {
+        use super::day_label;
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(day_label(d("2026-12-04"), d("2026-12-07")), "Fri 4 Dec");
+        assert_eq!(
+            day_label(d("2020-01-01"), d("2026-12-07")),
+            "Wed 1 Jan 2020"
+        );
+    }
 
     #[test]
     fn relative_times_read_naturally() {

@@ -225,7 +225,7 @@ pub fn DashboardPage() -> impl IntoView {
                                             None => view! { <p class="text-sm text-zinc-600 dark:text-zinc-400">"No active sprint. " <a class=LINK href="/sprints">"Sprints"</a></p> }.into_any(),
                                             Some(a) => view! {
                                                 <a class=LINK href=format!("/sprints/{}", a.sprint.id)>{a.sprint.name.clone()}</a>
-                                                <p class="mb-2 text-xs text-zinc-600 dark:text-zinc-400">{a.sprint.start_date.to_string()} " → " {a.sprint.end_date.to_string()}</p>
+                                                <p class="mb-2 text-xs text-zinc-600 dark:text-zinc-400"><crate::ui::components::when::Day date=a.sprint.start_date/> " → " <crate::ui::components::when::Day date=a.sprint.end_date/></p>
                                                 <Progress deployed=a.deployed as usize total=a.total as usize label="Active sprint progress".to_string()/>
                                             }.into_any(),
                                         }}
@@ -241,7 +241,7 @@ pub fn DashboardPage() -> impl IntoView {
                                                         <li>
                                                             <a class=LINK href=format!("/releases/{}", u.id)>{u.title.clone()} " " {u.version.clone()}</a>
                                                             <p class="flex items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
-                                                                <span class=if u.target_date < today { "font-medium text-red-700 dark:text-red-300" } else { "" }>{u.target_date.to_string()}{(u.target_date < today).then_some(" · overdue")}</span>
+                                                                <span class=if u.target_date < today { "font-medium text-red-700 dark:text-red-300" } else { "" }><crate::ui::components::when::Day date=u.target_date/>{(u.target_date < today).then_some(" · overdue")}</span>
                                                                 <StatusBadge status=u.status/>
                                                             </p>
                                                         </li>

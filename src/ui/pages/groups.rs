@@ -89,7 +89,7 @@ pub fn GroupsPage() -> impl IntoView {
                 <a class=LINK href=format!("/deployment-groups/{}", g.id)>{g.name.clone()}</a>
                 <span class="text-xs text-zinc-600 dark:text-zinc-400">
                     {if g.deployment_order == DeploymentOrder::Sequential { "Sequential" } else { "Simultaneous" }}
-                    {g.target_date.map(|t| format!(" · target {t}"))}
+                    {g.target_date.map(|t| view! { " · target " <crate::ui::components::when::Day date=t/> })}
                 </span>
             </li>
         }
@@ -196,7 +196,7 @@ pub fn GroupPage() -> impl IntoView {
                                         <h2 class="text-2xl font-semibold" data-testid="group-name">{g.name.clone()}</h2>
                                         <p class="mt-1 flex flex-wrap items-center gap-2 text-sm text-zinc-600 dark:text-zinc-400">
                                             <span>{if sequential { "Sequential" } else { "Simultaneous" }}</span>
-                                            {g.target_date.map(|t| view! { <span>"· target " {t.to_string()}</span> })}
+                                            {g.target_date.map(|t| view! { <span>"· target " <crate::ui::components::when::Day date=t/></span> })}
                                             <span data-testid="plan-ready" class=if plan.ready { "rounded-full bg-green-100 px-2 py-0.5 text-xs font-medium text-green-900 dark:bg-green-950 dark:text-green-200" } else { "rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-200" }>
                                                 {if plan.ready { "Ready to roll out" } else { "Not ready" }}
                                             </span>

@@ -161,7 +161,7 @@ pub fn MembersPage() -> impl IntoView {
                                                         let id = i.id.clone();
                                                         let resend_id = i.id.to_string();
                                                         let resend_label = format!("Send the invitation of {} again", i.email);
-                                                        let expires = i.expires_at.date();
+                                                        let expires = crate::ui::components::when::day_label(i.expires_at.at().date_naive(), chrono::Utc::now().date_naive());
                                                         view! {
                                                             <li class="flex items-center justify-between gap-3">
                                                                 <span>

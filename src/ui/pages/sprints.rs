@@ -83,7 +83,7 @@ pub fn SprintsPage() -> impl IntoView {
                                                     <a class=LINK href=format!("/sprints/{}", s.sprint.id)>{s.sprint.name.clone()}</a>
                                                     <span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {}", sprint_status_class(s.sprint.status))>{sprint_status_label(s.sprint.status)}</span>
                                                 </div>
-                                                <p class="mb-2 text-xs text-zinc-600 dark:text-zinc-400">{s.sprint.start_date.to_string()} " → " {s.sprint.end_date.to_string()}</p>
+                                                <p class="mb-2 text-xs text-zinc-600 dark:text-zinc-400"><crate::ui::components::when::Day date=s.sprint.start_date/> " → " <crate::ui::components::when::Day date=s.sprint.end_date/></p>
                                                 <Progress deployed=s.deployed total=s.total label=format!("{} progress", s.sprint.name)/>
                                             </li>
                                         }).collect_view()}
@@ -146,7 +146,7 @@ pub fn SprintPage() -> impl IntoView {
                                         <h2 class="text-2xl font-semibold" data-testid="sprint-name">{s.name.clone()}</h2>
                                         <p class="mt-1 flex items-center gap-2 text-sm text-zinc-600 dark:text-zinc-400">
                                             <span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {}", sprint_status_class(s.status))>{sprint_status_label(s.status)}</span>
-                                            {s.start_date.to_string()} " → " {s.end_date.to_string()}
+                                            <crate::ui::components::when::Day date=s.start_date/> " → " <crate::ui::components::when::Day date=s.end_date/>
                                         </p>
                                     </div>
                                     <Progress deployed=deployed total=total label=format!("{} progress", s.name)/>

@@ -433,9 +433,9 @@ pub fn ReleasePage() -> impl IntoView {
                                         <h3 id="details-h" class="mb-2 font-semibold">"Details"</h3>
                                         <dl class="grid grid-cols-2 gap-y-1">
                                             <dt class="text-zinc-500 dark:text-zinc-400">"Owner"</dt><dd>{d.row.owner_name.clone().unwrap_or_else(|| "—".into())}</dd>
-                                            <dt class="text-zinc-500 dark:text-zinc-400">"Target date"</dt><dd>{r.target_date.map_or_else(|| "—".to_string(), |t| t.to_string())}</dd>
-                                            <dt class="text-zinc-500 dark:text-zinc-400">"On staging"</dt><dd>{r.staging_deployed_at.map_or_else(|| "—".to_string(), |t| t.date())}</dd>
-                                            <dt class="text-zinc-500 dark:text-zinc-400">"In production"</dt><dd>{r.production_deployed_at.map_or_else(|| "—".to_string(), |t| t.date())}</dd>
+                                            <dt class="text-zinc-500 dark:text-zinc-400">"Target date"</dt><dd>{match r.target_date { Some(t) => view! { <crate::ui::components::when::Day date=t/> }.into_any(), None => view! { "—" }.into_any() }}</dd>
+                                            <dt class="text-zinc-500 dark:text-zinc-400">"On staging"</dt><dd>{match r.staging_deployed_at { Some(t) => view! { <crate::ui::components::when::Day date=t.at().date_naive()/> }.into_any(), None => view! { "—" }.into_any() }}</dd>
+                                            <dt class="text-zinc-500 dark:text-zinc-400">"In production"</dt><dd>{match r.production_deployed_at { Some(t) => view! { <crate::ui::components::when::Day date=t.at().date_naive()/> }.into_any(), None => view! { "—" }.into_any() }}</dd>
                                             <dt class="text-zinc-500 dark:text-zinc-400">"Revision"</dt><dd>{r.revision}</dd>
                                         </dl>
                                     </section>
