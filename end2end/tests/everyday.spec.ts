@@ -273,6 +273,12 @@ test('a long thread shows its first 200 comments and loads the rest (needs JavaS
   await expect(list).toHaveCount(203);
   await expect(list.last()).toContainText('Note 202');
   await expect(page.getByRole('button', { name: 'Load more comments' })).toHaveCount(0);
+  // Away and Back: the whole thread is still there.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Board', exact: true }).click();
+  await expect(page).toHaveURL(/\/board/);
+  await page.goBack();
+  await expect(list).toHaveCount(203);
+  await expect(page.getByRole('button', { name: 'Load more comments' })).toHaveCount(0);
   await t.ctx.close();
 });
 
@@ -332,5 +338,109 @@ test('an edited title shows at once; a failed save puts the saved one back with 
   await expect(page.getByTestId('toast-failure')).toBeVisible();
   await expect(heading).toContainText('General ledger');
   await expect(heading).not.toContainText('Never saved');
+  await t.ctx.close();
+});
+
+test('sprints page 50 at a time; a sprint counts every release and loads them 100 at a time (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Many sprints team');
+  let first = '';
+  for (let i = 0; i < 51; i++) {
+    const res = await t.api.post('/api/sprints', { name: `Sprint ${String(i).padStart(2, '0')}`, startDate: '2026-12-01', endDate: '2026-12-14' });
+    expect(res.status()).toBe(201);
+    if (i === 0) first = (await res.json()).id;
+  }
+  const page = await t.ctx.newPage();
+  await page.goto('/sprints');
+  await waitForHydration(page);
+  const cards = page.getByRole('list', { name: 'Sprints' }).locator(':scope > li');
+  await expect(cards).toHaveCount(50);
+  await page.getByRole('button', { name: 'Load more' }).click();
+  await expect(cards).toHaveCount(51);
+  await expect(cards.last()).toContainText('Sprint 00');
+  await expect(page.getByRole('button', { name: 'Load more' })).toHaveCount(0);
+
+  for (let i = 0; i < 103; i++) await t.release(`In sprint ${String(i).padStart(3, '0')}`, `1.0.${i}`, { sprintId: first });
+  const done = await t.release('Shipped one', '2.0.0', { sprintId: first });
+  await t.walk(done.id, ['IN_DEVELOPMENT', 'IN_REVIEW', 'READY_STAGING', 'IN_STAGING', 'STAGING_VERIFIED', 'READY_PRODUCTION', 'DEPLOYED']);
+  await page.goto(`/sprints/${first}`);
+  await waitForHydration(page);
+  // The counts and the progress are the sprint's, not the loaded page's.
+  await expect(page.getByText('1 of 104 deployed (0%)')).toBeVisible();
+  await expect(page.getByTestId('sprint-shown')).toHaveText('Showing 100 of 104');
+  const planning = page.getByRole('list', { name: 'Planning' }).getByRole('listitem');
+  await expect(planning).toHaveCount(99);
+  await expect(page.getByText('4 more not loaded yet')).toBeVisible();
+  await page.getByRole('button', { name: 'Load more' }).click();
+  await expect(planning).toHaveCount(103);
+  await expect(page.getByTestId('sprint-shown')).toHaveText('104 releases');
+  await expect(page.getByRole('button', { name: 'Load more' })).toHaveCount(0);
+  // Back from one of them: all still loaded.
+  await page.getByRole('link', { name: 'In sprint 000 1.0.0' }).click();
+  await expect(page.getByTestId('release-title')).toContainText('In sprint 000');
+  await page.goBack();
+  await expect(planning).toHaveCount(103);
+  await t.ctx.close();
+});
+
+test('a group offers its 50 most recent candidates and finds any other by search, with or without JavaScript', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Big group team');
+  const group = await (await t.api.post('/api/deployment-groups', { name: 'Wave 1', deploymentOrder: 'SEQUENTIAL' })).json();
+  for (let i = 0; i < 55; i++) await t.release(`Cand ${String(i).padStart(3, '0')}`, `1.0.${i}`);
+  const page = await t.ctx.newPage();
+  await page.goto(`/deployment-groups/${group.id}`);
+  await waitForHydration(page);
+  await expect(page.getByTestId('candidates-shown')).toHaveText('The 50 most recently changed of 55 releases that could join; search to find the others.');
+  const options = page.locator('#add-release option');
+  await expect(options).toHaveCount(50);
+  // The oldest is not offered until searched for.
+  await expect(options.filter({ hasText: 'Cand 000' })).toHaveCount(0);
+  await page.getByLabel('Find a release (title, version, description)').fill('Cand 000');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(page).toHaveURL(/q=Cand/);
+  await expect(options).toHaveCount(1);
+  await expect(page.getByTestId('candidates-shown')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Add to group' }).click();
+  await expect(page.getByTestId('toast-success')).toContainText('Added to the group');
+  await expect(page.getByText('No release in flight outside this group matches.')).toBeVisible();
+
+  // Without JavaScript the search is a plain GET form.
+  const nojs = await browser.newContext({ baseURL, javaScriptEnabled: false, storageState: await t.ctx.storageState() });
+  const p2 = await nojs.newPage();
+  await p2.goto(`/deployment-groups/${group.id}`);
+  await p2.getByLabel('Find a release (title, version, description)').fill('Cand 054');
+  await p2.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(p2).toHaveURL(/q=Cand/);
+  await expect(p2.locator('#add-release option')).toHaveCount(1);
+  await expect(p2.locator('#add-release option')).toContainText('Cand 054');
+  await nojs.close();
+  await t.ctx.close();
+});
+
+test('a release loads more of its deployments and of its activity (needs JavaScript)', async ({ browser, baseURL }) => {
+  const t = await ownerWithTeam(browser, baseURL!, 'Busy release team');
+  const rel = await t.release('Busy', '1.0.0');
+  for (let i = 0; i < 23; i++) {
+    const res = await t.api.post('/api/deployments', { service: t.svc.id, version: '1.0.0', environment: 'STAGING', status: 'STARTED', commitSha: `abc${String(i).padStart(4, '0')}` });
+    expect(res.status()).toBe(201);
+  }
+  for (let i = 0; i < 55; i++) {
+    expect((await t.api.patch(`/api/releases/${rel.id}`, { title: `Busy ${i}` })).status()).toBe(200);
+  }
+  const page = await t.ctx.newPage();
+  await page.goto(`/releases/${rel.id}`);
+  await waitForHydration(page);
+  const deployments = page.getByRole('list', { name: 'Deployments' }).getByRole('listitem');
+  await expect(deployments).toHaveCount(20);
+  await page.getByRole('button', { name: 'Load more deployments' }).click();
+  await expect(deployments).toHaveCount(23);
+  // Newest first: the first report comes last.
+  await expect(deployments.last()).toContainText('abc0000');
+  await expect(page.getByRole('button', { name: 'Load more deployments' })).toHaveCount(0);
+  const activity = page.getByRole('list', { name: 'Activity' }).getByRole('listitem');
+  await expect(activity).toHaveCount(50);
+  await page.getByRole('button', { name: 'Load more activity' }).click();
+  await expect.poll(() => activity.count()).toBeGreaterThan(55);
+  await expect(activity.last()).toContainText(/created/i);
+  await expect(page.getByRole('button', { name: 'Load more activity' })).toHaveCount(0);
   await t.ctx.close();
 });

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use super::ctx;
 #[cfg(feature = "ssr")]
-use super::releases::{all, rows};
+use super::releases::all;
 
 /// `/deployment-groups`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -104,8 +104,11 @@ pub struct GroupPageData {
     pub releases: Vec<GroupReleaseView>,
     /// The rollout plan.
     pub plan: PlanView,
-    /// Releases that could join (not finished, not in this group).
+    /// Releases that could join (in flight, not in this group, matching the
+    /// page's `q`), most recently changed first: up to [`CANDIDATES`].
     pub candidates: Vec<ReleaseRef>,
+    /// How many releases could join and match `q`, shown or not.
+    pub candidates_total: u64,
     /// For the form.
     pub sprints: Vec<SprintView>,
     /// For the form.
@@ -116,47 +119,46 @@ pub struct GroupPageData {
     pub can_manage: bool,
 }
 
-/// One group with its plan.
+/// How many releases the "Add a release" picker offers at once; past that,
+/// the page says how many more there are and the search narrows them.
+pub const CANDIDATES: u64 = 50;
+
+/// One group with its plan; `q` narrows the releases offered to join it.
 #[server(prefix = "/rpc")]
-pub async fn group_page(id: GroupId) -> Result<GroupPageData, ApiError> {
-    use crate::domain::status::ReleaseStatus;
-    use crate::server::services::{groups, releases};
+pub async fn group_page(
+    id: GroupId,
+    #[server(default)] q: String,
+) -> Result<GroupPageData, ApiError> {
+    use crate::server::services::groups;
     let state = ctx::state()?;
     let team = ctx::team().await?;
     let group = groups::get(&state, &team, &id).await?;
     let members_of = groups::releases(&state, &team, &id).await?;
     let plan = groups::plan(&state, &team, &id).await?;
-    let open = ReleaseStatus::in_flight_names();
-    let rows = rows(
-        &state,
-        &team,
-        releases::ReleaseFilter {
-            status: Some(open.join(",")),
-            limit: Some(500),
-            ..Default::default()
-        },
-    )
-    .await?;
-    let candidates = rows
+    let (found, candidates_total) = groups::candidates(&state, &team, &id, &q, CANDIDATES).await?;
+    let (services, members) = super::releases::names(&state, &team).await?;
+    let candidates = found
         .into_iter()
-        .filter(|r| r.release.deployment_group_id.as_ref() != Some(&id))
-        .map(|r| ReleaseRef {
-            id: r.release.id,
-            title: r.release.title,
-            version: r.release.version,
-            status: r.release.status,
-            service_name: r.service_name,
+        .map(|r| {
+            let row = super::releases::row(r, &services, &members);
+            ReleaseRef {
+                id: row.release.id,
+                title: row.release.title,
+                version: row.release.version,
+                status: row.release.status,
+                service_name: row.service_name,
+            }
         })
         .collect();
     let sprints = crate::server::services::sprints::list(&state, &team, &all())
         .await?
         .items;
-    let (_, members) = super::releases::names(&state, &team).await?;
     Ok(GroupPageData {
         group,
         releases: members_of,
         plan,
         candidates,
+        candidates_total,
         sprints,
         members,
         can_edit: team.role().can_edit_releases(),

@@ -2,6 +2,7 @@
 //! and putting a filtered board into a sprint.
 
 use crate::domain::ids::SprintId;
+use crate::domain::status::ReleaseStatus;
 use crate::serverfns::releases::ReleaseRow;
 use crate::views::*;
 
@@ -16,19 +17,35 @@ use super::releases::rows;
 /// `/sprints`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SprintsPageData {
-    /// Newest first.
+    /// Newest first, a page at a time.
     pub sprints: Vec<SprintSummary>,
+    /// The cursor of the next page, if there is one.
+    pub next_cursor: Option<String>,
     /// ADMIN+ manages sprints.
     pub can_manage: bool,
 }
 
-/// The sprints page.
+/// Sprints per page of `/sprints`.
+pub const SPRINTS_PAGE: u64 = 50;
+
+/// The sprints page: the first page without a cursor, the next ones after it.
 #[server(prefix = "/rpc")]
-pub async fn sprints_page() -> Result<SprintsPageData, ApiError> {
+pub async fn sprints_page(cursor: Option<String>) -> Result<SprintsPageData, ApiError> {
+    use crate::server::services::PageRequest;
     let state = ctx::state()?;
     let team = ctx::team().await?;
+    let page = crate::server::services::sprints::list_with_progress(
+        &state,
+        &team,
+        &PageRequest {
+            limit: Some(SPRINTS_PAGE),
+            cursor,
+        },
+    )
+    .await?;
     Ok(SprintsPageData {
-        sprints: crate::server::services::sprints::list_with_progress(&state, &team).await?,
+        sprints: page.items,
+        next_cursor: page.next_cursor,
         can_manage: team.role().can_manage_team_config(),
     })
 }
@@ -64,34 +81,65 @@ pub async fn create_sprint(
 pub struct SprintPageData {
     /// The sprint.
     pub sprint: SprintView,
-    /// Its releases.
+    /// How many of its releases are in each status (none: left out).
+    pub counts: Vec<(ReleaseStatus, u64)>,
+    /// Its first releases, newest first.
     pub releases: Vec<ReleaseRow>,
+    /// The cursor of the releases after them, if there are more.
+    pub next_cursor: Option<String>,
     /// ADMIN+ edits it.
     pub can_manage: bool,
 }
 
-/// One sprint with its releases.
+/// A sprint's releases per page.
+pub const SPRINT_RELEASES_PAGE: u64 = 100;
+
+/// One sprint with its status counts and first releases.
 #[server(prefix = "/rpc")]
 pub async fn sprint_page(id: SprintId) -> Result<SprintPageData, ApiError> {
-    use crate::server::services::releases::ReleaseFilter;
     let state = ctx::state()?;
     let team = ctx::team().await?;
     let sprint = crate::server::services::sprints::get(&state, &team, &id).await?;
-    let releases = rows(
-        &state,
-        &team,
+    let counts = crate::server::services::sprints::status_counts(&state, &team, &id).await?;
+    let page = sprint_rows(&state, &team, id, None).await?;
+    Ok(SprintPageData {
+        sprint,
+        counts,
+        releases: page.items,
+        next_cursor: page.next_cursor,
+        can_manage: team.role().can_manage_team_config(),
+    })
+}
+
+/// A sprint's releases after `cursor` (its page's "Load more").
+#[server(prefix = "/rpc")]
+pub async fn sprint_releases(id: SprintId, cursor: String) -> Result<Page<ReleaseRow>, ApiError> {
+    let state = ctx::state()?;
+    let team = ctx::team().await?;
+    // An unknown sprint is a 404, not an empty page.
+    crate::server::services::sprints::get(&state, &team, &id).await?;
+    sprint_rows(&state, &team, id, Some(cursor)).await
+}
+
+#[cfg(feature = "ssr")]
+async fn sprint_rows(
+    state: &crate::server::state::AppState,
+    team: &crate::server::access::TeamContext,
+    id: SprintId,
+    cursor: Option<String>,
+) -> Result<Page<ReleaseRow>, ApiError> {
+    use crate::server::services::releases::ReleaseFilter;
+    rows(
+        state,
+        team,
         ReleaseFilter {
             sprint_id: Some(id.into_string()),
-            limit: Some(500),
+            limit: Some(SPRINT_RELEASES_PAGE),
+            cursor,
             ..Default::default()
         },
     )
-    .await?;
-    Ok(SprintPageData {
-        sprint,
-        releases,
-        can_manage: team.role().can_manage_team_config(),
-    })
+    .await
 }
 
 /// Edits a sprint.

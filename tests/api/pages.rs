@@ -167,6 +167,161 @@ async fn the_sprints_page_counts_each_sprints_releases_and_deployments() {
 }
 
 #[tokio::test]
+async fn the_sprints_page_pages_fifty_at_a_time_newest_first() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    for i in 0..51 {
+        sprint(&owner, &format!("S{i:02}"), "2026-12-01", "2026-12-14").await;
+    }
+    let first = rpc(&owner, "sprints_page", "", StatusCode::OK).await;
+    let names: Vec<String> = first["sprints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["sprint"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names.len(), 50);
+    assert_eq!(names[0], "S50");
+    let cursor = first["next_cursor"]
+        .as_str()
+        .expect("a next page")
+        .to_string();
+    let rest = rpc(
+        &owner,
+        "sprints_page",
+        &format!("cursor={cursor}"),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(rest["sprints"].as_array().unwrap().len(), 1);
+    assert_eq!(rest["sprints"][0]["sprint"]["name"], "S00");
+    assert!(rest["next_cursor"].is_null(), "{rest}");
+}
+
+#[tokio::test]
+async fn a_sprints_page_counts_all_its_releases_and_pages_them() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    let svc = service(&owner, "Payments").await;
+    let s = sprint(&owner, "Big", "2026-12-01", "2026-12-14").await;
+    let shipped = release(&owner, &svc, "Shipped", json!({ "sprintId": s })).await;
+    walk_to_deployed(&owner, &shipped).await;
+    for i in 0..101 {
+        release(&owner, &svc, &format!("R{i:03}"), json!({ "sprintId": s })).await;
+    }
+    release(&owner, &svc, "Elsewhere", json!({})).await;
+
+    let page = rpc(&owner, "sprint_page", &format!("id={s}"), StatusCode::OK).await;
+    // Every release of the sprint is counted, loaded or not.
+    assert_eq!(page["counts"], json!([["PLANNING", 101], ["DEPLOYED", 1]]));
+    assert_eq!(page["releases"].as_array().unwrap().len(), 100);
+    let cursor = page["next_cursor"]
+        .as_str()
+        .expect("more releases")
+        .to_string();
+    let rest = rpc(
+        &owner,
+        "sprint_releases",
+        &format!("id={s}&cursor={cursor}"),
+        StatusCode::OK,
+    )
+    .await;
+    let rest = rest["items"].as_array().unwrap();
+    assert_eq!(rest.len(), 2);
+    assert_eq!(rest[1]["release"]["title"], "Shipped");
+    assert_eq!(rest[1]["service_name"], "Payments");
+
+    // Another team's sprint is not found; neither is an unknown one.
+    let (other, _, _) = app.owner_with_team("Other").await;
+    rpc(
+        &other,
+        "sprint_releases",
+        &format!("id={s}&cursor={cursor}"),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    rpc(
+        &other,
+        "sprint_page",
+        &format!("id={s}"),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_group_offers_the_releases_that_could_join_and_finds_them_by_search() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    let svc = service(&owner, "Payments").await;
+    let group = created(
+        owner
+            .post("/api/deployment-groups", &json!({"name": "Wave"}))
+            .await,
+    )
+    .await;
+    let other_group = created(
+        owner
+            .post("/api/deployment-groups", &json!({"name": "Other wave"}))
+            .await,
+    )
+    .await;
+    release(&owner, &svc, "Alpha", json!({})).await;
+    release(&owner, &svc, "Beta", json!({})).await;
+    release(
+        &owner,
+        &svc,
+        "Gamma elsewhere",
+        json!({ "deploymentGroupId": other_group }),
+    )
+    .await;
+    release(
+        &owner,
+        &svc,
+        "Inside",
+        json!({ "deploymentGroupId": group }),
+    )
+    .await;
+    let done = release(&owner, &svc, "Done", json!({})).await;
+    walk_to_deployed(&owner, &done).await;
+
+    let page = rpc(
+        &owner,
+        "group_page",
+        &format!("id={group}&q="),
+        StatusCode::OK,
+    )
+    .await;
+    // In flight and not already here; the most recently changed first.
+    assert_eq!(
+        titles(&page["candidates"], "title"),
+        ["Gamma elsewhere", "Beta", "Alpha"]
+    );
+    assert_eq!(page["candidates_total"], 3);
+    // Without `q` at all (an older page) it is the same.
+    let bare = rpc(&owner, "group_page", &format!("id={group}"), StatusCode::OK).await;
+    assert_eq!(bare["candidates_total"], 3);
+    // `q` narrows them, as text (a `%` is not a wildcard).
+    let beta = rpc(
+        &owner,
+        "group_page",
+        &format!("id={group}&q=BET"),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(titles(&beta["candidates"], "title"), ["Beta"]);
+    assert_eq!(beta["candidates_total"], 1);
+    let none = rpc(
+        &owner,
+        "group_page",
+        &format!("id={group}&q=%25"),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(none["candidates_total"], 0);
+}
+
+#[tokio::test]
 async fn the_filtered_board_goes_into_a_sprint_all_at_once_and_only_the_work_in_flight() {
     let app = TestApp::spawn().await;
     let (owner, _, _) = app.owner_with_team("Acme").await;

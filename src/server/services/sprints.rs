@@ -130,28 +130,32 @@ pub async fn list(
     page.page(items, |s: &SprintView| s.id.to_string())
 }
 
-/// Every sprint of the team, most recent first, each with how many
-/// releases it holds and how many of them are deployed (one grouped count).
+/// A page of the team's sprints, most recent first, each with how many
+/// releases it holds and how many of them are deployed (one grouped count
+/// over the page's sprints).
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id()))]
 pub async fn list_with_progress(
     state: &AppState,
     ctx: &TeamContext,
-) -> AppResult<Vec<SprintSummary>> {
-    let sprints = sprint::Entity::find_in(ctx)
-        .order_by_desc(sprint::Column::Id)
-        .all(&state.db)
-        .await?;
-    let counts: Vec<(SprintId, ReleaseStatus, i64)> = release::Entity::find_in(ctx)
-        .select_only()
-        .column(release::Column::SprintId)
-        .column(release::Column::Status)
-        .column_as(release::Column::Id.count(), "n")
-        .filter(release::Column::SprintId.is_not_null())
-        .group_by(release::Column::SprintId)
-        .group_by(release::Column::Status)
-        .into_tuple()
-        .all(&state.db)
-        .await?;
+    page: &PageRequest,
+) -> AppResult<Page<SprintSummary>> {
+    let sprints = list(state, ctx, page).await?;
+    let ids: Vec<String> = sprints.items.iter().map(|s| s.id.to_string()).collect();
+    let counts: Vec<(SprintId, ReleaseStatus, i64)> = if ids.is_empty() {
+        vec![]
+    } else {
+        release::Entity::find_in(ctx)
+            .select_only()
+            .column(release::Column::SprintId)
+            .column(release::Column::Status)
+            .column_as(release::Column::Id.count(), "n")
+            .filter(release::Column::SprintId.is_in(ids))
+            .group_by(release::Column::SprintId)
+            .group_by(release::Column::Status)
+            .into_tuple()
+            .all(&state.db)
+            .await?
+    };
     let mut progress: HashMap<SprintId, (usize, usize)> = HashMap::new();
     for (sprint_id, status, n) in counts {
         let n = usize::try_from(n).unwrap_or(0);
@@ -161,16 +165,48 @@ pub async fn list_with_progress(
             entry.1 += n;
         }
     }
-    Ok(sprints
+    Ok(Page {
+        items: sprints
+            .items
+            .into_iter()
+            .map(|s| {
+                let (total, deployed) = progress.get(&s.id).copied().unwrap_or_default();
+                SprintSummary {
+                    sprint: s,
+                    total,
+                    deployed,
+                }
+            })
+            .collect(),
+        next_cursor: sprints.next_cursor,
+    })
+}
+
+/// How many of the sprint's releases are in each status (those with none
+/// left out): the sprint page's sections and progress, whatever part of its
+/// list is loaded.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
+pub async fn status_counts(
+    state: &AppState,
+    ctx: &TeamContext,
+    id: &SprintId,
+) -> AppResult<Vec<(ReleaseStatus, u64)>> {
+    let counts: Vec<(ReleaseStatus, i64)> = release::Entity::find_in(ctx)
+        .select_only()
+        .column(release::Column::Status)
+        .column_as(release::Column::Id.count(), "n")
+        .filter(release::Column::SprintId.eq(id.as_str()))
+        .group_by(release::Column::Status)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    Ok(ReleaseStatus::ALL
         .into_iter()
-        .map(|s| {
-            let (total, deployed) = progress.get(&s.id).copied().unwrap_or_default();
-            SprintSummary {
-                sprint: s.into(),
-                total,
-                deployed,
-            }
+        .filter_map(|st| {
+            let n = counts.iter().find(|(s, _)| *s == st)?.1;
+            Some((st, u64::try_from(n).unwrap_or(0)))
         })
+        .filter(|(_, n)| *n > 0)
         .collect())
 }
 

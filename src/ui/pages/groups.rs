@@ -10,6 +10,7 @@ use crate::serverfns::groups::{
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::SELECT;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
+use crate::ui::components::list_memory::{grouped, load_more_button, use_more_pages};
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::StatusBadge;
 use crate::ui::components::style::{BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, CARD, LINK};
@@ -53,36 +54,11 @@ pub fn GroupsPage() -> impl IntoView {
     let create = ServerAction::<CreateGroup>::new();
     let data = Resource::new(|| (), |_| groups_page(None));
     // "Load more": later pages of groups, appended.
-    let more = RwSignal::new(Vec::<DeploymentGroupView>::new());
-    let next = RwSignal::new(None::<Option<String>>);
-    let loading = RwSignal::new(false);
-    // Back from a group: the same groups, scrolled to the same place.
-    crate::ui::components::list_memory::remember_list(
-        crate::ui::components::list_memory::ListMemory { rows: more, next },
-        Signal::derive(move || data.with(|d| matches!(d, Some(Ok(_))))),
-        move |rows, n| {
-            more.set(rows);
-            next.set(n);
-        },
-    );
-    let toaster = crate::ui::components::toast::use_toaster();
-    let load_more = move |cursor: String| {
-        loading.set(true);
-        leptos::task::spawn_local(async move {
-            match groups_page(Some(cursor)).await {
-                Ok(page) => {
-                    let _ = more.try_update(|m| m.extend(page.groups));
-                    let _ = next.try_set(Some(page.next_cursor));
-                }
-                Err(e) => {
-                    if let Some(t) = toaster {
-                        t.failure(crate::ui::components::form::error_text(&e));
-                    }
-                }
-            }
-            let _ = loading.try_set(false);
-        });
-    };
+    let (more, load_more) = use_more_pages(data, |c| async move {
+        groups_page(Some(c))
+            .await
+            .map(|p| (p.groups, p.next_cursor))
+    });
     let item = |g: DeploymentGroupView| {
         view! {
             <li class="flex items-center justify-between gap-3 p-3">
@@ -106,17 +82,9 @@ pub fn GroupsPage() -> impl IntoView {
                                 view! {
                                     <ul class="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800" aria-label="Deployment groups">
                                         {d.groups.into_iter().map(item).collect_view()}
-                                        {move || more.get().into_iter().map(item).collect_view()}
+                                        {move || more.memory.rows.get().into_iter().map(item).collect_view()}
                                     </ul>
-                                    {
-                                        let first_next = d.next_cursor.clone();
-                                        move || next.get().unwrap_or_else(|| first_next.clone()).map(|c| view! {
-                                            <button type="button" class=BUTTON_SECONDARY disabled=move || loading.get()
-                                                on:click=move |_| load_more(c.clone())>
-                                                {move || if loading.get() { "Loading…" } else { "Load more" }}
-                                            </button>
-                                        })
-                                    }
+                                    {load_more_button(more, d.next_cursor.clone(), load_more, BUTTON_SECONDARY, "Load more")}
                                 }.into_any()
                             }}
                             {d.can_manage.then(|| view! {
@@ -143,6 +111,10 @@ pub fn GroupsPage() -> impl IntoView {
 pub fn GroupPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    // `?q=` narrows what "Add a release" offers (a GET form: works without
+    // JavaScript too).
+    let query = leptos_router::hooks::use_query_map();
+    let q = move || query.with(|p| p.get("q").unwrap_or_default());
     let update = ServerAction::<UpdateGroup>::new();
     crate::ui::components::toast::toast_outcome(update, |_| Some("Deployment group saved".into()));
     let delete = ServerAction::<DeleteGroup>::new();
@@ -176,9 +148,10 @@ pub fn GroupPage() -> impl IntoView {
                     reorder.version().get(),
                 ),
                 live.tick.get(),
+                q(),
             )
         },
-        |(id, ..)| group_page(id.into()),
+        |(id, _, _, q)| group_page(id.into(), q),
     );
     view! {
         <PageTitle text="Deployment group"/>
@@ -240,8 +213,23 @@ pub fn GroupPage() -> impl IntoView {
                                         view! {
                                             <section aria-labelledby="add-h">
                                                 <h3 id="add-h" class="mb-2 font-semibold">"Add a release"</h3>
+                                                <form method="get" action=format!("/deployment-groups/{gid}") class="mb-2 flex flex-wrap items-end gap-2" role="search" aria-label="Find a release to add">
+                                                    <div class="min-w-64 flex-1 space-y-1"><label for="add-q" class="block text-sm font-medium">"Find a release (title, version, description)"</label>
+                                                        <input id="add-q" type="search" name="q" value=q() autocomplete="off" class=SELECT/></div>
+                                                    <button type="submit" class=BUTTON_SECONDARY>"Search"</button>
+                                                </form>
+                                                {
+                                                    let shown = d.candidates.len() as u64;
+                                                    let total = d.candidates_total;
+                                                    (shown < total).then(|| view! {
+                                                        <p class="mb-2 text-xs text-zinc-600 dark:text-zinc-400" data-testid="candidates-shown">
+                                                            {format!("The {shown} most recently changed of {} releases that could join; search to find the others.", grouped(total))}
+                                                        </p>
+                                                    })
+                                                }
                                                 {if d.candidates.is_empty() {
-                                                    view! { <p class="text-sm text-zinc-600 dark:text-zinc-400">"Every release in flight is already here."</p> }.into_any()
+                                                    let searched = !q().trim().is_empty();
+                                                    view! { <p class="text-sm text-zinc-600 dark:text-zinc-400">{if searched { "No release in flight outside this group matches." } else { "Every release in flight is already here." }}</p> }.into_any()
                                                 } else {
                                                     view! {
                                                         <ActionForm action=add attr:class="flex flex-wrap items-end gap-2">

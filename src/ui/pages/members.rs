@@ -10,6 +10,7 @@ use crate::serverfns::identity::ResendInvitation;
 use crate::ui::components::copy::{select_input, CopyButton};
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{ActionError, Submit};
+use crate::ui::components::list_memory::{load_more_button, use_more_pages};
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::style::BUTTON_SECONDARY;
 use crate::views::MemberView;
@@ -45,43 +46,11 @@ pub fn MembersPage() -> impl IntoView {
         |_| members_page(None),
     );
     // "Load more": later pages of members, appended; a change reloads.
-    let more = RwSignal::new(Vec::<MemberView>::new());
-    let next = RwSignal::new(None::<Option<String>>);
-    let loading = RwSignal::new(false);
-    Effect::new(move |prev: Option<()>| {
-        data.track();
-        if prev.is_some() {
-            more.set(vec![]);
-            next.set(None);
-        }
+    let (more, load_more) = use_more_pages(data, |c| async move {
+        members_page(Some(c))
+            .await
+            .map(|p| (p.members, p.next_cursor))
     });
-    // Back from another page: the same members, scrolled to the same place.
-    crate::ui::components::list_memory::remember_list(
-        crate::ui::components::list_memory::ListMemory { rows: more, next },
-        Signal::derive(move || data.with(|d| matches!(d, Some(Ok(_))))),
-        move |rows, n| {
-            more.set(rows);
-            next.set(n);
-        },
-    );
-    let toaster = crate::ui::components::toast::use_toaster();
-    let load_more = move |cursor: String| {
-        loading.set(true);
-        leptos::task::spawn_local(async move {
-            match members_page(Some(cursor)).await {
-                Ok(page) => {
-                    let _ = more.try_update(|m| m.extend(page.members));
-                    let _ = next.try_set(Some(page.next_cursor));
-                }
-                Err(e) => {
-                    if let Some(t) = toaster {
-                        t.failure(crate::ui::components::form::error_text(&e));
-                    }
-                }
-            }
-            let _ = loading.try_set(false);
-        });
-    };
     view! {
         <PageTitle text="Members"/>
             <Loaded data=data skeleton="h-48" let:d>
@@ -100,18 +69,10 @@ pub fn MembersPage() -> impl IntoView {
                                         {d.members.into_iter().map(|m| view! { <MemberRow m=m me=me.clone() my_role=my_role change=change remove=remove/> }).collect_view()}
                                         {
                                             let me = me.clone();
-                                            move || more.get().into_iter().map(|m| view! { <MemberRow m=m me=me.clone() my_role=my_role change=change remove=remove/> }).collect_view()
+                                            move || more.memory.rows.get().into_iter().map(|m| view! { <MemberRow m=m me=me.clone() my_role=my_role change=change remove=remove/> }).collect_view()
                                         }
                                     </ul>
-                                    {
-                                        let first_next = d.next_cursor.clone();
-                                        move || next.get().unwrap_or_else(|| first_next.clone()).map(|c| view! {
-                                            <button type="button" class=format!("mt-3 {BUTTON_SECONDARY}") disabled=move || loading.get()
-                                                on:click=move |_| load_more(c.clone())>
-                                                {move || if loading.get() { "Loading…" } else { "Load more" }}
-                                            </button>
-                                        })
-                                    }
+                                    <div class="mt-3">{load_more_button(more, d.next_cursor.clone(), load_more, BUTTON_SECONDARY, "Load more")}</div>
                                 </section>
                                 {my_role.can_invite().then(|| view! {
                                     <section aria-labelledby="invite-h" class="space-y-4">

@@ -6,6 +6,7 @@ use crate::serverfns::releases::{releases_page, NewReleaseChoices};
 use crate::ui::components::card::short_date;
 use crate::ui::components::filters::ReleaseFilters;
 use crate::ui::components::form::PageTitle;
+use crate::ui::components::list_memory::count_label;
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::new_release::NewReleaseForm;
 use crate::ui::components::status::StatusBadge;
@@ -151,7 +152,7 @@ pub fn ReleasesPage() -> impl IntoView {
                                                 let ids = count_ids.clone();
                                                 view! {
                                                     <p class="text-sm tabular-nums text-zinc-600 dark:text-zinc-400" data-testid="releases-count">
-                                                        {move || count_label(ids.len() + more.with(|m| m.iter().filter(|r| !ids.contains(&r.release.id)).count()), total)}
+                                                        {move || count_label(ids.len() + more.with(|m| m.iter().filter(|r| !ids.contains(&r.release.id)).count()), total, "release")}
                                                     </p>
                                                 }
                                             })}
@@ -199,42 +200,5 @@ fn Row(r: ReleaseRow) -> impl IntoView {
                 None => view! { <span>"—"</span> }.into_any(),
             }}</td>
         </tr>
-    }
-}
-
-/// "Showing 100 of 1,234", or "2 releases" when all are shown.
-fn count_label(shown: usize, total: u64) -> String {
-    fn grouped(n: u64) -> String {
-        let digits = n.to_string();
-        let mut out = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        out
-    }
-    if shown as u64 >= total {
-        format!(
-            "{} release{}",
-            grouped(total),
-            if total == 1 { "" } else { "s" }
-        )
-    } else {
-        format!("Showing {} of {}", grouped(shown as u64), grouped(total))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::count_label;
-
-    #[test]
-    fn counts_read_as_words() {
-        assert_eq!(count_label(1, 1), "1 release");
-        assert_eq!(count_label(2, 2), "2 releases");
-        assert_eq!(count_label(100, 1234), "Showing 100 of 1,234");
-        assert_eq!(count_label(100, 1_234_567), "Showing 100 of 1,234,567");
     }
 }

@@ -8,6 +8,7 @@ use crate::serverfns::catalog::{
 };
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
+use crate::ui::components::list_memory::{load_more_button, use_more_pages};
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::style::BUTTON_SECONDARY;
 use crate::views::{RunningVersion, ServiceEnvironments, ServiceView};
@@ -26,43 +27,11 @@ pub fn ServicesPage() -> impl IntoView {
         |_| list_services(None),
     );
     // "Load more": later pages, appended; a change reloads from the first.
-    let more = RwSignal::new(Vec::<(ServiceView, ServiceEnvironments)>::new());
-    let next = RwSignal::new(None::<Option<String>>);
-    Effect::new(move |prev: Option<()>| {
-        data.track();
-        if prev.is_some() {
-            more.set(vec![]);
-            next.set(None);
-        }
+    let (more, load_more) = use_more_pages(data, |c| async move {
+        list_services(Some(c))
+            .await
+            .map(|p| (p.items, p.next_cursor))
     });
-    // Back from another page: the same services, scrolled to the same place.
-    crate::ui::components::list_memory::remember_list(
-        crate::ui::components::list_memory::ListMemory { rows: more, next },
-        Signal::derive(move || data.with(|d| matches!(d, Some(Ok(_))))),
-        move |rows, n| {
-            more.set(rows);
-            next.set(n);
-        },
-    );
-    let loading = RwSignal::new(false);
-    let toaster = crate::ui::components::toast::use_toaster();
-    let load_more = move |cursor: String| {
-        loading.set(true);
-        leptos::task::spawn_local(async move {
-            match list_services(Some(cursor)).await {
-                Ok(page) => {
-                    let _ = more.try_update(|m| m.extend(page.items));
-                    let _ = next.try_set(Some(page.next_cursor));
-                }
-                Err(e) => {
-                    if let Some(t) = toaster {
-                        t.failure(crate::ui::components::form::error_text(&e));
-                    }
-                }
-            }
-            let _ = loading.try_set(false);
-        });
-    };
     view! {
         <PageTitle text="Services"/>
             <Loaded data=data let:loaded>
@@ -85,14 +54,9 @@ pub fn ServicesPage() -> impl IntoView {
                                 view! {
                                     <ul class="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800" aria-label="Services">
                                         {services.into_iter().map(|(s, envs)| view! { <ServiceRow s=s envs=envs can_manage=can_manage save=save delete=delete repos=repos/> }).collect_view()}
-                                        {move || more.get().into_iter().map(|(s, envs)| view! { <ServiceRow s=s envs=envs can_manage=can_manage save=save delete=delete repos=repos/> }).collect_view()}
+                                        {move || more.memory.rows.get().into_iter().map(|(s, envs)| view! { <ServiceRow s=s envs=envs can_manage=can_manage save=save delete=delete repos=repos/> }).collect_view()}
                                     </ul>
-                                    {move || next.get().unwrap_or_else(|| first_next.clone()).map(|c| view! {
-                                        <button type="button" class=BUTTON_SECONDARY disabled=move || loading.get()
-                                            on:click=move |_| load_more(c.clone())>
-                                            {move || if loading.get() { "Loading…" } else { "Load more" }}
-                                        </button>
-                                    })}
+                                    {load_more_button(more, first_next, load_more, BUTTON_SECONDARY, "Load more")}
                                 }.into_any()
                             }}
                             {can_manage.then(|| view! {

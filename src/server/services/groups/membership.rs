@@ -49,6 +49,47 @@ pub async fn releases(
         .collect())
 }
 
+/// What a group's "Add a release" offers: releases in flight that are not
+/// in this group (in none, or in another, which they would leave), whose
+/// title, version or description holds `q` (all of them when it is empty),
+/// most recently changed first, up to `limit` — with how many match in all,
+/// so the page can say what it leaves out.
+#[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
+pub async fn candidates(
+    state: &AppState,
+    ctx: &TeamContext,
+    id: &GroupId,
+    q: &str,
+    limit: u64,
+) -> AppResult<(Vec<ReleaseView>, u64)> {
+    use crate::domain::status::ReleaseStatus;
+    use crate::server::services::releases::{conditions, ReleaseFilter};
+    use sea_orm::Condition;
+    let g = find(&state.db, ctx, id).await?;
+    let f = ReleaseFilter {
+        status: Some(ReleaseStatus::in_flight_names().join(",")),
+        q: Some(q.to_string()),
+        ..Default::default()
+    };
+    let cond = conditions(ctx, &f)?.add(
+        Condition::any()
+            .add(release::Column::DeploymentGroupId.is_null())
+            .add(release::Column::DeploymentGroupId.ne(g.id.as_str())),
+    );
+    let total = release::Entity::find_in(ctx)
+        .filter(cond.clone())
+        .count(&state.db)
+        .await?;
+    let rows = release::Entity::find_in(ctx)
+        .filter(cond)
+        .order_by_desc(release::Column::UpdatedAt)
+        .order_by_desc(release::Column::Id)
+        .limit(limit)
+        .all(&state.db)
+        .await?;
+    Ok((rows.into_iter().map(ReleaseView::from).collect(), total))
+}
+
 /// The position after the group's last release (1 for an empty group).
 pub(crate) async fn next_position(
     conn: &impl ConnectionTrait,

@@ -12,7 +12,7 @@
 mod membership;
 mod plan;
 
-pub use membership::{add_release, releases, remove_release, reorder};
+pub use membership::{add_release, candidates, releases, remove_release, reorder};
 pub(crate) use membership::{check_room, next_position};
 pub use plan::{is_ready, plan};
 

@@ -79,7 +79,7 @@ pub(crate) fn blocked_condition(ctx: &TeamContext) -> Condition {
 }
 
 /// The filter as a SQL condition (the team, and every filter given).
-pub(super) fn conditions(ctx: &TeamContext, f: &ReleaseFilter) -> AppResult<Condition> {
+pub(crate) fn conditions(ctx: &TeamContext, f: &ReleaseFilter) -> AppResult<Condition> {
     let mut cond = Condition::all();
     let statuses: Vec<ReleaseStatus> = parse_list("status", &f.status)?;
     if !statuses.is_empty() {

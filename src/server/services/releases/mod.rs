@@ -23,7 +23,7 @@ pub use bulk::assign_sprint;
 pub use create::create;
 pub(crate) use create::create_in;
 pub use filter::ReleaseFilter;
-pub(crate) use filter::{blocked_condition, like_pattern};
+pub(crate) use filter::{blocked_condition, conditions, like_pattern};
 pub(crate) use update::apply_update;
 pub use update::{unresolved_blockers, update};
 
@@ -40,7 +40,6 @@ use crate::server::services::{ts, PageRequest};
 use crate::server::state::AppState;
 use crate::views::{Page, ReleaseView};
 use chrono::NaiveDate;
-use filter::conditions;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 

@@ -3,36 +3,42 @@
 //!
 //! - this file: the page, its details form and the status moves;
 //! - [`comments`]: one comment, with edit and delete for its author;
+//! - [`drafts`]: what is being typed, kept through live refreshes;
+//! - [`history`]: its deployments and activity, loading more;
 //! - [`planning`]: sprint, group and dependencies (with their graph);
 //! - [`policy`]: the release policy's checks, approvals and override.
 
 mod comments;
+mod drafts;
+mod history;
 mod planning;
 mod policy;
 
-use crate::domain::ids::CommentId;
 use crate::domain::status::Priority;
 use crate::serverfns::planning::{
     release_planning, AddDependency, RemoveDependency, SetReleasePlan,
 };
+use crate::serverfns::releases::{release_activity, release_comments, release_deployments};
 use crate::serverfns::releases::{release_page, AddComment, MoveRelease, SetBlocked};
 use crate::serverfns::releases::{DeleteComment, DeleteRelease, EditComment, EditRelease};
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit, TextArea};
 use crate::ui::components::form::{PageTitle, SELECT};
+use crate::ui::components::list_memory::{load_more_button, use_more_pages_until};
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::markdown::MarkdownEditor;
 use crate::ui::components::status::StatusBadge;
 use crate::ui::components::style::{BUTTON_DANGER, BUTTON_SECONDARY};
 use crate::ui::components::toast::{toast_outcome, use_toaster};
-use crate::ui::components::when::{use_now, When};
+use crate::ui::components::when::use_now;
 use crate::ui::pages::linked_work::{ItemsSection, LinkedWork};
 use crate::views::{CommentView, ReleaseView};
 use comments::CommentItem;
+use drafts::Drafts;
+use history::{ActivityList, DeploymentList};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use planning::PlanningSection;
 use policy::PolicyPanel;
-use std::collections::HashMap;
 
 /// `/releases/{id}`
 #[component]
@@ -68,35 +74,6 @@ pub fn ReleasePage() -> impl IntoView {
     // the page's refetch brings the saved one; a refusal takes it away and
     // puts its text back in the box (with the reason, in an alert).
     let sent_comment = RwSignal::new(None::<String>);
-    // Comments past the first 200, oldest first, as "Load more comments"
-    // brings them.
-    let more_comments = RwSignal::new(Vec::<CommentView>::new());
-    let comments_next = RwSignal::new(None::<Option<String>>);
-    let toaster = use_toaster();
-    Effect::new(move |prev: Option<String>| {
-        let now = id();
-        if prev.is_some_and(|p| p != now) {
-            more_comments.set(vec![]);
-            comments_next.set(None);
-        }
-        now
-    });
-    let load_comments = move |cursor: String| {
-        let release_id = crate::domain::ids::ReleaseId::from(id());
-        leptos::task::spawn_local(async move {
-            match crate::serverfns::releases::release_comments(release_id, cursor).await {
-                Ok(page) => {
-                    let _ = more_comments.try_update(|m| m.extend(page.items));
-                    let _ = comments_next.try_set(Some(page.next_cursor));
-                }
-                Err(e) => {
-                    if let Some(t) = toaster {
-                        t.failure(crate::ui::components::form::error_text(&e));
-                    }
-                }
-            }
-        });
-    };
     Effect::new(move |_| {
         if let Some(i) = comment.input().get() {
             sent_comment.set(Some(i.body.clone()));
@@ -186,6 +163,42 @@ pub fn ReleasePage() -> impl IntoView {
         },
         |(id, ..)| release_page(id.into()),
     );
+    // Comments past the first 200 (oldest first), deployments and activity
+    // past their first pages (newest first), as "Load more" brings them:
+    // kept through live refreshes and on Back, dropped for another release.
+    let release_id = move || crate::domain::ids::ReleaseId::from(id());
+    let same_release = move || {
+        id();
+    };
+    let (more_comments, load_comments) =
+        use_more_pages_until(data, same_release, "comments", move |c| {
+            let r = release_id();
+            async move {
+                release_comments(r, c)
+                    .await
+                    .map(|p| (p.items, p.next_cursor))
+            }
+        });
+    let (more_deployments, load_deployments) =
+        use_more_pages_until(data, same_release, "deployments", move |c| {
+            let r = release_id();
+            async move {
+                release_deployments(r, c)
+                    .await
+                    .map(|p| (p.items, p.next_cursor))
+            }
+        });
+    let (more_activity, load_activity) =
+        use_more_pages_until(data, same_release, "activity", move |c| {
+            let r = release_id();
+            async move {
+                release_activity(r, c)
+                    .await
+                    .map(|p| (p.items, p.next_cursor))
+            }
+        });
+    let load_deployments = Callback::new(move |c: String| load_deployments(c));
+    let load_activity = Callback::new(move |c: String| load_activity(c));
     Effect::new(move |_| {
         if mv.pending().get() {
             moved_from.set_value(
@@ -358,13 +371,9 @@ pub fn ReleasePage() -> impl IntoView {
                                             view! {
                                                 <ul class="space-y-3" aria-label="Comments">
                                                     {d.comments.iter().cloned().map(item).collect_view()}
-                                                    {move || more_comments.get().into_iter().filter(|c| !first.contains(&c.id)).map(item2.clone()).collect_view()}
+                                                    {move || more_comments.memory.rows.get().into_iter().filter(|c| !first.contains(&c.id)).map(item2.clone()).collect_view()}
                                                 </ul>
-                                                {move || comments_next.get().unwrap_or_else(|| first_next.clone()).map(|c| view! {
-                                                    <button type="button" class=BUTTON_SECONDARY on:click=move |_| load_comments(c.clone())>
-                                                        "Load more comments"
-                                                    </button>
-                                                })}
+                                                {load_more_button(more_comments, first_next, load_comments, BUTTON_SECONDARY, "Load more comments")}
                                             }.into_any()
                                         }}
                                         {
@@ -439,15 +448,8 @@ pub fn ReleasePage() -> impl IntoView {
                                             <dt class="text-zinc-500 dark:text-zinc-400">"Revision"</dt><dd>{r.revision}</dd>
                                         </dl>
                                     </section>
-                                    {(!d.deployments.is_empty()).then(|| view! { <DeploymentList deployments=d.deployments.clone()/> })}
-                                    <section aria-labelledby="activity-h">
-                                        <h3 id="activity-h" class="mb-2 font-semibold">"Activity"</h3>
-                                        <ol class="space-y-2 text-sm" aria-label="Activity">
-                                            {d.activity.iter().map(|a| view! {
-                                                <li><p>{a.description.clone()}</p><p class="text-xs text-zinc-500 dark:text-zinc-400"><When at=a.created_at now=now/></p></li>
-                                            }).collect_view()}
-                                        </ol>
-                                    </section>
+                                    {(!d.deployments.is_empty()).then(|| view! { <DeploymentList deployments=d.deployments.clone() first_next=d.deployments_next.clone() more=more_deployments load=load_deployments/> })}
+                                    <ActivityList activity=d.activity.clone() first_next=d.activity_next.clone() more=more_activity load=load_activity/>
                                     {d.can_edit.then(|| {
                                         let id = r.id.clone();
                                         let what = format!("{} {}", r.title, r.version);
@@ -471,120 +473,5 @@ pub fn ReleasePage() -> impl IntoView {
                     }
                 }
             </Loaded>
-    }
-}
-
-/// What someone is typing on the release page. Live refreshes re-render the
-/// page; these survive them, so nothing typed is lost (`UI.md`).
-#[derive(Clone, Copy)]
-struct Drafts {
-    /// The revision the edit started from (sent with the save, so a change
-    /// made meanwhile by someone else is a 409, not a silent overwrite).
-    base_revision: RwSignal<Option<i64>>,
-    /// Edited fields of the details form, by input name.
-    fields: RwSignal<HashMap<String, String>>,
-    /// The new comment.
-    comment: RwSignal<String>,
-    /// Comment edits in progress, by comment id.
-    comment_edits: RwSignal<HashMap<CommentId, String>>,
-    /// The comment whose editor is open.
-    editing_comment: RwSignal<Option<CommentId>>,
-}
-
-impl Drafts {
-    fn new() -> Self {
-        Self {
-            base_revision: RwSignal::new(None),
-            fields: RwSignal::new(HashMap::new()),
-            comment: RwSignal::new(String::new()),
-            comment_edits: RwSignal::new(HashMap::new()),
-            editing_comment: RwSignal::new(None),
-        }
-    }
-
-    /// The value to show: what was typed, else the server's.
-    fn field(&self, name: &str, server: &str) -> String {
-        self.fields
-            .with_untracked(|f| f.get(name).cloned())
-            .unwrap_or_else(|| server.to_string())
-    }
-
-    /// The revision to send with a save.
-    fn revision(&self, shown: i64) -> i64 {
-        self.base_revision.get_untracked().unwrap_or(shown)
-    }
-
-    /// Whether the release changed under an unsaved edit.
-    fn changed_under(&self, shown: i64) -> bool {
-        self.base_revision
-            .get_untracked()
-            .is_some_and(|base| base != shown)
-    }
-
-    fn clear_edit(&self) {
-        self.fields.set(HashMap::new());
-        self.base_revision.set(None);
-    }
-
-    /// Records every keystroke of the details form (events bubble up to it).
-    fn tracker(self, shown: i64) -> impl Fn(leptos::ev::Event) + Clone + 'static {
-        move |ev: leptos::ev::Event| {
-            #[cfg(feature = "hydrate")]
-            {
-                let el = event_target::<web_sys::HtmlInputElement>(&ev);
-                let (name, value) = (el.name(), el.value());
-                if name.is_empty() || name == "id" || name == "revision" {
-                    return;
-                }
-                if self.base_revision.get_untracked().is_none() {
-                    self.base_revision.set(Some(shown));
-                }
-                self.fields.update(|f| {
-                    f.insert(name, value);
-                });
-            }
-            #[cfg(not(feature = "hydrate"))]
-            let _ = (ev, shown);
-        }
-    }
-}
-
-/// Its deployments as CI reported them, newest first: where, what
-/// happened, when, the commit and the pipeline run — and, in amber, why the
-/// board did not follow a report.
-#[component]
-fn DeploymentList(deployments: Vec<crate::views::DeploymentView>) -> impl IntoView {
-    use crate::domain::deployments::DeployStatus;
-    let now = use_now();
-    view! {
-        <section aria-labelledby="deployments-h" class="text-sm">
-            <h3 id="deployments-h" class="mb-2 font-semibold">"Deployments"</h3>
-            <ol class="space-y-2" aria-label="Deployments">
-                {deployments.into_iter().map(|dep| {
-                    let ok = matches!(dep.status, DeployStatus::Succeeded);
-                    let bad = matches!(dep.status, DeployStatus::Failed | DeployStatus::RolledBack);
-                    let what = match dep.status {
-                        DeployStatus::Started => "Started",
-                        DeployStatus::Succeeded => "Deployed",
-                        DeployStatus::Failed => "Failed",
-                        DeployStatus::RolledBack => "Rolled back",
-                    };
-                    view! {
-                        <li class="rc-dep" class:rc-dep-ok=ok class:rc-dep-bad=bad>
-                            <p>
-                                <span class="font-medium">{format!("{what} · {}", dep.environment.label())}</span>
-                                {dep.commit_sha.clone().map(|c| view! { <span class="ml-2 font-mono text-xs text-zinc-500 dark:text-zinc-400">{c.chars().take(7).collect::<String>()}</span> })}
-                            </p>
-                            <p class="text-xs text-zinc-500 dark:text-zinc-400">
-                                <When at=dep.created_at now=now/>
-                                {dep.reported_by.clone().map(|b| format!(" · {b}"))}
-                                {dep.url.clone().map(|u| view! { " · " <a class="text-indigo-700 underline dark:text-indigo-300" href=u rel="noopener noreferrer" target="_blank">"run"</a> })}
-                            </p>
-                            {dep.drift.clone().map(|d| view! { <p class="mt-1 text-xs text-amber-800 dark:text-amber-200" data-testid="drift">{d}</p> })}
-                        </li>
-                    }
-                }).collect_view()}
-            </ol>
-        </section>
     }
 }
