@@ -291,8 +291,10 @@ test('services page 100 at a time (needs JavaScript)', async ({ browser, baseURL
   await waitForHydration(page);
   const rows = page.getByRole('list', { name: 'Services' }).locator(':scope > li');
   await expect(rows).toHaveCount(100);
+  await expect(page.getByTestId('list-count')).toHaveText('Showing 100 of 102');
   await page.getByRole('button', { name: 'Load more' }).click();
   await expect(rows).toHaveCount(102);
+  await expect(page.getByTestId('list-count')).toHaveText('102 services');
   await expect(page.getByRole('list', { name: 'Services' })).toContainText('Svc 100');
   await expect(page.getByRole('button', { name: 'Load more' })).toHaveCount(0);
   await t.ctx.close();
@@ -306,8 +308,10 @@ test('deployment groups page 100 at a time (needs JavaScript)', async ({ browser
   await waitForHydration(page);
   const rows = page.getByRole('list', { name: 'Deployment groups' }).locator(':scope > li');
   await expect(rows).toHaveCount(100);
+  await expect(page.getByTestId('list-count')).toHaveText('Showing 100 of 102');
   await page.getByRole('button', { name: 'Load more' }).click();
   await expect(rows).toHaveCount(102);
+  await expect(page.getByTestId('list-count')).toHaveText('102 groups');
   // Newest first: the oldest two come last.
   await expect(rows.last()).toContainText('Wave 000');
   await expect(page.getByRole('button', { name: 'Load more' })).toHaveCount(0);

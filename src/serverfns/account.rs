@@ -125,6 +125,8 @@ pub struct MembersPageData {
     pub members: Vec<MemberView>,
     /// The cursor of the next page of members, if there is one.
     pub next_cursor: Option<String>,
+    /// How many members the team has (first page only).
+    pub total: Option<u64>,
     /// Pending invitations (empty for roles that cannot invite).
     pub invitations: Vec<InvitationView>,
     /// The team's id and name.
@@ -162,7 +164,12 @@ pub async fn members_page(cursor: Option<String>) -> Result<MembersPageData, Api
         vec![]
     };
     let settings = teams::settings(&state, &team).await?;
+    let total = match first {
+        true => Some(teams::member_count(&state, &team).await?),
+        false => None,
+    };
     Ok(MembersPageData {
+        total,
         my_role: team.role(),
         my_user_id: team.person("see the team")?.to_string(),
         members: page.items,

@@ -17,6 +17,8 @@ pub struct ServicesPageData {
     pub can_manage: bool,
     /// The cursor of the next page, if there is one.
     pub next_cursor: Option<String>,
+    /// How many services the team has (first page only).
+    pub total: Option<u64>,
 }
 
 /// The team's services, 100 at a time (`cursor`: the page after it).
@@ -25,6 +27,7 @@ pub async fn list_services(cursor: Option<String>) -> Result<ServicesPageData, A
     use crate::server::services::{catalog, deployments, PageRequest};
     let state = ctx::state()?;
     let team = ctx::team().await?;
+    let first = cursor.is_none();
     let page = catalog::list(
         &state,
         &team,
@@ -43,7 +46,12 @@ pub async fn list_services(cursor: Option<String>) -> Result<ServicesPageData, A
             (s, envs)
         })
         .collect();
+    let total = match first {
+        true => Some(catalog::count(&state, &team).await?),
+        false => None,
+    };
     Ok(ServicesPageData {
+        total,
         items,
         can_manage: team.role().can_manage_team_config(),
         next_cursor: page.next_cursor,

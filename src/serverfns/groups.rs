@@ -19,6 +19,8 @@ pub struct GroupsPageData {
     pub groups: Vec<DeploymentGroupView>,
     /// The cursor of the next page of groups, if there is one.
     pub next_cursor: Option<String>,
+    /// How many groups the team has (first page only).
+    pub total: Option<u64>,
     /// For the form.
     pub sprints: Vec<SprintView>,
     /// For the form.
@@ -33,6 +35,10 @@ pub struct GroupsPageData {
 pub async fn groups_page(cursor: Option<String>) -> Result<GroupsPageData, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
+    let total = match cursor {
+        None => Some(crate::server::services::groups::count(&state, &team).await?),
+        Some(_) => None,
+    };
     let page = crate::server::services::groups::list(
         &state,
         &team,
@@ -47,6 +53,7 @@ pub async fn groups_page(cursor: Option<String>) -> Result<GroupsPageData, ApiEr
         .items;
     let (_, members) = super::releases::names(&state, &team).await?;
     Ok(GroupsPageData {
+        total,
         groups: page.items,
         next_cursor: page.next_cursor,
         sprints,

@@ -322,6 +322,52 @@ async fn a_group_offers_the_releases_that_could_join_and_finds_them_by_search() 
 }
 
 #[tokio::test]
+async fn lists_say_how_many_there_are_with_their_first_page() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    for i in 0..101 {
+        service(&owner, &format!("Svc {i:03}")).await;
+    }
+    for i in 0..2 {
+        created(
+            owner
+                .post("/api/deployment-groups", &json!({"name": format!("G{i}")}))
+                .await,
+        )
+        .await;
+    }
+    let first = rpc(&owner, "list_services", "", StatusCode::OK).await;
+    assert_eq!(first["total"], 101);
+    let cursor = first["next_cursor"]
+        .as_str()
+        .expect("a next page")
+        .to_string();
+    let rest = rpc(
+        &owner,
+        "list_services",
+        &format!("cursor={cursor}"),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(rest["items"].as_array().unwrap().len(), 1);
+    assert!(rest["total"].is_null(), "{rest}");
+    assert_eq!(
+        rpc(&owner, "groups_page", "", StatusCode::OK).await["total"],
+        2
+    );
+    assert_eq!(
+        rpc(&owner, "members_page", "", StatusCode::OK).await["total"],
+        1
+    );
+    // Another team counts its own.
+    let (other, _, _) = app.owner_with_team("Other").await;
+    assert_eq!(
+        rpc(&other, "list_services", "", StatusCode::OK).await["total"],
+        0
+    );
+}
+
+#[tokio::test]
 async fn the_filtered_board_goes_into_a_sprint_all_at_once_and_only_the_work_in_flight() {
     let app = TestApp::spawn().await;
     let (owner, _, _) = app.owner_with_team("Acme").await;

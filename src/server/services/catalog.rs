@@ -122,6 +122,12 @@ pub async fn list(
     page.page(items, |s: &ServiceView| s.id.to_string())
 }
 
+/// How many services the team has (a list's total: one indexed `COUNT`).
+pub async fn count(state: &AppState, ctx: &TeamContext) -> AppResult<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(service::Entity::find_in(ctx).count(&state.db).await?)
+}
+
 /// One service.
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn get(state: &AppState, ctx: &TeamContext, id: &ServiceId) -> AppResult<ServiceView> {

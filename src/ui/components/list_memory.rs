@@ -367,6 +367,31 @@ pub fn load_more_button<T: Send + Sync + 'static>(
     }
 }
 
+/// Under a list: how many of how many it shows, when the total is known
+/// (`first_len` rows on the first page, and what "Load more" brought), and
+/// the "Load more" button while there is more.
+#[allow(clippy::too_many_arguments)]
+pub fn list_footer<T: Send + Sync + 'static>(
+    pages: MorePages<T>,
+    first_len: usize,
+    total: Option<u64>,
+    noun: &'static str,
+    first_next: Option<String>,
+    load: impl Fn(String) + Copy + Send + Sync + 'static,
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="mt-3 flex flex-wrap items-center gap-3">
+            {total.map(|total| view! {
+                <p class="text-sm text-zinc-600 dark:text-zinc-400" data-testid="list-count">
+                    {move || count_label(first_len + pages.memory.rows.with(Vec::len), total, noun)}
+                </p>
+            })}
+            {load_more_button(pages, first_next, load, class, "Load more")}
+        </div>
+    }
+}
+
 /// "Showing 100 of 1,234", or "2 releases" when all are shown (`noun` is
 /// the singular; its plural takes an "s").
 pub fn count_label(shown: usize, total: u64, noun: &str) -> String {

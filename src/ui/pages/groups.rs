@@ -10,7 +10,7 @@ use crate::serverfns::groups::{
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::SELECT;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
-use crate::ui::components::list_memory::{grouped, load_more_button, use_more_pages};
+use crate::ui::components::list_memory::{grouped, list_footer, use_more_pages};
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::status::StatusBadge;
 use crate::ui::components::style::{BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, CARD, LINK};
@@ -79,12 +79,13 @@ pub fn GroupsPage() -> impl IntoView {
                             {if d.groups.is_empty() {
                                 view! { <p class="rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm dark:border-zinc-700">"No deployment groups yet. A group ships several releases together, in order or in waves."</p> }.into_any()
                             } else {
+                                let first_len = d.groups.len();
                                 view! {
                                     <ul class="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800" aria-label="Deployment groups">
                                         {d.groups.into_iter().map(item).collect_view()}
                                         {move || more.memory.rows.get().into_iter().map(item).collect_view()}
                                     </ul>
-                                    {load_more_button(more, d.next_cursor.clone(), load_more, BUTTON_SECONDARY, "Load more")}
+                                    {list_footer(more, first_len, d.total, "group", d.next_cursor.clone(), load_more, BUTTON_SECONDARY)}
                                 }.into_any()
                             }}
                             {d.can_manage.then(|| view! {

@@ -10,7 +10,7 @@ use crate::serverfns::identity::ResendInvitation;
 use crate::ui::components::copy::{select_input, CopyButton};
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{ActionError, Submit};
-use crate::ui::components::list_memory::{load_more_button, use_more_pages};
+use crate::ui::components::list_memory::{list_footer, use_more_pages};
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::style::BUTTON_SECONDARY;
 use crate::views::MemberView;
@@ -59,6 +59,7 @@ pub fn MembersPage() -> impl IntoView {
                         let my_role = d.my_role;
                         let me = d.my_user_id.clone();
                         let invitations = d.invitations.clone();
+                        let first_len = d.members.len();
                         view! {
                             <div class="max-w-3xl space-y-10">
                                 <section aria-labelledby="members-h">
@@ -72,7 +73,7 @@ pub fn MembersPage() -> impl IntoView {
                                             move || more.memory.rows.get().into_iter().map(|m| view! { <MemberRow m=m me=me.clone() my_role=my_role change=change remove=remove/> }).collect_view()
                                         }
                                     </ul>
-                                    <div class="mt-3">{load_more_button(more, d.next_cursor.clone(), load_more, BUTTON_SECONDARY, "Load more")}</div>
+                                    {list_footer(more, first_len, d.total, "member", d.next_cursor.clone(), load_more, BUTTON_SECONDARY)}
                                 </section>
                                 {my_role.can_invite().then(|| view! {
                                     <section aria-labelledby="invite-h" class="space-y-4">

@@ -8,7 +8,7 @@ use crate::serverfns::catalog::{
 };
 use crate::ui::components::form::PageTitle;
 use crate::ui::components::form::{last_error, ActionError, Field, FieldErrors, Submit};
-use crate::ui::components::list_memory::{load_more_button, use_more_pages};
+use crate::ui::components::list_memory::{list_footer, use_more_pages};
 use crate::ui::components::loaded::Loaded;
 use crate::ui::components::style::BUTTON_SECONDARY;
 use crate::views::{RunningVersion, ServiceEnvironments, ServiceView};
@@ -36,7 +36,8 @@ pub fn ServicesPage() -> impl IntoView {
         <PageTitle text="Services"/>
             <Loaded data=data let:loaded>
                 {
-                    let ServicesPageData { items: services, can_manage, next_cursor: first_next } = loaded;
+                    let ServicesPageData { items: services, can_manage, next_cursor: first_next, total } = loaded;
+                    let first_len = services.len();
                     view! {
                         <div class="max-w-4xl space-y-8">
                             <datalist id="my-repos">
@@ -56,7 +57,7 @@ pub fn ServicesPage() -> impl IntoView {
                                         {services.into_iter().map(|(s, envs)| view! { <ServiceRow s=s envs=envs can_manage=can_manage save=save delete=delete repos=repos/> }).collect_view()}
                                         {move || more.memory.rows.get().into_iter().map(|(s, envs)| view! { <ServiceRow s=s envs=envs can_manage=can_manage save=save delete=delete repos=repos/> }).collect_view()}
                                     </ul>
-                                    {load_more_button(more, first_next, load_more, BUTTON_SECONDARY, "Load more")}
+                                    {list_footer(more, first_len, total, "service", first_next, load_more, BUTTON_SECONDARY)}
                                 }.into_any()
                             }}
                             {can_manage.then(|| view! {

@@ -166,6 +166,14 @@ pub async fn list(
     page.page(items, |g: &DeploymentGroupView| g.id.to_string())
 }
 
+/// How many deployment groups the team has (a list's total).
+pub async fn count(state: &AppState, ctx: &TeamContext) -> AppResult<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(deployment_group::Entity::find_in(ctx)
+        .count(&state.db)
+        .await?)
+}
+
 /// One group.
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn get(

@@ -15,7 +15,7 @@ pub use invitations::{
     accept_invitation, invitations, invite, preview_invitation, resend_invitation,
     revoke_invitation, INVITATION_DAYS,
 };
-pub use people::{change_role, leave, members, remove};
+pub use people::{change_role, leave, member_count, members, remove};
 pub use team_settings::{
     mask_webhook, settings, test_slack, update_settings, validate_webhook_url, SettingsPatch,
 };

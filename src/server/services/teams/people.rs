@@ -64,6 +64,12 @@ pub async fn members(
     })
 }
 
+/// How many members the team has (a list's total).
+pub async fn member_count(state: &AppState, ctx: &TeamContext) -> AppResult<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(team_member::Entity::find_in(ctx).count(&state.db).await?)
+}
+
 /// Changes a member's role within the rules of `domain::roles` (an ADMIN
 /// manages MEMBERs and VIEWERs only); the last OWNER cannot be demoted.
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), user_id = %user_id))]
