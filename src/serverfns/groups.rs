@@ -143,18 +143,16 @@ pub async fn group_page(
     let members_of = groups::releases(&state, &team, &id).await?;
     let plan = groups::plan(&state, &team, &id).await?;
     let (found, candidates_total) = groups::candidates(&state, &team, &id, &q, CANDIDATES).await?;
-    let (services, members) = super::releases::names(&state, &team).await?;
-    let candidates = found
+    let (_, members) = super::releases::names(&state, &team).await?;
+    let candidates = super::releases::named(&state, &team, found)
+        .await?
         .into_iter()
-        .map(|r| {
-            let row = super::releases::row(r, &services, &members);
-            ReleaseRef {
-                id: row.release.id,
-                title: row.release.title,
-                version: row.release.version,
-                status: row.release.status,
-                service_name: row.service_name,
-            }
+        .map(|row| ReleaseRef {
+            id: row.release.id,
+            title: row.release.title,
+            version: row.release.version,
+            status: row.release.status,
+            service_name: row.service_name,
         })
         .collect();
     let sprints = crate::server::services::sprints::list(&state, &team, &all())

@@ -368,6 +368,32 @@ async fn lists_say_how_many_there_are_with_their_first_page() {
 }
 
 #[tokio::test]
+async fn a_rows_service_is_named_however_many_services_the_team_has() {
+    let app = TestApp::spawn().await;
+    let (owner, _, _) = app.owner_with_team("Acme").await;
+    let mut last = String::new();
+    for i in 0..501 {
+        last = service(&owner, &format!("Svc {i:03}")).await;
+    }
+    // The 501st service: past what a picker lists.
+    let id = release(&owner, &last, "Late", json!({})).await;
+    let page = rpc(
+        &owner,
+        "releases_page",
+        "status=&service_id=&owner_id=&priority=&blocked=&q=",
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        page["rows"][0]["service_name"], "Svc 500",
+        "{}",
+        page["rows"]
+    );
+    let one = rpc(&owner, "release_page", &format!("id={id}"), StatusCode::OK).await;
+    assert_eq!(one["row"]["service_name"], "Svc 500");
+}
+
+#[tokio::test]
 async fn the_filtered_board_goes_into_a_sprint_all_at_once_and_only_the_work_in_flight() {
     let app = TestApp::spawn().await;
     let (owner, _, _) = app.owner_with_team("Acme").await;

@@ -128,6 +128,28 @@ pub async fn count(state: &AppState, ctx: &TeamContext) -> AppResult<u64> {
     Ok(service::Entity::find_in(ctx).count(&state.db).await?)
 }
 
+/// The names of these services of the team, by id (whatever the team's
+/// size: looked up for these alone).
+pub async fn names_of(
+    state: &AppState,
+    ctx: &TeamContext,
+    ids: impl IntoIterator<Item = ServiceId>,
+) -> AppResult<std::collections::HashMap<ServiceId, String>> {
+    let mut ids: Vec<ServiceId> = ids.into_iter().collect();
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(service::Entity::find_in(ctx)
+        .filter(service::Column::Id.is_in(ids))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect())
+}
+
 /// One service.
 #[tracing::instrument(skip_all, fields(team_id = %ctx.team_id(), id = %id))]
 pub async fn get(state: &AppState, ctx: &TeamContext, id: &ServiceId) -> AppResult<ServiceView> {

@@ -68,21 +68,32 @@ pub(crate) async fn names(
     Ok((services, members))
 }
 
+/// Releases with their service's and owner's names, looked up for these
+/// releases alone: right for a team of any size (the pickers' lists stop
+/// at 500; a row's names never do).
 #[cfg(feature = "ssr")]
-pub(crate) fn row(r: ReleaseView, services: &[ServiceView], members: &[MemberView]) -> ReleaseRow {
-    ReleaseRow {
-        service_name: services
-            .iter()
-            .find(|s| s.id == r.service_id)
-            .map(|s| s.name.clone())
-            .unwrap_or_default(),
-        owner_name: r
-            .owner_id
-            .as_ref()
-            .and_then(|o| members.iter().find(|m| &m.user_id == o))
-            .map(|m| m.name.clone()),
-        release: r,
-    }
+pub(crate) async fn named(
+    state: &crate::server::state::AppState,
+    team: &crate::server::access::TeamContext,
+    releases: Vec<ReleaseView>,
+) -> Result<Vec<ReleaseRow>, ApiError> {
+    let services = crate::server::services::catalog::names_of(
+        state,
+        team,
+        releases.iter().map(|r| r.service_id.clone()),
+    )
+    .await?;
+    let owners =
+        crate::server::services::user_names(&state.db, releases.iter().map(|r| r.owner_id.clone()))
+            .await?;
+    Ok(releases
+        .into_iter()
+        .map(|r| ReleaseRow {
+            service_name: services.get(&r.service_id).cloned().unwrap_or_default(),
+            owner_name: r.owner_id.as_ref().and_then(|o| owners.get(o).cloned()),
+            release: r,
+        })
+        .collect())
 }
 
 /// The releases page: filters come from the URL query.
@@ -112,11 +123,7 @@ pub async fn releases_page(
     };
     let page = releases::list(&state, &team, &f).await?;
     let (services, members) = names(&state, &team).await?;
-    let rows = page
-        .items
-        .into_iter()
-        .map(|r| row(r, &services, &members))
-        .collect();
+    let rows = named(&state, &team, page.items).await?;
     // The total and the pickers of the new-release form come with the first
     // page only.
     let (sprints, groups, total) = match cursor {
@@ -269,13 +276,8 @@ pub(super) async fn rows(
     f: crate::server::services::releases::ReleaseFilter,
 ) -> Result<Page<ReleaseRow>, ApiError> {
     let page = crate::server::services::releases::list(state, team, &f).await?;
-    let (services, members) = names(state, team).await?;
     Ok(Page {
-        items: page
-            .items
-            .into_iter()
-            .map(|r| row(r, &services, &members))
-            .collect(),
+        items: named(state, team, page.items).await?,
         next_cursor: page.next_cursor,
     })
 }

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use super::{names, optional_priority, row};
+use super::{named, names, optional_priority};
 #[cfg(feature = "ssr")]
 use crate::serverfns::ctx;
 
@@ -154,7 +154,12 @@ pub async fn release_page(id: ReleaseId) -> Result<ReleasePageData, ApiError> {
     let state = ctx::state()?;
     let team = ctx::team().await?;
     let r = releases::get(&state, &team, &id).await?;
-    let (services, members) = names(&state, &team).await?;
+    let (_, members) = names(&state, &team).await?;
+    let row = named(&state, &team, vec![r.clone()])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| crate::server::error::AppError::not_found("release"))?;
     let first = PageRequest {
         limit: Some(200),
         cursor: None,
@@ -167,7 +172,7 @@ pub async fn release_page(id: ReleaseId) -> Result<ReleasePageData, ApiError> {
         deployments_next: deployments.next_cursor,
         description_html: crate::server::services::comments::render_markdown(&r.description),
         allowed: r.status.allowed_targets(),
-        row: row(r, &services, &members),
+        row,
         can_edit: team.role().can_edit_releases(),
         me: team.person("open a release")?.clone(),
         is_admin: team.role().can_manage_team_config(),
