@@ -24,7 +24,7 @@
 use crate::domain::ids::{TeamId, TokenId, UserId};
 use crate::domain::roles::Role;
 use crate::domain::DomainError;
-use crate::server::db::entities::{api_token, team_member, user};
+use crate::server::db::entities::{api_token, session, team_member, user};
 use crate::server::db::scoped::TeamOwned;
 use crate::server::error::AppError;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, QueryFilter};
@@ -70,6 +70,59 @@ pub fn for_token(token: &api_token::Model) -> TeamContext {
         },
         role: token.role,
     }
+}
+
+/// A live session found by its token's hash, with its user and — when the
+/// session has a team selected and the user is (still) its member — the
+/// team context. One query: the session, its user and the membership row
+/// joined, so a request that signs in by cookie costs one round trip to
+/// know who acts and in which team, not two. The role comes from the
+/// membership row, as in [`for_member`].
+pub async fn for_session(
+    db: &impl ConnectionTrait,
+    token_hash: String,
+    live: sea_orm::Condition,
+) -> Result<Option<(session::Model, user::Model, Option<TeamContext>)>, DbErr> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{
+        EntityTrait, ExprTrait, FromQueryResult, IdenStatic, JoinType, QuerySelect, QueryTrait,
+        SelectA, SelectB,
+    };
+    let membership = session::Entity::belongs_to(team_member::Entity)
+        .from(session::Column::CurrentTeamId)
+        .to(team_member::Column::TeamId)
+        .on_condition(|_, member| {
+            Expr::col((member, team_member::Column::UserId))
+                .equals((session::Entity, session::Column::UserId))
+                .into()
+        });
+    let query = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(token_hash))
+        .filter(live)
+        .find_also_related(user::Entity)
+        .join(JoinType::LeftJoin, membership.into())
+        .column_as(team_member::Column::Role, "member_role")
+        .into_query();
+    let Some(row) = db.query_one(&query).await? else {
+        return Ok(None);
+    };
+    let sess = session::Model::from_query_result(&row, SelectA.as_str())?;
+    let Some(user) = user::Model::from_query_result_optional(&row, SelectB.as_str())? else {
+        return Ok(None);
+    };
+    let role: Option<Role> = row.try_get("", "member_role")?;
+    let team = match (&sess.current_team_id, role) {
+        (Some(team_id), Some(role)) => Some(TeamContext {
+            team_id: team_id.clone(),
+            actor: Actor::Person {
+                user_id: user.id.clone(),
+                name: user.name.clone(),
+            },
+            role,
+        }),
+        _ => None,
+    };
+    Ok(Some((sess, user, team)))
 }
 
 /// The context of `user` in `team_id`, when (and only when) they are a

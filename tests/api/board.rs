@@ -117,6 +117,20 @@ async fn with_1250_in_flight_every_column_counts_all_and_shows_its_most_urgent_f
             "{status}: {:?}",
             cards.iter().map(|c| &c["priority"]).collect::<Vec<_>>()
         );
+        // …and the whole column in order of urgency, whichever way the
+        // database returned the columns' rows (one UNION ALL for all).
+        let rank = |p: &Value| {
+            ["LOW", "MEDIUM", "HIGH", "CRITICAL"]
+                .iter()
+                .position(|n| p == n)
+                .unwrap()
+        };
+        assert!(
+            cards
+                .windows(2)
+                .all(|w| rank(&w[0]["priority"]) >= rank(&w[1]["priority"])),
+            "{status}: most urgent first throughout"
+        );
     }
     assert_eq!(
         total, 1250,

@@ -18,7 +18,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::ColumnTrait;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -178,24 +178,17 @@ pub fn clear_session_cookie(secure: bool) -> String {
 pub async fn lookup(state: &AppState, token: &str) -> Result<ResolvedAuth, AppError> {
     let db = &state.db;
     let now = crate::server::db::now();
-    let found = session::Entity::find()
-        .filter(session::Column::TokenHash.eq(hash_token(token)))
-        .filter(session::Column::ExpiresAt.gt(now))
-        // However active, a session ends RC_SESSION_MAX_DAYS after sign-in.
-        .filter(
+    // However active, a session ends RC_SESSION_MAX_DAYS after sign-in.
+    let live = sea_orm::Condition::all()
+        .add(session::Column::ExpiresAt.gt(now))
+        .add(
             session::Column::CreatedAt
                 .gt(now - chrono::Duration::days(state.settings.session_max_days)),
-        )
-        .find_also_related(user::Entity)
-        .one(db)
-        .await?;
-    let Some((sess, Some(user))) = found else {
+        );
+    let Some((sess, user, team)) = access::for_session(db, hash_token(token), live).await? else {
         return Ok(ResolvedAuth::default());
     };
-    let team = match &sess.current_team_id {
-        Some(team_id) => access::for_member(db, team_id, &user).await?.map(Arc::new),
-        None => None,
-    };
+    let team = team.map(Arc::new);
     crate::server::services::accounts::touch_session(state, &sess).await;
     let current_team_id = team.as_ref().map(|t| t.team_id().clone());
     Ok(ResolvedAuth {
