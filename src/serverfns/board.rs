@@ -50,27 +50,34 @@ pub async fn board(
         ..Default::default()
     };
     let sizes = ColumnSizes::parse(&show);
-    let columns = releases::board(&state, &team, &f, &sizes, closed == "1").await?;
-    let (services, members) = super::releases::names(&state, &team).await?;
-    let sprints = crate::server::services::sprints::list(
-        &state,
-        &team,
-        &crate::server::services::PageRequest {
+    // The columns, the filters' pickers and the open sprints are
+    // independent: asked at once, the data call takes as long as the
+    // slowest of them, not their sum.
+    let open_sprints = async {
+        let page = crate::server::services::PageRequest {
             limit: Some(100),
             cursor: None,
-        },
-    )
-    .await?
-    .items
-    .into_iter()
-    .filter(|s| {
-        matches!(
-            s.status,
-            crate::domain::kinds::SprintStatus::Planning
-                | crate::domain::kinds::SprintStatus::Active
+        };
+        Ok::<_, ApiError>(
+            crate::server::services::sprints::list(&state, &team, &page)
+                .await?
+                .items
+                .into_iter()
+                .filter(|s| {
+                    matches!(
+                        s.status,
+                        crate::domain::kinds::SprintStatus::Planning
+                            | crate::domain::kinds::SprintStatus::Active
+                    )
+                })
+                .collect(),
         )
-    })
-    .collect();
+    };
+    let columns = async {
+        Ok::<_, ApiError>(releases::board(&state, &team, &f, &sizes, closed == "1").await?)
+    };
+    let (columns, (services, members), sprints) =
+        futures::try_join!(columns, super::releases::names(&state, &team), open_sprints)?;
     Ok(BoardData {
         sprints,
         columns,

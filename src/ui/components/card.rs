@@ -10,7 +10,19 @@ use leptos::prelude::*;
 
 /// "Fri 4 Dec" for 2026-12-04.
 pub fn short_date(d: NaiveDate) -> String {
-    d.format("%a %-d %b").to_string()
+    use chrono::Datelike;
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    // By hand, not `format("%a %-d %b")`: a board formats hundreds of
+    // these, and a format string is parsed anew each time.
+    format!(
+        "{} {} {}",
+        DAYS[d.weekday().num_days_from_monday() as usize],
+        d.day(),
+        MONTHS[d.month0() as usize]
+    )
 }
 
 /// Whether a target date has passed.
@@ -56,9 +68,9 @@ pub fn card_label(card: &BoardCard) -> String {
     l
 }
 
-/// What a card shows; the board wraps it in its list item.
-#[component]
-pub fn CardBody(card: BoardCard, today: String) -> impl IntoView {
+/// What a card shows; the board wraps it in its list item. A function, not
+/// a component: it borrows the card (a board renders hundreds).
+pub fn card_body(card: &BoardCard, today: &str) -> impl IntoView {
     let overdue = card
         .target_date
         .zip(today.parse::<NaiveDate>().ok())
@@ -93,6 +105,7 @@ pub fn CardBody(card: BoardCard, today: String) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Datelike;
 
     #[test]
     fn dates_read_like_people_write_them() {
@@ -100,5 +113,14 @@ mod tests {
         assert_eq!(short_date(d("2026-12-04")), "Fri 4 Dec");
         assert!(is_overdue(d("2026-11-25"), d("2026-11-26")));
         assert!(!is_overdue(d("2026-11-26"), d("2026-11-26")));
+    }
+
+    #[test]
+    fn short_dates_match_chronos_own_formatting_every_day_of_two_years() {
+        let mut day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        while day.year() < 2028 {
+            assert_eq!(short_date(day), day.format("%a %-d %b").to_string());
+            day = day.succ_opt().unwrap();
+        }
     }
 }

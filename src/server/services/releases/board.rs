@@ -90,23 +90,23 @@ pub async fn board(
         })
         .collect();
     let rows = first_cards(&state.db, columns).await?;
-    let owners = crate::server::services::user_names(
-        &state.db,
-        rows.iter().map(|(r, _)| r.owner_id.clone()),
-    )
-    .await?;
-    let waiting = crate::server::services::dependencies::blocked_by(
-        &state.db,
-        ctx,
-        rows.iter().map(|(r, _)| r.id.clone()).collect(),
-    )
-    .await?;
-    let mut holds = crate::server::services::policy::board_holds(
-        &state.db,
-        ctx,
-        &rows.iter().map(|(r, _)| r).collect::<Vec<_>>(),
-    )
-    .await?;
+    // What the cards say besides their own row — owners' names, unresolved
+    // blockers, what the policy holds — are independent lookups over the
+    // same ids: asked at once, each on its own pooled connection, so the
+    // board waits for the slowest of them, not their sum.
+    let shown: Vec<&release::Model> = rows.iter().map(|(r, _)| r).collect();
+    let (owners, waiting, mut holds) = tokio::try_join!(
+        crate::server::services::user_names(
+            &state.db,
+            rows.iter().map(|(r, _)| r.owner_id.clone()),
+        ),
+        crate::server::services::dependencies::blocked_by(
+            &state.db,
+            ctx,
+            rows.iter().map(|(r, _)| r.id.clone()).collect(),
+        ),
+        crate::server::services::policy::board_holds(&state.db, ctx, &shown,),
+    )?;
     let cards: Vec<BoardCard> = rows
         .into_iter()
         .map(|(r, s)| BoardCard {

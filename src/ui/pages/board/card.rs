@@ -4,7 +4,8 @@
 #[cfg(feature = "hydrate")]
 use super::state::focus_neighbor;
 use super::state::{focus_card_soon, BoardState};
-use crate::ui::components::card::{card_label, CardBody};
+use crate::domain::status::ReleaseStatus;
+use crate::ui::components::card::{card_body, card_label};
 use crate::ui::components::status::dot_class;
 use crate::ui::components::style::BUTTON_SECONDARY;
 use crate::views::BoardCard;
@@ -14,13 +15,15 @@ use leptos::prelude::*;
 #[component]
 pub(super) fn Card(
     card: BoardCard,
+    /// Where it is shown (its column: the optimistic status while a move
+    /// is on its way).
+    status: ReleaseStatus,
     today: String,
     st: BoardState,
     can_edit: bool,
 ) -> impl IntoView {
     let label = card_label(&card);
     let id = card.id.clone();
-    let status = untrack(|| st.effective(&card));
     let node = NodeRef::<leptos::html::Li>::new();
     // Give focus back after a refresh re-rendered the board under it.
     {
@@ -109,7 +112,7 @@ pub(super) fn Card(
             on:focus=move |_| st.focused.set(Some(focus_id.clone()))
             on:keydown=on_key
         >
-            <CardBody card=card.clone() today=today/>
+            {card_body(&card, &today)}
             {can_edit.then(|| view! {
                 <button
                     type="button"

@@ -2,7 +2,7 @@
 //! moves, and "Show N more" when it holds more than it shows.
 
 use super::card::Card;
-use super::state::BoardState;
+use super::state::{placed, BoardState};
 use crate::domain::status::ReleaseStatus;
 use crate::ui::components::style::LINK;
 use crate::views::BoardCard;
@@ -41,16 +41,21 @@ pub(super) fn ColumnList(
     } = load;
     // Count under optimistic moves: what moved in, minus what moved out.
     let count = move || {
-        all.with_value(|all| {
-            let moved_in = all
-                .iter()
-                .filter(|c| c.status != s && st.effective(c) == s)
-                .count() as u64;
-            let moved_out = all
-                .iter()
-                .filter(|c| c.status == s && st.effective(c) != s)
-                .count() as u64;
-            (total + moved_in).saturating_sub(moved_out)
+        st.overrides.with(|moves| {
+            if moves.is_empty() {
+                return total;
+            }
+            all.with_value(|all| {
+                let moved_in = all
+                    .iter()
+                    .filter(|c| c.status != s && placed(moves, c) == s)
+                    .count() as u64;
+                let moved_out = all
+                    .iter()
+                    .filter(|c| c.status == s && placed(moves, c) != s)
+                    .count() as u64;
+                (total + moved_in).saturating_sub(moved_out)
+            })
         })
     };
     let label = move || {
@@ -63,11 +68,13 @@ pub(super) fn ColumnList(
         )
     };
     let cards = move || {
-        all.with_value(|all| {
-            all.iter()
-                .filter(|c| st.effective(c) == s)
-                .cloned()
-                .collect::<Vec<_>>()
+        st.overrides.with(|moves| {
+            all.with_value(|all| {
+                all.iter()
+                    .filter(|c| placed(moves, c) == s)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
         })
     };
     // A column that holds more than it shows says so, with a way to the
@@ -163,7 +170,7 @@ pub(super) fn ColumnList(
             }
         >
             {move || (!collapsed.get()).then(|| cards().into_iter().map(|c| view! {
-                <Card card=c today=today.clone() st=st can_edit=can_edit/>
+                <Card card=c status=s today=today.clone() st=st can_edit=can_edit/>
             }).collect_view())}
         </ul>
         </div>

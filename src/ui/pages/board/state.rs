@@ -38,6 +38,19 @@ pub(super) struct BoardState {
     pub(super) mover: Action<Move, ()>,
 }
 
+/// Where a card is shown under these optimistic moves. A column reads the
+/// moves once and places all its cards with them (not one signal read per
+/// card: a board renders hundreds, ten columns over).
+pub(super) fn placed(
+    overrides: &HashMap<ReleaseId, (i64, ReleaseStatus)>,
+    c: &BoardCard,
+) -> ReleaseStatus {
+    match overrides.get(&c.id) {
+        Some((rev, to)) if *rev == c.revision => *to,
+        _ => c.status,
+    }
+}
+
 /// One move of one card, as the board dispatches it.
 #[derive(Clone)]
 pub(super) struct Move {
@@ -136,10 +149,7 @@ impl BoardState {
 
     /// Where a card is shown: its optimistic status while the move is pending.
     pub(super) fn effective(&self, c: &BoardCard) -> ReleaseStatus {
-        self.overrides.with(|m| match m.get(&c.id) {
-            Some((rev, to)) if *rev == c.revision => *to,
-            _ => c.status,
-        })
+        self.overrides.with(|m| placed(m, c))
     }
 
     /// Shows a refusal for [`TOAST_MS`] (or until dismissed).
