@@ -34,6 +34,25 @@ async fn log_kinds(b: &Browser) -> Vec<String> {
         .collect()
 }
 
+/// The mail outbox as (body, sent) once the worker has recorded a send (or
+/// after ten seconds): the SMTP sink has a message a moment before the
+/// worker marks its row sent.
+async fn sent_mail_rows(app: &TestApp) -> Vec<(String, bool)> {
+    use release_coordinator::server::db::entities::mail_outbox;
+    use sea_orm::EntityTrait;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let rows = mail_outbox::Entity::find().all(&app.db).await.unwrap();
+        if rows.iter().any(|r| r.sent_at.is_some()) || std::time::Instant::now() > deadline {
+            return rows
+                .into_iter()
+                .map(|m| (m.body, m.sent_at.is_some()))
+                .collect();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 #[tokio::test]
 async fn a_new_account_gets_a_link_that_verifies_its_email_once() {
     let (app, sink) = app_with_mail().await;
@@ -61,15 +80,9 @@ async fn a_new_account_gets_a_link_that_verifies_its_email_once() {
     let token = mail.token("/verify-email");
 
     // Once sent, the stored copy of the message no longer holds the link.
-    use sea_orm::EntityTrait;
-    let rows: Vec<(String, bool)> =
-        release_coordinator::server::db::entities::mail_outbox::Entity::find()
-            .all(&app.db)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|m| (m.body, m.sent_at.is_some()))
-            .collect();
+    // The sink has the message a moment before the worker records it as
+    // sent (and empties it): wait for that, as a reader of the table would.
+    let rows = sent_mail_rows(&app).await;
     assert_eq!(rows.len(), 1);
     assert!(rows[0].1 && rows[0].0.is_empty(), "sent and emptied");
 
