@@ -112,14 +112,7 @@ pub async fn for_session(
     };
     let role: Option<Role> = row.try_get("", "member_role")?;
     let team = match (&sess.current_team_id, role) {
-        (Some(team_id), Some(role)) => Some(TeamContext {
-            team_id: team_id.clone(),
-            actor: Actor::Person {
-                user_id: user.id.clone(),
-                name: user.name.clone(),
-            },
-            role,
-        }),
+        (Some(team_id), Some(role)) => Some(member_context(team_id.clone(), &user, role)),
         _ => None,
     };
     Ok(Some((sess, user, team)))
@@ -136,14 +129,20 @@ pub async fn for_member(
         .filter(team_member::Column::UserId.eq(&user.id))
         .one(db)
         .await?;
-    Ok(member.map(|m| TeamContext {
-        team_id: m.team_id,
+    Ok(member.map(|m| member_context(m.team_id, user, m.role)))
+}
+
+/// The context of a member whose membership row was just read (its team
+/// and role): only [`for_member`] and [`for_session`] call it.
+fn member_context(team_id: TeamId, user: &user::Model, role: Role) -> TeamContext {
+    TeamContext {
+        team_id,
         actor: Actor::Person {
             user_id: user.id.clone(),
             name: user.name.clone(),
         },
-        role: m.role,
-    }))
+        role,
+    }
 }
 
 impl TeamContext {
