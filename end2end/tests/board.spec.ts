@@ -207,7 +207,16 @@ test('the board renders without JavaScript', async ({ browser, baseURL }) => {
   await page.goto('/board?priority=MEDIUM');
   await expect(column(page, /^Planning, 1 release/)).toContainText('Static');
   await expect(page.getByRole('listitem', { name: /^Static 1.0.0/ })).toBeVisible();
+  // "Move to…" needs the page's code: without it, no button that does nothing.
+  await expect(page.getByRole('button', { name: /^Move Static 1.0.0 to/ })).toHaveCount(0);
   await noJs.close();
+
+  // Live, every card has it, and it opens the moves the machine allows.
+  const live = await t.ctx.newPage();
+  await openBoard(live, '/board?priority=MEDIUM');
+  await live.getByRole('button', { name: 'Move Static 1.0.0 to…' }).click();
+  const dialog = live.getByRole('dialog', { name: /Move Static 1.0.0 to/ });
+  await expect(dialog.getByRole('button')).toHaveText(['In development', 'Cancelled', 'Cancel']);
   await t.ctx.close();
 });
 

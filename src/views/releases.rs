@@ -6,12 +6,11 @@ use crate::domain::ids::{
 use serde::{Deserialize, Serialize};
 
 /// A release as a card on the board. Only the board reads it (through its
-/// server function, and from the page as hydration data), so what a card
-/// does not have is left out rather than sent as `null`, `false` or `[]`:
-/// a board of hundreds of cards carries this once in its HTML.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
+/// server function, and from the page as hydration data, where a board of
+/// hundreds of cards carries it once per card): it travels as an array in
+/// a fixed order, not an object, so no card repeats the field names — see
+/// [`CardWire`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoardCard {
     /// Release id.
     pub id: ReleaseId,
@@ -21,40 +20,106 @@ pub struct BoardCard {
     pub version: String,
     /// Status. Not sent per card: the card's column says it, and
     /// [`BoardColumn`]'s deserialisation puts it back.
-    #[serde(skip, default = "placeholder_status")]
     pub status: crate::domain::status::ReleaseStatus,
     /// The service's name.
     pub service_name: String,
     /// Urgency.
     pub priority: crate::domain::status::Priority,
     /// The owner's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_name: Option<String>,
     /// Blocked by hand.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub is_blocked: bool,
     /// Why.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_reason: Option<String>,
     /// `YYYY-MM-DD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_date: Option<chrono::NaiveDate>,
     /// For optimistic concurrency on moves.
     pub revision: i64,
     /// Releases it BLOCKS-depends on that are not deployed yet
     /// ("Search 1.2.0"): it cannot ship before them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub blocked_by: Vec<String>,
     /// Moves the state machine allows but the release policy holds now (a
     /// freeze, missing approvals, open tickets), each with why: the board
     /// shows it on the column while the card is dragged.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub holds: Vec<MoveHold>,
+}
+
+/// A card as it travels: `[id, title, version, serviceName, priority,
+/// revision, ownerName, targetDate, isBlocked, blockedReason, blockedBy,
+/// holds]` — absent values as `null`, `false` and `[]`. As an object, the
+/// names alone were a hundred bytes of each card's JSON (37 KB of a board
+/// of 370 cards, sent in every board page's hydration data).
+type CardWire = (
+    ReleaseId,
+    String,
+    String,
+    String,
+    crate::domain::status::Priority,
+    i64,
+    Option<String>,
+    Option<chrono::NaiveDate>,
+    bool,
+    Option<String>,
+    Vec<String>,
+    Vec<MoveHold>,
+);
+
+impl Serialize for BoardCard {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (
+            &self.id,
+            &self.title,
+            &self.version,
+            &self.service_name,
+            self.priority,
+            self.revision,
+            &self.owner_name,
+            self.target_date,
+            self.is_blocked,
+            &self.blocked_reason,
+            &self.blocked_by,
+            &self.holds,
+        )
+            .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for BoardCard {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (
+            id,
+            title,
+            version,
+            service_name,
+            priority,
+            revision,
+            owner_name,
+            target_date,
+            is_blocked,
+            blocked_reason,
+            blocked_by,
+            holds,
+        ): CardWire = Deserialize::deserialize(d)?;
+        Ok(Self {
+            id,
+            title,
+            version,
+            status: placeholder_status(),
+            service_name,
+            priority,
+            owner_name,
+            is_blocked,
+            blocked_reason,
+            target_date,
+            revision,
+            blocked_by,
+            holds,
+        })
+    }
 }
 
 /// A move the release policy holds, and why (its first failing check).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MoveHold {
     /// The status it cannot move into now.
@@ -67,7 +132,6 @@ pub struct MoveHold {
 /// filters in it, and the cards shown (all of them for work in progress,
 /// the most recent for finished columns).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", from = "ColumnWire")]
 pub struct BoardColumn {
     /// The column's status.
@@ -303,12 +367,71 @@ mod tests {
         };
         let json = serde_json::to_value(&column).unwrap();
         assert_eq!(json["status"], "IN_REVIEW");
-        assert!(json["cards"][0].get("status").is_none(), "{json}");
+        assert_eq!(
+            json["cards"][0],
+            serde_json::json!([
+                "a",
+                "Checkout",
+                "2.4.0",
+                "Payments",
+                "HIGH",
+                3,
+                null,
+                null,
+                false,
+                null,
+                [],
+                []
+            ]),
+            "a card is an array in CardWire's order, without its status"
+        );
         let back: BoardColumn = serde_json::from_value(json).unwrap();
         assert_eq!(back, column);
         assert!(back
             .cards
             .iter()
             .all(|c| c.status == ReleaseStatus::InReview));
+    }
+
+    /// Every field of a card survives the trip, and a card of another
+    /// shape (a field missing, one too many) is refused, not guessed at.
+    #[test]
+    fn a_full_card_travels_whole_and_a_misshapen_one_is_refused() {
+        let card = BoardCard {
+            id: ReleaseId::from("r1".to_string()),
+            title: "Ledger".into(),
+            version: "1.0.0".into(),
+            status: ReleaseStatus::InStaging,
+            service_name: "Billing".into(),
+            priority: Priority::Critical,
+            owner_name: Some("Ada".into()),
+            is_blocked: true,
+            blocked_reason: Some("waiting on legal".into()),
+            target_date: "2026-12-04".parse().ok(),
+            revision: 7,
+            blocked_by: vec!["Search 1.2.0".into()],
+            holds: vec![MoveHold {
+                to: ReleaseStatus::StagingVerified,
+                reason: "frozen".into(),
+            }],
+        };
+        let column = BoardColumn {
+            status: ReleaseStatus::InStaging,
+            total: 1,
+            cards: vec![card],
+        };
+        let text = serde_json::to_string(&column).unwrap();
+        let back: BoardColumn = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, column);
+        let json = serde_json::to_value(&column).unwrap();
+        let mut short = json.clone();
+        short["cards"][0].as_array_mut().unwrap().pop();
+        assert!(serde_json::from_value::<BoardColumn>(short).is_err());
+        let mut long = json;
+        long["cards"][0]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!(1));
+        assert!(serde_json::from_value::<BoardColumn>(long).is_err());
     }
 }

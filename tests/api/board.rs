@@ -2,6 +2,8 @@
 //! cards most urgent first, and reaches the rest through "Show N more".
 
 use crate::helpers::{json_of, Browser, TestApp};
+use release_coordinator::domain::status::Priority;
+use release_coordinator::views::{BoardCard, BoardColumn};
 use reqwest::StatusCode;
 use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
@@ -38,6 +40,14 @@ async fn board_with(b: &Browser, show: &str, closed: &str) -> Value {
         .await
         .unwrap();
     json_of(r, StatusCode::OK).await
+}
+
+/// A column's cards, read as the page reads them (a card travels as an
+/// array in a fixed order: `views::BoardCard`).
+fn cards(column: &Value) -> Vec<BoardCard> {
+    serde_json::from_value::<BoardColumn>(column.clone())
+        .unwrap()
+        .cards
 }
 
 fn column<'a>(board: &'a Value, status: &str) -> &'a Value {
@@ -108,27 +118,35 @@ async fn with_1250_in_flight_every_column_counts_all_and_shows_its_most_urgent_f
         let c = column(&b, status);
         assert_eq!(c["total"], expected[status], "{status}");
         total += c["total"].as_u64().unwrap();
-        let cards = c["cards"].as_array().unwrap();
+        let cards = cards(c);
         assert_eq!(cards.len(), 50, "{status}: the first fifty");
         // Most urgent first: every critical card of the column comes before
         // anything else (a quarter of each column is critical).
         assert!(
-            cards.iter().take(40).all(|c| c["priority"] == "CRITICAL"),
+            cards
+                .iter()
+                .take(40)
+                .all(|c| c.priority == Priority::Critical),
             "{status}: {:?}",
-            cards.iter().map(|c| &c["priority"]).collect::<Vec<_>>()
+            cards.iter().map(|c| c.priority).collect::<Vec<_>>()
         );
         // …and the whole column in order of urgency, whichever way the
         // database returned the columns' rows (one UNION ALL for all).
-        let rank = |p: &Value| {
-            ["LOW", "MEDIUM", "HIGH", "CRITICAL"]
-                .iter()
-                .position(|n| p == n)
-                .unwrap()
+        let rank = |p: Priority| {
+            [
+                Priority::Low,
+                Priority::Medium,
+                Priority::High,
+                Priority::Critical,
+            ]
+            .iter()
+            .position(|n| p == *n)
+            .unwrap()
         };
         assert!(
             cards
                 .windows(2)
-                .all(|w| rank(&w[0]["priority"]) >= rank(&w[1]["priority"])),
+                .all(|w| rank(w[0].priority) >= rank(w[1].priority)),
             "{status}: most urgent first throughout"
         );
     }
@@ -147,9 +165,9 @@ async fn with_1250_in_flight_every_column_counts_all_and_shows_its_most_urgent_f
     let mut ids = HashSet::new();
     for status in IN_FLIGHT {
         let c = column(&b, status);
-        let cards = c["cards"].as_array().unwrap();
+        let cards = cards(c);
         assert_eq!(cards.len() as u64, expected[status], "{status}");
-        ids.extend(cards.iter().map(|c| c["id"].as_str().unwrap().to_string()));
+        ids.extend(cards.iter().map(|c| c.id.to_string()));
     }
     assert_eq!(ids.len(), 1250);
 }
@@ -229,7 +247,7 @@ async fn the_closed_area_is_counted_always_and_its_cards_loaded_when_open() {
     assert_eq!(column(&collapsed, "CANCELLED")["total"], 1);
     assert_eq!(column(&collapsed, "CANCELLED")["cards"], json!([]));
     let open = board_with(&owner, "", "1").await;
-    assert_eq!(column(&open, "CANCELLED")["cards"][0]["id"], id);
+    assert_eq!(cards(column(&open, "CANCELLED"))[0].id.as_str(), id);
 }
 
 /// The HTML of one column of the board page.

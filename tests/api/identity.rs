@@ -652,14 +652,19 @@ async fn deleting_an_account_needs_the_email_and_no_orphaned_team() {
         .await
         .unwrap();
     let board = json_of(r, StatusCode::OK).await;
-    let card = board["columns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|c| c["cards"].as_array().unwrap().clone())
-        .find(|c| c["id"] == rel["id"])
-        .unwrap();
-    assert_eq!(card["ownerName"], "Former member", "{card}");
+    let card = serde_json::from_value::<Vec<release_coordinator::views::BoardColumn>>(
+        board["columns"].clone(),
+    )
+    .unwrap()
+    .into_iter()
+    .flat_map(|c| c.cards)
+    .find(|c| rel["id"] == c.id.as_str())
+    .unwrap();
+    assert_eq!(
+        card.owner_name.as_deref(),
+        Some("Former member"),
+        "{card:?}"
+    );
     // The address is free again.
     app.signed_up(&member_user).await;
 }

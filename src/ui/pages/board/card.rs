@@ -24,6 +24,9 @@ pub(super) fn Card(
 ) -> impl IntoView {
     let label = card_label(&card);
     let id = card.id.clone();
+    // Shared by the handlers below, not cloned into each: the server
+    // renders hundreds of cards and calls none of them.
+    let card = std::sync::Arc::new(card);
     let node = NodeRef::<leptos::html::Li>::new();
     // Give focus back after a refresh re-rendered the board under it.
     {
@@ -46,14 +49,14 @@ pub(super) fn Card(
         let card = card.clone();
         move || {
             if can_edit {
-                st.moving.set(Some(card.clone()));
+                st.moving.set(Some(BoardCard::clone(&card)));
             }
         }
     };
     let navigate = leptos_router::hooks::use_navigate();
     let on_key = {
         let open_move = open_move.clone();
-        let href = format!("/releases/{}", card.id);
+        let id = id.clone();
         move |ev: leptos::ev::KeyboardEvent| {
             if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
                 return;
@@ -67,7 +70,7 @@ pub(super) fn Card(
                 // On the card itself (not its button): open the release.
                 "Enter" if ev.target() == ev.current_target() => {
                     ev.prevent_default();
-                    navigate(&href, Default::default());
+                    navigate(&format!("/releases/{id}"), Default::default());
                 }
                 "ArrowUp" | "ArrowDown" | "ArrowLeft" | "ArrowRight" => {
                     #[cfg(feature = "hydrate")]
@@ -90,7 +93,6 @@ pub(super) fn Card(
     let drag_id = id.clone();
     let focus_id = id.clone();
     let dim_id = id.clone();
-    let title = format!("{} {}", card.title, card.version);
     view! {
         <li
             node_ref=node
@@ -113,14 +115,18 @@ pub(super) fn Card(
             on:keydown=on_key
         >
             {card_body(&card, &today)}
-            {can_edit.then(|| view! {
+            // Only once the board is live (see `BoardState::interactive`).
+            {move || (can_edit && st.interactive.get()).then(|| view! {
                 <button
                     type="button"
-                    aria-label=format!("Move {title} to…")
+                    aria-label=format!("Move {} {} to…", card.title, card.version)
                     aria-haspopup="dialog"
                     title="Move to… (m)"
                     class="rc-card-move"
-                    on:click=move |_| open_move()
+                    on:click={
+                        let open_move = open_move.clone();
+                        move |_| open_move()
+                    }
                 >"⋯"</button>
             })}
         </li>

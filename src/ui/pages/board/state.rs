@@ -36,6 +36,12 @@ pub(super) struct BoardState {
     pub(super) reload: RwSignal<u64>,
     /// Moves on their way to the server: `pending()` marks the board busy.
     pub(super) mover: Action<Move, ()>,
+    /// Whether the board is live in the browser (set once it hydrated).
+    /// What only works with the page's code — each card's "Move to…"
+    /// button — is drawn from then on: the server's HTML leaves it out, so
+    /// a page without JavaScript shows no button that does nothing, and a
+    /// board of hundreds of cards does not send hundreds of them.
+    pub(super) interactive: RwSignal<bool>,
 }
 
 /// Where a card is shown under these optimistic moves. A column reads the
@@ -144,6 +150,7 @@ impl BoardState {
             focused: RwSignal::new(None),
             reload,
             mover,
+            interactive: RwSignal::new(false),
         }
     }
 
