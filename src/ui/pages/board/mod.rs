@@ -38,8 +38,6 @@ pub fn BoardPage() -> impl IntoView {
     let query = use_query_map();
     let get = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
     let st = BoardState::new(live.connected);
-    // Effects run only in the browser, after hydration.
-    Effect::new(move |_| st.interactive.set(true));
     // Live events refetch the board, but never in the middle of a drag (a
     // re-render would drop the card from under the pointer): the gate holds
     // its value while a card is held and catches up on the drop.

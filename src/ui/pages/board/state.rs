@@ -5,6 +5,7 @@ use crate::domain::ids::ReleaseId;
 use crate::domain::status::ReleaseStatus;
 use crate::serverfns::releases::move_release;
 use crate::ui::components::form::error_text;
+use crate::ui::components::use_hydrated;
 use crate::views::BoardCard;
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -36,12 +37,12 @@ pub(super) struct BoardState {
     pub(super) reload: RwSignal<u64>,
     /// Moves on their way to the server: `pending()` marks the board busy.
     pub(super) mover: Action<Move, ()>,
-    /// Whether the board is live in the browser (set once it hydrated).
+    /// Whether the board is live in the browser ([`use_hydrated`]).
     /// What only works with the page's code — each card's "Move to…"
     /// button — is drawn from then on: the server's HTML leaves it out, so
     /// a page without JavaScript shows no button that does nothing, and a
     /// board of hundreds of cards does not send hundreds of them.
-    pub(super) interactive: RwSignal<bool>,
+    pub(super) interactive: ReadSignal<bool>,
 }
 
 /// Where a card is shown under these optimistic moves. A column reads the
@@ -150,7 +151,7 @@ impl BoardState {
             focused: RwSignal::new(None),
             reload,
             mover,
-            interactive: RwSignal::new(false),
+            interactive: use_hydrated(),
         }
     }
 
